@@ -1,0 +1,77 @@
+# Portail ESS Réunion — the two commands: `make run` and `make test`.
+# PYTHON=/path/to/python3.13 picks the interpreter (>= 3.12); VENV=... the virtualenv.
+
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Defaults of the test run: local PostgreSQL and Redis (overridable from the environment).
+TEST_ENV := DJANGO_ENV=test \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cress} \
+	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/1} \
+	CELERY_BROKER_URL=$${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/2} \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: run test install install-dev assets lint format migrate worker beat bench clean help
+
+help:
+	@echo "make run    — installe, migre, charge la démo et sert le portail sur http://$(HOST):$(PORT)/"
+	@echo "make test   — installe les outils, vérifie (ruff, migrations, check) et lance pytest"
+	@echo "make worker / make beat — un worker Celery / l'ordonnanceur (CELERY_BROKER_URL requis)"
+
+$(VENV)/.python:
+	@py=$$(scripts/find-python.sh) && "$$py" -m venv $(VENV) && echo "$$py" > $@
+
+$(VENV)/.installed: requirements.txt $(VENV)/.python
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm est introuvable : installez Node.js et npm (apt-get install -y nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-dev: $(VENV)/.installed-dev node_modules/.installed
+assets: node_modules/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Portail : http://$(HOST):$(PORT)/   Gestion : http://$(HOST):$(PORT)/$${ADMIN_URL:-gestion/}"
+	@echo "Connexion : une adresse ci-dessus et le mot de passe de démonstration affiché."
+	@scripts/run.sh $(PY) $(HOST) $(PORT)
+
+test: install-dev
+	@scripts/system-deps.sh
+	@scripts/services.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(PY) manage.py check
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: install
+	$(VENV)/bin/celery -A cress worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A cress beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CressConfig(AppConfig):
+    name = "cress"
+    verbose_name = "Site"

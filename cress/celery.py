@@ -1,0 +1,37 @@
+"""The Celery application of the portal.
+
+Configuration comes from Django settings (prefix CELERY_). Every periodic job of
+every app is declared here, in one beat_schedule, so that one file says what runs
+when. Far-future work is never a long countdown: it is a database row that one of
+these sweeps picks up (see FACTS.md on Redis visibility timeouts).
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cress.settings")
+
+app = Celery("cress")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Emails left unsent (broker down when they were queued, worker crash) are
+    # enqueued again; a row already sent is never sent twice.
+    "messagerie-sweep-outbox": {
+        "task": "messagerie.tasks.sweep_outbox",
+        "schedule": crontab(minute="*/5"),
+    },
+    # RGPD: sent emails hold personal data; they are deleted after the retention period.
+    "messagerie-purge-sent-emails": {
+        "task": "messagerie.tasks.purge_sent_emails",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    # RGPD: login attempts hold an email and an IP address.
+    "comptes-purge-login-attempts": {
+        "task": "comptes.tasks.purge_login_attempts",
+        "schedule": crontab(hour=3, minute=20),
+    },
+}

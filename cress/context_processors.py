@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from cress.navigation import AREAS
+
+
+def site(request):
+    """What the base layout needs on every page: the menu and the site's identity."""
+    path = request.path
+    menu = [{"label": area.label, "url": f"/{area.path}", "active": path.startswith(f"/{area.path}")} for area in AREAS]
+    return {
+        "site_name": settings.SITE_NAME,
+        "main_menu": menu,
+        "admin_url": f"/{settings.ADMIN_URL}",
+        "contact_email": settings.CONTACT_EMAIL,
+    }

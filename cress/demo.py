@@ -1,0 +1,137 @@
+"""Demo content for `manage.py seed_demo`: realistic, fictional, and idempotent.
+
+Each app's demo data is a function here (the composition root may import every
+app); each later issue adds its own. Rows are matched on a natural key, so running
+the command twice leaves one copy of everything.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from annuaire.models import Organisation
+from comptes.models import PartnerMembership, User
+from comptes.roles import ROLES
+from referentiels.models import LegalForm, Territory, TerritoryKind
+
+DEMO_PASSWORD = "demo-ess-reunion"  # noqa: S105 — only ever set in DEMO_MODE, printed by `make run`
+
+# Fictional organisations; names and SIRET are made up (SIRET pass the Luhn key).
+DEMO_ORGANISATIONS = [
+    # name, legal form code, commune INSEE, address
+    ("Lakour Solidaire", "9220", "97411", "12 rue de Paris"),
+    ("Coopérative Ti Kaz Bio", "5460", "97416", "45 rue des Bons Enfants"),
+    ("Mutuelle Entraide Kréol", "8210", "97415", "3 chemin Bellemène"),
+    ("Fondation Zenfan Demain", "9300", "97422", "8 rue Victor Hugo"),
+    ("Kaz Initiatives Est — incubateur ESS", "9220", "97410", "21 rue Amiral Bouvet"),
+    ("SCOP Bat Karé Construction", "5458", "97407", "7 avenue du 14 Juillet 1789"),
+    ("Ressourcerie Lespas Recyclage", "9221", "97409", "30 chemin du Centre"),
+    ("Jardins partagés des Hauts", "9220", "97424", "2 rue du Père Boiteau"),
+    ("SCIC Énergie Soleil Sud", "5560", "97414", "15 rue Lambert"),
+    ("Association Lire et Écrire Nord", "9220", "97418", "9 rue de la Mairie"),
+    ("Groupement d'employeurs Agri Ouest", "9223", "97413", "4 rue du Général Lambert"),
+    ("Entreprise solidaire Mobilité Péi", "5710", "97408", "18 rue Leconte de Lisle"),
+]
+
+# The organisation the demo partner account acts for.
+DEMO_PARTNER_ORGANISATION = "Kaz Initiatives Est — incubateur ESS"
+
+
+@dataclass
+class DemoAccount:
+    email: str
+    first_name: str
+    last_name: str
+    group: str | None = None
+    is_superuser: bool = False
+
+
+DEMO_STAFF = [
+    DemoAccount("accueil@demo.ess-reunion.re", "Nadia", "Payet", "Accueil"),
+    DemoAccount("observatoire@demo.ess-reunion.re", "Julien", "Hoarau", "Observatoire"),
+    DemoAccount("communication@demo.ess-reunion.re", "Sandrine", "Grondin", "Communication"),
+    DemoAccount("formation@demo.ess-reunion.re", "Patrick", "Técher", "Formation"),
+    DemoAccount("partenariats@demo.ess-reunion.re", "Marie-Claire", "Fontaine", "Partenariats"),
+    DemoAccount("direction@demo.ess-reunion.re", "Jean-Marc", "Rivière", "Direction"),
+    DemoAccount("admin@demo.ess-reunion.re", "Admin", "Démo", None, is_superuser=True),
+]
+DEMO_PARTNER = DemoAccount("partenaire@demo.ess-reunion.re", "Céline", "Dijoux")
+
+
+def _luhn_complete(prefix: str) -> str:
+    """Append the digit that makes `prefix` pass the Luhn key."""
+    for digit in "0123456789":
+        candidate = prefix + digit
+        total = 0
+        for index, char in enumerate(reversed(candidate)):
+            value = int(char) * (2 if index % 2 else 1)
+            total += value - 9 if value > 9 else value
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def demo_siret(index: int) -> str:
+    siren = _luhn_complete(f"9{index:07d}")
+    return _luhn_complete(f"{siren}0001")
+
+
+def seed_organisations() -> int:
+    from django.utils.text import slugify
+
+    communes = {t.code: t for t in Territory.objects.filter(kind=TerritoryKind.COMMUNE)}
+    forms = {f.code: f for f in LegalForm.objects.all()}
+    for index, (name, form_code, insee, address) in enumerate(DEMO_ORGANISATIONS, start=1):
+        Organisation.objects.update_or_create(
+            slug=slugify(name),
+            defaults={
+                "name": name,
+                "siret": demo_siret(index),
+                "legal_form": forms[form_code],
+                "commune": communes[insee],
+                "address": address,
+                "postcode": "974" + insee[-2:],
+                "email": f"contact@{slugify(name)[:30]}.example.re",
+                "is_published": True,
+            },
+        )
+    return len(DEMO_ORGANISATIONS)
+
+
+def _account(spec: DemoAccount, *, is_staff: bool) -> User:
+    user = User.objects.filter(email=spec.email).first() or User(email=spec.email)
+    user.first_name, user.last_name = spec.first_name, spec.last_name
+    user.is_staff = is_staff
+    user.is_superuser = spec.is_superuser
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    if spec.group:
+        user.groups.set([Group.objects.get(name=spec.group)])
+    return user
+
+
+def seed_accounts() -> list[tuple[str, str]]:
+    """One staff account per role, a superuser and one partner account (demo mode only)."""
+    if not settings.DEMO_MODE:
+        raise RuntimeError("Les comptes de démonstration ne sont créés qu'en mode démo (DEMO_MODE).")
+    assert {spec.group for spec in DEMO_STAFF if spec.group} == {role.group for role in ROLES}
+    accounts = [(spec.email, spec.group or "Superutilisateur") for spec in DEMO_STAFF]
+    for spec in DEMO_STAFF:
+        _account(spec, is_staff=True)
+    partner = _account(DEMO_PARTNER, is_staff=False)
+    organisation = Organisation.objects.get(name=DEMO_PARTNER_ORGANISATION)
+    PartnerMembership.objects.update_or_create(
+        user=partner, organisation=organisation, defaults={"role": PartnerMembership.Role.ADMIN}
+    )
+    accounts.append((DEMO_PARTNER.email, f"Partenaire ({organisation.name})"))
+    return accounts
+
+
+@transaction.atomic
+def seed_all(*, with_accounts: bool) -> dict:
+    report = {"organisations": seed_organisations()}
+    if with_accounts:
+        report["accounts"] = seed_accounts()
+    return report

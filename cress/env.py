@@ -1,0 +1,53 @@
+"""Reading settings from the environment.
+
+Each helper returns the default when the variable is unset or empty, and fails
+loudly (ImproperlyConfigured) on a value it cannot parse, so that a typo in a
+deployment is caught at start-up rather than behaving as the default.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on", "oui"}
+_FALSE = {"0", "false", "no", "off", "non"}
+
+
+def envstr(name: str, default: str = "") -> str:
+    value = os.environ.get(name, "").strip()
+    return value if value else default
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = envstr(name).lower()
+    if not value:
+        return default
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true or false).")
+
+
+def envint(name: str, default: int) -> int:
+    value = envstr(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from exc
+
+
+def envlist(name: str, default: list[str] | None = None) -> list[str]:
+    value = envstr(name)
+    if not value:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def require(name: str, value: str, reason: str) -> str:
+    """Refuse to start when a setting that production cannot guess is missing."""
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set {reason}.")
+    return value

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from cress.demo import DEMO_PASSWORD, seed_all
+
+
+class Command(BaseCommand):
+    help = (
+        "Crée ou met à jour le contenu de démonstration (idempotent). "
+        "Les comptes de démonstration ne sont créés qu'en mode démo (DEMO_MODE)."
+    )
+
+    def handle(self, *args, **options):
+        report = seed_all(with_accounts=settings.DEMO_MODE)
+        self.stdout.write(f"Structures de démonstration : {report['organisations']}.")
+        if "accounts" in report:
+            self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
+            for email, role in report["accounts"]:
+                self.stdout.write(f"  {email:40} {role}")
+        else:
+            self.stdout.write("Mode démo désactivé : aucun compte créé.")
+        self.stdout.write(self.style.SUCCESS("Contenu de démonstration à jour."))

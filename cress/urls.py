@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from cress import views
+from cress.navigation import AREAS, INTAKE
+
+admin.site.site_header = "Portail ESS Réunion — gestion"
+admin.site.site_title = "Gestion du portail ESS Réunion"
+admin.site.index_title = "Espace de gestion de la CRESS"
+
+BUILT_AREAS = {
+    "territoires": "territoires.urls",
+}
+
+
+def _area_urls(area):
+    if area.namespace in BUILT_AREAS:
+        return include(BUILT_AREAS[area.namespace])
+    # Not built yet: the area's final address and URL name, with a "bientôt disponible" page.
+    patterns = [path("", views.coming_soon, {"area": area}, name="index")]
+    return include((patterns, area.namespace))
+
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("mentions-legales/", views.legal_notice, name="mentions-legales"),
+    path("donnees-personnelles/", views.personal_data, name="donnees-personnelles"),
+    path("accessibilite/", views.accessibility, name="accessibilite"),
+    path("compte/", include("comptes.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+    *(path(area.path, _area_urls(area)) for area in (*AREAS, INTAKE)),
+]
+
+handler404 = "cress.views.error_404"
+handler500 = "cress.views.error_500"

