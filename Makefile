@@ -12,8 +12,7 @@ PORT ?= 8000
 TEST_ENV := DJANGO_ENV=test \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cress} \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/1} \
-	CELERY_BROKER_URL=$${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/2} \
-	DJANGO_ALLOW_ASYNC_UNSAFE=true
+	CELERY_BROKER_URL=$${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/2}
 
 .PHONY: run test install install-dev assets lint format migrate worker beat bench clean help
 

@@ -93,7 +93,7 @@ def seed_organisations() -> int:
                 "commune": communes[insee],
                 "address": address,
                 "postcode": "974" + insee[-2:],
-                "email": f"contact@{slugify(name)[:30]}.example.re",
+                "email": f"contact@{slugify(name)[:30].strip('-')}.example.re",
                 "is_published": True,
             },
         )

@@ -82,16 +82,21 @@ def load_territories(apps) -> int:
     return count
 
 
+def _upsert(model, rows: list[dict], fields: list[str]) -> int:
+    """Insert or update rows matched on `code`, in one statement per model."""
+    model.objects.bulk_create(
+        [model(**row) for row in rows], update_conflicts=True, unique_fields=["code"], update_fields=fields
+    )
+    return len(rows)
+
+
 def load_legal_forms(apps) -> int:
-    LegalForm = apps.get_model("referentiels", "LegalForm")
-    count = 0
-    for filename in ("ess_categories_juridiques.csv", "categories_juridiques_commerciales.csv"):
-        for row in _rows(filename):
-            LegalForm.objects.update_or_create(
-                code=row["code"], defaults={"label": row["libelle"], "family": row["famille_ess"] or ""}
-            )
-            count += 1
-    return count
+    rows = [
+        {"code": row["code"], "label": row["libelle"], "family": row["famille_ess"] or ""}
+        for filename in ("ess_categories_juridiques.csv", "categories_juridiques_commerciales.csv")
+        for row in _rows(filename)
+    ]
+    return _upsert(apps.get_model("referentiels", "LegalForm"), rows, ["label", "family"])
 
 
 def _naf_entries() -> list[dict]:
@@ -110,25 +115,26 @@ def load_naf(apps) -> tuple[int, int, int]:
     NafSection = apps.get_model("referentiels", "NafSection")
     NafDivision = apps.get_model("referentiels", "NafDivision")
     NafActivity = apps.get_model("referentiels", "NafActivity")
-    sections, divisions = {}, {}
-    activities = 0
-    for entry in _naf_entries():
-        section_code = entry["section"]["code"]
-        if section_code not in sections:
-            sections[section_code], _ = NafSection.objects.update_or_create(
-                code=section_code, defaults={"label": _sentence_case(entry["section"]["description"])}
-            )
-        division_code = entry["division"]["code"]
-        if division_code not in divisions:
-            divisions[division_code], _ = NafDivision.objects.update_or_create(
-                code=division_code,
-                defaults={"label": entry["division"]["description"], "section": sections[section_code]},
-            )
-        NafActivity.objects.update_or_create(
-            code=entry["code"], defaults={"label": entry["description"], "division": divisions[division_code]}
-        )
-        activities += 1
-    return len(sections), len(divisions), activities
+    entries = _naf_entries()
+    sections = {e["section"]["code"]: _sentence_case(e["section"]["description"]) for e in entries}
+    _upsert(NafSection, [{"code": code, "label": label} for code, label in sections.items()], ["label"])
+    section_ids = dict(NafSection.objects.values_list("code", "pk"))
+    divisions = {e["division"]["code"]: (e["division"]["description"], e["section"]["code"]) for e in entries}
+    _upsert(
+        NafDivision,
+        [{"code": code, "label": label, "section_id": section_ids[sec]} for code, (label, sec) in divisions.items()],
+        ["label", "section"],
+    )
+    division_ids = dict(NafDivision.objects.values_list("code", "pk"))
+    _upsert(
+        NafActivity,
+        [
+            {"code": e["code"], "label": e["description"], "division_id": division_ids[e["division"]["code"]]}
+            for e in entries
+        ],
+        ["label", "division"],
+    )
+    return len(sections), len(divisions), len(entries)
 
 
 def load_all(apps) -> LoadReport:

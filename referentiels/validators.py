@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
-# La Poste's establishments do not follow the Luhn key: their SIRET digits sum to a
-# multiple of 5 (INSEE rule for SIREN 356000000).
+# Most of La Poste's establishments do not follow the Luhn key: their SIRET digits
+# sum to a multiple of 5 (INSEE rule for SIREN 356000000; the head office is Luhn-valid).
 LA_POSTE_SIREN = "356000000"
 
 
@@ -37,7 +37,7 @@ def validate_siret(value: str) -> None:
     if len(value) != 14 or not value.isdigit():
         raise ValidationError("Le SIRET doit compter 14 chiffres.", code="siret_format")
     if value.startswith(LA_POSTE_SIREN):
-        valid = sum(int(ch) for ch in value) % 5 == 0
+        valid = luhn_is_valid(value) or sum(int(ch) for ch in value) % 5 == 0
     else:
         valid = luhn_is_valid(value) and luhn_is_valid(value[:9])
     if not valid:

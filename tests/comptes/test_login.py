@@ -1,0 +1,99 @@
+import re
+from urllib.parse import urlparse
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+
+from messagerie.models import OutgoingEmail
+from tests.annuaire.factories import OrganisationFactory
+from tests.comptes.factories import PASSWORD, PartnerMembershipFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+LOGIN = reverse("comptes:connexion")
+
+
+def login(client, email, password=PASSWORD):
+    return client.post(LOGIN, {"username": email, "password": password})
+
+
+def test_login_is_by_email_whatever_the_case(client):
+    user = UserFactory(email="nadia.payet@exemple.re")
+    response = login(client, "Nadia.Payet@EXEMPLE.re")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_wrong_password_gets_a_french_message_and_no_session(client):
+    UserFactory(email="a@exemple.re")
+    response = login(client, "a@exemple.re", "mauvais")
+    assert response.status_code == 200
+    assert "Adresse électronique ou mot de passe incorrect." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_each_kind_of_user_lands_on_their_workplace(client, settings):
+    staff = StaffFactory(role="Accueil")
+    partner = PartnerMembershipFactory(organisation=OrganisationFactory()).user
+    public = UserFactory()
+    expected = {staff: f"/{settings.ADMIN_URL}", partner: reverse("partenariats:index"), public: reverse("home")}
+    for user, target in expected.items():
+        client.logout()
+        login(client, user.email)
+        assert client.get(reverse("comptes:apres-connexion")).headers["Location"] == target
+
+
+def test_lockout_after_repeated_failures(client, settings):
+    user = UserFactory(email="cible@exemple.re")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, user.email, "essai-faux").status_code == 200
+    locked = login(client, user.email, "essai-faux")
+    assert locked.status_code == 429
+    assert "Connexion temporairement bloquée" in locked.content.decode()
+    # Even the right password is refused while the lockout lasts.
+    right = login(client, user.email)
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+    attempt = AccessAttempt.objects.get(username=user.email)
+    assert attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+
+def test_lockout_is_per_account_and_address(client, settings):
+    locked_user = UserFactory(email="bloque@exemple.re")
+    other = UserFactory(email="autre@exemple.re")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, locked_user.email, "essai-faux")
+    assert login(client, other.email).status_code == 302
+
+
+def test_admin_login_is_protected_too(client, settings):
+    staff = StaffFactory(role="Direction")
+    url = f"/{settings.ADMIN_URL}login/"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": staff.email, "password": "essai-faux"})
+    assert client.post(url, {"username": staff.email, "password": PASSWORD}).status_code == 429
+
+
+def test_password_reset_goes_through_the_outbox_and_works(client):
+    user = UserFactory(email="oubli@exemple.re")
+    response = client.post(reverse("comptes:mot-de-passe-oublie"), {"email": "oubli@exemple.re"})
+    assert response.status_code == 302
+    email = OutgoingEmail.objects.get(to="oubli@exemple.re")
+    assert email.subject == "Réinitialisation de votre mot de passe — Portail ESS Réunion"
+    link = re.search(r"http://[^\s]+/compte/mot-de-passe/[^\s]+/", email.body_text).group(0)
+    form_page = client.get(urlparse(link).path, follow=True)
+    assert form_page.status_code == 200
+    new_password = "un-nouveau-mot-de-passe-2026"
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+def test_password_reset_for_an_unknown_address_reveals_nothing(client):
+    response = client.post(reverse("comptes:mot-de-passe-oublie"), {"email": "inconnu@exemple.re"})
+    assert response.status_code == 302
+    assert not OutgoingEmail.objects.exists()

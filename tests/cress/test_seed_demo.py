@@ -1,0 +1,46 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from annuaire.models import Organisation
+from comptes.models import PartnerMembership, User
+from cress.demo import DEMO_PASSWORD
+from referentiels.validators import validate_siret
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (Organisation.objects.count(), User.objects.count(), PartnerMembership.objects.count())
+
+
+def test_seed_demo_is_idempotent_and_creates_one_account_per_role(settings, capsys):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    for group in Group.objects.all():
+        member = User.objects.get(groups=group)
+        assert member.is_staff and member.check_password(DEMO_PASSWORD)
+    partner = User.objects.get(email="partenaire@demo.ess-reunion.re")
+    assert not partner.is_staff and partner.is_partner
+    assert "partenaire@demo.ess-reunion.re" in capsys.readouterr().out
+
+
+def test_demo_organisations_are_valid_and_spread_over_the_island(settings):
+    settings.DEMO_MODE = False
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    organisations = list(Organisation.objects.select_related("commune__parent", "legal_form"))
+    assert len(organisations) >= 10
+    for organisation in organisations:
+        organisation.full_clean()
+        validate_siret(organisation.siret)
+    assert len({o.commune.parent_id for o in organisations}) == 5, "every EPCI has demo organisations"
+    assert {o.legal_form.family for o in organisations} >= {"association", "cooperative", "mutuelle", "fondation"}
+
+
+def test_no_demo_account_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not User.objects.exists()

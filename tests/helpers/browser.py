@@ -1,0 +1,39 @@
+"""Headless Chromium from Debian, driven by Playwright, and axe-core checks."""
+
+import contextlib
+import shutil
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_PATH = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextlib.contextmanager
+def launch_chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """Run axe-core in the page; return the serious and critical violations, readable."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    problems = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in {"serious", "critical"}:
+            targets = [node["target"] for node in violation["nodes"]][:5]
+            problems.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return problems
