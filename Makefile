@@ -72,5 +72,9 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A cress beat --loglevel=INFO
 
+bench: install-dev
+	@scripts/services.sh
+	$(PY) -m bench.pages
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -290,6 +290,9 @@ if PRODUCTION:
     # Health probes come from the load balancer over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Benchmarks only: exposes /_bench/gabarit/, the bare layout that page figures are compared with.
+BENCHMARK_VIEWS = envbool("BENCHMARK_VIEWS", False)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

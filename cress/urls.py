@@ -33,5 +33,8 @@ urlpatterns = [
     *(path(area.path, _area_urls(area)) for area in (*AREAS, INTAKE)),
 ]
 
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("_bench/gabarit/", views.bare_layout))
+
 handler404 = "cress.views.error_404"
 handler500 = "cress.views.error_500"

@@ -57,6 +57,11 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 
+def bare_layout(request):
+    """The reference of the page benchmarks: the base layout and a 20-item loop, no query."""
+    return render(request, "cress/gabarit_nu.html", {"items": range(20)})
+
+
 def error_404(request, exception):
     return render(request, "404.html", status=404)
 

@@ -1,14 +1,23 @@
-from django.db.models import Sum
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from referentiels.models import Territory, TerritoryKind
 from referentiels.selectors import epcis_with_communes
 
 
-def index(request):
+def _overview() -> dict:
     epcis = list(epcis_with_communes())
     for epci in epcis:
         epci.population_total = sum(commune.population or 0 for commune in epci.commune_list)
-    region = Territory.objects.filter(kind=TerritoryKind.REGION).first()
-    total = Territory.objects.filter(kind=TerritoryKind.COMMUNE).aggregate(total=Sum("population"))["total"]
-    return render(request, "territoires/index.html", {"epcis": epcis, "region": region, "population_total": total})
+    return {
+        "region": Territory.objects.filter(kind=TerritoryKind.REGION).first(),
+        "epcis": epcis,
+        "commune_count": sum(len(epci.commune_list) for epci in epcis),
+        "population_total": sum(epci.population_total for epci in epcis),
+    }
+
+
+def index(request):
+    # Reference data changes about once a year: the page body is a cached fragment
+    # (one hour), and its queries run only when the fragment is rebuilt.
+    return render(request, "territoires/index.html", {"overview": SimpleLazyObject(_overview)})

@@ -111,3 +111,13 @@ def test_admin_lives_at_the_configured_path(client):
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/gestion/login/")
     assert client.get("/admin/").status_code == 404
+
+
+def test_territories_page_queries_are_bounded_and_cached(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # région, EPCI, communes (prefetch)
+        first = client.get(reverse("territoires:index"))
+    with django_assert_max_num_queries(0):
+        second = client.get(reverse("territoires:index"))
+    without_nonce = [re.sub(r'nonce="[^"]+"', "", page.content.decode()) for page in (first, second)]
+    assert without_nonce[0] == without_nonce[1]
+    assert "24 communes" in without_nonce[0]

@@ -1,0 +1,82 @@
+"""A small closed-loop HTTP load generator: N clients, each sending its next request as
+soon as the previous answer arrives, for a fixed duration. Prints nothing by itself."""
+
+import http.client
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from itertools import cycle
+
+
+@dataclass
+class LoadResult:
+    label: str
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    bytes_received: int = 0
+    seconds: float = 0.0
+
+    @property
+    def requests_per_second(self) -> float:
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def row(self) -> str:
+        return (
+            f"{self.label:38} {self.requests_per_second:9.1f} req/s   p50 {self.percentile(0.5):7.1f} ms   "
+            f"p95 {self.percentile(0.95):7.1f} ms   n={len(self.latencies_ms)} err={self.errors}"
+        )
+
+
+def run_load(
+    *, host: str, port: int, paths: list[str], clients: int = 10, seconds: float = 10.0, label: str = ""
+) -> LoadResult:
+    result = LoadResult(label=label or paths[0])
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(offset: int):
+        local_paths = cycle(paths[offset % len(paths) :] + paths[: offset % len(paths)])
+        connection = http.client.HTTPConnection(host, port, timeout=30)
+        while time.monotonic() < deadline:
+            path = next(local_paths)
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Host": "127.0.0.1"})
+                response = connection.getresponse()
+                body = response.read()
+                elapsed = (time.perf_counter() - started) * 1000
+                ok = response.status == 200
+                if response.will_close:
+                    connection.close()
+                    connection = http.client.HTTPConnection(host, port, timeout=30)
+            except OSError:
+                connection.close()
+                connection = http.client.HTTPConnection(host, port, timeout=30)
+                ok, body, elapsed = False, b"", 0.0
+            with lock:
+                if ok:
+                    result.latencies_ms.append(elapsed)
+                    result.bytes_received += len(body)
+                else:
+                    result.errors += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")

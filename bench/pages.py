@@ -1,0 +1,57 @@
+"""Home page and a bare template view of the same layout, under load.
+
+    make bench            (or: python -m bench.pages --clients 10 --seconds 15)
+
+Prints requests/s, p50 and p95 for each page and the ratio of their throughputs.
+"""
+
+import argparse
+import os
+import platform
+
+from bench.loadgen import run_load
+from bench.server import gunicorn_server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cress_bench")
+    )
+    args = parser.parse_args()
+
+    with gunicorn_server(database_url=args.database_url, prepare=lambda env: None) as (port, _env):
+        for path in ("/", "/_bench/gabarit/", "/territoires/"):
+            run_load(host="127.0.0.1", port=port, paths=[path], clients=2, seconds=1.5)  # warm-up
+        bare = run_load(
+            host="127.0.0.1",
+            port=port,
+            paths=["/_bench/gabarit/"],
+            clients=args.clients,
+            seconds=args.seconds,
+            label="gabarit nu (base + boucle de 20)",
+        )
+        home = run_load(
+            host="127.0.0.1", port=port, paths=["/"], clients=args.clients, seconds=args.seconds, label="accueil /"
+        )
+        territories = run_load(
+            host="127.0.0.1",
+            port=port,
+            paths=["/territoires/"],
+            clients=args.clients,
+            seconds=args.seconds,
+            label="territoires /territoires/",
+        )
+    print(f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}")
+    print(f"gunicorn 2 workers sync, PostgreSQL, {args.clients} clients, {args.seconds:.0f} s par page")
+    for result in (bare, home, territories):
+        print(result.row())
+    for result in (home, territories):
+        ratio = result.requests_per_second / bare.requests_per_second if bare.requests_per_second else float("nan")
+        print(f"débit {result.label} / gabarit nu : {ratio:.0%}")
+
+
+if __name__ == "__main__":
+    main()
