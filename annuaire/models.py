@@ -1,8 +1,11 @@
-from django.core.validators import RegexValidator
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
-from referentiels.models import LegalForm, Territory, TerritoryKind
-from referentiels.validators import validate_siret
+from annuaire.validators import validate_logo
+from referentiels.models import EssFamily, LegalForm, NafActivity, NafSection, Territory, TerritoryKind
+from referentiels.validators import validate_siren, validate_siret
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 .()-]{6,20}$",
@@ -10,23 +13,117 @@ phone_validator = RegexValidator(
 )
 
 
+class Category(models.Model):
+    """A thematic category of the directory (insertion, environnement, culture…)."""
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField("identifiant d'adresse", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = "thématique"
+        verbose_name_plural = "thématiques"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Label(models.Model):
+    """A label, agreement or status an organisation holds (SIAE, entreprise adaptée…)."""
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField("identifiant d'adresse", max_length=100, unique=True)
+    description = models.CharField("description", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "label ou agrément"
+        verbose_name_plural = "labels et agréments"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HeadcountBand(models.TextChoices):
+    """INSEE tranches d'effectif salarié."""
+
+    NONE = "00", "0 salarié"
+    B1_2 = "01", "1 ou 2 salariés"
+    B3_5 = "02", "3 à 5 salariés"
+    B6_9 = "03", "6 à 9 salariés"
+    B10_19 = "11", "10 à 19 salariés"
+    B20_49 = "12", "20 à 49 salariés"
+    B50_99 = "21", "50 à 99 salariés"
+    B100_199 = "22", "100 à 199 salariés"
+    B200_PLUS = "31", "200 salariés et plus"
+
+
+class Role(models.TextChoices):
+    """What an organisation is for the portal's users; a structure may have several."""
+
+    ACTOR = "acteur", "Acteur de l'ESS"
+    SUPPORT = "accompagnement", "Structure d'accompagnement"
+    FUNDER = "financeur", "Financeur"
+    SUPPLIER = "fournisseur", "Fournisseur pour l'achat responsable"
+    INSTITUTIONAL = "institutionnel", "Partenaire institutionnel"
+
+
+ROLE_FIELDS = {
+    Role.ACTOR: "is_ess_actor",
+    Role.SUPPORT: "is_support_structure",
+    Role.FUNDER: "is_funder",
+    Role.SUPPLIER: "is_supplier",
+    Role.INSTITUTIONAL: "is_institutional_partner",
+}
+
+
 class Organisation(models.Model):
     """An organisation of the ESS directory, shared by every action of the portal."""
 
     name = models.CharField("nom", max_length=255)
+    acronym = models.CharField("sigle", max_length=50, blank=True)
     slug = models.SlugField("identifiant d'adresse", max_length=255, unique=True)
+    siren = models.CharField(
+        "SIREN", max_length=9, blank=True, validators=[validate_siren], help_text="9 chiffres (clé de Luhn)."
+    )
     siret = models.CharField(
-        "SIRET",
-        max_length=14,
-        blank=True,
-        validators=[validate_siret],
-        help_text="14 chiffres, vérifiés par la clé de Luhn.",
+        "SIRET", max_length=14, blank=True, validators=[validate_siret], help_text="14 chiffres (clé de Luhn)."
     )
     legal_form = models.ForeignKey(
         LegalForm, on_delete=models.PROTECT, null=True, blank=True, verbose_name="forme juridique"
     )
+    ess_family = models.CharField(
+        "famille de l'ESS",
+        max_length=30,
+        choices=EssFamily.choices,
+        blank=True,
+        help_text="Déduite de la forme juridique, ou « société commerciale de l'ESS » si déclarée.",
+    )
+    ess_declared = models.BooleanField(
+        "qualité ESS déclarée", default=False, help_text="Société commerciale déclarée de l'ESS (Sirene)."
+    )
+    esus_agreement = models.BooleanField("agrément ESUS", default=False)
+    naf_activity = models.ForeignKey(
+        NafActivity, on_delete=models.PROTECT, null=True, blank=True, verbose_name="activité principale (NAF)"
+    )
+    sector = models.ForeignKey(
+        NafSection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name="secteur (section NAF)",
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="organisations", verbose_name="thématiques")
+    labels = models.ManyToManyField(Label, blank=True, related_name="organisations", verbose_name="labels")
+    description = models.TextField("présentation", blank=True, max_length=5000)
     address = models.CharField("adresse", max_length=255, blank=True)
-    postcode = models.CharField("code postal", max_length=5, blank=True)
+    postcode = models.CharField(
+        "code postal",
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^97[0-9]{3}$", "Code postal à 5 chiffres.")],
+    )
     commune = models.ForeignKey(
         Territory,
         on_delete=models.PROTECT,
@@ -36,12 +133,53 @@ class Organisation(models.Model):
         limit_choices_to={"kind": TerritoryKind.COMMUNE},
         verbose_name="commune",
     )
+    epci = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="epci_organisations",
+        verbose_name="intercommunalité",
+    )
+    latitude = models.FloatField(
+        "latitude", null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        "longitude", null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    website = models.URLField("site internet", blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True, validators=[phone_validator])
-    website = models.URLField("site internet", blank=True)
+    logo = models.ImageField("logo", upload_to="annuaire/logos/%Y/", blank=True, validators=[validate_logo])
+    headcount_band = models.CharField("effectif salarié", max_length=2, choices=HeadcountBand.choices, blank=True)
+    creation_year = models.PositiveSmallIntegerField(
+        "année de création", null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    is_ess_actor = models.BooleanField("acteur de l'ESS", default=True)
+    is_support_structure = models.BooleanField("structure d'accompagnement", default=False)
+    is_funder = models.BooleanField("financeur", default=False)
+    is_supplier = models.BooleanField("fournisseur pour l'achat responsable", default=False)
+    is_institutional_partner = models.BooleanField("partenaire institutionnel", default=False)
+    territories_covered = models.ManyToManyField(
+        Territory,
+        blank=True,
+        related_name="covering_organisations",
+        verbose_name="territoires couverts",
+        help_text="Pour une structure d'accompagnement : où elle intervient.",
+    )
     is_published = models.BooleanField("publiée dans l'annuaire", default=False)
+    last_verified_at = models.DateField("dernière vérification", null=True, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    # Words of the related rows (commune, categories, labels, sector) so that the
+    # stored search vector, computed by a database trigger, can include them.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "search_vector", "updated_at"], verbose_name="historique"
+    )
 
     class Meta:
         verbose_name = "structure"
@@ -49,19 +187,55 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["siret"],
-                condition=~models.Q(siret=""),
-                name="annuaire_organisation_siret_unique",
+                fields=["siret"], condition=~models.Q(siret=""), name="annuaire_organisation_siret_unique"
             ),
             models.CheckConstraint(
                 condition=models.Q(siret="") | models.Q(siret__regex=r"^[0-9]{14}$"),
                 name="annuaire_organisation_siret_14_digits",
             ),
+            models.CheckConstraint(
+                condition=models.Q(siren="") | models.Q(siren__regex=r"^[0-9]{9}$"),
+                name="annuaire_organisation_siren_9_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ess_family="") | models.Q(ess_family__in=EssFamily.values),
+                name="annuaire_organisation_family_valid",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (models.Q(latitude__isnull=False) & models.Q(longitude__isnull=False)),
+                name="annuaire_organisation_both_coordinates",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "name"], name="annuaire_pub_name_idx"),
+            models.Index(fields=["commune"], name="annuaire_commune_idx"),
         ]
 
     def __str__(self):
         return self.name
 
     @property
-    def siren(self) -> str:
-        return self.siret[:9]
+    def roles(self) -> list[Role]:
+        return [role for role, field in ROLE_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class SearchWord(models.Model):
+    """A distinct word of the organisations' names (lower case, no accent).
+
+    Typo tolerance compares the words of a query with this small lexicon by trigram
+    similarity, instead of comparing them with every name.
+    """
+
+    word = models.CharField("mot", max_length=100, primary_key=True)
+
+    class Meta:
+        verbose_name = "mot du lexique de recherche"
+        verbose_name_plural = "lexique de recherche"
+
+    def __str__(self):
+        return self.word

@@ -12,4 +12,6 @@ def site(request):
         "main_menu": menu,
         "admin_url": f"/{settings.ADMIN_URL}",
         "contact_email": settings.CONTACT_EMAIL,
+        "map_tiles_url": settings.MAP_TILES_URL,
+        "map_attribution": settings.MAP_ATTRIBUTION,
     }

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.text import slugify
 
+from annuaire.demo import seed_organisations
 from annuaire.models import Organisation
+from annuaire.services import save_organisation
 from comptes.models import PartnerMembership, User
 from comptes.roles import ROLES
 from referentiels.models import LegalForm, Territory, TerritoryKind
@@ -78,25 +81,24 @@ def demo_siret(index: int) -> str:
     return _luhn_complete(f"{siren}0001")
 
 
-def seed_organisations() -> int:
-    from django.utils.text import slugify
-
+def seed_named_organisations() -> int:
+    """The hand-written organisations that demo accounts and stories refer to."""
     communes = {t.code: t for t in Territory.objects.filter(kind=TerritoryKind.COMMUNE)}
     forms = {f.code: f for f in LegalForm.objects.all()}
     for index, (name, form_code, insee, address) in enumerate(DEMO_ORGANISATIONS, start=1):
-        Organisation.objects.update_or_create(
-            slug=slugify(name),
-            defaults={
-                "name": name,
-                "siret": demo_siret(index),
-                "legal_form": forms[form_code],
-                "commune": communes[insee],
-                "address": address,
-                "postcode": "974" + insee[-2:],
-                "email": f"contact@{slugify(name)[:30].strip('-')}.example.re",
-                "is_published": True,
-            },
-        )
+        commune = communes[insee]
+        organisation = Organisation.objects.filter(slug=slugify(name)).first() or Organisation(slug=slugify(name))
+        organisation.name = name
+        organisation.siret = demo_siret(index)
+        organisation.legal_form = forms[form_code]
+        organisation.commune = commune
+        organisation.address = address
+        organisation.postcode = "974" + insee[-2:]
+        organisation.latitude, organisation.longitude = commune.latitude, commune.longitude
+        organisation.email = f"contact@{slugify(name)[:30].strip('-')}.example.re"
+        organisation.is_support_structure = name == DEMO_PARTNER_ORGANISATION
+        organisation.is_published = True
+        save_organisation(organisation=organisation)
     return len(DEMO_ORGANISATIONS)
 
 
@@ -129,9 +131,11 @@ def seed_accounts() -> list[tuple[str, str]]:
     return accounts
 
 
-@transaction.atomic
-def seed_all(*, with_accounts: bool) -> dict:
-    report = {"organisations": seed_organisations()}
+def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
+    with transaction.atomic():
+        report = {"organisations": seed_named_organisations()}
+    report["generated_organisations"] = seed_organisations(size=directory_size)
     if with_accounts:
-        report["accounts"] = seed_accounts()
+        with transaction.atomic():
+            report["accounts"] = seed_accounts()
     return report

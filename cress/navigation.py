@@ -1,10 +1,9 @@
 """The public areas of the portal: one table for the main navigation and for the
 areas whose pages are not built yet.
 
-An area that is not built yet answers with an honest "bientôt disponible" page at
-its final address, under its final URL name (`<namespace>:index`), so that links
-made today keep working when the area is built: its issue replaces the row's
-`coming_soon` entry by the app's own `urls.py`.
+An area that is not built yet (no `urls`) answers with an honest "bientôt disponible"
+page at its final address, under its final URL name (`<namespace>:index`), so that
+links made today keep working when the area is built and names its `urls`.
 """
 
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ class Area:
     label: str
     summary: str
     action: str = ""
-    coming_soon: bool = True
+    urls: str = ""  # the app's URLconf once the area is built
 
 
 AREAS = (
@@ -28,6 +27,7 @@ AREAS = (
         "L'annuaire et la carte des structures de l'économie sociale et solidaire de La Réunion : "
         "associations, coopératives, mutuelles, fondations et sociétés commerciales de l'ESS.",
         action="Action 4 — Communication",
+        urls="annuaire.urls",
     ),
     Area(
         "actualites",
@@ -65,7 +65,7 @@ AREAS = (
         "Territoires",
         "Les intercommunalités et communes de La Réunion, et les plans d'action concertés pour l'ESS.",
         action="Action 2 — Territoires",
-        coming_soon=False,
+        urls="territoires.urls",
     ),
     Area(
         "partenariats",

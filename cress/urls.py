@@ -9,14 +9,10 @@ admin.site.site_header = "Portail ESS Réunion — gestion"
 admin.site.site_title = "Gestion du portail ESS Réunion"
 admin.site.index_title = "Espace de gestion de la CRESS"
 
-BUILT_AREAS = {
-    "territoires": "territoires.urls",
-}
-
 
 def _area_urls(area):
-    if area.namespace in BUILT_AREAS:
-        return include(BUILT_AREAS[area.namespace])
+    if area.urls:
+        return include(area.urls)
     # Not built yet: the area's final address and URL name, with a "bientôt disponible" page.
     patterns = [path("", views.coming_soon, {"area": area}, name="index")]
     return include((patterns, area.namespace))

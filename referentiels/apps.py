@@ -2,16 +2,15 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _ensure_reference_data(sender, using="default", **kwargs):
-    # The data migration loads the reference data once; `flush` (and transactional
-    # tests, which flush) empties every table, so reload it when it is missing.
+def _load_reference_data(sender, using="default", **kwargs):
+    # Every `migrate` (and every `flush`, which transactional tests do) brings the
+    # reference tables in line with referentiels/data/: rows are upserted on their
+    # official code in a few statements, so a corrected CSV lands with the next deploy.
     from django.apps import apps
 
     from referentiels.loading import load_all
-    from referentiels.models import Territory
 
-    if not Territory.objects.using(using).exists():
-        load_all(apps)
+    load_all(apps)
 
 
 class ReferentielsConfig(AppConfig):
@@ -19,4 +18,4 @@ class ReferentielsConfig(AppConfig):
     verbose_name = "Référentiels"
 
     def ready(self):
-        post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="referentiels_ensure_data")
+        post_migrate.connect(_load_reference_data, sender=self, dispatch_uid="referentiels_load_data")

@@ -68,7 +68,9 @@ def load_territories(apps) -> int:
         arrondissements[row["code"]] = upsert(
             "arrondissement", row["code"], name=row["nom"], slug=slugify(row["nom"]), parent=region
         )
+    coordinates = {row["code_insee"]: row for row in _rows("reunion_communes_coordonnees.csv")}
     for row in _rows("reunion_communes.csv"):
+        point = coordinates.get(row["code_insee"], {})
         upsert(
             "commune",
             row["code_insee"],
@@ -78,6 +80,8 @@ def load_territories(apps) -> int:
             arrondissement=arrondissements[row["arrondissement_code"]],
             population=int(row["population_municipale_2021"]),
             population_year=POPULATION_YEAR,
+            latitude=float(point["latitude"]) if point else None,
+            longitude=float(point["longitude"]) if point else None,
         )
     return count
 

@@ -51,6 +51,8 @@ class Territory(models.Model):
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
     population_year = models.PositiveSmallIntegerField("année de la population", null=True, blank=True)
     legal_nature = models.CharField("nature juridique", max_length=100, blank=True)
+    latitude = models.FloatField("latitude du chef-lieu", null=True, blank=True)
+    longitude = models.FloatField("longitude du chef-lieu", null=True, blank=True)
 
     class Meta:
         verbose_name = "territoire"

@@ -2,15 +2,30 @@ import factory
 from django.utils.text import slugify
 
 from annuaire.models import Organisation
+from annuaire.services import save_organisation
 from referentiels.models import LegalForm, Territory, TerritoryKind
 
 
+def commune(code="97411"):
+    return Territory.objects.get(kind=TerritoryKind.COMMUNE, code=code)
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
+    """Organisations saved through the service, as the portal saves them."""
+
     class Meta:
         model = Organisation
 
     name = factory.Sequence(lambda n: f"Association solidaire n°{n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.name)[:200]}-{n}")
     legal_form = factory.LazyFunction(lambda: LegalForm.objects.get(code="9220"))
-    commune = factory.LazyFunction(lambda: Territory.objects.get(kind=TerritoryKind.COMMUNE, code="97411"))
+    commune = factory.LazyFunction(commune)
     is_published = True
+
+    @classmethod
+    def _create(cls, model_class, *args, categories=None, labels=None, **kwargs):
+        organisation = model_class(*args, **kwargs)
+        if organisation.commune_id and organisation.latitude is None:
+            organisation.latitude = organisation.commune.latitude
+            organisation.longitude = organisation.commune.longitude
+        return save_organisation(organisation=organisation, categories=categories, labels=labels)

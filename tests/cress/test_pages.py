@@ -55,8 +55,9 @@ def test_layout_has_skip_link_landmarks_and_french(client):
 
 
 def test_areas_not_built_yet_say_so_honestly(client):
-    response = client.get(reverse("annuaire:index"))
+    response = client.get(reverse("actualites:index"))
     assert "Bientôt disponible" in response.content.decode()
+    assert "Bientôt disponible" not in client.get(reverse("annuaire:index")).content.decode()
 
 
 def test_territories_page_shows_the_reference_data(client):

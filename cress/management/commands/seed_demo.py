@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from cress.demo import DEMO_PASSWORD, seed_all
 
@@ -10,9 +10,22 @@ class Command(BaseCommand):
         "Les comptes de démonstration ne sont créés qu'en mode démo (DEMO_MODE)."
     )
 
-    def handle(self, *args, **options):
-        report = seed_all(with_accounts=settings.DEMO_MODE)
-        self.stdout.write(f"Structures de démonstration : {report['organisations']}.")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--size",
+            type=int,
+            default=300,
+            help="Nombre de structures générées pour l'annuaire (ex. 200000 pour les mesures de performance).",
+        )
+
+    def handle(self, *args, size, **options):
+        if size < 0:
+            raise CommandError("--size doit être positif.")
+        report = seed_all(with_accounts=settings.DEMO_MODE, directory_size=size)
+        self.stdout.write(
+            f"Structures de démonstration : {report['organisations']} nommées, "
+            f"{report['generated_organisations']} générées (annuaire de {size} structures)."
+        )
         if "accounts" in report:
             self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
             for email, role in report["accounts"]:

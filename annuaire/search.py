@@ -1,0 +1,350 @@
+"""Reading the directory: full-text search, filters, facet counts, sorting, paging.
+
+On PostgreSQL the search uses the stored `search_vector` (a French configuration with
+unaccent, maintained by a trigger, GIN index) with `websearch_to_tsquery`, and typo
+tolerance from trigram similarity against the small lexicon of name words. What costs
+on large match sets is done once per normalised query and cached under the directory
+version: the total, the facet counts and the corrected query. Ranking is computed
+only over a capped set of candidates. On SQLite the search falls back to substrings.
+"""
+
+import hashlib
+import math
+import unicodedata
+from dataclasses import asdict, dataclass, field, replace
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Subquery
+
+from annuaire.models import ROLE_FIELDS, Category, Label, Organisation, Role, SearchWord
+from annuaire.services import directory_version
+from referentiels.models import EssFamily, NafSection, Territory, TerritoryKind
+
+PAGE_SIZE = 20
+# Matches ranked for the relevance order. Past this, a common word ranks an arbitrary
+# subset of its matches: the cost of ranking stays bounded whatever the directory size.
+RANK_CANDIDATES = 500
+SUMMARY_TTL = 600
+MIN_SIMILARITY = 0.45
+
+
+class Sort:
+    RELEVANCE = "pertinence"
+    NAME = "nom"
+    DISTANCE = "distance"
+    CHOICES = [(RELEVANCE, "Pertinence"), (NAME, "Nom"), (DISTANCE, "Distance")]
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    commune: str = ""  # INSEE code
+    epci: str = ""  # slug
+    family: str = ""
+    sector: str = ""  # NAF section code
+    category: str = ""  # slug
+    role: str = ""
+    label: str = ""  # slug
+    sort: str = Sort.RELEVANCE
+    near: str = ""  # INSEE code of the commune to measure distances from
+    page: int = 1
+
+    def selection_key(self) -> str:
+        """What the match set depends on (not the order nor the page), normalised."""
+        data = asdict(self)
+        data["q"] = normalise_text(self.q)
+        for unrelated in ("sort", "near", "page"):
+            data.pop(unrelated)
+        raw = "|".join(f"{key}={value}" for key, value in sorted(data.items()))
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    options: list[dict] = field(default_factory=list)  # value, label, count, selected
+
+
+@dataclass
+class DirectoryPage:
+    filters: DirectoryFilters
+    organisations: list
+    total: int
+    page: int
+    page_count: int
+    facets: list[Facet]
+    corrected_query: str = ""
+    near_commune: Territory | None = None
+    ranking_capped: bool = False
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.page_count
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, no accents, single spaces: what two equivalent queries share."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+def _words(text: str) -> list[str]:
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in normalise_text(text))
+    return [word for word in cleaned.split() if len(word) >= 3]
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- Options of the filters (reference lists, cached) -----------------------------------
+
+
+def filter_options() -> dict:
+    """Every value each filter accepts, with its label; cached, they rarely change."""
+    key = f"annuaire:options:{directory_version()}"
+    options = cache.get(key)
+    if options is None:
+        territories = Territory.objects.filter(kind__in=[TerritoryKind.COMMUNE, TerritoryKind.EPCI]).order_by("name")
+        options = {
+            "commune": [(t.code, t.name, t.pk) for t in territories if t.kind == TerritoryKind.COMMUNE],
+            "epci": [(t.slug, t.short_name or t.name, t.pk) for t in territories if t.kind == TerritoryKind.EPCI],
+            "family": [(value, label, value) for value, label in EssFamily.choices],
+            "sector": [(s.code, s.label, s.pk) for s in NafSection.objects.order_by("code")],
+            "category": [(c.slug, c.name, c.pk) for c in Category.objects.all()],
+            "role": [(value, label, value) for value, label in Role.choices],
+            "label": [(label.slug, label.name, label.pk) for label in Label.objects.all()],
+            "commune_points": {
+                t.code: (t.latitude, t.longitude) for t in territories if t.kind == TerritoryKind.COMMUNE
+            },
+        }
+        cache.set(key, options, 3600)
+    return options
+
+
+def _ids(options: dict, name: str) -> dict:
+    return {value: pk for value, _label, pk in options[name]}
+
+
+# --- Building the match set -----------------------------------------------------------
+
+
+def apply_filters(queryset: QuerySet, filters: DirectoryFilters, options: dict) -> QuerySet:
+    if filters.commune:
+        queryset = queryset.filter(commune_id=_ids(options, "commune")[filters.commune])
+    if filters.epci:
+        queryset = queryset.filter(epci_id=_ids(options, "epci")[filters.epci])
+    if filters.family:
+        queryset = queryset.filter(ess_family=filters.family)
+    if filters.sector:
+        queryset = queryset.filter(sector_id=_ids(options, "sector")[filters.sector])
+    if filters.role:
+        queryset = queryset.filter(**{ROLE_FIELDS[Role(filters.role)]: True})
+    if filters.category:
+        queryset = queryset.filter(categories=_ids(options, "category")[filters.category])
+    if filters.label:
+        queryset = queryset.filter(labels=_ids(options, "label")[filters.label])
+    return queryset
+
+
+def correct_query(q: str) -> str:
+    """The query with each word unknown to the name lexicon replaced by its closest word.
+
+    Returns "" when nothing was corrected. One lexicon query for the known words, and
+    one trigram query (GIN index on a small table) per unknown word.
+    """
+    words = _words(q)
+    if not words or not is_postgres():
+        return ""
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    corrected, changed = [], False
+    for word in words:
+        replacement = word
+        if word not in known and len(word) >= 4 and not word.isdigit():
+            best = (
+                SearchWord.objects.filter(word__trigram_similar=word)
+                .annotate(similarity=TrigramSimilarity("word", word))
+                .filter(similarity__gte=MIN_SIMILARITY)
+                .order_by("-similarity", "word")
+                .values_list("word", flat=True)
+                .first()
+            )
+            if best:
+                replacement, changed = best, True
+        corrected.append(replacement)
+    return " ".join(corrected) if changed else ""
+
+
+def text_query(q: str, corrected: str):
+    query = SearchQuery(q, search_type="websearch", config="fr")
+    if corrected:
+        query |= SearchQuery(corrected, search_type="websearch", config="fr")
+    return query
+
+
+def match_set(filters: DirectoryFilters, options: dict, corrected: str) -> tuple[QuerySet, object]:
+    queryset = apply_filters(Organisation.objects.filter(is_published=True), filters, options)
+    if not filters.q.strip():
+        return queryset, None
+    if is_postgres():
+        query = text_query(filters.q, corrected)
+        return queryset.filter(search_vector=query), query
+    for word in filters.q.split():
+        queryset = queryset.filter(
+            Q(name__icontains=word) | Q(acronym__icontains=word) | Q(description__icontains=word)
+        )
+    return queryset, None
+
+
+# --- Counts ---------------------------------------------------------------------------------
+
+
+def _facet_counts(matches: QuerySet) -> dict:
+    role_counts = matches.aggregate(
+        total=Count("id"), **{role.value: Count("id", filter=Q(**{field: True})) for role, field in ROLE_FIELDS.items()}
+    )
+    total = role_counts.pop("total")
+    counts = {"total": total, "role": role_counts}
+    if total == 0:
+        return counts | {name: {} for name in ("commune", "epci", "family", "sector", "category", "label")}
+    grouped = {
+        "commune": "commune_id",
+        "epci": "epci_id",
+        "family": "ess_family",
+        "sector": "sector_id",
+    }
+    for name, column in grouped.items():
+        rows = matches.order_by().values(column).annotate(n=Count("id")).values_list(column, "n")
+        counts[name] = dict(rows)
+    matching_ids = matches.order_by().values("pk")
+    for name, model in (("category", Organisation.categories.through), ("label", Organisation.labels.through)):
+        column = f"{name}_id"
+        rows = (
+            model.objects.filter(organisation_id__in=matching_ids)
+            .values(column)
+            .annotate(n=Count("id"))
+            .values_list(column, "n")
+        )
+        counts[name] = dict(rows)
+    return counts
+
+
+def summary(filters: DirectoryFilters, options: dict) -> dict:
+    """Total, facet counts and corrected query for a selection; cached per normalised selection."""
+    key = f"annuaire:summary:{directory_version()}:{filters.selection_key()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    corrected = correct_query(filters.q) if filters.q.strip() else ""
+    matches, _query = match_set(filters, options, corrected)
+    result = {"corrected": corrected, **_facet_counts(matches)}
+    cache.set(key, result, SUMMARY_TTL)
+    return result
+
+
+FACETS = [
+    ("epci", "epci", "Intercommunalité"),
+    ("commune", "commune", "Commune"),
+    ("family", "famille", "Famille de l'ESS"),
+    ("role", "role", "Rôle"),
+    ("sector", "secteur", "Secteur d'activité"),
+    ("category", "thematique", "Thématique"),
+    ("label", "label", "Label ou agrément"),
+]
+
+
+def build_facets(filters: DirectoryFilters, options: dict, counts: dict) -> list[Facet]:
+    facets = []
+    for name, param, label in FACETS:
+        selected_value = getattr(filters, name)
+        facet = Facet(param=param, label=label)
+        for value, option_label, key in options[name]:
+            count = counts[name].get(key, 0)
+            if count or value == selected_value:
+                facet.options.append(
+                    {"value": value, "label": option_label, "count": count, "selected": value == selected_value}
+                )
+        facets.append(facet)
+    return facets
+
+
+# --- The page ------------------------------------------------------------------------------
+
+
+def _distance_expression(latitude: float, longitude: float):
+    # Equirectangular approximation, in squared degrees: enough to order by distance on
+    # an island 70 km wide, and cheap enough to compute per row.
+    scale = math.cos(math.radians(latitude))
+    return ExpressionWrapper(
+        (F("latitude") - latitude) * (F("latitude") - latitude)
+        + (F("longitude") - longitude) * scale * (F("longitude") - longitude) * scale,
+        output_field=FloatField(),
+    )
+
+
+def search_directory(filters: DirectoryFilters) -> DirectoryPage:
+    options = filter_options()
+    counts = summary(filters, options)
+    total = counts["total"]
+    matches, query = match_set(filters, options, counts["corrected"])
+
+    sort = filters.sort
+    near_point = options["commune_points"].get(filters.near) if filters.near else None
+    if sort == Sort.DISTANCE and not (near_point and near_point[0] is not None):
+        sort = Sort.RELEVANCE if query is not None else Sort.NAME
+    if sort == Sort.RELEVANCE and query is None:
+        sort = Sort.NAME
+    browsable = min(total, RANK_CANDIDATES) if sort == Sort.RELEVANCE else total
+    page_count = max(1, math.ceil(browsable / PAGE_SIZE))
+    page = min(max(filters.page, 1), page_count)
+    filters = replace(filters, page=page)
+
+    if sort == Sort.RELEVANCE:
+        candidates = matches.order_by().values("pk")[:RANK_CANDIDATES]
+        ordered = (
+            Organisation.objects.filter(pk__in=Subquery(candidates))
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "name", "pk")
+        )
+    elif sort == Sort.DISTANCE:
+        ordered = matches.annotate(distance2=_distance_expression(*near_point)).order_by(
+            F("distance2").asc(nulls_last=True), "name", "pk"
+        )
+    else:
+        ordered = matches.order_by("name", "pk")
+
+    offset = (page - 1) * PAGE_SIZE
+    organisations = list(
+        ordered.select_related("commune", "legal_form").defer("search_vector", "search_text")[
+            offset : offset + PAGE_SIZE
+        ]
+    )
+    if sort == Sort.DISTANCE:
+        for organisation in organisations:
+            distance2 = getattr(organisation, "distance2", None)
+            organisation.distance_km = None if distance2 is None else math.sqrt(distance2) * 111.2
+    near_commune = None
+    if filters.near:
+        near_commune = next(
+            (Territory(code=code, name=name) for code, name, _pk in options["commune"] if code == filters.near),
+            None,
+        )
+    return DirectoryPage(
+        filters=replace(filters, sort=sort),
+        organisations=organisations,
+        total=total,
+        page=page,
+        page_count=page_count,
+        facets=build_facets(filters, options, counts),
+        corrected_query=counts["corrected"],
+        near_commune=near_commune,
+        ranking_capped=sort == Sort.RELEVANCE and total > RANK_CANDIDATES,
+    )

@@ -1,0 +1,128 @@
+"""Writes to the directory. Every change goes through here so that the derived fields,
+the search text and the cache version stay right."""
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from annuaire.models import Organisation
+from referentiels.models import EssFamily
+
+DIRECTORY_VERSION_KEY = "annuaire:version"
+
+
+def directory_version() -> int:
+    """A number that changes whenever the directory changes: part of every cache key."""
+    version = cache.get(DIRECTORY_VERSION_KEY)
+    if version is None:
+        cache.add(DIRECTORY_VERSION_KEY, 1, timeout=None)
+        version = cache.get(DIRECTORY_VERSION_KEY, 1)
+    return version
+
+
+def bump_directory_version() -> None:
+    try:
+        cache.incr(DIRECTORY_VERSION_KEY)
+    except ValueError:
+        cache.set(DIRECTORY_VERSION_KEY, 2, timeout=None)
+
+
+def derive_fields(organisation: Organisation) -> None:
+    """Fill the fields that follow from others: family, sector, EPCI, SIREN."""
+    if organisation.siret and not organisation.siren:
+        organisation.siren = organisation.siret[:9]
+    family = organisation.legal_form.family if organisation.legal_form_id else ""
+    if family:
+        organisation.ess_family = family
+    elif organisation.ess_declared or organisation.esus_agreement:
+        organisation.ess_family = EssFamily.SOCIETE_COMMERCIALE
+    elif organisation.legal_form_id:
+        organisation.ess_family = ""
+    organisation.sector_id = organisation.naf_activity.division.section_id if organisation.naf_activity_id else None
+    organisation.epci_id = organisation.commune.parent_id if organisation.commune_id else None
+
+
+def search_text_for(organisation: Organisation) -> str:
+    parts = [organisation.acronym]
+    if organisation.commune_id:
+        parts.append(organisation.commune.name)
+    if organisation.epci_id:
+        parts += [organisation.epci.name, organisation.epci.short_name]
+    if organisation.naf_activity_id:
+        parts.append(organisation.naf_activity.label)
+    if organisation.sector_id:
+        parts.append(organisation.sector.label)
+    parts += [category.name for category in organisation.categories.all()]
+    parts += [label.name for label in organisation.labels.all()]
+    return " ".join(part for part in parts if part)
+
+
+def refresh_search_text(*, organisation: Organisation) -> None:
+    text = search_text_for(organisation)
+    Organisation.objects.filter(pk=organisation.pk).update(search_text=text)
+    organisation.search_text = text
+
+
+@transaction.atomic
+def save_organisation(
+    *, organisation: Organisation, categories=None, labels=None, territories_covered=None
+) -> Organisation:
+    """Validate and save an organisation with its relations, in one transaction."""
+    derive_fields(organisation)
+    organisation.full_clean(exclude=["search_vector"])
+    organisation.save()
+    if categories is not None:
+        organisation.categories.set(categories)
+    if labels is not None:
+        organisation.labels.set(labels)
+    if territories_covered is not None:
+        organisation.territories_covered.set(territories_covered)
+    refresh_search_text(organisation=organisation)
+    transaction.on_commit(bump_directory_version)
+    return organisation
+
+
+def rebuild_search_lexicon() -> int:
+    """Rebuild the lexicon of name words used for typo tolerance (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE annuaire_searchword")
+        cursor.execute(
+            """
+            INSERT INTO annuaire_searchword (word)
+            SELECT DISTINCT word FROM annuaire_organisation o,
+                   regexp_split_to_table(lower(unaccent(o.name || ' ' || o.acronym)), '[^a-z0-9]+') AS word
+            WHERE o.is_published AND length(word) >= 3
+            ON CONFLICT DO NOTHING
+            """
+        )
+        cursor.execute("SELECT count(*) FROM annuaire_searchword")
+        return cursor.fetchone()[0]
+
+
+def refresh_all_search_text() -> int:
+    """Recompute the search text of every organisation in one statement (after a bulk import)."""
+    if connection.vendor != "postgresql":
+        count = 0
+        for organisation in Organisation.objects.select_related("commune", "epci", "naf_activity", "sector"):
+            refresh_search_text(organisation=organisation)
+            count += 1
+        return count
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE annuaire_organisation o SET search_text = concat_ws(' ',
+                nullif(o.acronym, ''), c.name, e.name, e.short_name, n.label, s.label,
+                (SELECT string_agg(cat.name, ' ') FROM annuaire_organisation_categories oc
+                   JOIN annuaire_category cat ON cat.id = oc.category_id WHERE oc.organisation_id = o.id),
+                (SELECT string_agg(l.name, ' ') FROM annuaire_organisation_labels ol
+                   JOIN annuaire_label l ON l.id = ol.label_id WHERE ol.organisation_id = o.id))
+            FROM annuaire_organisation o2
+            LEFT JOIN referentiels_territory c ON c.id = o2.commune_id
+            LEFT JOIN referentiels_territory e ON e.id = o2.epci_id
+            LEFT JOIN referentiels_nafactivity n ON n.id = o2.naf_activity_id
+            LEFT JOIN referentiels_nafsection s ON s.id = o2.sector_id
+            WHERE o2.id = o.id
+            """
+        )
+        return cursor.rowcount

@@ -1,0 +1,38 @@
+"""A person searching the directory in headless Chromium."""
+
+import pytest
+
+from referentiels.models import LegalForm
+from tests.annuaire.factories import OrganisationFactory, commune
+from tests.helpers.browser import serious_accessibility_violations
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_search_filter_and_open_an_organisation(page, live_server):
+    scop = LegalForm.objects.get(code="5458")
+    OrganisationFactory(name="Ressourcerie Lespas", description="Réemploi et insertion.", commune=commune("97409"))
+    OrganisationFactory(name="SCOP Bat Karé", description="Insertion dans le bâtiment.", legal_form=scop)
+    OrganisationFactory(name="Club de lecture", description="Lecture publique.")
+    csp = []
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+
+    page.goto(live_server.url + "/annuaire/")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_label("Rechercher une structure, une activité, un mot-clé").fill("insertion")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**/annuaire/?q=insertion*")
+    results = page.locator("ol.results h3")
+    assert sorted(results.all_inner_texts()) == ["Ressourcerie Lespas", "SCOP Bat Karé"]
+
+    # A facet link refreshes the results in place (htmx) and keeps the URL shareable.
+    page.get_by_role("link", name="Coopérative 1 résultats").click()
+    page.wait_for_url("**famille=cooperative*")
+    assert results.all_inner_texts() == ["SCOP Bat Karé"]
+    assert "q=insertion" in page.url
+
+    page.get_by_role("link", name="SCOP Bat Karé").click()
+    page.wait_for_url("**/annuaire/structure/**")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("SCOP Bat Karé")
+    assert serious_accessibility_violations(page) == []
+    assert csp == []
