@@ -18,6 +18,7 @@ class DirectoryFilterForm(forms.Form):
     tri = forms.ChoiceField(label="Trier par", required=False, choices=Sort.CHOICES)
     pres_de = forms.ChoiceField(label="Distance depuis", required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    vue = forms.ChoiceField(required=False, choices=[("liste", "Liste"), ("carte", "Carte")])
 
     FIELD_TO_OPTION = {
         "epci": "epci",
@@ -45,7 +46,7 @@ class DirectoryFilterForm(forms.Form):
         """The filters to apply and, for each value that was refused, a message."""
         self.is_valid()
         problems = [
-            f"{self.fields[name].label or 'Page'} : {errors[0]} Ce paramètre est ignoré."
+            f"{self.fields[name].label or name.capitalize()} : {errors[0]} Ce paramètre est ignoré."
             for name, errors in self.errors.items()
             if name in self.fields
         ]

@@ -1,17 +1,26 @@
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from annuaire.exports import COLUMNS, LICENCE, LICENCE_URL, csv_lines, geojson_chunks
 from annuaire.forms import DirectoryFilterForm
+from annuaire.geo import BoundingBox, map_features
 from annuaire.models import Organisation
 from annuaire.search import search_directory
 from referentiels.models import Territory
+
+# West, south, east, north of La Réunion, with a margin.
+REUNION_BBOX = "55.1,-21.5,55.95,-20.8"
 
 
 def is_htmx(request) -> bool:
@@ -24,10 +33,18 @@ def directory(request):
     form = DirectoryFilterForm(request.GET)
     filters, problems = form.to_filters()
     page = search_directory(filters)
+    map_view = request.GET.get("vue") == "carte"
     active_filters = [
         (facet.param, option["value"]) for facet in page.facets for option in facet.options if option["selected"]
     ]
-    context = {"form": form, "result": page, "problems": problems, "active_filters": active_filters}
+    context = {
+        "form": form,
+        "result": page,
+        "problems": problems,
+        "active_filters": active_filters,
+        "map_view": map_view,
+        "query": request.GET.urlencode(),
+    }
     template = "annuaire/_annuaire.html" if is_htmx(request) else "annuaire/annuaire.html"
     return render(request, template, context)
 
@@ -101,3 +118,61 @@ def organisation_detail(request, slug):
             "json_ld": organisation_json_ld(organisation, request.build_absolute_uri()),
         },
     )
+
+
+def _filters_from(request):
+    filters, problems = DirectoryFilterForm(request.GET).to_filters()
+    return filters, problems
+
+
+@require_GET
+def map_data(request):
+    """GeoJSON of the filtered directory in the visible area (?bbox=w,s,e,n&zoom=z)."""
+    filters, _problems = _filters_from(request)
+    try:
+        box = BoundingBox.parse(request.GET.get("bbox", REUNION_BBOX))
+        zoom = int(request.GET.get("zoom", "10"))
+        if not 0 <= zoom <= 20:
+            raise ValueError("zoom")
+    except ValueError:
+        return JsonResponse(
+            {"erreur": "Paramètres de carte invalides : bbox=ouest,sud,est,nord en degrés et zoom entre 0 et 20."},
+            status=400,
+        )
+    return JsonResponse(map_features(filters, box, zoom))
+
+
+@require_GET
+def export_csv(request):
+    filters, _problems = _filters_from(request)
+    response = StreamingHttpResponse(csv_lines(filters), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="annuaire-ess-reunion.csv"'
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    return response
+
+
+@require_GET
+def export_geojson(request):
+    filters, _problems = _filters_from(request)
+    response = StreamingHttpResponse(geojson_chunks(filters), content_type="application/geo+json")
+    response["Content-Disposition"] = 'attachment; filename="annuaire-ess-reunion.geojson"'
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    return response
+
+
+@require_GET
+def open_data(request):
+    return render(
+        request,
+        "annuaire/donnees.html",
+        {"columns": COLUMNS, "licence": LICENCE, "licence_url": LICENCE_URL, "query": request.GET.urlencode()},
+    )
+
+
+@require_GET
+@xframe_options_exempt
+@csp_override({**settings.SECURE_CSP, "frame-ancestors": ["https:", "http:"]})
+def widget(request):
+    """The map alone, to embed in a partner's site with an iframe."""
+    filters, _problems = _filters_from(request)
+    return render(request, "annuaire/widget.html", {"query": request.GET.urlencode(), "filters": filters})

@@ -262,9 +262,30 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- Public API (read-only) ---------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": envstr("API_RATE_LIMIT", "300/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du portail ESS Réunion",
+    "DESCRIPTION": "Annuaire des acteurs de l'ESS à La Réunion, en lecture seule. Licence Ouverte 2.0.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
 # --- Maps -------------------------------------------------------------------------------
 # Tile server of the Leaflet maps; its origin is added to the CSP's img-src.
-MAP_TILES_URL = envstr("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Empty: maps without a background (the test default: tests never reach the internet).
+MAP_TILES_URL = envstr(
+    "MAP_TILES_URL", "" if DJANGO_ENV == "test" else "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
 MAP_ATTRIBUTION = envstr("MAP_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
 _TILES_ORIGIN = "/".join(MAP_TILES_URL.split("/")[:3]) if "://" in MAP_TILES_URL else ""
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("donnees-personnelles/", views.personal_data, name="donnees-personnelles"),
     path("accessibilite/", views.accessibility, name="accessibilite"),
     path("compte/", include("comptes.urls")),
+    path("api/v1/", include("cress.api_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *(path(area.path, _area_urls(area)) for area in (*AREAS, INTAKE)),
 ]

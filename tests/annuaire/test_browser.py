@@ -36,3 +36,25 @@ def test_search_filter_and_open_an_organisation(page, live_server):
     assert page.get_by_role("heading", level=1).inner_text().startswith("SCOP Bat Karé")
     assert serious_accessibility_violations(page) == []
     assert csp == []
+
+
+def test_switch_to_the_map_click_a_marker_and_open_the_organisation(page, live_server):
+    OrganisationFactory(name="Jardins de Cilaos", description="Maraîchage et insertion.", commune=commune("97424"))
+    for index in range(4):
+        OrganisationFactory(name=f"Insertion Saint-Denis {index}", description="insertion", commune=commune("97411"))
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(live_server.url + "/annuaire/?q=insertion")
+    page.get_by_role("link", name="Carte", exact=True).click()
+    page.wait_for_url("**vue=carte*")
+    page.wait_for_selector("#carte-annuaire[data-loaded]", timeout=10_000)
+    assert errors == []
+    # Saint-Denis' four organisations form one server-side cluster; Cilaos' one is a marker.
+    cluster = page.locator(".marker-cluster", has_text="4")
+    assert cluster.count() == 1
+    assert serious_accessibility_violations(page) == []
+    page.locator('.leaflet-marker-icon[title="Jardins de Cilaos"]').click()
+    page.get_by_role("link", name="Jardins de Cilaos").click()
+    page.wait_for_url("**/annuaire/structure/**")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Jardins de Cilaos")
