@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -70,6 +70,7 @@ class OrganisationList(APIView):
             },
         ),
         summary="Structures publiées de l'annuaire, filtrées comme sur le portail",
+        operation_id="structures_list",
     )
     def get(self, request):
         filters, problems = DirectoryFilterForm(request.query_params).to_filters()
@@ -87,6 +88,7 @@ class OrganisationList(APIView):
         )
 
 
+@extend_schema_view(get=extend_schema(operation_id="structures_retrieve", summary="Une structure publiée"))
 class OrganisationDetail(generics.RetrieveAPIView):
     serializer_class = OrganisationSerializer
     lookup_field = "slug"
