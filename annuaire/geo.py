@@ -1,20 +1,25 @@
 """Map data of the directory: the filtered set, for the visible area, as GeoJSON.
 
 Below CLUSTER_BELOW_ZOOM the points are grouped on the server in a grid whose cells
-are about 60 pixels wide at that zoom (one GROUP BY); above it, the individual points
-of the visible area are sent, at most MAX_POINTS, and Leaflet.markercluster groups
-them in the browser.
+are about 60 pixels wide at that zoom (one GROUP BY over the whole selection, cached
+per selection and zoom, then cut to the visible area); above it, the individual
+points of the visible area are sent, at most MAX_POINTS, and Leaflet.markercluster
+groups them in the browser.
 """
 
+import json
+import math
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, FloatField, Min
 from django.db.models.functions import Cast, Floor
 
 from annuaire.models import Organisation
-from annuaire.search import DirectoryFilters, filter_options, match_set, summary
+from annuaire.search import SUMMARY_TTL, DirectoryFilters, filter_options, match_set, summary
+from annuaire.services import directory_version
 
-CLUSTER_BELOW_ZOOM = 14
+CLUSTER_BELOW_ZOOM = 16
 MAX_POINTS = 5000
 CELL_PIXELS = 60
 
@@ -37,6 +42,32 @@ class BoundingBox:
             raise ValueError("bbox")
         return box
 
+    def snapped_to_tiles(self, zoom: int) -> "BoundingBox":
+        """The smallest box made of whole slippy-map tiles of this zoom that holds this one."""
+        tiles = 2**zoom
+
+        def tile_x(longitude):
+            return min(tiles - 1, int((longitude + 180) / 360 * tiles))
+
+        def tile_y(latitude):
+            radians = math.radians(latitude)
+            return min(tiles - 1, int((1 - math.asinh(math.tan(radians)) / math.pi) / 2 * tiles))
+
+        def longitude_of(x):
+            return x / tiles * 360 - 180
+
+        def latitude_of(y):
+            return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / tiles))))
+
+        west, east = tile_x(self.west), tile_x(self.east) + 1
+        north, south = tile_y(self.north), tile_y(self.south) + 1
+        return BoundingBox(
+            round(longitude_of(west), 6),
+            round(latitude_of(south), 6),
+            round(longitude_of(east), 6),
+            round(latitude_of(north), 6),
+        )
+
 
 def cell_size(zoom: int) -> float:
     """Degrees of longitude covered by CELL_PIXELS at this zoom (256-pixel tiles)."""
@@ -52,25 +83,55 @@ def _feature(longitude, latitude, properties):
 
 
 def _point_properties(organisation):
-    return {"name": organisation["name"], "slug": organisation["slug"], "commune": organisation["commune__name"] or ""}
+    return {"name": organisation["name"], "slug": organisation["slug"]}
+
+
+def _inside(feature, box: BoundingBox) -> bool:
+    longitude, latitude = feature["geometry"]["coordinates"]
+    return box.west <= longitude <= box.east and box.south <= latitude <= box.north
+
+
+def map_json(filters: DirectoryFilters, box: BoundingBox, zoom: int) -> bytes:
+    """The serialised answer, cached per selection, zoom and area widened to whole tiles
+    (so that nearby views of the same zoom share one answer)."""
+    tiles = box.snapped_to_tiles(zoom)
+    area = f"{tiles.west},{tiles.south},{tiles.east},{tiles.north}"
+    key = f"annuaire:map:{directory_version()}:{filters.selection_key()}:{zoom}:{area}"
+    payload = cache.get(key)
+    if payload is None:
+        # Compact separators: the largest answers (5 000 points) stay well under 1 MB.
+        payload = json.dumps(map_features(filters, tiles, zoom), separators=(",", ":")).encode()
+        cache.set(key, payload, SUMMARY_TTL)
+    return payload
 
 
 def map_features(filters: DirectoryFilters, box: BoundingBox, zoom: int) -> dict:
     options = filter_options()
     corrected = summary(filters, options)["corrected"]
     matches, _query = match_set(filters, options, corrected)
-    visible = matches.filter(
-        latitude__gte=box.south, latitude__lte=box.north, longitude__gte=box.west, longitude__lte=box.east
-    ).order_by()
     if zoom >= CLUSTER_BELOW_ZOOM:
-        rows = list(visible.values("name", "slug", "latitude", "longitude", "commune__name")[: MAX_POINTS + 1])
+        visible = matches.filter(
+            latitude__gte=box.south, latitude__lte=box.north, longitude__gte=box.west, longitude__lte=box.east
+        ).order_by()
+        rows = list(visible.values("name", "slug", "latitude", "longitude")[: MAX_POINTS + 1])
         truncated = len(rows) > MAX_POINTS
         features = [_feature(row["longitude"], row["latitude"], _point_properties(row)) for row in rows[:MAX_POINTS]]
         return {"type": "FeatureCollection", "features": features, "clustered": False, "truncated": truncated}
+    key = f"annuaire:clusters:{directory_version()}:{filters.selection_key()}:{zoom}"
+    features = cache.get(key)
+    if features is None:
+        features = _clusters(matches, zoom)
+        cache.set(key, features, SUMMARY_TTL)
+    visible = [feature for feature in features if _inside(feature, box)]
+    return {"type": "FeatureCollection", "features": visible, "clustered": True, "truncated": False}
 
+
+def _clusters(matches, zoom: int) -> list[dict]:
     size = cell_size(zoom)
     cells = list(
-        visible.annotate(
+        matches.filter(latitude__isnull=False)
+        .order_by()
+        .annotate(
             cell_x=Floor(Cast(F("longitude"), FloatField()) / size),
             cell_y=Floor(Cast(F("latitude"), FloatField()) / size),
         )
@@ -81,9 +142,7 @@ def map_features(filters: DirectoryFilters, box: BoundingBox, zoom: int) -> dict
     singles = {row[3] for row in cells if row[0] == 1}
     named = {
         row["id"]: row
-        for row in Organisation.objects.filter(pk__in=singles).values(
-            "id", "name", "slug", "latitude", "longitude", "commune__name"
-        )
+        for row in Organisation.objects.filter(pk__in=singles).values("id", "name", "slug", "latitude", "longitude")
     }
     features = []
     for count, latitude, longitude, first in cells:
@@ -92,4 +151,4 @@ def map_features(filters: DirectoryFilters, box: BoundingBox, zoom: int) -> dict
             features.append(_feature(row["longitude"], row["latitude"], _point_properties(row)))
         else:
             features.append(_feature(longitude, latitude, {"cluster": True, "count": count}))
-    return {"type": "FeatureCollection", "features": features, "clustered": True, "truncated": False}
+    return features

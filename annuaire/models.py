@@ -210,6 +210,13 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["is_published", "name"], name="annuaire_pub_name_idx"),
             models.Index(fields=["commune"], name="annuaire_commune_idx"),
+            # Filter-then-sort-by-name pages: walk the names of one EPCI or one family.
+            models.Index(fields=["epci", "is_published", "name"], name="annuaire_epci_name_idx"),
+            models.Index(fields=["ess_family", "is_published", "name"], name="annuaire_family_name_idx"),
+            # The visible area of a map at street zoom: a latitude range, then longitudes.
+            models.Index(
+                fields=["latitude", "longitude"], condition=models.Q(is_published=True), name="annuaire_position_idx"
+            ),
         ]
 
     def __str__(self):

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Subquery
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Subquery, Value
 
 from annuaire.models import ROLE_FIELDS, Category, Label, Organisation, Role, SearchWord
 from annuaire.services import directory_version
@@ -290,6 +290,31 @@ def _distance_expression(latitude: float, longitude: float):
     )
 
 
+def _page_ids(filters, sort, matches, query, near_point) -> list[tuple[int, float | None]]:
+    """The ids (and squared distances) of one page, in order; cached like the summary."""
+    key = f"annuaire:page:{directory_version()}:{filters.selection_key()}:{sort}:{filters.near}:{filters.page}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    if sort == Sort.RELEVANCE:
+        candidates = matches.order_by().values("pk")[:RANK_CANDIDATES]
+        ordered = (
+            Organisation.objects.filter(pk__in=Subquery(candidates))
+            .annotate(rank=SearchRank(F("search_vector"), query), distance2=Value(None, FloatField()))
+            .order_by("-rank", "name", "pk")
+        )
+    elif sort == Sort.DISTANCE:
+        ordered = matches.annotate(distance2=_distance_expression(*near_point)).order_by(
+            F("distance2").asc(nulls_last=True), "name", "pk"
+        )
+    else:
+        ordered = matches.annotate(distance2=Value(None, FloatField())).order_by("name", "pk")
+    offset = (filters.page - 1) * PAGE_SIZE
+    ids = list(ordered.values_list("pk", "distance2")[offset : offset + PAGE_SIZE])
+    cache.set(key, ids, SUMMARY_TTL)
+    return ids
+
+
 def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     options = filter_options()
     counts = summary(filters, options)
@@ -307,30 +332,19 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     page = min(max(filters.page, 1), page_count)
     filters = replace(filters, page=page)
 
-    if sort == Sort.RELEVANCE:
-        candidates = matches.order_by().values("pk")[:RANK_CANDIDATES]
-        ordered = (
-            Organisation.objects.filter(pk__in=Subquery(candidates))
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "name", "pk")
-        )
-    elif sort == Sort.DISTANCE:
-        ordered = matches.annotate(distance2=_distance_expression(*near_point)).order_by(
-            F("distance2").asc(nulls_last=True), "name", "pk"
-        )
-    else:
-        ordered = matches.order_by("name", "pk")
-
-    offset = (page - 1) * PAGE_SIZE
-    organisations = list(
-        ordered.select_related("commune", "legal_form").defer("search_vector", "search_text")[
-            offset : offset + PAGE_SIZE
-        ]
+    ranked = _page_ids(filters, sort, matches, query, near_point)
+    by_pk = (
+        Organisation.objects.filter(is_published=True)
+        .select_related("commune", "legal_form")
+        .defer("search_vector", "search_text")
+        .in_bulk([pk for pk, _distance in ranked])
     )
-    if sort == Sort.DISTANCE:
-        for organisation in organisations:
-            distance2 = getattr(organisation, "distance2", None)
+    organisations = []
+    for pk, distance2 in ranked:
+        if pk in by_pk:  # a row deleted since the page was cached is skipped
+            organisation = by_pk[pk]
             organisation.distance_km = None if distance2 is None else math.sqrt(distance2) * 111.2
+            organisations.append(organisation)
     near_commune = None
     if filters.near:
         near_commune = next(

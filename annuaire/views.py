@@ -1,10 +1,14 @@
+import hashlib
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -14,9 +18,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from annuaire.exports import COLUMNS, LICENCE, LICENCE_URL, csv_lines, geojson_chunks
 from annuaire.forms import DirectoryFilterForm
-from annuaire.geo import BoundingBox, map_features
+from annuaire.geo import BoundingBox, map_json
 from annuaire.models import Organisation
+from annuaire.search import SUMMARY_TTL as FRAGMENT_TTL
 from annuaire.search import search_directory
+from annuaire.services import directory_version
 from referentiels.models import Territory
 
 # West, south, east, north of La Réunion, with a margin.
@@ -27,26 +33,40 @@ def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
+def _fragment_key(request) -> str:
+    """One key per directory state and normalised query string (order and empty values ignored)."""
+    items = sorted((key, value) for key, values in request.GET.lists() for value in values if value)
+    digest = hashlib.sha256(urlencode(items).encode()).hexdigest()[:32]
+    return f"annuaire:fragment:{directory_version()}:{digest}"
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def directory(request):
-    form = DirectoryFilterForm(request.GET)
-    filters, problems = form.to_filters()
-    page = search_directory(filters)
-    map_view = request.GET.get("vue") == "carte"
-    active_filters = [
-        (facet.param, option["value"]) for facet in page.facets for option in facet.options if option["selected"]
-    ]
-    context = {
-        "form": form,
-        "result": page,
-        "problems": problems,
-        "active_filters": active_filters,
-        "map_view": map_view,
-        "query": request.GET.urlencode(),
-    }
-    template = "annuaire/_annuaire.html" if is_htmx(request) else "annuaire/annuaire.html"
-    return render(request, template, context)
+    # The results, facets and map switch are the same for everyone who sends the same
+    # query: rendered once per query and directory version, then served from the cache.
+    key = _fragment_key(request)
+    fragment = cache.get(key)
+    if fragment is None:
+        form = DirectoryFilterForm(request.GET)
+        filters, problems = form.to_filters()
+        page = search_directory(filters)
+        active_filters = [
+            (facet.param, option["value"]) for facet in page.facets for option in facet.options if option["selected"]
+        ]
+        context = {
+            "form": form,
+            "result": page,
+            "problems": problems,
+            "active_filters": active_filters,
+            "map_view": request.GET.get("vue") == "carte",
+            "query": request.GET.urlencode(),
+        }
+        fragment = render_to_string("annuaire/_annuaire.html", context, request=request)
+        cache.set(key, fragment, FRAGMENT_TTL)
+    if is_htmx(request):
+        return HttpResponse(fragment)
+    return render(request, "annuaire/annuaire.html", {"fragment": mark_safe(fragment)})  # noqa: S308 — our own render
 
 
 def organisation_json_ld(organisation: Organisation, url: str) -> str:
@@ -139,7 +159,7 @@ def map_data(request):
             {"erreur": "Paramètres de carte invalides : bbox=ouest,sud,est,nord en degrés et zoom entre 0 et 20."},
             status=400,
         )
-    return JsonResponse(map_features(filters, box, zoom))
+    return HttpResponse(map_json(filters, box, zoom), content_type="application/json")
 
 
 @require_GET

@@ -50,7 +50,7 @@ def test_low_zoom_map_data_is_clustered_on_the_server(client):
 def test_high_zoom_map_data_sends_the_points_of_the_visible_area(client):
     OrganisationFactory(name="Dans la vue", commune=commune("97411"))
     OrganisationFactory(name="Hors de la vue", commune=commune("97416"))
-    data = client.get(reverse("annuaire:carte-donnees"), {"zoom": "15", "bbox": "55.40,-20.92,55.50,-20.84"}).json()
+    data = client.get(reverse("annuaire:carte-donnees"), {"zoom": "16", "bbox": "55.40,-20.92,55.50,-20.84"}).json()
     assert data["clustered"] is False
     assert [f["properties"]["name"] for f in data["features"]] == ["Dans la vue"]
     assert data["features"][0]["properties"]["slug"]

@@ -176,3 +176,16 @@ def test_directory_queries_do_not_grow_with_the_rows(client, params):
 
     cache.clear()
     assert count_queries(client, params) == few
+
+
+def test_a_change_to_the_directory_shows_at_once(client, django_capture_on_commit_callbacks):
+    from annuaire.services import save_organisation
+
+    organisation = OrganisationFactory(name="Lakour Éphémère")
+    assert "Lakour Éphémère" in client.get(URL).content.decode()
+    assert "Lakour Éphémère" in client.get(URL).content.decode()  # now from the cache
+    organisation.is_published = False
+    with django_capture_on_commit_callbacks(execute=True):
+        save_organisation(organisation=organisation)
+    assert "Lakour Éphémère" not in client.get(URL).content.decode()
+    assert "Lakour Éphémère" not in client.get(URL, {"q": "lakour"}).content.decode()
