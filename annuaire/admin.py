@@ -1,8 +1,31 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from annuaire.models import Category, Label, Organisation
-from annuaire.services import bump_directory_version, derive_fields, refresh_search_text
+from annuaire.contributions import (
+    CLAIM_STAFF_TARGETS,
+    CLAIM_WORKFLOW,
+    CONTRIBUTION_WORKFLOW,
+    ContributionError,
+    accept_contribution,
+    approve_claim,
+    compare,
+    reject_claim,
+    reject_contribution,
+)
+from annuaire.models import (
+    Category,
+    Claim,
+    ClaimTransition,
+    Contribution,
+    ContributionTransition,
+    Label,
+    Organisation,
+)
+from annuaire.services import bump_directory_version, derive_fields, refresh_search_text, set_published
+from lib.workflow import TransitionNotAllowed
 
 
 @admin.register(Organisation)
@@ -63,14 +86,12 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Publier dans l'annuaire", permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(is_published=True)
-        bump_directory_version()
+        count = set_published(organisations=queryset, published=True)
         self.message_user(request, f"{count} structure(s) publiée(s).")
 
     @admin.action(description="Retirer de l'annuaire", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
-        bump_directory_version()
+        count = set_published(organisations=queryset, published=False)
         self.message_user(request, f"{count} structure(s) retirée(s) de l'annuaire.")
 
 
@@ -86,3 +107,123 @@ class LabelAdmin(admin.ModelAdmin):
     list_display = ["name", "description"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class TransitionInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_state", "to_state", "by", "comment"]
+    readonly_fields = fields
+    verbose_name_plural = "Journal"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ContributionTransitionInline(TransitionInline):
+    model = ContributionTransition
+
+
+class ClaimTransitionInline(TransitionInline):
+    model = ClaimTransition
+
+
+class WorkflowAdminMixin:
+    """Transition buttons on the change page: each posts to <id>/etat/<target>/."""
+
+    workflow = None
+    staff_targets = None
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<int:object_id>/etat/<str:target>/",
+                self.admin_site.admin_view(self.transition_view),
+                name=f"{opts.app_label}_{opts.model_name}_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def buttons(self, obj):
+        return [t for t in self.workflow.allowed(obj) if self.staff_targets is None or t.target in self.staff_targets]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "transitions": self.buttons(obj) if obj else []}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id, target):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        try:
+            self.perform(obj, target, by=request.user, comment=request.POST.get("comment", ""))
+        except (ContributionError, TransitionNotAllowed, ValidationError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, "C'est fait : la personne est prévenue par courriel.", messages.SUCCESS)
+        opts = self.model._meta
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
+
+@admin.register(Contribution)
+class ContributionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    workflow = CONTRIBUTION_WORKFLOW
+    change_form_template = "admin/annuaire/moderation_change_form.html"
+    list_display = ["created_at", "kind", "organisation", "contributor_name", "status"]
+    list_filter = ["status", "kind"]
+    search_fields = ["contributor_name", "contributor_email", "organisation__name", "proposed"]
+    list_select_related = ["organisation"]
+    readonly_fields = [
+        "kind", "organisation", "status", "contributor_name", "contributor_email", "message", "logo",
+        "consent_text", "consent_at", "created_at", "created_organisation",
+    ]  # fmt: skip
+    exclude = ["proposed"]
+    inlines = [ContributionTransitionInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "comparison": compare(obj) if obj else []}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def perform(self, contribution, target, *, by, comment):
+        if target == Contribution.Status.ACCEPTED:
+            accept_contribution(contribution=contribution, by=by, comment=comment)
+        elif target == Contribution.Status.REJECTED:
+            reject_contribution(contribution=contribution, by=by, comment=comment)
+        else:
+            raise TransitionNotAllowed("Transition inconnue.")
+
+
+@admin.register(Claim)
+class ClaimAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    workflow = CLAIM_WORKFLOW
+    staff_targets = CLAIM_STAFF_TARGETS
+    change_form_template = "admin/annuaire/moderation_change_form.html"
+    list_display = ["created_at", "organisation", "name", "email", "status"]
+    list_filter = ["status"]
+    search_fields = ["name", "email", "organisation__name"]
+    list_select_related = ["organisation"]
+    readonly_fields = [
+        "organisation", "name", "email", "position", "message", "status", "consent_text", "consent_at",
+        "expires_at", "created_at",
+    ]  # fmt: skip
+    exclude = ["token_hash"]
+    inlines = [ClaimTransitionInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def perform(self, claim, target, *, by, comment):
+        if target == Claim.Status.APPROVED:
+            approve_claim(claim=claim, by=by)
+        elif target == Claim.Status.REJECTED:
+            reject_claim(claim=claim, by=by, comment=comment)
+        else:
+            raise TransitionNotAllowed("Transition inconnue.")

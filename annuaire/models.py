@@ -4,6 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from annuaire.validators import validate_logo
+from lib.workflow import TransitionLog
 from referentiels.models import EssFamily, LegalForm, NafActivity, NafSection, Territory, TerritoryKind
 from referentiels.validators import validate_siren, validate_siret
 
@@ -246,3 +247,113 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class Contribution(models.Model):
+    """A proposal from the public: a new organisation, or a correction of one. Moderated by staff."""
+
+    class Kind(models.TextChoices):
+        NEW = "nouvelle", "Nouvelle structure"
+        CORRECTION = "correction", "Correction d'une fiche"
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", "En attente de modération"
+        ACCEPTED = "acceptee", "Acceptée"
+        REJECTED = "refusee", "Refusée"
+
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name="structure concernée",
+    )
+    proposed = models.JSONField("valeurs proposées", default=dict)
+    logo = models.ImageField(
+        "logo proposé", upload_to="annuaire/propositions/%Y/", blank=True, validators=[validate_logo]
+    )
+    message = models.TextField("message du contributeur", blank=True, max_length=3000)
+    contributor_name = models.CharField("nom du contributeur", max_length=150)
+    contributor_email = models.EmailField("adresse du contributeur")
+    consent_text = models.TextField("texte du consentement accepté")
+    consent_at = models.DateTimeField("consentement donné le")
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    created_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="structure créée",
+    )
+
+    class Meta:
+        verbose_name = "proposition de contribution"
+        verbose_name_plural = "propositions de contribution"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="nouvelle") | models.Q(organisation__isnull=False),
+                name="annuaire_contribution_correction_has_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.organisation or self.proposed.get("name", "")
+        return f"{self.get_kind_display()} — {target}"
+
+
+class ContributionTransition(TransitionLog):
+    subject = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une proposition"
+        verbose_name_plural = "journal des propositions"
+
+
+class Claim(models.Model):
+    """A person asks to manage an organisation's page.
+
+    The organisation confirms by a link sent to its published address; then staff
+    approve, which creates (or reuses) the person's account and a membership.
+    """
+
+    class Status(models.TextChoices):
+        EMAIL_PENDING = "a_confirmer", "En attente de confirmation par la structure"
+        CONFIRMED = "confirmee", "Confirmée par la structure"
+        APPROVED = "validee", "Validée"
+        REJECTED = "refusee", "Refusée"
+        EXPIRED = "expiree", "Expirée"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="claims", verbose_name="structure"
+    )
+    name = models.CharField("nom et prénom", max_length=150)
+    email = models.EmailField("adresse électronique")
+    position = models.CharField("fonction dans la structure", max_length=150)
+    message = models.TextField("message", blank=True, max_length=2000)
+    consent_text = models.TextField("texte du consentement accepté")
+    consent_at = models.DateTimeField("consentement donné le")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField("lien valable jusqu'au")
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.EMAIL_PENDING)
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "demande de gestion d'une fiche"
+        verbose_name_plural = "demandes de gestion des fiches"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} — {self.organisation}"
+
+
+class ClaimTransition(TransitionLog):
+    subject = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une demande de gestion"
+        verbose_name_plural = "journal des demandes de gestion"

@@ -81,6 +81,18 @@ def save_organisation(
     return organisation
 
 
+@transaction.atomic
+def set_published(*, organisations, published: bool) -> int:
+    """Publish or withdraw organisations, one save each so that their history records it."""
+    count = 0
+    for organisation in organisations.exclude(is_published=published):
+        organisation.is_published = published
+        organisation.save(update_fields=["is_published", "updated_at"])
+        count += 1
+    transaction.on_commit(bump_directory_version)
+    return count
+
+
 def rebuild_search_lexicon() -> int:
     """Rebuild the lexicon of name words used for typo tolerance (PostgreSQL only)."""
     if connection.vendor != "postgresql":

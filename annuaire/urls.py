@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annuaire import views
+from annuaire import contribution_views, views
 
 app_name = "annuaire"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("export.geojson", views.export_geojson, name="export-geojson"),
     path("donnees/", views.open_data, name="donnees"),
     path("widget/", views.widget, name="widget"),
+    path("proposer/", contribution_views.propose, name="proposer"),
+    path("structure/<slug:slug>/corriger/", contribution_views.correct, name="corriger"),
+    path("structure/<slug:slug>/gerer/", contribution_views.claim, name="revendiquer"),
+    path("structure/<slug:slug>/modifier/", contribution_views.member_edit, name="modifier"),
+    path("confirmation/<str:token>/", contribution_views.confirm_claim, name="confirmer"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from annuaire.contributions import is_member
 from annuaire.exports import COLUMNS, LICENCE, LICENCE_URL, csv_lines, geojson_chunks
 from annuaire.forms import DirectoryFilterForm
 from annuaire.geo import BoundingBox, map_json
@@ -136,6 +137,7 @@ def organisation_detail(request, slug):
             "organisation": organisation,
             "nearby": nearby,
             "json_ld": organisation_json_ld(organisation, request.build_absolute_uri()),
+            "can_edit": is_member(request.user, organisation),
         },
     )
 

@@ -325,6 +325,11 @@ if PRODUCTION:
 # Benchmarks only: exposes /_bench/gabarit/, the bare layout that page figures are compared with.
 BENCHMARK_VIEWS = envbool("BENCHMARK_VIEWS", False)
 
+# Directory: how long the confirmation link sent to an organisation stays valid, and how
+# many contributions or claims one address may send per hour.
+CLAIM_LINK_DAYS = envint("CLAIM_LINK_DAYS", 7)
+CONTRIBUTIONS_PER_HOUR = envint("CONTRIBUTIONS_PER_HOUR", 5)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

@@ -61,3 +61,8 @@ def test_a_lower_layer_imports_no_feature_app_nor_the_root(app):
 def test_referentiels_is_the_bottom_layer():
     bad = {module for module, _ in imported_top_level_modules("referentiels")} & (LOWER_APPS - {"referentiels"})
     assert bad == set()
+
+
+def test_lib_imports_no_app_of_the_portal():
+    apps = FEATURE_APPS | LOWER_APPS | {"cress"}
+    assert offending_imports("lib", apps) == []

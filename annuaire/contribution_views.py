@@ -1,0 +1,140 @@
+"""Pages where the public contributes to the directory, and members edit their page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from annuaire import contributions
+from annuaire.contribution_forms import CONSENT_TEXT, ClaimForm, ContributionForm, MemberEditForm
+from annuaire.models import Contribution, Organisation
+from annuaire.services import save_organisation
+from lib.ratelimit import client_address, hit
+
+TOO_MANY = "Trop d'envois depuis votre connexion : merci de réessayer dans une heure."
+
+
+def _allowed(request) -> bool:
+    return hit(
+        scope="annuaire-contribution",
+        key=client_address(request),
+        limit=settings.CONTRIBUTIONS_PER_HOUR,
+        window_seconds=3600,
+    )
+
+
+def _published(slug) -> Organisation:
+    return get_object_or_404(Organisation.objects.filter(is_published=True).select_related("commune"), slug=slug)
+
+
+def _contribute(request, *, kind, organisation=None):
+    initial = None
+    if organisation is not None:
+        initial = {field: getattr(organisation, field) for field in contributions.CONTRIBUTION_FIELDS}
+        initial["categories"] = organisation.categories.all()
+    form = ContributionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        submit_label="Envoyer la correction" if organisation else "Envoyer la proposition",
+    )
+    status = 200
+    if request.method == "POST":
+        if not _allowed(request):
+            form.add_error(None, TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            try:
+                contributions.submit_contribution(
+                    kind=kind,
+                    organisation=organisation,
+                    values=form.organisation_values(),
+                    logo=form.cleaned_data.get("logo"),
+                    message=form.cleaned_data["message"],
+                    contributor_name=form.cleaned_data["contributor_name"],
+                    contributor_email=form.cleaned_data["contributor_email"],
+                    consent_text=CONSENT_TEXT,
+                )
+            except (contributions.ContributionError, ValidationError) as error:
+                form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+            else:
+                return render(request, "annuaire/contribution_merci.html", {"organisation": organisation})
+        if form.errors:
+            status = status if status != 200 else 400
+    return render(request, "annuaire/contribution.html", {"form": form, "organisation": organisation}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request):
+    return _contribute(request, kind=Contribution.Kind.NEW)
+
+
+@require_http_methods(["GET", "POST"])
+def correct(request, slug):
+    return _contribute(request, kind=Contribution.Kind.CORRECTION, organisation=_published(slug))
+
+
+@require_http_methods(["GET", "POST"])
+def claim(request, slug):
+    organisation = _published(slug)
+    form = ClaimForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not _allowed(request):
+            form.add_error(None, TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            try:
+                contributions.submit_claim(
+                    organisation=organisation,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    position=form.cleaned_data["position"],
+                    message=form.cleaned_data["message"],
+                    consent_text=CONSENT_TEXT,
+                )
+            except contributions.ContributionError as error:
+                form.add_error(None, str(error))
+            else:
+                return render(request, "annuaire/revendication_envoyee.html", {"organisation": organisation})
+        if form.errors and status == 200:
+            status = 400
+    return render(request, "annuaire/revendication.html", {"form": form, "organisation": organisation}, status=status)
+
+
+def confirm_claim(request, token):
+    """The organisation confirms, from the link sent to its published address."""
+    if request.method == "POST":
+        try:
+            claim = contributions.confirm_claim(token=token)
+        except contributions.ContributionError as error:
+            return render(request, "annuaire/revendication_confirmee.html", {"error": str(error)}, status=400)
+        return render(request, "annuaire/revendication_confirmee.html", {"claim": claim})
+    # A GET only shows a button: mail scanners that open links must not confirm anything.
+    return render(request, "annuaire/revendication_confirmer.html", {"token": token})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not contributions.is_member(request.user, organisation):
+        raise PermissionDenied("Vous ne gérez pas cette structure.")
+    form = MemberEditForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save(commit=False)
+        save_organisation(organisation=organisation, categories=form.cleaned_data["categories"])
+        messages.success(request, "La fiche est enregistrée.")
+        return (
+            redirect("annuaire:structure", slug=organisation.slug)
+            if organisation.is_published
+            else redirect("annuaire:modifier", slug=organisation.slug)
+        )
+    return render(
+        request,
+        "annuaire/modifier.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )

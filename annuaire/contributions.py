@@ -1,0 +1,324 @@
+"""Contributions from the public (new organisations, corrections) and claims of a page
+by its organisation: submission, moderation, and their emails. One transaction each."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+
+from annuaire.models import Category, Claim, ClaimTransition, Contribution, ContributionTransition, Organisation
+from annuaire.services import save_organisation
+from comptes.models import PartnerMembership
+from lib.workflow import Transition, Workflow
+from messagerie.services import queue_email
+from referentiels.models import LegalForm, Territory, TerritoryKind
+
+S = Contribution.Status
+CONTRIBUTION_WORKFLOW = Workflow(
+    field="status",
+    transitions=[Transition(S.PENDING, S.ACCEPTED, "Accepter"), Transition(S.PENDING, S.REJECTED, "Refuser")],
+)
+C = Claim.Status
+CLAIM_WORKFLOW = Workflow(
+    field="status",
+    transitions=[
+        Transition(C.EMAIL_PENDING, C.CONFIRMED, "Confirmée par la structure"),
+        Transition(C.EMAIL_PENDING, C.EXPIRED, "Expirée"),
+        Transition(C.EMAIL_PENDING, C.REJECTED, "Refuser"),
+        Transition(C.CONFIRMED, C.APPROVED, "Valider et créer l'accès"),
+        Transition(C.CONFIRMED, C.REJECTED, "Refuser"),
+    ],
+)
+# Transitions staff trigger from the admin (the others follow the organisation's link or time).
+CLAIM_STAFF_TARGETS = {C.APPROVED, C.REJECTED}
+
+# Fields a contribution may propose, with their labels, in display order.
+CONTRIBUTION_FIELDS = {
+    "name": "Nom",
+    "acronym": "Sigle",
+    "siret": "SIRET",
+    "legal_form": "Forme juridique",
+    "description": "Présentation",
+    "address": "Adresse",
+    "postcode": "Code postal",
+    "commune": "Commune",
+    "website": "Site internet",
+    "email": "Adresse électronique",
+    "phone": "Téléphone",
+    "creation_year": "Année de création",
+    "categories": "Thématiques",
+    "is_support_structure": "Structure d'accompagnement",
+    "is_funder": "Financeur",
+    "is_supplier": "Fournisseur pour l'achat responsable",
+}
+
+
+class ContributionError(Exception):
+    """A contribution or claim that cannot go further; the message is for the person."""
+
+
+# --- Values: model <-> JSON-friendly proposal ------------------------------------------------
+
+
+def serialise_value(field: str, value):
+    if field == "legal_form":
+        return value.code if value else ""
+    if field == "commune":
+        return value.code if value else ""
+    if field == "categories":
+        return sorted(category.slug for category in value)
+    return value
+
+
+def current_values(organisation: Organisation) -> dict:
+    values = {}
+    for field in CONTRIBUTION_FIELDS:
+        value = organisation.categories.all() if field == "categories" else getattr(organisation, field)
+        values[field] = serialise_value(field, value)
+    return values
+
+
+def display_value(field: str, value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if field == "legal_form":
+        form = LegalForm.objects.filter(code=value).first()
+        return form.label if form else value
+    if field == "commune":
+        commune = Territory.objects.filter(kind=TerritoryKind.COMMUNE, code=value).first()
+        return commune.name if commune else value
+    if field == "categories":
+        return ", ".join(Category.objects.filter(slug__in=value).values_list("name", flat=True))
+    return str(value)
+
+
+@dataclass
+class ComparedField:
+    label: str
+    current: str
+    proposed: str
+    changed: bool
+
+
+def compare(contribution: Contribution) -> list[ComparedField]:
+    """Current and proposed values side by side, for the moderator."""
+    current = current_values(contribution.organisation) if contribution.organisation_id else {}
+    rows = []
+    for field, label in CONTRIBUTION_FIELDS.items():
+        if field not in contribution.proposed:
+            continue
+        before, after = current.get(field), contribution.proposed[field]
+        rows.append(ComparedField(label, display_value(field, before), display_value(field, after), before != after))
+    return rows
+
+
+# --- Contributions -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_contribution(
+    *, kind, organisation=None, values: dict, logo=None, message="", contributor_name, contributor_email, consent_text
+) -> Contribution:
+    proposed = {field: serialise_value(field, values[field]) for field in CONTRIBUTION_FIELDS if field in values}
+    if kind == Contribution.Kind.CORRECTION:
+        current = current_values(organisation)
+        proposed = {field: value for field, value in proposed.items() if current.get(field) != value}
+        if not proposed and not logo and not message:
+            raise ContributionError("Aucune modification : la fiche contient déjà ces informations.")
+    contribution = Contribution(
+        kind=kind,
+        organisation=organisation,
+        proposed=proposed,
+        message=message,
+        contributor_name=contributor_name,
+        contributor_email=contributor_email,
+        consent_text=consent_text,
+        consent_at=timezone.now(),
+    )
+    if logo:
+        contribution.logo = logo
+    contribution.full_clean()
+    contribution.save()
+    queue_email(
+        to=contributor_email,
+        template="annuaire/contribution_recue",
+        context={"name": contributor_name, "contribution": str(contribution)},
+    )
+    return contribution
+
+
+def _apply(organisation: Organisation, proposed: dict) -> list:
+    categories = None
+    for field, value in proposed.items():
+        if field == "legal_form":
+            organisation.legal_form = LegalForm.objects.filter(code=value).first()
+        elif field == "commune":
+            organisation.commune = Territory.objects.filter(kind=TerritoryKind.COMMUNE, code=value).first()
+        elif field == "categories":
+            categories = list(Category.objects.filter(slug__in=value))
+        else:
+            setattr(organisation, field, value)
+    return categories
+
+
+@transaction.atomic
+def accept_contribution(*, contribution: Contribution, by, comment: str = "") -> Organisation:
+    """Apply the proposal (create or correct the organisation) and tell the contributor."""
+    if contribution.kind == Contribution.Kind.NEW:
+        name = contribution.proposed.get("name", "")
+        organisation = Organisation(slug=_unique_slug(name), is_published=True)
+    else:
+        organisation = contribution.organisation
+    categories = _apply(organisation, contribution.proposed)
+    if contribution.logo:
+        organisation.logo = contribution.logo
+    organisation.last_verified_at = timezone.localdate()
+    save_organisation(organisation=organisation, categories=categories)
+    if contribution.kind == Contribution.Kind.NEW:
+        contribution.created_organisation = organisation
+        contribution.save(update_fields=["created_organisation"])
+    CONTRIBUTION_WORKFLOW.apply(contribution, S.ACCEPTED, log_model=ContributionTransition, by=by, comment=comment)
+    queue_email(
+        to=contribution.contributor_email,
+        template="annuaire/contribution_acceptee",
+        context={
+            "name": contribution.contributor_name,
+            "organisation": organisation.name,
+            "url": settings.SITE_URL + reverse("annuaire:structure", args=[organisation.slug]),
+        },
+    )
+    return organisation
+
+
+@transaction.atomic
+def reject_contribution(*, contribution: Contribution, by, comment: str) -> None:
+    if not comment.strip():
+        raise ContributionError("Indiquez la raison du refus : elle est envoyée au contributeur.")
+    CONTRIBUTION_WORKFLOW.apply(contribution, S.REJECTED, log_model=ContributionTransition, by=by, comment=comment)
+    queue_email(
+        to=contribution.contributor_email,
+        template="annuaire/contribution_refusee",
+        context={"name": contribution.contributor_name, "contribution": str(contribution), "reason": comment},
+    )
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:200] or "structure"
+    slug, index = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, index = f"{base}-{index}", index + 1
+    return slug
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def submit_claim(*, organisation: Organisation, name, email, position, message="", consent_text) -> Claim:
+    """Record the claim and ask the organisation, at its published address, to confirm it."""
+    if not organisation.email:
+        raise ContributionError(
+            "Cette fiche n'a pas d'adresse électronique publiée : écrivez à la CRESS pour en demander la gestion."
+        )
+    token = secrets.token_urlsafe(32)
+    claim = Claim(
+        organisation=organisation,
+        name=name,
+        email=email,
+        position=position,
+        message=message,
+        consent_text=consent_text,
+        consent_at=timezone.now(),
+        token_hash=_hash(token),
+        expires_at=timezone.now() + timedelta(days=settings.CLAIM_LINK_DAYS),
+    )
+    claim.full_clean()
+    claim.save()
+    queue_email(
+        to=organisation.email,
+        template="annuaire/revendication_confirmation",
+        context={
+            "organisation": organisation.name,
+            "name": name,
+            "email": email,
+            "position": position,
+            "days": settings.CLAIM_LINK_DAYS,
+            "url": settings.SITE_URL + reverse("annuaire:confirmer", args=[token]),
+        },
+    )
+    return claim
+
+
+def confirm_claim(*, token: str) -> Claim:
+    """Confirm from the organisation's link. Not one transaction on purpose: an expired
+    link records its expiry even though the confirmation is refused."""
+    claim = Claim.objects.select_related("organisation").filter(token_hash=_hash(token)).first()
+    if claim is None:
+        raise ContributionError("Ce lien n'est pas valable.")
+    if claim.status != C.EMAIL_PENDING:
+        raise ContributionError("Cette demande a déjà été traitée.")
+    if claim.expires_at < timezone.now():
+        CLAIM_WORKFLOW.apply(claim, C.EXPIRED, log_model=ClaimTransition, comment="Lien expiré.")
+        raise ContributionError("Ce lien a expiré : la personne doit refaire sa demande.")
+    CLAIM_WORKFLOW.apply(claim, C.CONFIRMED, log_model=ClaimTransition, comment="Confirmée par la structure.")
+    return claim
+
+
+@transaction.atomic
+def approve_claim(*, claim: Claim, by) -> PartnerMembership:
+    """Give the person access: their account (created if needed) becomes a member."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=claim.email).first()
+    if user is None:
+        first_name, _, last_name = claim.name.partition(" ")
+        user = User.objects.create_user(email=claim.email, first_name=first_name, last_name=last_name)
+    membership, _ = PartnerMembership.objects.get_or_create(user=user, organisation=claim.organisation)
+    CLAIM_WORKFLOW.apply(claim, C.APPROVED, log_model=ClaimTransition, by=by)
+    link = reverse(
+        "comptes:mot-de-passe-nouveau",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+    )
+    queue_email(
+        to=claim.email,
+        template="annuaire/revendication_validee",
+        context={
+            "name": claim.name,
+            "organisation": claim.organisation.name,
+            "password_url": settings.SITE_URL + link,
+            "has_password": user.has_usable_password(),
+            "edit_url": settings.SITE_URL + reverse("annuaire:modifier", args=[claim.organisation.slug]),
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def reject_claim(*, claim: Claim, by, comment: str) -> None:
+    if not comment.strip():
+        raise ContributionError("Indiquez la raison du refus : elle est envoyée à la personne.")
+    CLAIM_WORKFLOW.apply(claim, C.REJECTED, log_model=ClaimTransition, by=by, comment=comment)
+    queue_email(
+        to=claim.email,
+        template="annuaire/revendication_refusee",
+        context={"name": claim.name, "organisation": claim.organisation.name, "reason": comment},
+    )
+
+
+def is_member(user, organisation: Organisation) -> bool:
+    return user.is_authenticated and PartnerMembership.objects.filter(user=user, organisation=organisation).exists()

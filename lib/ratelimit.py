@@ -1,0 +1,24 @@
+"""Rate limits for public forms, counted in the shared cache (Redis in production)."""
+
+import time
+
+from django.core.cache import cache
+from ipware import get_client_ip
+
+
+def client_address(request) -> str:
+    address, _routable = get_client_ip(request)
+    return address or "inconnue"
+
+
+def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one attempt; True while the attempts in the current window stay within `limit`."""
+    bucket = int(time.time() // window_seconds)
+    cache_key = f"ratelimit:{scope}:{key}:{bucket}"
+    cache.add(cache_key, 0, timeout=window_seconds + 5)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window_seconds + 5)
+        count = 1
+    return count <= limit
