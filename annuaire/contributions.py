@@ -322,3 +322,25 @@ def reject_claim(*, claim: Claim, by, comment: str) -> None:
 
 def is_member(user, organisation: Organisation) -> bool:
     return user.is_authenticated and PartnerMembership.objects.filter(user=user, organisation=organisation).exists()
+
+
+def purge_processed_requests() -> int:
+    """RGPD: delete contributions and claims handled (or expired) more than the retention
+    period ago, with the names and addresses they hold. Returns how many were deleted."""
+    cutoff = timezone.now() - timedelta(days=settings.CONTRIBUTION_RETENTION_DAYS)
+    contributions = (
+        Contribution.objects.exclude(status=S.PENDING)
+        .filter(transitions__created_at__lt=cutoff)
+        .exclude(transitions__created_at__gte=cutoff)
+    )
+    claims = (
+        Claim.objects.exclude(status__in=[C.EMAIL_PENDING, C.CONFIRMED])
+        .filter(transitions__created_at__lt=cutoff)
+        .exclude(transitions__created_at__gte=cutoff)
+    )
+    # Claims never confirmed: their link has expired long ago.
+    stale_claims = Claim.objects.filter(status=C.EMAIL_PENDING, expires_at__lt=cutoff)
+    deleted = 0
+    for queryset in (contributions, claims, stale_claims):
+        deleted += queryset.delete()[1].get(queryset.model._meta.label, 0)
+    return deleted

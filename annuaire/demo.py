@@ -364,3 +364,38 @@ def seed_organisations(*, size: int = 300, batch_size: int = 5000, seed: int = 9
     rebuild_search_lexicon()
     bump_directory_version()
     return created
+
+
+def seed_moderation_queue() -> int:
+    """A few pending proposals and a confirmed claim, so that the admin shows real work."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from annuaire.models import Claim, Contribution
+
+    if Contribution.objects.exists():
+        return 0
+    now = timezone.now()
+    consent = "Consentement de démonstration."
+    people = [("Marie Hoarau", "marie.hoarau@example.re"), ("Olivier Técher", "olivier.techer@example.re")]
+    Contribution.objects.create(
+        kind=Contribution.Kind.NEW,
+        proposed={"name": "Repair Café de Saint-Leu", "commune": "97413", "description": "Réparation d'objets tous les samedis.",
+                  "categories": ["economie-circulaire-et-reemploi"]},
+        contributor_name=people[0][0], contributor_email=people[0][1], consent_text=consent, consent_at=now,
+    )  # fmt: skip
+    target = Organisation.objects.filter(is_published=True).order_by("pk").first()
+    if target:
+        Contribution.objects.create(
+            kind=Contribution.Kind.CORRECTION, organisation=target,
+            proposed={"phone": "0262 41 00 00", "website": "https://nouveau-site.example.re"},
+            message="Notre numéro a changé en septembre.",
+            contributor_name=people[1][0], contributor_email=people[1][1], consent_text=consent, consent_at=now,
+        )  # fmt: skip
+        Claim.objects.create(
+            organisation=target, name=people[1][0], email=people[1][1], position="Coordinateur",
+            consent_text=consent, consent_at=now, token_hash="demo-" + "0" * 59,
+            expires_at=now + timedelta(days=7), status=Claim.Status.CONFIRMED,
+        )  # fmt: skip
+    return Contribution.objects.count()

@@ -34,4 +34,15 @@ app.conf.beat_schedule = {
         "task": "comptes.tasks.purge_login_attempts",
         "schedule": crontab(hour=3, minute=20),
     },
+    # RGPD: processed contributions and claims (names, addresses) are deleted after a year.
+    "annuaire-purge-processed-requests": {
+        "task": "annuaire.tasks.purge_processed_requests",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # The lexicon of name words only grows as organisations are saved; rebuilding it
+    # weekly drops the words of deleted or withdrawn organisations.
+    "annuaire-rebuild-search-lexicon": {
+        "task": "annuaire.tasks.rebuild_search_lexicon",
+        "schedule": crontab(hour=4, minute=0, day_of_week=1),
+    },
 }

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
-from annuaire.demo import seed_organisations
+from annuaire.demo import seed_moderation_queue, seed_organisations
 from annuaire.models import Organisation
 from annuaire.services import save_organisation
 from comptes.models import PartnerMembership, User
@@ -135,6 +135,8 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     with transaction.atomic():
         report = {"organisations": seed_named_organisations()}
     report["generated_organisations"] = seed_organisations(size=directory_size)
+    with transaction.atomic():
+        report["contributions"] = seed_moderation_queue()
     if with_accounts:
         with transaction.atomic():
             report["accounts"] = seed_accounts()

@@ -329,6 +329,8 @@ BENCHMARK_VIEWS = envbool("BENCHMARK_VIEWS", False)
 # many contributions or claims one address may send per hour.
 CLAIM_LINK_DAYS = envint("CLAIM_LINK_DAYS", 7)
 CONTRIBUTIONS_PER_HOUR = envint("CONTRIBUTIONS_PER_HOUR", 5)
+# RGPD: days a processed contribution or claim (name, address) is kept.
+CONTRIBUTION_RETENTION_DAYS = envint("CONTRIBUTION_RETENTION_DAYS", 365)
 
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")

@@ -40,6 +40,7 @@ def personal_data(request):
             "dpo_email": settings.DPO_EMAIL,
             "outbox_days": settings.OUTBOX_RETENTION_DAYS,
             "login_days": settings.LOGIN_ATTEMPTS_RETENTION_DAYS,
+            "contribution_days": settings.CONTRIBUTION_RETENTION_DAYS,
         },
     )
 

@@ -289,3 +289,26 @@ def test_only_members_edit_and_only_their_own_organisation(client):
     assert client.get(reverse("annuaire:modifier", args=[mine.slug])).status_code == 200
     assert client.get(reverse("annuaire:modifier", args=[other.slug])).status_code == 403
     assert mail.outbox == []
+
+
+def test_processed_requests_are_purged_after_the_retention_period(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from annuaire.contributions import purge_processed_requests
+
+    settings.CONTRIBUTION_RETENTION_DAYS = 30
+    organisation = OrganisationFactory(email="contact@lakour.re")
+    base = {"contributor_name": "X", "contributor_email": "x@exemple.re", "consent_text": "ok"}
+    old, recent, pending = (
+        Contribution.objects.create(kind="nouvelle", proposed={}, consent_at=timezone.now(), **base) for _ in range(3)
+    )
+    for contribution in (old, recent):
+        CONTRIBUTION_WORKFLOW.apply(contribution, "refusee", log_model=ContributionTransition, comment="non")
+    ContributionTransition.objects.filter(subject=old).update(created_at=timezone.now() - timedelta(days=31))
+    stale = submit_claim(organisation=organisation, name="A", email="a@exemple.re", position="x", consent_text="ok")
+    Claim.objects.filter(pk=stale.pk).update(expires_at=timezone.now() - timedelta(days=40))
+    assert purge_processed_requests() == 2
+    assert set(Contribution.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}
+    assert not Claim.objects.exists()

@@ -6,7 +6,16 @@ from tests.helpers.browser import serious_accessibility_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-PAGES = ["/", "/territoires/", "/annuaire/", "/compte/connexion/", "/mentions-legales/", "/donnees-personnelles/"]
+PAGES = [
+    "/",
+    "/territoires/",
+    "/annuaire/",
+    "/annuaire/proposer/",
+    "/annuaire/donnees/",
+    "/compte/connexion/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
+]
 
 
 def watch_csp(page):
