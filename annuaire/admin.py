@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,7 +27,25 @@ from annuaire.models import (
     Organisation,
 )
 from annuaire.services import bump_directory_version, derive_fields, refresh_search_text, set_published
+from annuaire.sirene import SireneFileError, import_sirene_csv
 from lib.workflow import TransitionNotAllowed
+
+
+class SireneImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV au format Sirene",
+        help_text="Colonnes du fichier stock des établissements (siret, denominationUniteLegale…), "
+        "UTF-8, 50 Mo au plus.",
+    )
+    publish = forms.BooleanField(label="Publier tout de suite les nouvelles structures", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError("Le fichier dépasse 50 Mo : découpez-le.")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("Envoyez un fichier .csv.")
+        return upload
 
 
 @admin.register(Organisation)
@@ -74,6 +94,36 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         ("Contact", {"fields": ("website", "email", "phone")}),
         ("Publication", {"fields": ("is_published", "last_verified_at", "created_at", "updated_at")}),
     )
+
+    change_list_template = "admin/annuaire/organisation_change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import-sirene/", self.admin_site.admin_view(self.import_view), name="annuaire_organisation_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a Sirene-shaped CSV; upsert on SIRET and show the report."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = SireneImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = import_sirene_csv(file=form.cleaned_data["file"].file, publish=form.cleaned_data["publish"])
+            except SireneFileError as error:
+                form.add_error("file", str(error))
+            else:
+                self.message_user(request, report.headline, messages.SUCCESS)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Importer des structures depuis un fichier Sirene",
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/annuaire/import_sirene.html", context)
 
     def save_model(self, request, obj, form, change):
         derive_fields(obj)

@@ -233,9 +233,9 @@ def _luhn(prefix: str) -> str:
     raise AssertionError("unreachable")
 
 
-def demo_siret(index: int) -> str:
-    """A SIRET that passes the Luhn key, unique per index (SIREN starting with 8, fictional)."""
-    siren = _luhn(f"8{index:07d}")
+def demo_siret(index: int, *, prefix: str = "8") -> str:
+    """A fictional SIRET that passes the Luhn key, unique per (prefix, index)."""
+    siren = _luhn(f"{prefix}{index:07d}")
     return _luhn(f"{siren}0001")
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
-from annuaire.demo import seed_moderation_queue, seed_organisations
+from annuaire.demo import demo_siret, seed_moderation_queue, seed_organisations
 from annuaire.models import Organisation
 from annuaire.services import save_organisation
 from comptes.models import PartnerMembership, User
@@ -63,24 +63,6 @@ DEMO_STAFF = [
 DEMO_PARTNER = DemoAccount("partenaire@demo.ess-reunion.re", "Céline", "Dijoux")
 
 
-def _luhn_complete(prefix: str) -> str:
-    """Append the digit that makes `prefix` pass the Luhn key."""
-    for digit in "0123456789":
-        candidate = prefix + digit
-        total = 0
-        for index, char in enumerate(reversed(candidate)):
-            value = int(char) * (2 if index % 2 else 1)
-            total += value - 9 if value > 9 else value
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError("unreachable")
-
-
-def demo_siret(index: int) -> str:
-    siren = _luhn_complete(f"9{index:07d}")
-    return _luhn_complete(f"{siren}0001")
-
-
 def seed_named_organisations() -> int:
     """The hand-written organisations that demo accounts and stories refer to."""
     communes = {t.code: t for t in Territory.objects.filter(kind=TerritoryKind.COMMUNE)}
@@ -89,7 +71,7 @@ def seed_named_organisations() -> int:
         commune = communes[insee]
         organisation = Organisation.objects.filter(slug=slugify(name)).first() or Organisation(slug=slugify(name))
         organisation.name = name
-        organisation.siret = demo_siret(index)
+        organisation.siret = demo_siret(index, prefix="9")
         organisation.legal_form = forms[form_code]
         organisation.commune = commune
         organisation.address = address

@@ -7,23 +7,16 @@ PNGs go to test-artifacts/screenshots/.
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.helpers.browser import launch_chromium
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 
 
 def main(base: str, paths: list[str]) -> None:
     out = Path("test-artifacts/screenshots")
     out.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with launch_chromium() as browser:
         for name, (width, height) in SIZES.items():
             page = browser.new_page(viewport={"width": width, "height": height})
             for path in paths:
@@ -33,7 +26,6 @@ def main(base: str, paths: list[str]) -> None:
                 page.screenshot(path=str(target), full_page=True)
                 print(target)
             page.close()
-        browser.close()
 
 
 if __name__ == "__main__":

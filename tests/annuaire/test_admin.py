@@ -42,3 +42,49 @@ def test_staff_edit_in_the_admin_keeps_derived_fields_and_history(client, settin
     organisation = Organisation.objects.get(pk=organisation.pk)
     assert organisation.name == "Après" and organisation.epci.short_name == "CINOR"
     assert organisation.history.count() == 2
+
+
+def sirene_csv(rows):
+    header = (
+        "siren,siret,denominationUniteLegale,categorieJuridiqueUniteLegale,activitePrincipaleEtablissement,"
+        "codeCommuneEtablissement,economieSocialeSolidaireUniteLegale\n"
+    )
+    return (header + "".join(",".join(row) + "\n" for row in rows)).encode()
+
+
+def test_staff_import_a_sirene_file_from_the_admin(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from annuaire.demo import demo_siret
+
+    client.force_login(StaffFactory(role="Communication"))
+    good = demo_siret(4242)
+    content = sirene_csv(
+        [
+            [good[:9], good, "Ressourcerie du Nord", "9220", "38.32Z", "97411", "O"],
+            ["123456789", "12345678900000", "Mauvais SIRET", "9220", "38.32Z", "97411", "O"],
+        ]
+    )
+    url = f"/{settings.ADMIN_URL}annuaire/organisation/import-sirene/"
+    assert "Importer un fichier Sirene" in client.get(f"/{settings.ADMIN_URL}annuaire/organisation/").content.decode()
+    response = client.post(url, {"file": SimpleUploadedFile("stock.csv", content, "text/csv")})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Lignes écartées" in html and "12345678900000" in html
+    organisation = Organisation.objects.get(siret=good)
+    assert organisation.name == "Ressourcerie du Nord" and not organisation.is_published
+    assert organisation.ess_family == "association" and organisation.epci.short_name == "CINOR"
+
+
+def test_import_refuses_what_is_not_a_csv_and_needs_the_right_role(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = f"/{settings.ADMIN_URL}annuaire/organisation/import-sirene/"
+    client.force_login(StaffFactory(role="Formation"))
+    assert client.get(url).status_code == 403
+    client.force_login(StaffFactory(role="Communication"))
+    response = client.post(url, {"file": SimpleUploadedFile("stock.xlsx", b"PK\x03\x04", "application/zip")})
+    assert "Envoyez un fichier .csv." in response.content.decode()
+    response = client.post(url, {"file": SimpleUploadedFile("stock.csv", b"\xff\xfe\x00bad", "text/csv")})
+    assert response.status_code == 200
+    assert not Organisation.objects.exists()
