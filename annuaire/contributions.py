@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from annuaire.models import Category, Claim, ClaimTransition, Contribution, ContributionTransition, Organisation
 from annuaire.services import save_organisation
 from comptes.models import PartnerMembership
-from lib.workflow import Transition, Workflow
+from lib.workflow import Transition, Workflow, WorkflowError
 from messagerie.services import queue_email
 from referentiels.models import LegalForm, Territory, TerritoryKind
 
@@ -63,7 +63,7 @@ CONTRIBUTION_FIELDS = {
 }
 
 
-class ContributionError(Exception):
+class ContributionError(WorkflowError):
     """A contribution or claim that cannot go further; the message is for the person."""
 
 

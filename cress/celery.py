@@ -39,6 +39,11 @@ app.conf.beat_schedule = {
         "task": "annuaire.tasks.purge_processed_requests",
         "schedule": crontab(hour=3, minute=30),
     },
+    # RGPD: documents of closed requests deleted after 6 months, requests anonymised after 36.
+    "accueil-apply-retention": {
+        "task": "accueil.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # The lexicon of name words only grows as organisations are saved; rebuilding it
     # weekly drops the words of deleted or withdrawn organisations.
     "annuaire-rebuild-search-lexicon": {

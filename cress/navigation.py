@@ -94,4 +94,5 @@ INTAKE = Area(
     "structures d'accompagnement qui peuvent vous aider. Vous suivez votre demande par un lien "
     "personnel. Un guide vous aide aussi à choisir le statut de votre projet.",
     action="Action 5 — Accueil",
+    urls="accueil.urls",
 )

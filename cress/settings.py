@@ -332,6 +332,18 @@ CONTRIBUTIONS_PER_HOUR = envint("CONTRIBUTIONS_PER_HOUR", 5)
 # RGPD: days a processed contribution or claim (name, address) is kept.
 CONTRIBUTION_RETENTION_DAYS = envint("CONTRIBUTION_RETENTION_DAYS", 365)
 
+# Accueil (intake requests): validity of the private tracking link, uploads, rate limit.
+TRACKING_LINK_DAYS = envint("TRACKING_LINK_DAYS", 90)
+INTAKE_MAX_FILE_MB = envint("INTAKE_MAX_FILE_MB", 5)
+INTAKE_MAX_FILES = envint("INTAKE_MAX_FILES", 5)
+INTAKE_MAX_FILES_TOTAL = envint("INTAKE_MAX_FILES_TOTAL", 10)
+INTAKE_SUBMISSIONS_PER_HOUR = envint("INTAKE_SUBMISSIONS_PER_HOUR", 5)
+# RGPD: months after closing before a request's documents are deleted / it is anonymised.
+INTAKE_ATTACHMENTS_MONTHS = envint("INTAKE_ATTACHMENTS_MONTHS", 6)
+INTAKE_ANONYMISE_MONTHS = envint("INTAKE_ANONYMISE_MONTHS", 36)
+# A request in progress with no action for more than this many days is highlighted.
+STALE_REQUEST_DAYS = envint("STALE_REQUEST_DAYS", 7)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

@@ -11,7 +11,11 @@ from django.conf import settings
 from django.db import models, transaction
 
 
-class TransitionNotAllowed(Exception):
+class WorkflowError(Exception):
+    """An operation refused for a reason the person can fix; the message is in French."""
+
+
+class TransitionNotAllowed(WorkflowError):
     """The requested change of state is not in the workflow."""
 
 
@@ -34,18 +38,24 @@ class Workflow:
     def can(self, obj, target: str) -> bool:
         return any(t.target == target for t in self.allowed(obj))
 
-    def apply(self, obj, target: str, *, log_model, by=None, comment: str = ""):
-        """Move `obj` to `target` and log it; raises TransitionNotAllowed otherwise."""
+    def apply(self, obj, target: str, *, log_model, by=None, comment: str = "", changes=None, **log_fields):
+        """Move `obj` to `target` and log it; raises TransitionNotAllowed otherwise.
+
+        `changes` are other fields saved with the new state (an outcome on closing…);
+        `log_fields` go on the log row.
+        """
+        changes = changes or {}
         with transaction.atomic():
             locked = type(obj).objects.select_for_update().get(pk=obj.pk)
             source = getattr(locked, self.field)
             if not any(t.source == source and t.target == target for t in self.transitions):
                 raise TransitionNotAllowed(f"Transition refusée : {source} → {target}.")
-            setattr(locked, self.field, target)
-            locked.save(update_fields=[self.field])
-            setattr(obj, self.field, target)
+            for name, value in {self.field: target, **changes}.items():
+                setattr(locked, name, value)
+                setattr(obj, name, value)
+            locked.save(update_fields=[self.field, *changes])
             return log_model.objects.create(
-                subject=obj, from_state=source, to_state=target, by=by, comment=comment[:2000]
+                subject=obj, from_state=source, to_state=target, by=by, comment=comment[:2000], **log_fields
             )
 
 

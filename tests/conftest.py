@@ -107,3 +107,9 @@ def celery_worker_process(smtp_sink, tmp_path):
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded files of a test go to its own folder, never into the project tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"

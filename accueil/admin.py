@@ -1,0 +1,191 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from accueil import services
+from accueil.models import Attachment, IntakeRequest, InternalNote, Message, ParticipantProfile, RequestTransition
+from lib.admin import TransitionInline, WorkflowAdminMixin
+
+
+class RequestTransitionInline(TransitionInline):
+    model = RequestTransition
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "content_type", "size", "added_by_holder", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "author_kind", "body"]
+    readonly_fields = fields
+    verbose_name_plural = "Messages échangés avec le porteur (visibles sur sa page de suivi)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class InternalNoteInline(admin.StackedInline):
+    model = InternalNote
+    extra = 1
+    fields = ["body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    verbose_name_plural = "Notes internes (jamais montrées au porteur)"
+
+
+class ParticipantInline(admin.StackedInline):
+    model = ParticipantProfile
+    extra = 0
+    can_delete = False
+    readonly_fields = ["sex", "age_band", "employment", "education", "disadvantaged"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = "sans action"
+    parameter_name = "sans_action"
+
+    def lookups(self, request, model_admin):
+        return [("oui", f"Depuis plus de {settings.STALE_REQUEST_DAYS} jours")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            cutoff = timezone.now() - timezone.timedelta(days=settings.STALE_REQUEST_DAYS)
+            return queryset.filter(status__in=services.OPEN_STATES, last_activity_at__lt=cutoff)
+        return queryset
+
+
+class StaffMessageForm(forms.Form):
+    body = forms.CharField(label="Message au porteur", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+@admin.register(IntakeRequest)
+class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    workflow = services.REQUEST_WORKFLOW
+    staff_targets = services.STAFF_TARGETS
+    change_form_template = "admin/accueil/intakerequest/change_form.html"
+    list_display = [
+        "reference",
+        "full_name",
+        "title",
+        "activity_commune",
+        "status",
+        "assigned_to",
+        "created_at",
+        "stale",
+    ]
+    list_filter = [StaleFilter, "status", "stage", "assigned_to", "activity_commune__parent", "outcome"]
+    search_fields = ["reference", "first_name", "last_name", "email", "title"]
+    list_select_related = ["activity_commune", "assigned_to"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["assign_to_me"]
+    autocomplete_fields = ["assigned_to"]
+    inlines = [MessageInline, InternalNoteInline, AttachmentInline, ParticipantInline, RequestTransitionInline]
+    readonly_fields = [
+        "reference", "status", "outcome", "first_name", "last_name", "email", "phone", "commune", "title",
+        "description", "sector", "activity_commune", "stage", "legal_form", "siret", "needs_display",
+        "consent_text", "consent_at", "created_at", "last_activity_at", "closed_at", "possible_duplicate_of",
+    ]  # fmt: skip
+    fieldsets = (
+        ("Suivi", {"fields": ("reference", "status", "outcome", "assigned_to", "possible_duplicate_of")}),
+        ("Porteur de projet", {"fields": ("first_name", "last_name", "email", "phone", "commune")}),
+        (
+            "Projet",
+            {"fields": ("title", "description", "sector", "activity_commune", "stage", "legal_form", "siret")},
+        ),
+        ("Besoins", {"fields": ("needs_display",)}),
+        (
+            "Dates et consentement",
+            {"fields": ("created_at", "last_activity_at", "closed_at", "consent_text", "consent_at")},
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="besoins")
+    def needs_display(self, obj):
+        return ", ".join(obj.get_needs_display())
+
+    @admin.display(description="porteur")
+    def full_name(self, obj):
+        return obj.full_name
+
+    @admin.display(description="sans action")
+    def stale(self, obj):
+        days = (timezone.now() - obj.last_activity_at).days
+        if obj.status in services.OPEN_STATES and days > settings.STALE_REQUEST_DAYS:
+            return format_html('<strong class="stale">{} jours</strong>', days)
+        return ""
+
+    @admin.action(description="M'attribuer les demandes sélectionnées", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        count = queryset.update(assigned_to=request.user)
+        self.message_user(request, f"{count} demande(s) vous sont attribuées.")
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, InternalNote) and instance.author_id is None:
+                instance.author = request.user
+            instance.save()
+        formset.save_m2m()
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/message/",
+                self.admin_site.admin_view(self.message_view),
+                name="accueil_intakerequest_message",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "message_form": StaffMessageForm(),
+            "outcomes": IntakeRequest.Outcome.choices,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def perform(self, intake, target, *, by, comment):
+        services.transition_request(intake=intake, target=target, by=by, comment=comment, outcome=self._outcome)
+
+    def transition_view(self, request, object_id, target):
+        self._outcome = request.POST.get("outcome", "")
+        return super().transition_view(request, object_id, target)
+
+    def message_view(self, request, object_id):
+        intake = get_object_or_404(IntakeRequest, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, intake):
+            raise PermissionDenied
+        form = StaffMessageForm(request.POST)
+        if form.is_valid():
+            services.send_staff_message(intake=intake, by=request.user, body=form.cleaned_data["body"])
+            self.message_user(request, "Message envoyé : le porteur est prévenu par courriel.", messages.SUCCESS)
+        else:
+            self.message_user(request, "Le message est vide.", messages.ERROR)
+        return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(attachment_count=Count("attachments"))

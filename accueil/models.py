@@ -1,0 +1,254 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from lib.workflow import TransitionLog
+from referentiels.models import LegalForm, NafSection, Territory, TerritoryKind
+
+
+class Stage(models.TextChoices):
+    EMERGENCE = "emergence", "Émergence (idée, premières démarches)"
+    CREATION = "creation", "Création"
+    DEVELOPMENT = "developpement", "Développement"
+    TAKEOVER = "reprise", "Reprise"
+    TRANSMISSION = "transmission", "Transmission"
+
+
+class Need(models.TextChoices):
+    INFORMATION = "information", "Information"
+    STATUS = "statut", "Choix du statut"
+    FUNDING = "financement", "Financement"
+    ONE_OFF = "ponctuel", "Accompagnement ponctuel"
+    FULL = "global", "Accompagnement global"
+    TRAINING = "formation", "Formation"
+    EMPLOYMENT = "emploi", "Emploi"
+
+
+class IntakeRequest(models.Model):
+    """A project holder's request for support: the heart of Action 5 (Accueil)."""
+
+    class Status(models.TextChoices):
+        NEW = "nouvelle", "Nouvelle"
+        QUALIFYING = "qualification", "En qualification"
+        WAITING = "attente_infos", "En attente d'informations"
+        ORIENTED = "orientee", "Orientée"
+        FOLLOW_UP = "suivi", "En suivi"
+        CLOSED = "cloturee", "Clôturée"
+        DUPLICATE = "doublon", "Doublon"
+        WITHDRAWN = "retiree", "Retirée par le porteur"
+
+    class Outcome(models.TextChoices):
+        CREATED = "projet_cree", "Projet créé"
+        ABANDONED = "abandon", "Abandon"
+        REORIENTED = "reoriente", "Réorienté"
+        NO_FOLLOW_UP = "sans_suite", "Sans suite"
+
+    reference = models.CharField("référence", max_length=20, unique=True, editable=False)
+    # The person
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("adresse électronique")
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    commune = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": TerritoryKind.COMMUNE},
+        verbose_name="commune de résidence",
+    )
+    # The project
+    title = models.CharField("titre du projet", max_length=200)
+    description = models.TextField("description du projet", max_length=5000)
+    sector = models.ForeignKey(
+        NafSection, on_delete=models.PROTECT, null=True, blank=True, verbose_name="secteur d'activité"
+    )
+    activity_commune = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": TerritoryKind.COMMUNE},
+        verbose_name="commune d'activité",
+    )
+    stage = models.CharField("stade du projet", max_length=20, choices=Stage.choices)
+    legal_form = models.ForeignKey(
+        LegalForm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="forme juridique envisagée ou existante",
+    )
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    needs = models.JSONField("besoins", default=list)
+    # Consent: the exact text accepted and when.
+    consent_text = models.TextField("texte du consentement accepté")
+    consent_at = models.DateTimeField("consentement donné le")
+    # Workflow
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        limit_choices_to={"is_staff": True},
+        verbose_name="chargé·e d'accueil",
+    )
+    possible_duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="doublon probable de"
+    )
+    # Private tracking link: only the hash of the token is stored.
+    tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    tracking_expires_at = models.DateTimeField("lien de suivi valable jusqu'au")
+    created_at = models.DateTimeField("déposée le", default=timezone.now, db_index=True)
+    last_activity_at = models.DateTimeField("dernière action", default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande d'accompagnement"
+        verbose_name_plural = "demandes d'accompagnement"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["cloturee"]) | models.Q(outcome=""),
+                name="accueil_outcome_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(siret="") | models.Q(siret__regex=r"^[0-9]{14}$"),
+                name="accueil_siret_14_digits",
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="accueil_request_email_idx")]
+
+    def __str__(self):
+        return f"{self.reference} — {self.title}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_needs_display(self) -> list[str]:
+        labels = dict(Need.choices)
+        return [labels.get(need, need) for need in self.needs]
+
+
+class RequestTransition(TransitionLog):
+    subject = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="transitions")
+    # Shown to the holder on the tracking page when set; internal otherwise.
+    public_note = models.CharField("message au porteur", max_length=500, blank=True)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une demande"
+        verbose_name_plural = "journal des demandes"
+
+    @property
+    def to_state_label(self) -> str:
+        return IntakeRequest.Status(self.to_state).label
+
+
+def attachment_path(instance, filename):
+    # The stored name never reuses the uploaded one (no path tricks, no personal data in paths).
+    return f"accueil/{instance.request_id}/{instance.token}{instance.extension}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("fichier", upload_to=attachment_path)
+    token = models.CharField(max_length=32, editable=False)
+    extension = models.CharField(max_length=8, editable=False)
+    original_name = models.CharField("nom d'origine", max_length=200)
+    content_type = models.CharField("type détecté", max_length=100)
+    size = models.PositiveIntegerField("taille (octets)")
+    added_by_holder = models.BooleanField("ajouté par le porteur", default=True)
+    created_at = models.DateTimeField("ajouté le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ParticipantProfile(models.Model):
+    """Optional FSE+ participant data, asked for the funder's indicators; refusable."""
+
+    class Sex(models.TextChoices):
+        WOMAN = "femme", "Femme"
+        MAN = "homme", "Homme"
+        OTHER = "autre", "Autre ou ne se prononce pas"
+
+    class AgeBand(models.TextChoices):
+        UNDER_25 = "moins_25", "Moins de 25 ans"
+        FROM_25_TO_54 = "25_54", "25 à 54 ans"
+        OVER_54 = "plus_54", "55 ans et plus"
+
+    class Employment(models.TextChoices):
+        EMPLOYED = "emploi", "En emploi (salarié·e ou indépendant·e)"
+        UNEMPLOYED = "chomage", "Demandeur·se d'emploi"
+        LONG_TERM = "chomage_longue_duree", "Demandeur·se d'emploi depuis plus d'un an"
+        INACTIVE = "inactif", "Sans emploi et n'en cherchant pas (études, retraite…)"
+
+    class Education(models.TextChoices):
+        ISCED_0_2 = "cite_0_2", "Jusqu'au brevet (CITE 0 à 2)"
+        ISCED_3_4 = "cite_3_4", "CAP, BEP, baccalauréat (CITE 3 et 4)"
+        ISCED_5_8 = "cite_5_8", "Études supérieures (CITE 5 à 8)"
+
+    request = models.OneToOneField(IntakeRequest, on_delete=models.CASCADE, related_name="participant")
+    sex = models.CharField("sexe", max_length=10, choices=Sex.choices, blank=True)
+    age_band = models.CharField("tranche d'âge", max_length=10, choices=AgeBand.choices, blank=True)
+    employment = models.CharField("situation professionnelle", max_length=30, choices=Employment.choices, blank=True)
+    education = models.CharField("niveau d'études", max_length=10, choices=Education.choices, blank=True)
+    disadvantaged = models.BooleanField("situation de désavantage déclarée", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "données participant FSE"
+        verbose_name_plural = "données participants FSE"
+
+    def __str__(self):
+        return f"Participant — {self.request.reference}"
+
+
+class Message(models.Model):
+    """A message between staff and the holder, shown on the tracking page."""
+
+    class Author(models.TextChoices):
+        STAFF = "equipe", "Équipe de la CRESS"
+        HOLDER = "porteur", "Porteur de projet"
+
+    request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="messages")
+    author_kind = models.CharField("auteur", max_length=10, choices=Author.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField("message", max_length=5000)
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "message"
+        verbose_name_plural = "messages"
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.get_author_kind_display()} — {self.created_at:%d/%m/%Y}"
+
+
+class InternalNote(models.Model):
+    """A staff note on a request: never shown to the holder."""
+
+    request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="auteur"
+    )
+    body = models.TextField("note interne", max_length=5000)
+    created_at = models.DateTimeField("écrite le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "note interne"
+        verbose_name_plural = "notes internes"
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Note du {self.created_at:%d/%m/%Y}"

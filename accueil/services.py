@@ -1,0 +1,271 @@
+"""Operations on intake requests: submit, move through the workflow, talk with the holder.
+
+Every change is one transaction; every email goes through the outbox in it.
+"""
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accueil.models import Attachment, IntakeRequest, InternalNote, Message, ParticipantProfile, RequestTransition
+from lib.uploads import KINDS
+from lib.workflow import Transition, Workflow, WorkflowError
+from messagerie.services import queue_email
+
+S = IntakeRequest.Status
+OPEN_STATES = [S.NEW, S.QUALIFYING, S.WAITING, S.ORIENTED, S.FOLLOW_UP]
+
+REQUEST_WORKFLOW = Workflow(
+    field="status",
+    transitions=[
+        Transition(S.NEW, S.QUALIFYING, "Prendre en charge (qualification)"),
+        Transition(S.NEW, S.DUPLICATE, "Marquer comme doublon"),
+        Transition(S.QUALIFYING, S.WAITING, "Demander des informations au porteur"),
+        Transition(S.WAITING, S.QUALIFYING, "Reprendre la qualification"),
+        Transition(S.QUALIFYING, S.ORIENTED, "Marquer comme orientée"),
+        Transition(S.QUALIFYING, S.DUPLICATE, "Marquer comme doublon"),
+        Transition(S.QUALIFYING, S.CLOSED, "Clôturer"),
+        Transition(S.WAITING, S.CLOSED, "Clôturer"),
+        Transition(S.ORIENTED, S.FOLLOW_UP, "Passer en suivi"),
+        Transition(S.ORIENTED, S.CLOSED, "Clôturer"),
+        Transition(S.FOLLOW_UP, S.CLOSED, "Clôturer"),
+        *(Transition(state, S.WITHDRAWN, "Retirée par le porteur") for state in OPEN_STATES),
+    ],
+)
+# Withdrawal is the holder's own act, from the tracking page.
+STAFF_TARGETS = {S.QUALIFYING, S.WAITING, S.ORIENTED, S.FOLLOW_UP, S.CLOSED, S.DUPLICATE}
+
+# What the holder reads on the tracking page, for each state.
+STATUS_FOR_HOLDER = {
+    S.NEW: "Votre demande est bien reçue. Un·e chargé·e d'accueil va l'étudier.",
+    S.QUALIFYING: "Un·e chargé·e d'accueil étudie votre demande et peut vous contacter.",
+    S.WAITING: "Nous avons besoin d'informations de votre part : lisez nos messages ci-dessous et répondez-y.",
+    S.ORIENTED: "Votre demande a été transmise aux structures qui peuvent vous accompagner.",
+    S.FOLLOW_UP: "Votre projet est accompagné ; la CRESS suit son avancement.",
+    S.CLOSED: "Votre demande est clôturée.",
+    S.DUPLICATE: "Cette demande en double a été regroupée avec une autre de vos demandes.",
+    S.WITHDRAWN: "Vous avez retiré cette demande.",
+}
+
+
+class IntakeError(WorkflowError):
+    """Refused for a reason the person can fix; the message is in French."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_tracking_token(intake: IntakeRequest) -> str:
+    token = secrets.token_urlsafe(32)
+    intake.tracking_token_hash = _hash(token)
+    intake.tracking_expires_at = timezone.now() + timedelta(days=settings.TRACKING_LINK_DAYS)
+    return token
+
+
+def tracking_url(token: str) -> str:
+    return settings.SITE_URL + reverse("accueil:suivi", args=[token])
+
+
+def find_by_token(token: str) -> IntakeRequest | None:
+    """The request this tracking token opens, or None (unknown, expired or anonymised)."""
+    intake = IntakeRequest.objects.filter(tracking_token_hash=_hash(token), anonymised_at__isnull=True).first()
+    if intake is None or intake.tracking_expires_at < timezone.now():
+        return None
+    return intake
+
+
+def _likely_duplicate(intake: IntakeRequest) -> IntakeRequest | None:
+    recent = IntakeRequest.objects.filter(
+        status__in=OPEN_STATES, created_at__gte=timezone.now() - timedelta(days=365)
+    ).exclude(pk=intake.pk)
+    same_email = recent.filter(email__iexact=intake.email).order_by("-created_at").first()
+    if same_email or connection.vendor != "postgresql":
+        return same_email
+    return (
+        recent.annotate(similarity=TrigramSimilarity("title", intake.title))
+        .filter(similarity__gte=0.6, commune=intake.commune)
+        .order_by("-similarity")
+        .first()
+    )
+
+
+@transaction.atomic
+def submit_request(
+    *, values: dict, needs: list[str], documents: list, participant: dict | None, consent_text: str
+) -> tuple[IntakeRequest, str]:
+    """Save a request with its documents and participant data, and email its tracking link.
+
+    `documents` are (upload, detected kind) pairs already checked by content. Returns the
+    request and the tracking token (shown once, never stored in clear).
+    """
+    now = timezone.now()
+    intake = IntakeRequest(**values, needs=needs, consent_text=consent_text, consent_at=now, created_at=now)
+    intake.last_activity_at = now
+    intake.reference = f"tmp-{uuid.uuid4().hex[:16]}"
+    token = _new_tracking_token(intake)
+    intake.full_clean(exclude=["reference", "tracking_token_hash"])
+    intake.save()
+    intake.reference = f"ESS-{now:%Y}-{intake.pk:05d}"
+    intake.possible_duplicate_of = _likely_duplicate(intake)
+    intake.save(update_fields=["reference", "possible_duplicate_of"])
+    for upload, kind in documents:
+        add_attachment(intake=intake, upload=upload, kind=kind, by_holder=True)
+    if participant and any(value not in ("", None) for value in participant.values()):
+        ParticipantProfile.objects.create(request=intake, **participant)
+    queue_email(
+        to=intake.email,
+        template="accueil/confirmation",
+        context={"intake": _email_view(intake), "url": tracking_url(token), "days": settings.TRACKING_LINK_DAYS},
+    )
+    return intake, token
+
+
+def _email_view(intake: IntakeRequest) -> dict:
+    return {"reference": intake.reference, "first_name": intake.first_name, "title": intake.title}
+
+
+def add_attachment(*, intake: IntakeRequest, upload, kind: str, by_holder: bool) -> Attachment:
+    extension, content_type = KINDS[kind]
+    attachment = Attachment(
+        request=intake,
+        token=secrets.token_hex(16),
+        extension=extension,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        added_by_holder=by_holder,
+    )
+    attachment.file.save(f"{attachment.token}{extension}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def renew_tracking_links(*, email: str) -> int:
+    """Send a fresh tracking link for each open request of this address. Returns how many.
+
+    The page that calls this says the same thing whatever the result, so that it does
+    not reveal who has filed a request.
+    """
+    count = 0
+    for intake in IntakeRequest.objects.filter(email__iexact=email, status__in=OPEN_STATES, anonymised_at=None):
+        token = _new_tracking_token(intake)
+        intake.save(update_fields=["tracking_token_hash", "tracking_expires_at"])
+        queue_email(
+            to=intake.email,
+            template="accueil/nouveau_lien",
+            context={"intake": _email_view(intake), "url": tracking_url(token), "days": settings.TRACKING_LINK_DAYS},
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def transition_request(
+    *, intake: IntakeRequest, target: str, by=None, comment: str = "", outcome: str = ""
+) -> RequestTransition:
+    """Move a request through its workflow, log it, and tell the holder."""
+    changes = {"last_activity_at": timezone.now()}
+    if target == S.CLOSED:
+        if outcome not in IntakeRequest.Outcome.values:
+            raise IntakeError("Choisissez l'issue de la demande pour la clôturer.")
+        changes |= {"outcome": outcome, "closed_at": timezone.now()}
+    elif outcome:
+        raise IntakeError("Une issue ne se choisit qu'à la clôture.")
+    if target in {S.WITHDRAWN, S.DUPLICATE}:
+        changes["closed_at"] = timezone.now()
+    log = REQUEST_WORKFLOW.apply(intake, target, log_model=RequestTransition, by=by, comment=comment, changes=changes)
+    if target != S.WITHDRAWN:
+        queue_email(
+            to=intake.email,
+            template="accueil/changement_etat",
+            context={"intake": _email_view(intake), "status": STATUS_FOR_HOLDER[target]},
+        )
+    return log
+
+
+@transaction.atomic
+def send_staff_message(*, intake: IntakeRequest, by, body: str) -> Message:
+    if not body.strip():
+        raise IntakeError("Le message est vide.")
+    message = Message.objects.create(request=intake, author_kind=Message.Author.STAFF, author=by, body=body)
+    IntakeRequest.objects.filter(pk=intake.pk).update(last_activity_at=timezone.now())
+    queue_email(to=intake.email, template="accueil/message_equipe", context={"intake": _email_view(intake)})
+    return message
+
+
+@transaction.atomic
+def add_holder_information(*, intake: IntakeRequest, body: str, documents: list) -> Message | None:
+    """The holder adds a message or documents from the tracking page."""
+    if intake.status not in OPEN_STATES:
+        raise IntakeError("Cette demande est close : vous ne pouvez plus la compléter.")
+    if not body.strip() and not documents:
+        raise IntakeError("Écrivez un message ou joignez un document.")
+    if Attachment.objects.filter(request=intake).count() + len(documents) > settings.INTAKE_MAX_FILES_TOTAL:
+        raise IntakeError(f"Une demande compte au plus {settings.INTAKE_MAX_FILES_TOTAL} documents.")
+    message = None
+    if body.strip():
+        message = Message.objects.create(request=intake, author_kind=Message.Author.HOLDER, body=body)
+    for upload, kind in documents:
+        add_attachment(intake=intake, upload=upload, kind=kind, by_holder=True)
+    IntakeRequest.objects.filter(pk=intake.pk).update(last_activity_at=timezone.now())
+    return message
+
+
+@transaction.atomic
+def withdraw_request(*, intake: IntakeRequest, reason: str = "") -> None:
+    if intake.status not in OPEN_STATES:
+        raise IntakeError("Cette demande est déjà close.")
+    transition_request(intake=intake, target=S.WITHDRAWN, comment=reason or "Retrait par le porteur.")
+
+
+def add_internal_note(*, intake: IntakeRequest, by, body: str) -> InternalNote:
+    if not body.strip():
+        raise IntakeError("La note est vide.")
+    return InternalNote.objects.create(request=intake, author=by, body=body)
+
+
+CLOSED_STATES = [S.CLOSED, S.DUPLICATE, S.WITHDRAWN]
+
+
+def _months_ago(months: int):
+    return timezone.now() - timedelta(days=round(months * 30.44))
+
+
+def apply_retention() -> dict:
+    """RGPD: delete documents of requests closed for INTAKE_ATTACHMENTS_MONTHS, and anonymise
+    requests closed for INTAKE_ANONYMISE_MONTHS. FSE participant answers, which identify
+    no one, stay for the funder's statistics. Returns what was done."""
+    closed = IntakeRequest.objects.filter(status__in=CLOSED_STATES, closed_at__isnull=False)
+    attachments = Attachment.objects.filter(
+        request__in=closed.filter(closed_at__lt=_months_ago(settings.INTAKE_ATTACHMENTS_MONTHS))
+    )
+    deleted_files = 0
+    for attachment in attachments.iterator():
+        attachment.file.delete(save=False)
+        attachment.delete()
+        deleted_files += 1
+    anonymised = 0
+    for intake in closed.filter(
+        anonymised_at__isnull=True, closed_at__lt=_months_ago(settings.INTAKE_ANONYMISE_MONTHS)
+    ):
+        with transaction.atomic():
+            Message.objects.filter(request=intake).delete()
+            InternalNote.objects.filter(request=intake).delete()
+            RequestTransition.objects.filter(subject=intake).update(comment="")
+            intake.first_name, intake.last_name, intake.phone, intake.siret = "Anonyme", "", "", ""
+            intake.email = f"anonyme-{intake.pk}@anonyme.invalid"
+            intake.title, intake.description = f"Demande anonymisée {intake.reference}", ""
+            intake.tracking_token_hash = f"anonymise-{intake.pk}-{secrets.token_hex(16)}"
+            intake.anonymised_at = timezone.now()
+            intake.save()
+            anonymised += 1
+    return {"documents_supprimes": deleted_files, "demandes_anonymisees": anonymised}

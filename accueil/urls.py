@@ -1,0 +1,13 @@
+from django.urls import path
+
+from accueil import views
+
+app_name = "accueil"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("demande/envoyee/", views.sent, name="envoyee"),
+    path("demande/<slug:name>/", views.step, name="etape"),
+    path("suivi/", views.renew_link, name="nouveau-lien"),
+    path("suivi/<str:token>/", views.tracking, name="suivi"),
+]

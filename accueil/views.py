@@ -1,0 +1,165 @@
+"""Public pages of the intake: the form in steps, the confirmation, the private tracking page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accueil import services
+from accueil.forms import CONSENT_TEXT, STEPS, HolderInformationForm, RenewLinkForm
+from accueil.models import IntakeRequest, Message, RequestTransition
+from lib.ratelimit import client_address, hit
+
+SESSION_KEY = "accueil_demande"
+STEP_NAMES = [name for name, _title, _form in STEPS]
+TOO_MANY = "Trop d'envois depuis votre connexion : merci de réessayer dans une heure."
+
+
+def index(request):
+    return render(request, "accueil/index.html", {"steps": STEPS})
+
+
+def _stored(request) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _bound(form_class, stored_step: dict | None, files=None):
+    if stored_step is None:
+        return form_class()
+    data = QueryDict(mutable=True)
+    for key, values in stored_step.items():
+        data.setlist(key, values)
+    return form_class(data, files)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step(request, name):
+    if name not in STEP_NAMES:
+        raise Http404
+    index_ = STEP_NAMES.index(name)
+    _name, title, form_class = STEPS[index_]
+    stored = _stored(request)
+    # Steps are done in order: a later step cannot be opened before the earlier ones.
+    for earlier in STEP_NAMES[:index_]:
+        if earlier not in stored:
+            return redirect("accueil:etape", name=earlier)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if name == "envoi":
+            return _send(request, form, stored)
+        if form.is_valid():
+            stored[name] = {key: request.POST.getlist(key) for key in form.fields}
+            request.session[SESSION_KEY] = stored
+            return redirect("accueil:etape", name=STEP_NAMES[index_ + 1])
+        status = 400
+    else:
+        form = _bound(form_class, stored.get(name)) if name != "envoi" else form_class()
+        if name in stored:
+            form.is_valid()  # show the stored answers, already valid
+    return render(request, "accueil/etape.html", _step_context(name, title, form, stored), status=status)
+
+
+def _step_context(name, title, form, stored):
+    return {
+        "form": form,
+        "title": title,
+        "name": name,
+        "position": STEP_NAMES.index(name) + 1,
+        "steps": [(step_name, step_title, step_name in stored) for step_name, step_title, _f in STEPS],
+        "previous": STEP_NAMES[STEP_NAMES.index(name) - 1] if name != STEP_NAMES[0] else None,
+    }
+
+
+def _send(request, form, stored):
+    forms = {name: _bound(form_class, stored.get(name)) for name, _t, form_class in STEPS[:-1]}
+    for name, bound in forms.items():
+        if not bound.is_valid():
+            messages.error(request, "Une étape de votre demande est à compléter avant l'envoi.")
+            return redirect("accueil:etape", name=name)
+    if not hit(
+        scope="accueil-demande",
+        key=client_address(request),
+        limit=settings.INTAKE_SUBMISSIONS_PER_HOUR,
+        window_seconds=3600,
+    ):
+        form.add_error(None, TOO_MANY)
+        return render(request, "accueil/etape.html", _step_context("envoi", STEPS[-1][1], form, stored), status=429)
+    if not form.is_valid():
+        return render(request, "accueil/etape.html", _step_context("envoi", STEPS[-1][1], form, stored), status=400)
+    person, project = forms["personne"].cleaned_data, forms["projet"].cleaned_data
+    intake, _token = services.submit_request(
+        values={**person, **project},
+        needs=forms["besoin"].cleaned_data["needs"],
+        documents=form.cleaned_data["documents"],
+        participant=forms["participant"].profile(),
+        consent_text=CONSENT_TEXT,
+    )
+    del request.session[SESSION_KEY]
+    request.session["accueil_reference"] = intake.reference
+    return redirect("accueil:envoyee")
+
+
+def sent(request):
+    reference = request.session.pop("accueil_reference", None)
+    if reference is None:
+        return redirect("accueil:index")
+    return render(request, "accueil/envoyee.html", {"reference": reference})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def tracking(request, token):
+    """The holder's private page. The token in the address is the only key."""
+    intake = services.find_by_token(token)
+    if intake is None:
+        return render(request, "accueil/lien_invalide.html", {"form": RenewLinkForm()}, status=404)
+    form = HolderInformationForm()
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "retirer":
+            services.withdraw_request(intake=intake, reason=request.POST.get("reason", "")[:500])
+            messages.success(request, "Votre demande est retirée. Merci de nous avoir prévenus.")
+            return redirect(reverse("accueil:suivi", args=[token]))
+        form = HolderInformationForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.add_holder_information(
+                    intake=intake, body=form.cleaned_data["body"], documents=form.cleaned_data["documents"]
+                )
+            except services.IntakeError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Merci : l'équipe de la CRESS a bien reçu vos informations.")
+                return redirect(reverse("accueil:suivi", args=[token]))
+        status = 400
+    history = RequestTransition.objects.filter(subject=intake).exclude(to_state=IntakeRequest.Status.NEW)
+    context = {
+        "intake": intake,
+        "explanation": services.STATUS_FOR_HOLDER[intake.status],
+        "history": history,
+        "messages_list": Message.objects.filter(request=intake),
+        "attachments": intake.attachments.all(),
+        "form": form,
+        "can_act": intake.status in services.OPEN_STATES,
+    }
+    response = render(request, "accueil/suivi.html", context, status=status)
+    response["Referrer-Policy"] = "no-referrer"  # the address is the key: never send it elsewhere
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def renew_link(request):
+    form = RenewLinkForm(request.POST or None)
+    if request.method == "POST":
+        allowed = hit(scope="accueil-lien", key=client_address(request), limit=10, window_seconds=3600)
+        if not allowed:
+            form.add_error(None, TOO_MANY)
+        elif form.is_valid():
+            services.renew_tracking_links(email=form.cleaned_data["email"])
+            return render(request, "accueil/lien_envoye.html")
+    return render(request, "accueil/nouveau_lien.html", {"form": form}, status=400 if form.errors else 200)

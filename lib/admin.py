@@ -1,0 +1,58 @@
+"""Admin building blocks for workflows: the transition log inline and the buttons."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+
+from lib.workflow import WorkflowError
+
+
+class TransitionInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_state", "to_state", "by", "comment"]
+    readonly_fields = fields
+    verbose_name_plural = "Journal"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class WorkflowAdminMixin:
+    """Transition buttons on the change page: each posts to <id>/etat/<target>/."""
+
+    workflow = None
+    staff_targets = None
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<int:object_id>/etat/<str:target>/",
+                self.admin_site.admin_view(self.transition_view),
+                name=f"{opts.app_label}_{opts.model_name}_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def buttons(self, obj):
+        return [t for t in self.workflow.allowed(obj) if self.staff_targets is None or t.target in self.staff_targets]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "transitions": self.buttons(obj) if obj else []}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id, target):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        try:
+            self.perform(obj, target, by=request.user, comment=request.POST.get("comment", ""))
+        except (WorkflowError, ValidationError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, "C'est fait : la personne est prévenue par courriel.", messages.SUCCESS)
+        opts = self.model._meta
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))

@@ -1,0 +1,75 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accueil.models import InternalNote, Message
+from tests.accueil.factories import make_request
+from tests.comptes.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(intake):
+    return reverse("admin:accueil_intakerequest_change", args=[intake.pk])
+
+
+def test_staff_qualify_and_close_with_the_buttons(client):
+    client.force_login(StaffFactory(role="Accueil"))
+    intake, _token = make_request()
+    html = client.get(change_url(intake)).content.decode()
+    assert "Prendre en charge (qualification)" in html and "Clôturer" not in html
+    client.post(reverse("admin:accueil_intakerequest_transition", args=[intake.pk, "qualification"]))
+    intake.refresh_from_db()
+    assert intake.status == "qualification"
+    # Closing without an outcome is refused with a message; with one, it closes.
+    client.post(reverse("admin:accueil_intakerequest_transition", args=[intake.pk, "cloturee"]), {"outcome": ""})
+    intake.refresh_from_db()
+    assert intake.status == "qualification"
+    client.post(
+        reverse("admin:accueil_intakerequest_transition", args=[intake.pk, "cloturee"]), {"outcome": "sans_suite"}
+    )
+    intake.refresh_from_db()
+    assert (intake.status, intake.outcome) == ("cloturee", "sans_suite")
+
+
+def test_staff_message_reaches_the_tracking_page_and_notes_stay_internal(client):
+    staff = StaffFactory(role="Accueil")
+    client.force_login(staff)
+    intake, token = make_request()
+    client.post(reverse("admin:accueil_intakerequest_message", args=[intake.pk]), {"body": "Bonjour, un rendez-vous ?"})
+    assert Message.objects.get(request=intake).author == staff
+    InternalNote.objects.create(request=intake, author=staff, body="Très motivée, voir France Active.")
+    page = client.get(reverse("accueil:suivi", args=[token])).content.decode()
+    assert "Bonjour, un rendez-vous ?" in page and "France Active" not in page
+
+
+@pytest.mark.parametrize(("role", "can_change"), [("Accueil", True), ("Direction", False), ("Formation", None)])
+def test_who_can_see_and_act_on_requests(client, role, can_change):
+    client.force_login(StaffFactory(role=role))
+    intake, _token = make_request()
+    response = client.get(change_url(intake))
+    if can_change is None:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    response = client.post(reverse("admin:accueil_intakerequest_transition", args=[intake.pk, "qualification"]))
+    intake.refresh_from_db()
+    assert (intake.status == "qualification") is can_change
+
+
+def test_changelist_queries_do_not_grow_with_the_rows(client):
+    client.force_login(StaffFactory(role="Accueil"))
+    url = reverse("admin:accueil_intakerequest_changelist")
+    for index in range(3):
+        make_request(email=f"a{index}@exemple.re", title=f"Projet {index}")
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url, {"status__exact": "nouvelle"}).status_code == 200
+        return len(context.captured_queries)
+
+    few = count()
+    for index in range(3, 30):
+        make_request(email=f"a{index}@exemple.re", title=f"Projet {index}")
+    assert count() == few

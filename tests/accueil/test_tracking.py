@@ -1,0 +1,88 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accueil.models import Attachment, IntakeRequest, Message
+from accueil.services import send_staff_message, transition_request
+from messagerie.models import OutgoingEmail
+from tests.accueil.factories import make_request
+from tests.comptes.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(token):
+    return reverse("accueil:suivi", args=[token])
+
+
+def test_the_right_token_shows_status_history_and_messages(client):
+    intake, token = make_request()
+    staff = StaffFactory(role="Accueil")
+    transition_request(intake=intake, target="qualification", by=staff, comment="note interne à ne pas montrer")
+    send_staff_message(intake=intake, by=staff, body="Pouvez-vous préciser votre budget ?")
+    response = client.get(url(token))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert intake.reference in html and "En qualification" in html
+    assert "Pouvez-vous préciser votre budget ?" in html
+    assert "note interne à ne pas montrer" not in html
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("token", ["faux", "x" * 43, ""])
+def test_a_wrong_token_shows_nothing(client, token):
+    make_request()
+    if not token:
+        return
+    response = client.get(url(token))
+    assert response.status_code == 404
+    assert "Céline" not in response.content.decode()
+
+
+def test_an_expired_token_shows_nothing_and_a_new_link_can_be_requested(client):
+    intake, token = make_request()
+    IntakeRequest.objects.filter(pk=intake.pk).update(tracking_expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.get(url(token))
+    assert response.status_code == 404 and "n'est plus valable" in response.content.decode().replace("&#x27;", "'")
+    response = client.post(reverse("accueil:nouveau-lien"), {"email": "PORTEUR@exemple.re"})
+    assert response.status_code == 200
+    email = OutgoingEmail.objects.get(kind="accueil/nouveau_lien")
+    new_token = email.body_text.split("/accompagnement/suivi/")[1].split("/")[0]
+    assert client.get(url(new_token)).status_code == 200
+    assert client.get(url(token)).status_code == 404, "the old link stops working"
+
+
+def test_renewal_page_says_the_same_for_unknown_addresses(client):
+    response = client.post(reverse("accueil:nouveau-lien"), {"email": "inconnu@exemple.re"})
+    assert response.status_code == 200 and "Si une demande en cours correspond" in response.content.decode()
+    assert not OutgoingEmail.objects.filter(kind="accueil/nouveau_lien").exists()
+
+
+def test_the_holder_adds_a_message_and_a_document(client):
+    intake, token = make_request()
+    document = SimpleUploadedFile("devis.pdf", b"%PDF-1.4 devis", "application/pdf")
+    response = client.post(url(token), {"body": "Voici le devis.", "documents": [document]})
+    assert response.status_code == 302
+    assert Message.objects.get(request=intake).body == "Voici le devis."
+    assert Attachment.objects.get(request=intake).original_name == "devis.pdf"
+
+
+def test_an_empty_addition_is_refused_in_french(client):
+    _intake, token = make_request()
+    response = client.post(url(token), {"body": "  "})
+    assert response.status_code == 400
+    assert "Écrivez un message ou joignez un document." in response.content.decode()
+
+
+def test_the_holder_withdraws_the_request(client):
+    intake, token = make_request()
+    response = client.post(url(token), {"action": "retirer", "reason": "Projet abandonné"})
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.status == "retiree" and intake.closed_at
+    html = client.get(url(token)).content.decode()
+    assert "Vous avez retiré cette demande." in html and "Retirer ma demande" not in html
