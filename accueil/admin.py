@@ -102,7 +102,7 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     inlines = [MessageInline, InternalNoteInline, AttachmentInline, ParticipantInline, RequestTransitionInline]
     readonly_fields = [
         "reference", "status", "outcome", "first_name", "last_name", "email", "phone", "commune", "title",
-        "description", "sector", "activity_commune", "stage", "legal_form", "siret", "needs_display",
+        "description", "sector", "activity_commune", "stage", "legal_form", "siret", "needs_display", "guide_summary",
         "consent_text", "consent_at", "created_at", "last_activity_at", "closed_at", "possible_duplicate_of",
     ]  # fmt: skip
     fieldsets = (
@@ -112,7 +112,7 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             "Projet",
             {"fields": ("title", "description", "sector", "activity_commune", "stage", "legal_form", "siret")},
         ),
-        ("Besoins", {"fields": ("needs_display",)}),
+        ("Besoins", {"fields": ("needs_display", "guide_summary")}),
         (
             "Dates et consentement",
             {"fields": ("created_at", "last_activity_at", "closed_at", "consent_text", "consent_at")},

@@ -196,3 +196,84 @@ STEPS = [
     ("participant", "Questions du Fonds social européen", ParticipantForm),
     ("envoi", "Documents et envoi", SendForm),
 ]
+
+
+YES_NO = [("oui", "Oui"), ("non", "Non")]
+
+
+class GuideForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label="Quel est le but premier de votre projet ?",
+        choices=[
+            ("social", "Servir l'intérêt général ou une utilité sociale, sans but lucratif"),
+            ("mixed", "Mener une activité économique qui a une utilité sociale"),
+            ("profit", "Développer une activité rentable pour ses associés"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    profit_sharing = forms.ChoiceField(
+        label="Que deviennent les bénéfices ?",
+        choices=[
+            ("none", "Ils restent entièrement dans le projet"),
+            ("limited", "La plus grande partie est réinvestie, une part peut revenir aux associés ou salariés"),
+            ("free", "Ils reviennent librement aux associés"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    governance = forms.ChoiceField(
+        label="Comment voulez-vous prendre les décisions ?",
+        choices=[
+            ("democratic", "Ensemble : une personne, une voix"),
+            ("capital", "Selon le capital apporté par chacun"),
+            ("founder", "Le fondateur ou la fondatrice décide"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    founders = forms.ChoiceField(
+        label="Combien êtes-vous à porter le projet ?",
+        choices=[("one", "Seul·e"), ("two", "Deux"), ("three_plus", "Trois ou plus")],
+        widget=forms.RadioSelect,
+    )
+    activity = forms.ChoiceField(
+        label="Vendrez-vous des biens ou des services ?",
+        choices=[
+            ("market", "Oui, c'est l'essentiel des ressources"),
+            ("mixed", "En partie, avec aussi des subventions, cotisations ou dons"),
+            ("non_market", "Non, ou très peu"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    founders_employed = forms.ChoiceField(
+        label="Voulez-vous être salarié·e(s) de votre structure ?", choices=YES_NO, widget=forms.RadioSelect
+    )
+    capital = forms.ChoiceField(
+        label="Pouvez-vous apporter un capital de départ ?", choices=YES_NO, widget=forms.RadioSelect
+    )
+    stakeholders = forms.ChoiceField(
+        label="Voulez-vous associer à la gouvernance plusieurs types de partenaires (salariés, usagers, bénévoles, "
+        "collectivités…) ?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    endowment = forms.ChoiceField(
+        label="Disposez-vous de biens ou de fonds à affecter définitivement à une cause ?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    mutual_protection = forms.ChoiceField(
+        label="Le projet consiste-t-il à protéger ses membres contre des risques (santé, prévoyance) "
+        "par des cotisations ?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Voir les statuts adaptés"))
+
+    def answers(self):
+        from accueil.guide import Answers
+
+        data = {key: value == "oui" if value in {"oui", "non"} else value for key, value in self.cleaned_data.items()}
+        return Answers(**data)

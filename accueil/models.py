@@ -79,6 +79,7 @@ class IntakeRequest(models.Model):
     )
     siret = models.CharField("SIRET", max_length=14, blank=True)
     needs = models.JSONField("besoins", default=list)
+    guide_summary = models.CharField("résultat du guide des statuts", max_length=500, blank=True)
     # Consent: the exact text accepted and when.
     consent_text = models.TextField("texte du consentement accepté")
     consent_at = models.DateTimeField("consentement donné le")

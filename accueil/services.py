@@ -99,7 +99,13 @@ def _likely_duplicate(intake: IntakeRequest) -> IntakeRequest | None:
 
 @transaction.atomic
 def submit_request(
-    *, values: dict, needs: list[str], documents: list, participant: dict | None, consent_text: str
+    *,
+    values: dict,
+    needs: list[str],
+    documents: list,
+    participant: dict | None,
+    consent_text: str,
+    guide_summary: str = "",
 ) -> tuple[IntakeRequest, str]:
     """Save a request with its documents and participant data, and email its tracking link.
 
@@ -107,7 +113,9 @@ def submit_request(
     request and the tracking token (shown once, never stored in clear).
     """
     now = timezone.now()
-    intake = IntakeRequest(**values, needs=needs, consent_text=consent_text, consent_at=now, created_at=now)
+    intake = IntakeRequest(
+        **values, needs=needs, consent_text=consent_text, consent_at=now, created_at=now, guide_summary=guide_summary
+    )
     intake.last_activity_at = now
     intake.reference = f"tmp-{uuid.uuid4().hex[:16]}"
     token = _new_tracking_token(intake)

@@ -6,6 +6,7 @@ app_name = "accueil"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("quel-statut/", views.guide, name="guide"),
     path("demande/envoyee/", views.sent, name="envoyee"),
     path("demande/<slug:name>/", views.step, name="etape"),
     path("suivi/", views.renew_link, name="nouveau-lien"),

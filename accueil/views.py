@@ -9,9 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accueil import services
-from accueil.forms import CONSENT_TEXT, STEPS, HolderInformationForm, RenewLinkForm
-from accueil.models import IntakeRequest, Message, RequestTransition
+from accueil.forms import CONSENT_TEXT, STEPS, GuideForm, HolderInformationForm, RenewLinkForm
+from accueil.guide import esus_note, suggest
+from accueil.models import IntakeRequest, Message, Need, RequestTransition
 from lib.ratelimit import client_address, hit
+from referentiels.models import LegalForm
 
 SESSION_KEY = "accueil_demande"
 STEP_NAMES = [name for name, _title, _form in STEPS]
@@ -61,7 +63,22 @@ def step(request, name):
         form = _bound(form_class, stored.get(name)) if name != "envoi" else form_class()
         if name in stored:
             form.is_valid()  # show the stored answers, already valid
+        else:
+            form.initial = _initial_from_guide(request, name)
     return render(request, "accueil/etape.html", _step_context(name, title, form, stored), status=status)
+
+
+def _initial_from_guide(request, name) -> dict:
+    """Carry the status guide's result into the request: the form it suggests, the need."""
+    result = request.session.get(GUIDE_KEY)
+    if not result:
+        return {}
+    if name == "projet" and result["legal_form_code"]:
+        form = LegalForm.objects.filter(code=result["legal_form_code"]).first()
+        return {"legal_form": form.pk} if form else {}
+    if name == "besoin":
+        return {"needs": [Need.STATUS]}
+    return {}
 
 
 def _step_context(name, title, form, stored):
@@ -98,6 +115,7 @@ def _send(request, form, stored):
         documents=form.cleaned_data["documents"],
         participant=forms["participant"].profile(),
         consent_text=CONSENT_TEXT,
+        guide_summary=request.session.get(GUIDE_KEY, {}).get("summary", ""),
     )
     del request.session[SESSION_KEY]
     request.session["accueil_reference"] = intake.reference
@@ -163,3 +181,26 @@ def renew_link(request):
             services.renew_tracking_links(email=form.cleaned_data["email"])
             return render(request, "accueil/lien_envoye.html")
     return render(request, "accueil/nouveau_lien.html", {"form": form}, status=400 if form.errors else 200)
+
+
+GUIDE_KEY = "accueil_guide"
+
+
+@require_http_methods(["GET", "POST"])
+def guide(request):
+    """« Quel statut pour mon projet ? »: the questionnaire, then the suggested forms."""
+    form = GuideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        answers = form.answers()
+        fitting, others = suggest(answers)
+        best = fitting[0] if fitting else None
+        request.session[GUIDE_KEY] = {
+            "legal_form_code": best.legal_form_code if best else "",
+            "summary": "Guide des statuts : " + (", ".join(s.name for s in fitting) or "aucun statut évident"),
+        }
+        return render(
+            request,
+            "accueil/guide_resultat.html",
+            {"fitting": fitting, "others": others, "esus": esus_note(answers, fitting)},
+        )
+    return render(request, "accueil/guide.html", {"form": form}, status=400 if form.errors else 200)

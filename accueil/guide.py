@@ -1,0 +1,252 @@
+"""The status guide: « Quel statut pour mon projet ? ».
+
+Pure rules, no database: the answers to a short questionnaire give, for each legal form
+of the ESS, the reasons it fits and the reasons it does not. A form is suggested when it
+fits every hard condition; suggestions are ranked by how many answers speak for them.
+The explanations are general information, not legal advice: the guide says so.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Answers:
+    purpose: str  # "social" (intérêt général, non lucratif), "mixed" (activité économique à utilité sociale), "profit"
+    profit_sharing: str  # "none", "limited", "free"
+    governance: str  # "democratic" (une personne, une voix), "capital", "founder"
+    founders: str  # "one", "two", "three_plus"
+    activity: str  # "market", "non_market", "mixed"
+    founders_employed: bool  # the founders want to be employees of the structure
+    capital: bool  # the founders can bring capital
+    stakeholders: bool  # associate several kinds of partners (employees, users, local authorities…)
+    endowment: bool  # an endowment given irrevocably to a cause
+    mutual_protection: bool  # protect members against risks (health, provident) by pooling contributions
+
+
+@dataclass
+class Suggestion:
+    key: str
+    name: str
+    summary: str
+    legal_form_code: str  # INSEE code carried into the intake request
+    reasons: list[str] = field(default_factory=list)
+    cautions: list[str] = field(default_factory=list)
+    fits: bool = True
+
+    @property
+    def score(self) -> int:
+        return len(self.reasons) - len(self.cautions)
+
+
+def _association(a: Answers) -> Suggestion:
+    s = Suggestion(
+        "association",
+        "Association (loi 1901)",
+        "Au moins deux personnes mettent en commun leurs connaissances ou leur activité dans un but autre que le "
+        "partage de bénéfices. Elle peut vendre des biens ou des services et employer des salariés.",
+        "9220",
+    )
+    if a.profit_sharing == "none":
+        s.reasons.append("Vous ne souhaitez pas partager de bénéfices : c'est le principe de l'association.")
+    else:
+        s.fits = False
+        s.cautions.append("Une association ne peut pas distribuer de bénéfices à ses membres.")
+    if a.founders == "one":
+        s.fits = False
+        s.cautions.append("Il faut être au moins deux pour fonder une association.")
+    if a.purpose == "social":
+        s.reasons.append("Votre projet vise l'intérêt général ou l'utilité sociale.")
+    if a.governance == "democratic":
+        s.reasons.append("La gouvernance démocratique est l'usage dans les associations.")
+    if a.activity in {"non_market", "mixed"}:
+        s.reasons.append(
+            "Une activité non marchande ou mixte se finance bien en association (cotisations, subventions, dons)."
+        )
+    if a.founders_employed:
+        s.cautions.append(
+            "Les fondateurs peuvent être salariés, mais ils ne doivent pas diriger l'association "
+            "(gestion désintéressée) : à étudier avec un accompagnateur."
+        )
+    return s
+
+
+def _scop(a: Answers) -> Suggestion:
+    s = Suggestion(
+        "scop",
+        "SCOP (société coopérative et participative)",
+        "Une entreprise dont les salariés sont les associés majoritaires : une personne, une voix ; une part "
+        "importante des bénéfices reste dans l'entreprise, le reste revient aux salariés.",
+        "5458",
+    )
+    if not a.founders_employed:
+        s.fits = False
+        s.cautions.append("Dans une SCOP, les associés majoritaires sont les salariés de l'entreprise.")
+    else:
+        s.reasons.append("Vous voulez être salariés de votre entreprise et la détenir ensemble.")
+    if a.founders == "one":
+        s.fits = False
+        s.cautions.append("Une SCOP compte au moins deux associés salariés.")
+    if a.activity in {"market", "mixed"}:
+        s.reasons.append("Votre activité est marchande : la SCOP est une société commerciale.")
+    else:
+        s.fits = False
+        s.cautions.append("Une SCOP vit de la vente de biens ou de services.")
+    if a.governance == "democratic":
+        s.reasons.append("Vous voulez décider selon le principe « une personne, une voix ».")
+    elif a.governance == "capital":
+        s.fits = False
+        s.cautions.append("Dans une coopérative, le pouvoir ne dépend pas du capital apporté.")
+    if a.profit_sharing in {"limited", "none"}:
+        s.reasons.append("Vous acceptez de réinvestir une grande partie des bénéfices (réserves impartageables).")
+    elif a.profit_sharing == "free":
+        s.cautions.append("Une part des bénéfices reste obligatoirement dans l'entreprise.")
+    return s
+
+
+def _scic(a: Answers) -> Suggestion:
+    s = Suggestion(
+        "scic",
+        "SCIC (société coopérative d'intérêt collectif)",
+        "Une coopérative qui réunit plusieurs catégories d'associés (salariés, bénéficiaires, bénévoles, "
+        "collectivités…) autour d'un projet d'intérêt collectif ayant une utilité sociale.",
+        "5560",
+    )
+    if not a.stakeholders:
+        s.fits = False
+        s.cautions.append("La SCIC associe obligatoirement au moins trois catégories de partenaires.")
+    else:
+        s.reasons.append("Vous voulez associer plusieurs types de partenaires à la gouvernance.")
+    if a.founders == "three_plus":
+        s.reasons.append("Vous êtes au moins trois : condition pour réunir les catégories d'associés.")
+    else:
+        s.fits = False
+        s.cautions.append("Une SCIC a au moins trois associés de catégories différentes.")
+    if a.purpose in {"social", "mixed"}:
+        s.reasons.append("Votre projet a une utilité sociale et une activité économique.")
+    else:
+        s.fits = False
+        s.cautions.append("La SCIC doit avoir un caractère d'utilité sociale.")
+    if a.activity == "non_market":
+        s.cautions.append("Une SCIC est une entreprise : elle vend des biens ou des services.")
+    if a.profit_sharing == "free":
+        s.fits = False
+        s.cautions.append("Dans une SCIC, au moins 57,5 % des bénéfices sont mis en réserve.")
+    return s
+
+
+def _cae(a: Answers) -> Suggestion:
+    s = Suggestion(
+        "cae",
+        "Coopérative d'activité et d'emploi (entrepreneur-salarié)",
+        "Pour lancer seul votre activité sans créer de société : vous devenez entrepreneur-salarié d'une "
+        "coopérative existante, qui porte la gestion, puis vous pouvez en devenir associé.",
+        "",
+    )
+    if a.founders != "one":
+        s.fits = False
+        s.cautions.append("Cette solution convient surtout à une personne qui lance son activité.")
+    else:
+        s.reasons.append("Vous portez le projet seul et voulez tester votre activité avec un cadre collectif.")
+    if a.activity == "non_market":
+        s.fits = False
+        s.cautions.append("Il faut une activité qui vend des biens ou des services.")
+    else:
+        s.reasons.append("Votre activité est marchande.")
+    if a.founders_employed:
+        s.reasons.append("Vous êtes salarié de la coopérative tout en gardant l'autonomie de votre activité.")
+    return s
+
+
+def _fondation(a: Answers) -> Suggestion:
+    s = Suggestion(
+        "fondation",
+        "Fondation ou fonds de dotation",
+        "Des biens ou de l'argent affectés de façon irrévocable à une œuvre d'intérêt général. Une fondation "
+        "reconnue d'utilité publique demande une dotation importante ; le fonds de dotation est plus simple.",
+        "9300",
+    )
+    if not a.endowment:
+        s.fits = False
+        s.cautions.append("Il faut apporter une dotation affectée définitivement au projet.")
+    else:
+        s.reasons.append("Vous pouvez affecter durablement des biens ou de l'argent à une cause.")
+    if a.purpose != "social":
+        s.fits = False
+        s.cautions.append("Une fondation poursuit un but d'intérêt général, non lucratif.")
+    else:
+        s.reasons.append("Votre projet vise l'intérêt général.")
+    if a.profit_sharing != "none":
+        s.fits = False
+    return s
+
+
+def _mutuelle(a: Answers) -> Suggestion:
+    s = Suggestion(
+        "mutuelle",
+        "Mutuelle",
+        "Des membres mettent en commun leurs cotisations pour se protéger contre des risques (santé, prévoyance). "
+        "La création d'une mutuelle est encadrée par le code de la mutualité et demande un agrément.",
+        "8210",
+    )
+    if not a.mutual_protection:
+        s.fits = False
+        s.cautions.append("Une mutuelle sert à protéger ses membres contre des risques par la solidarité.")
+    else:
+        s.reasons.append("Votre projet consiste à protéger des membres en mutualisant leurs cotisations.")
+    if a.profit_sharing != "none":
+        s.fits = False
+        s.cautions.append("Une mutuelle est à but non lucratif.")
+    return s
+
+
+def _commerciale(a: Answers) -> Suggestion:
+    s = Suggestion(
+        "societe_commerciale",
+        "Société commerciale de l'ESS (SAS, SARL)",
+        "Une société classique qui inscrit dans ses statuts une utilité sociale, une gouvernance participative "
+        "et des bénéfices majoritairement réinvestis (loi du 31 juillet 2014), puis se déclare au registre.",
+        "5710",
+    )
+    if a.activity == "non_market":
+        s.fits = False
+        s.cautions.append("Une société commerciale vit de la vente de biens ou de services.")
+    else:
+        s.reasons.append("Votre activité est marchande.")
+    if a.profit_sharing == "free":
+        s.fits = False
+        s.cautions.append("Pour être de l'ESS, au moins 50 % des bénéfices doivent être réinvestis.")
+    elif a.profit_sharing == "limited":
+        s.reasons.append("Vous acceptez de limiter le partage des bénéfices.")
+    if a.purpose in {"social", "mixed"}:
+        s.reasons.append("Votre projet poursuit une utilité sociale.")
+    else:
+        s.cautions.append("Les statuts doivent poursuivre un but autre que le seul partage des bénéfices.")
+    if a.capital:
+        s.reasons.append("Vous pouvez apporter du capital.")
+    if a.governance == "capital":
+        s.cautions.append("La gouvernance doit associer salariés et parties prenantes, pas seulement le capital.")
+    return s
+
+
+def esus_note(a: Answers, suggestions: list[Suggestion]) -> str:
+    """When the ESUS agreement is worth asking for, in one sentence; else empty."""
+    if a.purpose in {"social", "mixed"} and any(
+        s.key in {"societe_commerciale", "scop", "scic"} for s in suggestions if s.fits
+    ):
+        return (
+            "Si l'utilité sociale est l'objectif principal de votre entreprise et que les écarts de salaires "
+            "restent limités, vous pourrez demander l'agrément « entreprise solidaire d'utilité sociale » (ESUS), "
+            "qui ouvre l'accès à l'épargne solidaire et à certains financements."
+        )
+    return ""
+
+
+RULES = [_association, _scop, _scic, _cae, _fondation, _mutuelle, _commerciale]
+
+
+def suggest(answers: Answers) -> tuple[list[Suggestion], list[Suggestion]]:
+    """The forms that fit, best first, and the others (each with its reasons)."""
+    results = [rule(answers) for rule in RULES]
+    fitting = sorted((s for s in results if s.fits), key=lambda s: -s.score)
+    others = [s for s in results if not s.fits]
+    return fitting, others

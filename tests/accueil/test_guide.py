@@ -1,0 +1,88 @@
+import pytest
+from django.urls import reverse
+
+from accueil.guide import Answers, suggest
+from accueil.models import IntakeRequest
+from tests.accueil.factories import commune
+from tests.accueil.test_intake import PERSON, PROJECT, step
+
+BASE = {
+    "purpose": "social",
+    "profit_sharing": "none",
+    "governance": "democratic",
+    "founders": "two",
+    "activity": "mixed",
+    "founders_employed": False,
+    "capital": False,
+    "stakeholders": False,
+    "endowment": False,
+    "mutual_protection": False,
+}
+
+
+def keys(**changes):
+    fitting, _others = suggest(Answers(**{**BASE, **changes}))
+    return [s.key for s in fitting]
+
+
+def test_a_non_profit_group_gets_an_association_first():
+    assert keys()[0] == "association"
+
+
+def test_workers_who_own_their_company_get_a_scop():
+    result = keys(purpose="mixed", profit_sharing="limited", activity="market", founders_employed=True)
+    assert "scop" in result and "association" not in result
+
+
+def test_several_kinds_of_partners_get_a_scic():
+    assert "scic" in keys(
+        purpose="mixed", profit_sharing="limited", activity="market", founders="three_plus", stakeholders=True
+    )
+    assert "scic" not in keys(stakeholders=True, founders="two")
+
+
+def test_one_founder_never_gets_an_association_and_may_join_an_activity_cooperative():
+    result = keys(founders="one", activity="market", profit_sharing="limited")
+    assert "association" not in result and "cae" in result
+
+
+def test_free_profit_sharing_leaves_no_ess_form():
+    assert keys(purpose="profit", profit_sharing="free", governance="capital", activity="market") == []
+
+
+def test_every_suggestion_says_why():
+    fitting, others = suggest(Answers(**BASE))
+    assert all(s.reasons for s in fitting)
+    assert all(s.cautions for s in others)
+
+
+GUIDE_ANSWERS = {
+    "purpose": "mixed", "profit_sharing": "limited", "governance": "democratic", "founders": "two",
+    "activity": "market", "founders_employed": "oui", "capital": "oui", "stakeholders": "non",
+    "endowment": "non", "mutual_protection": "non",
+}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_result_is_carried_into_the_request(client):
+    response = client.post(reverse("accueil:guide"), GUIDE_ANSWERS)
+    html = response.content.decode()
+    assert "SCOP" in html and "Pourquoi il vous correspond" in html
+    assert client.post(step("personne"), {**PERSON, "commune": commune().pk}).status_code == 302
+    page = client.get(step("projet"))
+    assert page.status_code == 200, page.headers.get("Location")
+    form = page.context["form"]
+    assert form.initial["legal_form"]
+    client.post(step("projet"), {**PROJECT, "activity_commune": commune().pk, "legal_form": form.initial["legal_form"]})
+    assert client.get(step("besoin")).context["form"].initial == {"needs": ["statut"]}
+    client.post(step("besoin"), {"needs": ["statut"]})
+    client.post(step("participant"), {})
+    client.post(step("envoi"), {"consent": "on"})
+    intake = IntakeRequest.objects.get()
+    assert intake.guide_summary.startswith("Guide des statuts : SCOP") and intake.legal_form.code == "5458"
+
+
+@pytest.mark.django_db
+def test_unanswered_questions_get_french_messages(client):
+    response = client.post(reverse("accueil:guide"), {"purpose": "social"})
+    assert response.status_code == 400 and "Ce champ est obligatoire." in response.content.decode()
