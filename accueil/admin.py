@@ -1,15 +1,20 @@
+import csv
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accueil import services
+from accueil import selectors, services
 from accueil.models import Attachment, IntakeRequest, InternalNote, Message, ParticipantProfile, RequestTransition
+from accueil.selectors import Period
 from lib.admin import TransitionInline, WorkflowAdminMixin
 
 
@@ -70,6 +75,25 @@ class StaleFilter(admin.SimpleListFilter):
             cutoff = timezone.now() - timezone.timedelta(days=settings.STALE_REQUEST_DAYS)
             return queryset.filter(status__in=services.OPEN_STATES, last_activity_at__lt=cutoff)
         return queryset
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class PeriodForm(forms.Form):
+    debut = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    fin = forms.DateField(label="au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ExportForm(forms.Form):
+    colonnes = forms.MultipleChoiceField(
+        label="Colonnes",
+        choices=[(key, header) for key, (header, _value) in selectors.EXPORT_COLUMNS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["reference", "date", "statut", "commune", "titre", "besoins"],
+    )
 
 
 class StaffMessageForm(forms.Form):
@@ -150,15 +174,89 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             instance.save()
         formset.save_m2m()
 
+    change_list_template = "admin/accueil/intakerequest/change_list.html"
+
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path(
-                "<int:object_id>/message/",
-                self.admin_site.admin_view(self.message_view),
-                name="accueil_intakerequest_message",
-            ),
+            path("<int:object_id>/message/", view(self.message_view), name="accueil_intakerequest_message"),
+            path("tableau-de-bord/", view(self.dashboard_view), name="accueil_intakerequest_dashboard"),
+            path("export.csv", view(self.export_view), name="accueil_intakerequest_export"),
+            path("rapport-fse/", view(self.fse_view), name="accueil_intakerequest_fse"),
             *super().get_urls(),
         ]
+
+    def _period(self, request):
+        form = PeriodForm(request.GET or None)
+        period = Period()
+        if form.is_valid():
+            period = Period(form.cleaned_data.get("debut"), form.cleaned_data.get("fin"))
+        return form, period
+
+    def _page(self, request, template, **context):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            template,
+            {**self.admin_site.each_context(request), "opts": self.model._meta, **context},
+        )
+
+    def dashboard_view(self, request):
+        form, period = self._period(request)
+        return self._page(
+            request,
+            "admin/accueil/intakerequest/dashboard.html",
+            title="Tableau de bord de l'accueil",
+            form=form,
+            data=selectors.dashboard(period),
+            export_form=ExportForm(),
+            stale_days=settings.STALE_REQUEST_DAYS,
+            query=request.GET.urlencode(),
+        )
+
+    def fse_view(self, request):
+        form, period = self._period(request)
+        report = selectors.fse_report(period)
+        if request.GET.get("format") == "csv" and self.has_view_permission(request):
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="rapport-fse-participants.csv"'
+            writer = csv.writer(response)
+            writer.writerow(["Indicateur", "Modalité", "Participants"])
+            writer.writerow(["Demandes déposées", "", report["requests"]])
+            for section in report["sections"]:
+                for label, count in section["rows"]:
+                    writer.writerow([section["title"], label, count])
+            return response
+        return self._page(
+            request,
+            "admin/accueil/intakerequest/rapport_fse.html",
+            title="Rapport participants FSE",
+            form=form,
+            report=report,
+            query=request.GET.urlencode(),
+        )
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        export = ExportForm(request.GET)
+        _form, period = self._period(request)
+        if not export.is_valid():
+            self.message_user(request, "Choisissez au moins une colonne à exporter.", messages.ERROR)
+            return redirect(reverse("admin:accueil_intakerequest_dashboard"))
+        columns = [selectors.EXPORT_COLUMNS[key] for key in export.cleaned_data["colonnes"]]
+
+        def lines():
+            buffer = _Echo()
+            writer = csv.writer(buffer)
+            yield "\ufeff" + writer.writerow([header for header, _value in columns])
+            for intake in selectors.export_queryset(period).iterator(chunk_size=2000):
+                yield writer.writerow([value(intake) for _header, value in columns])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="demandes-accompagnement.csv"'
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

@@ -1,0 +1,150 @@
+"""Reads for the staff dashboard, the exports and the FSE report: a fixed number of
+queries whatever the number of requests."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from accueil.models import IntakeRequest, Need, ParticipantProfile
+from accueil.services import OPEN_STATES
+from referentiels.models import Territory, TerritoryKind
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None = None
+    end: date | None = None
+
+    def bounds(self):
+        tz = timezone.get_current_timezone()
+        start = datetime.combine(self.start, time.min, tz) if self.start else None
+        end = datetime.combine(self.end + timedelta(days=1), time.min, tz) if self.end else None
+        return start, end
+
+    def filter(self, queryset: QuerySet, field: str = "created_at") -> QuerySet:
+        start, end = self.bounds()
+        if start:
+            queryset = queryset.filter(**{f"{field}__gte": start})
+        if end:
+            queryset = queryset.filter(**{f"{field}__lt": end})
+        return queryset
+
+
+def _labelled(counts: dict, choices) -> list[tuple[str, int]]:
+    return [(label, counts.get(value, 0)) for value, label in choices]
+
+
+def needs_counts(requests: QuerySet) -> dict[str, int]:
+    if connection.vendor == "postgresql":
+        sql, params = requests.values("id").query.sql_with_params()
+        # `sql` is Django's own compiled query for the filtered ids, with its parameters apart.
+        query = (
+            "SELECT need, count(*) FROM accueil_intakerequest r, jsonb_array_elements_text(r.needs) AS need "  # noqa: S608
+            f"WHERE r.id IN ({sql}) GROUP BY need"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return dict(cursor.fetchall())
+    counts: dict[str, int] = {}
+    for needs in requests.values_list("needs", flat=True):
+        for need in needs:
+            counts[need] = counts.get(need, 0) + 1
+    return counts
+
+
+def dashboard(period: Period) -> dict:
+    requests = period.filter(IntakeRequest.objects.all())
+    by_status = dict(requests.order_by().values_list("status").annotate(n=Count("id")))
+    epci_names = dict(Territory.objects.filter(kind=TerritoryKind.EPCI).values_list("pk", "short_name"))
+    by_epci = dict(requests.order_by().values_list("activity_commune__parent").annotate(n=Count("id")))
+    weeks_start = timezone.now() - timedelta(weeks=12)
+    by_week = list(
+        requests.filter(created_at__gte=weeks_start)
+        .annotate(week=TruncWeek("created_at"))
+        .order_by("week")
+        .values_list("week")
+        .annotate(n=Count("id"))
+    )
+    stale_cutoff = timezone.now() - timedelta(days=settings.STALE_REQUEST_DAYS)
+    stale = IntakeRequest.objects.filter(status__in=OPEN_STATES, last_activity_at__lt=stale_cutoff)
+    return {
+        "total": sum(by_status.values()),
+        "by_status": _labelled(by_status, IntakeRequest.Status.choices),
+        "by_epci": sorted(((epci_names.get(pk, "Non renseigné"), n) for pk, n in by_epci.items()), key=lambda x: x[0]),
+        "by_need": _labelled(needs_counts(requests), Need.choices),
+        "by_week": by_week,
+        "stale_count": stale.count(),
+        "stale": list(stale.select_related("assigned_to").order_by("last_activity_at")[:20]),
+    }
+
+
+def fse_report(period: Period) -> dict:
+    """Counts of participants by the FSE+ indicators, for requests filed in the period."""
+    profiles = period.filter(ParticipantProfile.objects.all(), "request__created_at")
+    requests = period.filter(IntakeRequest.objects.all())
+    totals = profiles.aggregate(
+        answered=Count("id"),
+        **{f"sex_{v}": Count("id", filter=Q(sex=v)) for v in ParticipantProfile.Sex.values},
+        **{f"age_{v}": Count("id", filter=Q(age_band=v)) for v in ParticipantProfile.AgeBand.values},
+        **{f"emp_{v}": Count("id", filter=Q(employment=v)) for v in ParticipantProfile.Employment.values},
+        **{f"edu_{v}": Count("id", filter=Q(education=v)) for v in ParticipantProfile.Education.values},
+        disadvantaged_yes=Count("id", filter=Q(disadvantaged=True)),
+        disadvantaged_no=Count("id", filter=Q(disadvantaged=False)),
+    )
+    total_requests = requests.count()
+
+    def section(title, prefix, choices, field):
+        rows = [(label, totals[f"{prefix}_{value}"]) for value, label in choices]
+        unanswered = total_requests - sum(n for _label, n in rows)
+        return {"title": title, "rows": [*rows, ("Non communiqué", unanswered)], "field": field}
+
+    return {
+        "requests": total_requests,
+        "answered": totals["answered"],
+        "sections": [
+            section("Sexe", "sex", ParticipantProfile.Sex.choices, "sex"),
+            section("Tranche d'âge", "age", ParticipantProfile.AgeBand.choices, "age_band"),
+            section("Situation professionnelle", "emp", ParticipantProfile.Employment.choices, "employment"),
+            section("Niveau d'études (CITE)", "edu", ParticipantProfile.Education.choices, "education"),
+            {
+                "title": "Situation de désavantage",
+                "rows": [
+                    ("Oui", totals["disadvantaged_yes"]),
+                    ("Non", totals["disadvantaged_no"]),
+                    ("Non communiqué", total_requests - totals["disadvantaged_yes"] - totals["disadvantaged_no"]),
+                ],
+            },
+        ],
+    }
+
+
+# Columns staff can choose for the CSV export: key -> (header, value from a request).
+EXPORT_COLUMNS = {
+    "reference": ("Référence", lambda r: r.reference),
+    "date": ("Déposée le", lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d")),
+    "statut": ("État", lambda r: r.get_status_display()),
+    "issue": ("Issue", lambda r: r.get_outcome_display()),
+    "porteur": ("Porteur", lambda r: r.full_name),
+    "courriel": ("Courriel", lambda r: r.email),
+    "telephone": ("Téléphone", lambda r: r.phone),
+    "commune": ("Commune d'activité", lambda r: r.activity_commune.name),
+    "epci": ("Intercommunalité", lambda r: r.activity_commune.parent.short_name if r.activity_commune.parent else ""),
+    "titre": ("Projet", lambda r: r.title),
+    "stade": ("Stade", lambda r: r.get_stage_display()),
+    "besoins": ("Besoins", lambda r: "; ".join(r.get_needs_display())),
+    "forme": ("Forme juridique", lambda r: r.legal_form.label if r.legal_form else ""),
+    "charge": ("Chargé·e d'accueil", lambda r: str(r.assigned_to) if r.assigned_to else ""),
+}
+
+
+def export_queryset(period: Period) -> QuerySet:
+    return (
+        period.filter(IntakeRequest.objects.all())
+        .select_related("activity_commune__parent", "legal_form", "assigned_to")
+        .order_by("created_at", "pk")
+    )
