@@ -174,8 +174,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "comptes.views.lockout"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-# Number of reverse proxies in front of the portal, to read the client address.
-AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 0) or None
+# Number of reverse proxies in front of the portal. With none, only REMOTE_ADDR is trusted
+# (an X-Forwarded-For header sent by a client must not dodge lockouts and rate limits);
+# behind N proxies, the address N hops from the right of X-Forwarded-For is the client's.
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
 # How long login attempts (email, IP address) are kept before the purge job deletes them.
 LOGIN_ATTEMPTS_RETENTION_DAYS = envint("LOGIN_ATTEMPTS_RETENTION_DAYS", 30)
 

@@ -2,13 +2,20 @@
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from ipware import get_client_ip
 
 
 def client_address(request) -> str:
-    address, _routable = get_client_ip(request)
-    return address or "inconnue"
+    """The client's address: REMOTE_ADDR, unless the portal runs behind PROXY_COUNT proxies."""
+    remote = request.META.get("REMOTE_ADDR", "") or "inconnue"
+    if not settings.PROXY_COUNT:
+        return remote
+    address, _routable = get_client_ip(
+        request, proxy_count=settings.PROXY_COUNT, request_header_order=["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    )
+    return address or remote
 
 
 def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:

@@ -312,3 +312,10 @@ def test_processed_requests_are_purged_after_the_retention_period(settings):
     assert purge_processed_requests() == 2
     assert set(Contribution.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}
     assert not Claim.objects.exists()
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_rate_limit(client, settings):
+    settings.CONTRIBUTIONS_PER_HOUR = 1
+    assert client.post(reverse("annuaire:proposer"), proposal(), HTTP_X_FORWARDED_FOR="10.0.0.1").status_code == 200
+    response = client.post(reverse("annuaire:proposer"), proposal(), HTTP_X_FORWARDED_FOR="10.0.0.2")
+    assert response.status_code == 429

@@ -97,3 +97,11 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(client):
     response = client.post(reverse("comptes:mot-de-passe-oublie"), {"email": "inconnu@exemple.re"})
     assert response.status_code == 302
     assert not OutgoingEmail.objects.exists()
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(client, settings):
+    user = UserFactory(email="cible2@exemple.re")
+    for index in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": user.email, "password": "faux"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{index}")
+    response = client.post(LOGIN, {"username": user.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert response.status_code == 429
