@@ -16,6 +16,7 @@ from accueil import selectors, services
 from accueil.models import Attachment, IntakeRequest, InternalNote, Message, ParticipantProfile, RequestTransition
 from accueil.selectors import Period
 from lib.admin import TransitionInline, WorkflowAdminMixin
+from lib.spreadsheet import safe_cell
 
 
 class RequestTransitionInline(TransitionInline):
@@ -252,7 +253,7 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             writer = csv.writer(buffer)
             yield "\ufeff" + writer.writerow([header for header, _value in columns])
             for intake in selectors.export_queryset(period).iterator(chunk_size=2000):
-                yield writer.writerow([value(intake) for _header, value in columns])
+                yield writer.writerow([safe_cell(value(intake)) for _header, value in columns])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="demandes-accompagnement.csv"'

@@ -24,7 +24,7 @@ from annuaire.models import (
     Label,
     Organisation,
 )
-from annuaire.services import bump_directory_version, derive_fields, refresh_search_text, set_published
+from annuaire.services import derive_fields, refresh_search_text, set_published
 from annuaire.sirene import SireneFileError, import_sirene_csv
 from lib.admin import TransitionInline, WorkflowAdminMixin
 from lib.workflow import TransitionNotAllowed
@@ -131,7 +131,6 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         refresh_search_text(organisation=form.instance)
-        bump_directory_version()
 
     @admin.action(description="Publier dans l'annuaire", permissions=["change"])
     def publish(self, request, queryset):

@@ -10,9 +10,31 @@ def _load_directory_lists(sender, **kwargs):
     load_directory_lists(apps)
 
 
+def _directory_changed(sender, **kwargs):
+    # Cache invalidation, not business logic: whatever path writes to the directory
+    # (services, admin delete or revert, shell), cached pages and map answers are
+    # dropped once the write is committed.
+    from django.db import transaction
+
+    from annuaire.services import bump_directory_version
+
+    transaction.on_commit(bump_directory_version)
+
+
 class AnnuaireConfig(AppConfig):
     name = "annuaire"
     verbose_name = "Annuaire de l'ESS"
 
     def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
         post_migrate.connect(_load_directory_lists, sender=self, dispatch_uid="annuaire_load_lists")
+        for model_name in ("Organisation", "Category", "Label"):
+            model = self.get_model(model_name)
+            post_save.connect(_directory_changed, sender=model, dispatch_uid=f"annuaire_changed_save_{model_name}")
+            post_delete.connect(_directory_changed, sender=model, dispatch_uid=f"annuaire_changed_delete_{model_name}")
+        organisation = self.get_model("Organisation")
+        for relation in (organisation.categories.through, organisation.labels.through):
+            m2m_changed.connect(
+                _directory_changed, sender=relation, dispatch_uid=f"annuaire_changed_m2m_{relation.__name__}"
+            )

@@ -12,6 +12,7 @@ from annuaire.contribution_forms import CONSENT_TEXT, ClaimForm, ContributionFor
 from annuaire.models import Contribution, Organisation
 from annuaire.services import save_organisation
 from lib.ratelimit import client_address, hit
+from lib.workflow import WorkflowError
 
 TOO_MANY = "Trop d'envois depuis votre connexion : merci de réessayer dans une heure."
 
@@ -109,8 +110,13 @@ def confirm_claim(request, token):
     if request.method == "POST":
         try:
             claim = contributions.confirm_claim(token=token)
-        except contributions.ContributionError as error:
-            return render(request, "annuaire/revendication_confirmee.html", {"error": str(error)}, status=400)
+        except WorkflowError as error:  # expired, already handled, or confirmed twice at once
+            message = (
+                str(error)
+                if isinstance(error, contributions.ContributionError)
+                else "Cette demande a déjà été traitée."
+            )
+            return render(request, "annuaire/revendication_confirmee.html", {"error": message}, status=400)
         return render(request, "annuaire/revendication_confirmee.html", {"claim": claim})
     # A GET only shows a button: mail scanners that open links must not confirm anything.
     return render(request, "annuaire/revendication_confirmer.html", {"token": token})

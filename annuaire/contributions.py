@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.text import slugify
 from annuaire.models import Category, Claim, ClaimTransition, Contribution, ContributionTransition, Organisation
 from annuaire.services import save_organisation
 from comptes.models import PartnerMembership
+from comptes.tokens import activation_token_generator
 from lib.workflow import Transition, Workflow, WorkflowError
 from messagerie.services import queue_email
 from referentiels.models import LegalForm, Territory, TerritoryKind
@@ -291,8 +291,8 @@ def approve_claim(*, claim: Claim, by) -> PartnerMembership:
     membership, _ = PartnerMembership.objects.get_or_create(user=user, organisation=claim.organisation)
     CLAIM_WORKFLOW.apply(claim, C.APPROVED, log_model=ClaimTransition, by=by)
     link = reverse(
-        "comptes:mot-de-passe-nouveau",
-        args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+        "comptes:activation",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), activation_token_generator.make_token(user)],
     )
     queue_email(
         to=claim.email,

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from annuaire.models import ROLE_FIELDS, HeadcountBand, Organisation
 from annuaire.search import DirectoryFilters, filter_options, match_set, summary
+from lib.spreadsheet import safe_cell
 from referentiels.models import EssFamily
 
 LICENCE = "Licence Ouverte / Open Licence version 2.0 (Etalab)"
@@ -125,7 +126,7 @@ def csv_lines(filters: DirectoryFilters) -> Iterator[str]:
     writer = csv.DictWriter(_Echo(), fieldnames=[name for name, _ in COLUMNS])
     yield "\ufeff" + writer.writeheader()  # BOM: spreadsheet software reads UTF-8 right
     for row in export_rows(filters):
-        yield writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        yield writer.writerow({key: safe_cell(value) for key, value in row.items()})
 
 
 def geojson_chunks(filters: DirectoryFilters) -> Iterator[str]:

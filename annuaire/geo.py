@@ -35,12 +35,13 @@ class BoundingBox:
     def parse(cls, value: str) -> "BoundingBox":
         """ "west,south,east,north" in degrees; raises ValueError on anything else."""
         parts = [float(part) for part in value.split(",")]
-        if len(parts) != 4:
+        if len(parts) != 4 or not all(math.isfinite(part) for part in parts):
             raise ValueError("bbox")
-        box = cls(*parts)
-        if not (-180 <= box.west <= box.east <= 180 and -90 <= box.south <= box.north <= 90):
+        west, south, east, north = parts
+        if west > east or south > north:
             raise ValueError("bbox")
-        return box
+        # Leaflet reports longitudes past ±180 when zoomed far out: clamp, do not refuse.
+        return cls(max(west, -180), max(south, -85), min(east, 180), min(north, 85))
 
     def snapped_to_tiles(self, zoom: int) -> "BoundingBox":
         """The smallest box made of whole slippy-map tiles of this zoom that holds this one."""

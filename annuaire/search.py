@@ -169,18 +169,26 @@ def correct_query(q: str) -> str:
     for word in words:
         replacement = word
         if word not in known and len(word) >= 4 and not word.isdigit():
-            best = (
+            candidates = (
                 SearchWord.objects.filter(word__trigram_similar=word)
                 .annotate(similarity=TrigramSimilarity("word", word))
                 .filter(similarity__gte=MIN_SIMILARITY)
                 .order_by("-similarity", "word")
-                .values_list("word", flat=True)
-                .first()
+                .values_list("word", flat=True)[:3]
             )
+            # The lexicon is rebuilt weekly: it may still hold words of withdrawn
+            # organisations, which must not show up as a suggestion.
+            best = next((c for c in candidates if _published_word(c)), None)
             if best:
                 replacement, changed = best, True
         corrected.append(replacement)
     return " ".join(corrected) if changed else ""
+
+
+def _published_word(word: str) -> bool:
+    return Organisation.objects.filter(
+        is_published=True, search_vector=SearchQuery(word, search_type="plain", config="fr")
+    ).exists()
 
 
 def text_query(q: str, corrected: str):

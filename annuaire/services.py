@@ -39,6 +39,28 @@ def derive_fields(organisation: Organisation) -> None:
         organisation.ess_family = ""
     organisation.sector_id = organisation.naf_activity.division.section_id if organisation.naf_activity_id else None
     organisation.epci_id = organisation.commune.parent_id if organisation.commune_id else None
+    _place_on_the_map(organisation)
+
+
+def _place_on_the_map(organisation: Organisation) -> None:
+    """Without a position of its own, an organisation sits at its commune's main town; when
+    its commune changes and its position was not changed with it, it follows the commune."""
+    if not organisation.commune_id or organisation.commune.latitude is None:
+        return
+    point = (organisation.commune.latitude, organisation.commune.longitude)
+    if organisation.latitude is None or organisation.longitude is None:
+        organisation.latitude, organisation.longitude = point
+        return
+    if organisation.pk:
+        before = (
+            Organisation.objects.filter(pk=organisation.pk).values_list("commune_id", "latitude", "longitude").first()
+        )
+        if (
+            before
+            and before[0] != organisation.commune_id
+            and before[1:] == (organisation.latitude, organisation.longitude)
+        ):
+            organisation.latitude, organisation.longitude = point
 
 
 def search_text_for(organisation: Organisation) -> str:
@@ -77,7 +99,6 @@ def save_organisation(
     if territories_covered is not None:
         organisation.territories_covered.set(territories_covered)
     refresh_search_text(organisation=organisation)
-    transaction.on_commit(bump_directory_version)
     return organisation
 
 
@@ -89,7 +110,6 @@ def set_published(*, organisations, published: bool) -> int:
         organisation.is_published = published
         organisation.save(update_fields=["is_published", "updated_at"])
         count += 1
-    transaction.on_commit(bump_directory_version)
     return count
 
 

@@ -24,6 +24,7 @@ from annuaire.models import Organisation
 from annuaire.search import SUMMARY_TTL as FRAGMENT_TTL
 from annuaire.search import search_directory
 from annuaire.services import directory_version
+from lib.ratelimit import client_address, hit
 from referentiels.models import Territory
 
 # West, south, east, north of La Réunion, with a margin.
@@ -34,23 +35,43 @@ def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
-def _fragment_key(request) -> str:
-    """One key per directory state and normalised query string (order and empty values ignored)."""
-    items = sorted((key, value) for key, values in request.GET.lists() for value in values if value)
-    digest = hashlib.sha256(urlencode(items).encode()).hexdigest()[:32]
-    return f"annuaire:fragment:{directory_version()}:{digest}"
+def _canonical_query(filters, map_view: bool) -> list[tuple[str, str]]:
+    """The query string that these validated filters stand for, in a fixed order."""
+    default_sort = "pertinence" if filters.q else "nom"
+    pairs = [
+        ("q", filters.q),
+        ("epci", filters.epci),
+        ("commune", filters.commune),
+        ("famille", filters.family),
+        ("role", filters.role),
+        ("secteur", filters.sector),
+        ("thematique", filters.category),
+        ("label", filters.label),
+        ("tri", filters.sort if filters.sort != default_sort else ""),
+        ("pres_de", filters.near),
+        ("page", str(filters.page) if filters.page != 1 else ""),
+        ("vue", "carte" if map_view else ""),
+    ]
+    return [(key, value) for key, value in pairs if value]
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def directory(request):
     # The results, facets and map switch are the same for everyone who sends the same
-    # query: rendered once per query and directory version, then served from the cache.
-    key = _fragment_key(request)
-    fragment = cache.get(key)
+    # query: rendered once per validated query and directory version, then served from
+    # the cache. Only a request whose query string is exactly that validated query reads
+    # or fills the cache, so that odd or repeated parameters cannot poison it.
+    form = DirectoryFilterForm(request.GET)
+    filters, problems = form.to_filters()
+    map_view = request.GET.get("vue") == "carte"
+    canonical = _canonical_query(filters, map_view)
+    sent = sorted((key, value) for key, values in request.GET.lists() for value in values if value)
+    cacheable = not problems and sent == sorted(canonical)
+    digest = hashlib.sha256(urlencode(canonical).encode()).hexdigest()[:32]
+    key = f"annuaire:fragment:{directory_version()}:{digest}"
+    fragment = cache.get(key) if cacheable else None
     if fragment is None:
-        form = DirectoryFilterForm(request.GET)
-        filters, problems = form.to_filters()
         page = search_directory(filters)
         active_filters = [
             (facet.param, option["value"]) for facet in page.facets for option in facet.options if option["selected"]
@@ -60,11 +81,12 @@ def directory(request):
             "result": page,
             "problems": problems,
             "active_filters": active_filters,
-            "map_view": request.GET.get("vue") == "carte",
+            "map_view": map_view,
             "query": request.GET.urlencode(),
         }
         fragment = render_to_string("annuaire/_annuaire.html", context, request=request)
-        cache.set(key, fragment, FRAGMENT_TTL)
+        if cacheable:
+            cache.set(key, fragment, FRAGMENT_TTL)
     if is_htmx(request):
         return HttpResponse(fragment)
     return render(request, "annuaire/annuaire.html", {"fragment": mark_safe(fragment)})  # noqa: S308 — our own render
@@ -164,8 +186,23 @@ def map_data(request):
     return HttpResponse(map_json(filters, box, zoom), content_type="application/json")
 
 
+EXPORTS_PER_10_MINUTES = 30
+
+
+def _export_refused(request):
+    if hit(scope="annuaire-export", key=client_address(request), limit=EXPORTS_PER_10_MINUTES, window_seconds=600):
+        return None
+    return HttpResponse(
+        "Trop de téléchargements depuis votre connexion : réessayez dans dix minutes.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @require_GET
 def export_csv(request):
+    if refused := _export_refused(request):
+        return refused
     filters, _problems = _filters_from(request)
     response = StreamingHttpResponse(csv_lines(filters), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="annuaire-ess-reunion.csv"'
@@ -175,6 +212,8 @@ def export_csv(request):
 
 @require_GET
 def export_geojson(request):
+    if refused := _export_refused(request):
+        return refused
     filters, _problems = _filters_from(request)
     response = StreamingHttpResponse(geojson_chunks(filters), content_type="application/geo+json")
     response["Content-Disposition"] = 'attachment; filename="annuaire-ess-reunion.geojson"'

@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -10,6 +10,7 @@ from django.contrib.auth.forms import (
 )
 
 from comptes.models import User
+from lib.forms import HoneypotMixin
 from messagerie.services import queue_email
 
 
@@ -46,14 +47,19 @@ class LoginForm(AuthenticationForm):
         self.helper.add_input(Submit("submit", "Se connecter"))
 
 
-class OutboxPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the email goes through the outbox like every other."""
+class OutboxPasswordResetForm(HoneypotMixin, PasswordResetForm):
+    """Django's reset form, but the email goes through the outbox like every other, and an
+    account that has never had a password (access given by the CRESS) can get one too."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Adresse électronique du compte"
         self.helper = FormHelper()
+        self.helper.layout = Layout("email", Div("website_url", css_class="hp-field", aria_hidden="true"))
         self.helper.add_input(Submit("submit", "Recevoir un lien de réinitialisation"))
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True)
 
     def send_mail(
         self,

@@ -17,4 +17,5 @@ urlpatterns = [
         name="mot-de-passe-nouveau",
     ),
     path("mot-de-passe/change/", views.PasswordResetCompleteView.as_view(), name="mot-de-passe-change"),
+    path("activation/<uidb64>/<token>/", views.ActivationView.as_view(), name="activation"),
 ]

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from comptes.forms import LoginForm, NewPasswordForm, OutboxPasswordResetForm
+from comptes.tokens import activation_token_generator
+from lib.ratelimit import client_address, hit
 
 
 class LoginView(auth_views.LoginView):
@@ -28,6 +30,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = OutboxPasswordResetForm
     success_url = reverse_lazy("comptes:mot-de-passe-envoye")
 
+    def form_valid(self, form):
+        if not hit(
+            scope="comptes-reinitialisation",
+            key=client_address(self.request),
+            limit=settings.PASSWORD_RESETS_PER_HOUR,
+            window_seconds=3600,
+        ):
+            form.add_error(None, "Trop de demandes depuis votre connexion : réessayez dans une heure.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "comptes/mot_de_passe_envoye.html"
@@ -37,6 +50,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "comptes/mot_de_passe_nouveau.html"
     form_class = NewPasswordForm
     success_url = reverse_lazy("comptes:mot-de-passe-change")
+
+
+class ActivationView(PasswordResetConfirmView):
+    """First password of an account given access by the CRESS (link valid for days)."""
+
+    token_generator = activation_token_generator
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

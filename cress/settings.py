@@ -35,6 +35,8 @@ if PRODUCTION:
     ALLOWED_HOSTS = envlist("ALLOWED_HOSTS")
     require("ALLOWED_HOSTS", ",".join(ALLOWED_HOSTS), _WHY)
     DATABASE_URL = require("DATABASE_URL", envstr("DATABASE_URL"), _WHY)
+    # Several web processes must share one cache: directory versions, lockouts, rate limits.
+    require("REDIS_URL", envstr("REDIS_URL"), _WHY)
 else:
     # Only for development and tests: a fixed key would be a secret in the repository.
     SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key-8f3a0c2e7b5d4e6f9a1b2c3d4e5f6a7b8c9d0e1f")
@@ -123,6 +125,18 @@ TEMPLATES = [
     },
 ]
 
+# Plain-text emails are rendered by a second engine without HTML escaping: an apostrophe
+# in a name must arrive as ', not &#x27;.
+TEMPLATES.append(
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    }
+)
+
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -164,6 +178,9 @@ LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "comptes:apres-connexion"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
+# Days a "choose your password" link sent with a newly given access stays valid.
+ACCOUNT_ACTIVATION_DAYS = envint("ACCOUNT_ACTIVATION_DAYS", 14)
+PASSWORD_RESETS_PER_HOUR = envint("PASSWORD_RESETS_PER_HOUR", 5)
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failures for one email from
 # one address, that pair is locked out for AXES_COOLOFF_MINUTES.
@@ -276,6 +293,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": envstr("API_RATE_LIMIT", "300/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # Same rule as lockouts: trust X-Forwarded-For only behind declared proxies.
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail ESS Réunion",

@@ -30,8 +30,8 @@ class DeliveryError(Exception):
 def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
     """Render `emails/<template>.subject.txt`, `.txt` and, if present, `.html`."""
     context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
-    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
-    text = render_to_string(f"emails/{template}.txt", context)
+    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context, using="text").split())
+    text = render_to_string(f"emails/{template}.txt", context, using="text")
     try:
         html = render_to_string(f"emails/{template}.html", context)
     except TemplateDoesNotExist:

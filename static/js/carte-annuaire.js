@@ -49,7 +49,10 @@
       if (pending) { pending.abort(); }
       pending = new AbortController();
       fetch(url, { headers: { Accept: "application/json" }, signal: pending.signal })
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("carte " + response.status); }
+          return response.json();
+        })
         .then(function (data) {
           clusters.clearLayers();
           points.clearLayers();

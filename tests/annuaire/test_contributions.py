@@ -241,7 +241,7 @@ def test_claim_flow_from_request_to_editing(client, admin_client, django_capture
     membership = PartnerMembership.objects.get(organisation=organisation)
     assert membership.user.email == "nadia@exemple.re"
     welcome = OutgoingEmail.objects.get(kind="annuaire/revendication_validee")
-    assert "/compte/mot-de-passe/" in welcome.body_text
+    assert "/compte/activation/" in welcome.body_text
 
     user = membership.user
     user.set_password(PASSWORD)

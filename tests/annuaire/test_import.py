@@ -166,7 +166,11 @@ def test_good_rows_are_created_with_their_derived_fields_and_bad_rows_are_report
     assert (ressourcerie.ess_family, ressourcerie.ess_declared) == ("societe_commerciale", True)
     assert (ressourcerie.epci.short_name, ressourcerie.sector.code) == ("CIVIS", "E")
     assert ressourcerie.headcount_band == "31", "INSEE band 41 (500 to 999) is in « 200 salariés et plus »"
-    assert not ressourcerie.has_coordinates
+    # Without coordinates in the file, the organisation sits at its commune's main town.
+    assert (ressourcerie.latitude, ressourcerie.longitude) == (
+        ressourcerie.commune.latitude,
+        ressourcerie.commune.longitude,
+    )
 
     assert not any(o.is_published for o in organisations.values())
     assert [h.history_change_reason for h in lakaz.history.all()] == ["Import Sirene"]

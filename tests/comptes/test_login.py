@@ -1,4 +1,5 @@
 import re
+from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 import pytest
@@ -105,3 +106,38 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(client, settin
         client.post(LOGIN, {"username": user.email, "password": "faux"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{index}")
     response = client.post(LOGIN, {"username": user.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert response.status_code == 429
+
+
+def test_an_account_without_password_can_get_one_by_reset(client):
+    from comptes.models import User
+
+    User.objects.create_user(email="sans-mdp@exemple.re")
+    client.post(reverse("comptes:mot-de-passe-oublie"), {"email": "sans-mdp@exemple.re"})
+    assert OutgoingEmail.objects.filter(to="sans-mdp@exemple.re").exists()
+
+
+def test_password_reset_requests_are_rate_limited(client, settings):
+    settings.PASSWORD_RESETS_PER_HOUR = 1
+    UserFactory(email="x@exemple.re")
+    assert client.post(reverse("comptes:mot-de-passe-oublie"), {"email": "x@exemple.re"}).status_code == 302
+    response = client.post(reverse("comptes:mot-de-passe-oublie"), {"email": "x@exemple.re"})
+    assert response.status_code == 429
+    assert OutgoingEmail.objects.count() == 1
+
+
+def test_activation_links_outlive_the_one_hour_reset_timeout(client, settings):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from comptes.tokens import activation_token_generator
+
+    user = UserFactory()
+    token = activation_token_generator.make_token(user)
+    settings.PASSWORD_RESET_TIMEOUT = 1
+    activation_token_generator._now = lambda: datetime.now() + timedelta(days=3)  # three days later
+    try:
+        assert activation_token_generator.check_token(user, token)
+        url = reverse("comptes:activation", args=[urlsafe_base64_encode(force_bytes(user.pk)), token])
+        assert client.get(url, follow=True).context["validlink"] is True
+    finally:
+        del activation_token_generator._now

@@ -30,7 +30,7 @@ def run_manage(*args, env):
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
 def test_production_refuses_to_start_without(missing):
     env = {key: value for key, value in PRODUCTION.items() if key != missing}
     result = run_manage("check", env=env)

@@ -101,3 +101,8 @@ def test_send_test_email_command():
     call_command("send_test_email", "essai@exemple.re", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert OutgoingEmail.objects.get().to == "essai@exemple.re"
     assert mail.outbox == []  # nothing is sent inside the command itself
+
+
+def test_plain_text_emails_are_not_html_escaped():
+    email = queue_email(to="a@exemple.re", template="messagerie/essai", context={"name": "L'Arche & Co"})
+    assert "Bonjour L'Arche & Co," in email.body_text
