@@ -59,19 +59,19 @@ def _canonical_query(filters, map_view: bool) -> list[tuple[str, str]]:
 @vary_on_headers("HX-Request")
 def directory(request):
     # The results, facets and map switch are the same for everyone who sends the same
-    # query: rendered once per validated query and directory version, then served from
-    # the cache. Only a request whose query string is exactly that validated query reads
-    # or fills the cache, so that odd or repeated parameters cannot poison it.
-    form = DirectoryFilterForm(request.GET)
-    filters, problems = form.to_filters()
-    map_view = request.GET.get("vue") == "carte"
-    canonical = _canonical_query(filters, map_view)
+    # query: rendered once per query and directory version, then served from the cache.
+    # The cache is only ever filled by a request whose query string is exactly its own
+    # validated query, so a hit needs no validation and odd or repeated parameters
+    # cannot poison it.
     sent = sorted((key, value) for key, values in request.GET.lists() for value in values if value)
-    cacheable = not problems and sent == sorted(canonical)
-    digest = hashlib.sha256(urlencode(canonical).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(urlencode(sent).encode()).hexdigest()[:32]
     key = f"annuaire:fragment:{directory_version()}:{digest}"
-    fragment = cache.get(key) if cacheable else None
+    fragment = cache.get(key)
     if fragment is None:
+        form = DirectoryFilterForm(request.GET)
+        filters, problems = form.to_filters()
+        map_view = request.GET.get("vue") == "carte"
+        cacheable = not problems and sent == sorted(_canonical_query(filters, map_view))
         page = search_directory(filters)
         active_filters = [
             (facet.param, option["value"]) for facet in page.facets for option in facet.options if option["selected"]
