@@ -1,10 +1,13 @@
 """Rate limits for public forms, counted in the shared cache (Redis in production)."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from ipware import get_client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
@@ -19,13 +22,21 @@ def client_address(request) -> str:
 
 
 def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
-    """Count one attempt; True while the attempts in the current window stay within `limit`."""
+    """Count one attempt; True while the attempts in the current window stay within `limit`.
+
+    If the cache is unreachable the attempt is allowed (and logged): a person filing a
+    request must not be turned away because Redis is down; the honeypot still applies.
+    """
     bucket = int(time.time() // window_seconds)
     cache_key = f"ratelimit:{scope}:{key}:{bucket}"
-    cache.add(cache_key, 0, timeout=window_seconds + 5)
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window_seconds + 5)
-        count = 1
+        cache.add(cache_key, 0, timeout=window_seconds + 5)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.set(cache_key, 1, timeout=window_seconds + 5)
+            count = 1
+    except Exception:
+        logger.warning("Limite de débit %s non vérifiée : cache injoignable.", scope, exc_info=True)
+        return True
     return count <= limit
