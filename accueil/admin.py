@@ -12,11 +12,22 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accueil import orientation as orientation_service
 from accueil import selectors, services
-from accueil.models import Attachment, IntakeRequest, InternalNote, Message, ParticipantProfile, RequestTransition
+from accueil.models import (
+    Attachment,
+    IntakeRequest,
+    InternalNote,
+    Message,
+    Orientation,
+    OrientationTransition,
+    ParticipantProfile,
+    RequestTransition,
+)
 from accueil.selectors import Period
 from lib.admin import TransitionInline, WorkflowAdminMixin
 from lib.spreadsheet import safe_cell
+from lib.workflow import WorkflowError
 
 
 class RequestTransitionInline(TransitionInline):
@@ -59,6 +70,18 @@ class ParticipantInline(admin.StackedInline):
     extra = 0
     can_delete = False
     readonly_fields = ["sex", "age_band", "employment", "education", "disadvantaged"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrientationInline(admin.TabularInline):
+    model = Orientation
+    extra = 0
+    can_delete = False
+    fields = ["organisation", "status", "sent_at", "answered_at", "refusal_reason", "partner_message", "outcome_report"]
+    readonly_fields = fields
+    verbose_name_plural = "Orientations"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -124,7 +147,14 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     actions = ["assign_to_me"]
     autocomplete_fields = ["assigned_to"]
-    inlines = [MessageInline, InternalNoteInline, AttachmentInline, ParticipantInline, RequestTransitionInline]
+    inlines = [
+        OrientationInline,
+        MessageInline,
+        InternalNoteInline,
+        AttachmentInline,
+        ParticipantInline,
+        RequestTransitionInline,
+    ]
     readonly_fields = [
         "reference", "status", "outcome", "first_name", "last_name", "email", "phone", "commune", "title",
         "description", "sector", "activity_commune", "stage", "legal_form", "siret", "needs_display", "guide_summary",
@@ -181,6 +211,7 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:object_id>/message/", view(self.message_view), name="accueil_intakerequest_message"),
+            path("<int:object_id>/orienter/", view(self.orient_view), name="accueil_intakerequest_orient"),
             path("tableau-de-bord/", view(self.dashboard_view), name="accueil_intakerequest_dashboard"),
             path("export.csv", view(self.export_view), name="accueil_intakerequest_export"),
             path("rapport-fse/", view(self.fse_view), name="accueil_intakerequest_fse"),
@@ -286,5 +317,56 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             self.message_user(request, "Le message est vide.", messages.ERROR)
         return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
 
+    def orient_view(self, request, object_id):
+        """Recommended support structures with their reasons; staff tick and send."""
+        intake = get_object_or_404(IntakeRequest.objects.select_related("activity_commune__parent"), pk=object_id)
+        if not self.has_change_permission(request, intake):
+            raise PermissionDenied
+        recommendations = orientation_service.recommend(intake)
+        if request.method == "POST":
+            by_pk = {rec.organisation.pk: rec for rec in recommendations}
+            chosen = [by_pk[pk] for pk in map(int, request.POST.getlist("structures")) if pk in by_pk]
+            try:
+                orientation_service.orient(
+                    intake=intake,
+                    organisations=[rec.organisation for rec in chosen],
+                    by=request.user,
+                    why={rec.organisation.pk: " ".join(rec.reasons) for rec in chosen},
+                )
+            except WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, f"{len(chosen)} orientation(s) envoyée(s).", messages.SUCCESS)
+                return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
+        return self._page(
+            request,
+            "admin/accueil/intakerequest/orienter.html",
+            title=f"Orienter la demande {intake.reference}",
+            intake=intake,
+            recommendations=recommendations,
+        )
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(attachment_count=Count("attachments"))
+
+
+class OrientationTransitionInline(TransitionInline):
+    model = OrientationTransition
+
+
+@admin.register(Orientation)
+class OrientationAdmin(admin.ModelAdmin):
+    list_display = ["request", "organisation", "status", "sent_at", "answered_at", "reminded_at"]
+    list_filter = ["status", "refusal_reason"]
+    search_fields = ["request__reference", "organisation__name"]
+    list_select_related = ["request", "organisation"]
+    readonly_fields = [
+        "request", "organisation", "status", "why", "refusal_reason", "partner_message", "outcome_report",
+        "created_by", "created_at", "sent_at", "answered_at", "reminded_at",
+    ]  # fmt: skip
+    exclude = ["token_hash"]
+    inlines = [OrientationTransitionInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False

@@ -5,7 +5,7 @@ from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.conf import settings
 
-from accueil.models import Need, ParticipantProfile, Stage
+from accueil.models import Need, Orientation, ParticipantProfile, Stage
 from lib.forms import HoneypotMixin
 from lib.uploads import ACCEPTED, validate_document
 from referentiels.models import LegalForm, NafSection, Territory, TerritoryKind
@@ -277,3 +277,21 @@ class GuideForm(forms.Form):
 
         data = {key: value == "oui" if value in {"oui", "non"} else value for key, value in self.cleaned_data.items()}
         return Answers(**data)
+
+
+class PartnerAnswerForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("accepter", "Accepter"), ("refuser", "Refuser"), ("rapport", "Compte rendu")],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.ChoiceField(
+        label="Motif du refus",
+        choices=[("", "—"), *Orientation.RefusalReason.choices],
+        required=False,
+    )
+    message = forms.CharField(
+        label="Message (transmis au porteur et à la CRESS)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
+    )

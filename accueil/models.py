@@ -253,3 +253,62 @@ class InternalNote(models.Model):
 
     def __str__(self):
         return f"Note du {self.created_at:%d/%m/%Y}"
+
+
+class Orientation(models.Model):
+    """A request sent to a support structure of the directory, with its own workflow."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposee", "Proposée"
+        SENT = "envoyee", "Envoyée"
+        ACCEPTED = "acceptee", "Acceptée"
+        REFUSED = "refusee", "Refusée"
+        EXPIRED = "expiree", "Expirée"
+
+    class RefusalReason(models.TextChoices):
+        OUT_OF_SCOPE = "hors_champ", "Hors de notre champ d'intervention"
+        TERRITORY = "territoire", "Hors de notre territoire"
+        NO_CAPACITY = "capacite", "Plus de place pour le moment"
+        TOO_EARLY = "trop_tot", "Projet pas encore assez avancé"
+        OTHER = "autre", "Autre raison"
+
+    request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="orientations")
+    organisation = models.ForeignKey(
+        "annuaire.Organisation", on_delete=models.PROTECT, related_name="orientations", verbose_name="structure"
+    )
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    why = models.TextField("pourquoi cette structure", blank=True)
+    refusal_reason = models.CharField("motif du refus", max_length=20, choices=RefusalReason.choices, blank=True)
+    partner_message = models.TextField("message de la structure", blank=True, max_length=3000)
+    outcome_report = models.TextField("suite donnée (compte rendu)", blank=True, max_length=3000)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="orientée par"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    answered_at = models.DateTimeField("réponse le", null=True, blank=True)
+    reminded_at = models.DateTimeField("relance le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "orientation"
+        verbose_name_plural = "orientations"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "organisation"], name="accueil_orientation_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status="refusee") | models.Q(refusal_reason=""),
+                name="accueil_orientation_reason_only_when_refused",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request.reference} → {self.organisation}"
+
+
+class OrientationTransition(TransitionLog):
+    subject = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une orientation"
+        verbose_name_plural = "journal des orientations"

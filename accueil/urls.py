@@ -11,4 +11,5 @@ urlpatterns = [
     path("demande/<slug:name>/", views.step, name="etape"),
     path("suivi/", views.renew_link, name="nouveau-lien"),
     path("suivi/<str:token>/", views.tracking, name="suivi"),
+    path("partenaire/<str:token>/", views.partner, name="partenaire"),
 ]

@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accueil import orientation as orientation_service
 from accueil import services
-from accueil.forms import CONSENT_TEXT, STEPS, GuideForm, HolderInformationForm, RenewLinkForm
+from accueil.forms import CONSENT_TEXT, STEPS, GuideForm, HolderInformationForm, PartnerAnswerForm, RenewLinkForm
 from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, Message, Need, RequestTransition
 from lib.ratelimit import client_address, hit
+from lib.workflow import WorkflowError
 from referentiels.models import LegalForm
 
 SESSION_KEY = "accueil_demande"
@@ -162,6 +164,7 @@ def tracking(request, token):
         "history": history,
         "messages_list": Message.objects.filter(request=intake),
         "attachments": intake.attachments.all(),
+        "orientations": intake.orientations.select_related("organisation").exclude(status="proposee"),
         "form": form,
         "can_act": intake.status in services.OPEN_STATES,
     }
@@ -204,3 +207,41 @@ def guide(request):
             {"fitting": fitting, "others": others, "esus": esus_note(answers, fitting)},
         )
     return render(request, "accueil/guide.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def partner(request, token):
+    """The structure's private page for one orientation: accept, refuse, report."""
+    orientation = orientation_service.find_orientation(token)
+    if orientation is None:
+        return render(request, "accueil/lien_invalide.html", status=404)
+    form = PartnerAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = form.cleaned_data["action"]
+            if action == "rapport":
+                orientation_service.report_outcome(orientation=orientation, report=form.cleaned_data["message"])
+            else:
+                orientation_service.answer_orientation(
+                    orientation=orientation,
+                    accept=action == "accepter",
+                    reason=form.cleaned_data["reason"],
+                    message=form.cleaned_data["message"],
+                )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Merci : votre réponse est transmise au porteur et à la CRESS.")
+            return redirect(reverse("accueil:partenaire", args=[token]))
+    if form.errors:
+        status = 400
+    response = render(
+        request,
+        "accueil/partenaire.html",
+        {"orientation": orientation, "intake": orientation.request, "form": form},
+        status=status,
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "task": "accueil.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=40),
     },
+    # Orientations: reminder to structures that have not answered, then expiry.
+    "accueil-remind-and-expire-orientations": {
+        "task": "accueil.tasks.remind_and_expire_orientations",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # The lexicon of name words only grows as organisations are saved; rebuilding it
     # weekly drops the words of deleted or withdrawn organisations.
     "annuaire-rebuild-search-lexicon": {

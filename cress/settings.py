@@ -364,6 +364,10 @@ INTAKE_SUBMISSIONS_PER_HOUR = envint("INTAKE_SUBMISSIONS_PER_HOUR", 5)
 # RGPD: months after closing before a request's documents are deleted / it is anonymised.
 INTAKE_ATTACHMENTS_MONTHS = envint("INTAKE_ATTACHMENTS_MONTHS", 6)
 INTAKE_ANONYMISE_MONTHS = envint("INTAKE_ANONYMISE_MONTHS", 36)
+# Orientations: a reminder to the structure after this many days without answer, and
+# expiry after that many.
+ORIENTATION_REMINDER_DAYS = envint("ORIENTATION_REMINDER_DAYS", 7)
+ORIENTATION_EXPIRY_DAYS = envint("ORIENTATION_EXPIRY_DAYS", 15)
 # A request in progress with no action for more than this many days is highlighted.
 STALE_REQUEST_DAYS = envint("STALE_REQUEST_DAYS", 7)
 

@@ -1,0 +1,236 @@
+"""Orienting a request to support structures: recommendations with their reasons, sending,
+and the partner's answers through a private link."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accueil.models import IntakeRequest, Need, Orientation, OrientationTransition
+from accueil.services import IntakeError, transition_request
+from annuaire.models import Organisation
+from lib.workflow import Transition, Workflow
+from messagerie.services import queue_email
+
+OS = Orientation.Status
+ORIENTATION_WORKFLOW = Workflow(
+    field="status",
+    transitions=[
+        Transition(OS.PROPOSED, OS.SENT, "Envoyer à la structure"),
+        Transition(OS.SENT, OS.ACCEPTED, "Acceptée par la structure"),
+        Transition(OS.SENT, OS.REFUSED, "Refusée par la structure"),
+        Transition(OS.SENT, OS.EXPIRED, "Expirée sans réponse"),
+    ],
+)
+
+# Thematic categories of the directory that answer each need.
+NEED_CATEGORIES = {
+    Need.FUNDING: {"finance-solidaire"},
+    Need.TRAINING: {"formation-et-emploi"},
+    Need.EMPLOYMENT: {"formation-et-emploi", "insertion-par-lactivite-economique"},
+}
+
+
+@dataclass
+class Recommendation:
+    organisation: Organisation
+    reasons: list[str] = field(default_factory=list)
+    score: int = 0
+
+    def add(self, points: int, reason: str):
+        self.score += points
+        self.reasons.append(reason)
+
+
+def recommend(intake: IntakeRequest, *, limit: int = 10) -> list[Recommendation]:
+    """Published support structures ranked by fit, each with the reasons of its rank."""
+    commune = intake.activity_commune
+    territories = {commune.pk, commune.parent_id, commune.parent.parent_id if commune.parent_id else None} - {None}
+    candidates = (
+        Organisation.objects.filter(is_published=True)
+        .filter(Q(is_support_structure=True) | Q(is_funder=True))
+        .exclude(pk__in=intake.orientations.values("organisation_id"))
+        .select_related("commune", "epci", "legal_form")
+        .prefetch_related("territories_covered", "categories")
+    )
+    wanted_categories = set().union(*(NEED_CATEGORIES.get(need, set()) for need in intake.needs))
+    cooperative = intake.legal_form_id and intake.legal_form.family == "cooperative"
+    results = []
+    for organisation in candidates:
+        rec = Recommendation(organisation)
+        covered = {t.pk: t for t in organisation.territories_covered.all()}
+        place = next((covered[pk] for pk in territories if pk in covered), None)
+        if place:
+            rec.add(3, f"Intervient sur {place.name}.")
+        elif organisation.commune_id == commune.pk:
+            rec.add(2, f"Installée à {commune.name}.")
+        elif organisation.epci_id and organisation.epci_id == commune.parent_id:
+            rec.add(1, f"Installée dans l'intercommunalité du projet ({organisation.epci.short_name}).")
+        if Need.FUNDING in intake.needs and organisation.is_funder:
+            rec.add(3, "Financeur : répond au besoin de financement.")
+        matching = wanted_categories & {c.slug for c in organisation.categories.all()}
+        if matching:
+            names = ", ".join(sorted(c.name for c in organisation.categories.all() if c.slug in matching))
+            rec.add(2, f"Thématique adaptée au besoin : {names}.")
+        if cooperative and organisation.ess_family == "cooperative":
+            rec.add(2, "Structure coopérative, pour un projet coopératif.")
+        if intake.sector_id and organisation.sector_id == intake.sector_id:
+            rec.add(1, f"Même secteur d'activité ({intake.sector.label}).")
+        if organisation.is_support_structure and {Need.FULL, Need.ONE_OFF, Need.STATUS} & set(intake.needs):
+            rec.add(1, "Accompagne les porteurs de projet.")
+        if rec.score:
+            results.append(rec)
+    results.sort(key=lambda r: (-r.score, r.organisation.name))
+    return results[:limit]
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def partner_url(token: str) -> str:
+    return settings.SITE_URL + reverse("accueil:partenaire", args=[token])
+
+
+@transaction.atomic
+def orient(
+    *, intake: IntakeRequest, organisations: list[Organisation], by, why: dict | None = None
+) -> list[Orientation]:
+    """Create an orientation per structure, send each to its published address, and move the
+    request to « orientée » if it was being qualified."""
+    if not organisations:
+        raise IntakeError("Choisissez au moins une structure.")
+    created = []
+    for organisation in organisations:
+        if not organisation.email:
+            raise IntakeError(f"« {organisation.name} » n'a pas d'adresse électronique : complétez sa fiche.")
+        token = secrets.token_urlsafe(32)
+        orientation = Orientation.objects.create(
+            request=intake,
+            organisation=organisation,
+            why=(why or {}).get(organisation.pk, ""),
+            token_hash=_hash(token),
+            created_by=by,
+        )
+        ORIENTATION_WORKFLOW.apply(
+            orientation, OS.SENT, log_model=OrientationTransition, by=by, changes={"sent_at": timezone.now()}
+        )
+        queue_email(
+            to=organisation.email,
+            template="accueil/orientation_partenaire",
+            context={
+                "organisation": organisation.name,
+                "reference": intake.reference,
+                "title": intake.title,
+                "why": orientation.why,
+                "days": settings.ORIENTATION_EXPIRY_DAYS,
+                "url": partner_url(token),
+            },
+        )
+        created.append(orientation)
+    if intake.status == IntakeRequest.Status.QUALIFYING:
+        transition_request(intake=intake, target=IntakeRequest.Status.ORIENTED, by=by)
+    return created
+
+
+def find_orientation(token: str) -> Orientation | None:
+    return (
+        Orientation.objects.select_related("request__activity_commune", "organisation")
+        .filter(token_hash=_hash(token), request__anonymised_at__isnull=True)
+        .first()
+    )
+
+
+def _notify(orientation: Orientation, what: str):
+    intake = orientation.request
+    staff_email = intake.assigned_to.email if intake.assigned_to_id else settings.CONTACT_EMAIL
+    context = {"organisation": orientation.organisation.name, "reference": intake.reference, "what": what}
+    queue_email(to=staff_email, template="accueil/orientation_reponse_equipe", context=context)
+    queue_email(
+        to=intake.email,
+        template="accueil/orientation_reponse_porteur",
+        context={**context, "first_name": intake.first_name, "title": intake.title},
+    )
+
+
+@transaction.atomic
+def answer_orientation(*, orientation: Orientation, accept: bool, reason: str = "", message: str = "") -> None:
+    if accept:
+        ORIENTATION_WORKFLOW.apply(
+            orientation,
+            OS.ACCEPTED,
+            log_model=OrientationTransition,
+            comment=message,
+            changes={"answered_at": timezone.now(), "partner_message": message},
+        )
+        _notify(orientation, "a accepté de vous accompagner")
+    else:
+        if reason not in Orientation.RefusalReason.values:
+            raise IntakeError("Choisissez le motif du refus.")
+        ORIENTATION_WORKFLOW.apply(
+            orientation,
+            OS.REFUSED,
+            log_model=OrientationTransition,
+            comment=message,
+            changes={"answered_at": timezone.now(), "refusal_reason": reason, "partner_message": message},
+        )
+        _notify(orientation, "ne peut pas vous accompagner ; l'équipe de la CRESS cherche une autre solution")
+
+
+@transaction.atomic
+def report_outcome(*, orientation: Orientation, report: str) -> None:
+    if orientation.status != OS.ACCEPTED:
+        raise IntakeError("Le compte rendu se fait après avoir accepté l'orientation.")
+    if not report.strip():
+        raise IntakeError("Le compte rendu est vide.")
+    orientation.outcome_report = report
+    orientation.save(update_fields=["outcome_report"])
+    staff_email = (
+        orientation.request.assigned_to.email if orientation.request.assigned_to_id else settings.CONTACT_EMAIL
+    )
+    queue_email(
+        to=staff_email,
+        template="accueil/orientation_reponse_equipe",
+        context={
+            "organisation": orientation.organisation.name,
+            "reference": orientation.request.reference,
+            "what": "a envoyé un compte rendu de l'accompagnement",
+        },
+    )
+
+
+def remind_and_expire() -> dict:
+    """Daily: remind structures that have not answered, then expire what stays unanswered."""
+    now = timezone.now()
+    reminded = expired = 0
+    waiting = Orientation.objects.filter(status=OS.SENT).select_related("organisation", "request")
+    for orientation in waiting.filter(sent_at__lt=now - timedelta(days=settings.ORIENTATION_EXPIRY_DAYS)):
+        with transaction.atomic():
+            ORIENTATION_WORKFLOW.apply(
+                orientation, OS.EXPIRED, log_model=OrientationTransition, comment="Sans réponse."
+            )
+            _notify(orientation, "n'a pas répondu à temps ; l'équipe de la CRESS cherche une autre solution")
+            expired += 1
+    due = waiting.filter(sent_at__lt=now - timedelta(days=settings.ORIENTATION_REMINDER_DAYS), reminded_at__isnull=True)
+    for orientation in due:
+        with transaction.atomic():
+            Orientation.objects.filter(pk=orientation.pk).update(reminded_at=now)
+            queue_email(
+                to=orientation.organisation.email,
+                template="accueil/orientation_relance",
+                context={
+                    "organisation": orientation.organisation.name,
+                    "reference": orientation.request.reference,
+                    "title": orientation.request.title,
+                    "days": settings.ORIENTATION_EXPIRY_DAYS - settings.ORIENTATION_REMINDER_DAYS,
+                },
+                dedup_key=f"orientation-relance:{orientation.pk}",
+            )
+            reminded += 1
+    return {"relances": reminded, "expirees": expired}

@@ -1,0 +1,148 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accueil.models import IntakeRequest, Orientation, OrientationTransition
+from accueil.orientation import ORIENTATION_WORKFLOW, orient, recommend, remind_and_expire
+from accueil.services import transition_request
+from annuaire.models import Category
+from lib.workflow import TransitionNotAllowed
+from messagerie.models import OutgoingEmail
+from referentiels.models import Territory, TerritoryKind
+from tests.accueil.factories import commune, make_request
+from tests.annuaire.factories import OrganisationFactory
+from tests.comptes.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def support(name, *, code="97411", covers=None, categories=None, **values):
+    organisation = OrganisationFactory(
+        name=name, commune=commune(code), is_support_structure=True, email=f"{name.split()[0].lower()}@exemple.re",
+        categories=categories, **values,
+    )  # fmt: skip
+    if covers:
+        organisation.territories_covered.set(covers)
+    return organisation
+
+
+def qualifying_request(**values):
+    intake, token = make_request(**values)
+    transition_request(intake=intake, target="qualification")
+    return intake, token
+
+
+def test_recommendations_are_ranked_by_fit_with_their_reasons():
+    tco = Territory.objects.get(kind=TerritoryKind.EPCI, short_name="TCO")
+    finance = Category.objects.get(slug="finance-solidaire")
+    near_funder = support("Fonds Solidaire Ouest", code="97415", covers=[tco], is_funder=True, categories=[finance])
+    elsewhere = support("Incubateur Sud", code="97416")
+    OrganisationFactory(name="Association sans rôle", commune=commune("97415"))
+    intake, _ = qualifying_request(activity_commune=commune("97415"), needs=("financement", "global"))
+    ranked = recommend(intake)
+    assert [r.organisation for r in ranked] == [near_funder, elsewhere]
+    reasons = " ".join(ranked[0].reasons)
+    assert "Intervient sur Territoire de la Côte Ouest" in reasons and "Financeur" in reasons
+    assert "Finance solidaire" in reasons
+    assert ranked[1].reasons == ["Accompagne les porteurs de projet."]
+
+
+def test_orienting_sends_a_private_link_and_moves_the_request():
+    structure = support("Kaz Initiatives")
+    staff = StaffFactory(role="Accueil")
+    intake, _ = qualifying_request()
+    (orientation,) = orient(intake=intake, organisations=[structure], by=staff, why={structure.pk: "Proche."})
+    assert orientation.status == "envoyee" and orientation.sent_at
+    intake.refresh_from_db()
+    assert intake.status == IntakeRequest.Status.ORIENTED
+    email = OutgoingEmail.objects.get(kind="accueil/orientation_partenaire")
+    assert email.to == structure.email and "Proche." in email.body_text
+    assert re.search(r"/accompagnement/partenaire/[\w-]{40,}/", email.body_text)
+
+
+def partner_link():
+    email = OutgoingEmail.objects.get(kind="accueil/orientation_partenaire")
+    return re.search(r"(/accompagnement/partenaire/[\w-]+/)", email.body_text).group(1)
+
+
+def test_the_partner_accepts_and_the_holder_sees_it(client):
+    structure = support("Kaz Initiatives", phone="0262 10 20 30")
+    intake, token = qualifying_request()
+    orient(intake=intake, organisations=[structure], by=None)
+    page = client.get(partner_link())
+    assert page.status_code == 200 and intake.title in page.content.decode()
+    assert intake.email not in page.content.decode(), "the holder's contact is shown once the partner accepts"
+    response = client.post(partner_link(), {"action": "accepter", "message": "Rendez-vous mardi ?"})
+    assert response.status_code == 302
+    orientation = Orientation.objects.get()
+    assert orientation.status == "acceptee" and orientation.partner_message == "Rendez-vous mardi ?"
+    assert intake.email in client.get(partner_link()).content.decode()
+    holder_page = client.get(reverse("accueil:suivi", args=[token])).content.decode()
+    assert "Kaz Initiatives" in holder_page and "Rendez-vous mardi ?" in holder_page
+    assert OutgoingEmail.objects.filter(kind="accueil/orientation_reponse_porteur", to=intake.email).exists()
+    client.post(partner_link(), {"action": "rapport", "message": "Statuts déposés."})
+    assert Orientation.objects.get().outcome_report == "Statuts déposés."
+
+
+def test_the_partner_refuses_with_a_reason(client):
+    structure = support("Kaz Initiatives")
+    intake, _ = qualifying_request()
+    orient(intake=intake, organisations=[structure], by=None)
+    response = client.post(partner_link(), {"action": "refuser", "reason": ""})
+    assert response.status_code == 400 and "Choisissez le motif du refus." in response.content.decode()
+    client.post(partner_link(), {"action": "refuser", "reason": "capacite", "message": "Complet jusqu'en mars."})
+    orientation = Orientation.objects.get()
+    assert (orientation.status, orientation.refusal_reason) == ("refusee", "capacite")
+    # A second answer is refused in French, not with an error page.
+    response = client.post(partner_link(), {"action": "accepter"})
+    assert response.status_code == 400
+
+
+def test_partner_links_are_private_and_per_orientation(client):
+    mine, other = support("Kaz Initiatives"), support("Incubateur Sud", code="97416")
+    intake, _ = qualifying_request()
+    orient(intake=intake, organisations=[mine, other], by=None)
+    links = [re.search(r"(/accompagnement/partenaire/[\w-]+/)", e.body_text).group(1)
+             for e in OutgoingEmail.objects.filter(kind="accueil/orientation_partenaire").order_by("to")]  # fmt: skip
+    assert len(set(links)) == 2
+    client.post(links[0], {"action": "accepter"})
+    statuses = dict(Orientation.objects.values_list("organisation__email", "status"))
+    assert sorted(statuses.values()) == ["acceptee", "envoyee"]
+    assert client.get("/accompagnement/partenaire/jeton-invente/").status_code == 404
+
+
+def test_reminder_then_expiry(settings):
+    structure = support("Kaz Initiatives")
+    intake, _ = qualifying_request()
+    (orientation,) = orient(intake=intake, organisations=[structure], by=None)
+    Orientation.objects.filter(pk=orientation.pk).update(sent_at=timezone.now() - timedelta(days=8))
+    assert remind_and_expire() == {"relances": 1, "expirees": 0}
+    assert remind_and_expire() == {"relances": 0, "expirees": 0}, "one reminder only"
+    assert OutgoingEmail.objects.filter(kind="accueil/orientation_relance").count() == 1
+    Orientation.objects.filter(pk=orientation.pk).update(sent_at=timezone.now() - timedelta(days=16))
+    assert remind_and_expire() == {"relances": 0, "expirees": 1}
+    assert Orientation.objects.get().status == "expiree"
+
+
+def test_orientation_workflow_refuses_other_transitions():
+    structure = support("Kaz Initiatives")
+    intake, _ = qualifying_request()
+    (orientation,) = orient(intake=intake, organisations=[structure], by=None)
+    with pytest.raises(TransitionNotAllowed):
+        ORIENTATION_WORKFLOW.apply(orientation, "proposee", log_model=OrientationTransition)
+    assert OrientationTransition.objects.filter(subject=orientation).count() == 1
+
+
+def test_staff_orient_from_the_admin(client):
+    structure = support("Kaz Initiatives")
+    client.force_login(StaffFactory(role="Accueil"))
+    intake, _ = qualifying_request()
+    url = reverse("admin:accueil_intakerequest_orient", args=[intake.pk])
+    page = client.get(url).content.decode()
+    assert "Kaz Initiatives" in page and "Installée à Saint-Denis." in page
+    response = client.post(url, {"structures": [structure.pk]})
+    assert response.status_code == 302
+    assert Orientation.objects.get().organisation == structure
