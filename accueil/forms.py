@@ -281,7 +281,12 @@ class GuideForm(forms.Form):
 
 class PartnerAnswerForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("accepter", "Accepter"), ("refuser", "Refuser"), ("rapport", "Compte rendu")],
+        choices=[
+            ("accepter", "Accepter"),
+            ("refuser", "Refuser"),
+            ("question", "Question"),
+            ("rapport", "Compte rendu"),
+        ],
         widget=forms.HiddenInput,
     )
     reason = forms.ChoiceField(

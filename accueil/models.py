@@ -218,12 +218,14 @@ class Message(models.Model):
     class Author(models.TextChoices):
         STAFF = "equipe", "Équipe de la CRESS"
         HOLDER = "porteur", "Porteur de projet"
+        PARTNER = "partenaire", "Structure d'accompagnement"
 
     request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="messages")
     author_kind = models.CharField("auteur", max_length=10, choices=Author.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    author_name = models.CharField("signé", max_length=255, blank=True)
     body = models.TextField("message", max_length=5000)
     created_at = models.DateTimeField("envoyé le", auto_now_add=True)
 

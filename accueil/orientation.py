@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accueil.models import IntakeRequest, Need, Orientation, OrientationTransition
+from accueil.models import IntakeRequest, Message, Need, Orientation, OrientationTransition
 from accueil.services import IntakeError, transition_request
 from annuaire.models import Organisation
 from lib.workflow import Transition, Workflow
@@ -181,6 +181,39 @@ def answer_orientation(*, orientation: Orientation, accept: bool, reason: str = 
             changes={"answered_at": timezone.now(), "refusal_reason": reason, "partner_message": message},
         )
         _notify(orientation, "ne peut pas vous accompagner ; l'équipe de la CRESS cherche une autre solution")
+
+
+@transaction.atomic
+def ask_holder(*, orientation: Orientation, question: str, by=None) -> Message:
+    """The structure asks the holder a question; shown on the tracking page, emailed."""
+    if orientation.status not in {OS.SENT, OS.ACCEPTED}:
+        raise IntakeError("Cette orientation est close.")
+    if not question.strip():
+        raise IntakeError("Écrivez votre question.")
+    intake = orientation.request
+    message = Message.objects.create(
+        request=intake,
+        author_kind=Message.Author.PARTNER,
+        author=by,
+        author_name=orientation.organisation.name,
+        body=question,
+    )
+    queue_email(
+        to=intake.email,
+        template="accueil/message_equipe",
+        context={"intake": {"reference": intake.reference, "first_name": intake.first_name, "title": intake.title}},
+    )
+    return message
+
+
+def partner_orientations(user):
+    """The orientations of the structures this user is a member of (a partner's list)."""
+    return (
+        Orientation.objects.filter(organisation__memberships__user=user)
+        .exclude(status=OS.PROPOSED)
+        .select_related("request__activity_commune", "organisation")
+        .order_by("-sent_at")
+    )
 
 
 @transaction.atomic

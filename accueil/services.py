@@ -277,3 +277,33 @@ def apply_retention() -> dict:
             intake.save()
             anonymised += 1
     return {"documents_supprimes": deleted_files, "demandes_anonymisees": anonymised}
+
+
+def remind_staff_of_stale_requests() -> int:
+    """Daily: each staff member gets the list of their open requests with no action for
+    STALE_REQUEST_DAYS; unassigned ones go to the CRESS contact address. Once a day at most."""
+    cutoff = timezone.now() - timedelta(days=settings.STALE_REQUEST_DAYS)
+    stale = (
+        IntakeRequest.objects.filter(status__in=OPEN_STATES, last_activity_at__lt=cutoff)
+        .select_related("assigned_to")
+        .order_by("last_activity_at")
+    )
+    by_recipient: dict[str, list] = {}
+    for intake in stale:
+        recipient = intake.assigned_to.email if intake.assigned_to_id else settings.CONTACT_EMAIL
+        by_recipient.setdefault(recipient, []).append(
+            {
+                "reference": intake.reference,
+                "title": intake.title,
+                "days": (timezone.now() - intake.last_activity_at).days,
+            }
+        )
+    today = timezone.localdate().isoformat()
+    for recipient, items in by_recipient.items():
+        queue_email(
+            to=recipient,
+            template="accueil/relance_equipe",
+            context={"items": items, "days": settings.STALE_REQUEST_DAYS},
+            dedup_key=f"relance-equipe:{recipient}:{today}",
+        )
+    return len(by_recipient)

@@ -13,3 +13,8 @@ def remind_and_expire_orientations() -> dict:
     from accueil.orientation import remind_and_expire
 
     return remind_and_expire()
+
+
+@shared_task(acks_late=True)
+def remind_staff_of_stale_requests() -> int:
+    return services.remind_staff_of_stale_requests()

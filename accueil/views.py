@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -209,39 +210,61 @@ def guide(request):
     return render(request, "accueil/guide.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def partner(request, token):
-    """The structure's private page for one orientation: accept, refuse, report."""
-    orientation = orientation_service.find_orientation(token)
-    if orientation is None:
-        return render(request, "accueil/lien_invalide.html", status=404)
+def _partner_page(request, orientation, here):
+    """A structure's page for one orientation: accept, refuse, ask the holder, report."""
     form = PartnerAnswerForm(request.POST or None)
-    status = 200
     if request.method == "POST" and form.is_valid():
+        user = request.user if request.user.is_authenticated else None
         try:
-            action = form.cleaned_data["action"]
+            action, message = form.cleaned_data["action"], form.cleaned_data["message"]
             if action == "rapport":
-                orientation_service.report_outcome(orientation=orientation, report=form.cleaned_data["message"])
+                orientation_service.report_outcome(orientation=orientation, report=message)
+            elif action == "question":
+                orientation_service.ask_holder(orientation=orientation, question=message, by=user)
             else:
                 orientation_service.answer_orientation(
                     orientation=orientation,
                     accept=action == "accepter",
                     reason=form.cleaned_data["reason"],
-                    message=form.cleaned_data["message"],
+                    message=message,
                 )
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Merci : votre réponse est transmise au porteur et à la CRESS.")
-            return redirect(reverse("accueil:partenaire", args=[token]))
-    if form.errors:
-        status = 400
+            messages.success(request, "Merci : votre réponse est transmise.")
+            return redirect(here)
     response = render(
         request,
         "accueil/partenaire.html",
         {"orientation": orientation, "intake": orientation.request, "form": form},
-        status=status,
+        status=400 if form.errors else 200,
     )
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def partner(request, token):
+    """Reached from the private link emailed to the structure."""
+    orientation = orientation_service.find_orientation(token)
+    if orientation is None:
+        return render(request, "accueil/lien_invalide.html", status=404)
+    return _partner_page(request, orientation, reverse("accueil:partenaire", args=[token]))
+
+
+@login_required
+def partner_list(request):
+    """A partner user's orientations, for every structure they are a member of."""
+    orientations = orientation_service.partner_orientations(request.user)
+    return render(request, "accueil/partenaire_liste.html", {"orientations": orientations})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_orientation(request, pk):
+    orientation = orientation_service.partner_orientations(request.user).filter(pk=pk).first()
+    if orientation is None:
+        raise Http404  # not one of this partner's orientations
+    return _partner_page(request, orientation, reverse("accueil:partenaire-orientation", args=[pk]))

@@ -21,7 +21,7 @@ def after_login(request):
     if request.user.is_staff:
         return redirect(f"/{settings.ADMIN_URL}")
     if request.user.is_partner:
-        return redirect("partenariats:index")
+        return redirect("accueil:partenaire-liste")
     return redirect("home")
 
 

@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "task": "accueil.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=40),
     },
+    # Staff: the open requests with no action for a week, each morning.
+    "accueil-remind-staff": {
+        "task": "accueil.tasks.remind_staff_of_stale_requests",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Orientations: reminder to structures that have not answered, then expiry.
     "accueil-remind-and-expire-orientations": {
         "task": "accueil.tasks.remind_and_expire_orientations",

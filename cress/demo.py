@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
+from accueil.demo import seed_requests
 from annuaire.demo import demo_siret, seed_moderation_queue, seed_organisations
 from annuaire.models import Organisation
 from annuaire.services import save_organisation
@@ -122,4 +123,6 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     if with_accounts:
         with transaction.atomic():
             report["accounts"] = seed_accounts()
+    # After the accounts: the demo partner's structure receives orientations.
+    report["requests"] = seed_requests()
     return report

@@ -146,3 +146,52 @@ def test_staff_orient_from_the_admin(client):
     response = client.post(url, {"structures": [structure.pk]})
     assert response.status_code == 302
     assert Orientation.objects.get().organisation == structure
+
+
+def test_a_partner_user_sees_only_their_structures_orientations(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comptes.models import PartnerMembership
+    from tests.comptes.factories import UserFactory
+
+    mine, theirs = support("Kaz Initiatives"), support("Incubateur Sud", code="97416")
+    intake, _ = qualifying_request()
+    orient(intake=intake, organisations=[mine, theirs], by=None)
+    user = UserFactory()
+    PartnerMembership.objects.create(user=user, organisation=mine)
+    client.force_login(user)
+    listing = client.get(reverse("accueil:partenaire-liste")).content.decode()
+    assert intake.title in listing and "Incubateur Sud" not in listing
+    own = Orientation.objects.get(organisation=mine)
+    other = Orientation.objects.get(organisation=theirs)
+    assert client.get(reverse("accueil:partenaire-orientation", args=[own.pk])).status_code == 200
+    assert client.get(reverse("accueil:partenaire-orientation", args=[other.pk])).status_code == 404
+    client.post(reverse("accueil:partenaire-orientation", args=[other.pk]), {"action": "accepter"})
+    other.refresh_from_db()
+    assert other.status == "envoyee"
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("accueil:partenaire-liste")).status_code == 200
+        return len(context.captured_queries)
+
+    few = count()
+    for index in range(8):
+        extra, _ = qualifying_request(email=f"x{index}@exemple.re", title=f"Projet {index}")
+        orient(intake=extra, organisations=[mine], by=None)
+    assert count() == few
+
+
+def test_the_partner_asks_the_holder_a_question(client):
+    structure = support("Kaz Initiatives")
+    intake, token = qualifying_request()
+    orient(intake=intake, organisations=[structure], by=None)
+    client.post(partner_link(), {"action": "question", "message": "Avez-vous un local ?"})
+    page = client.get(reverse("accueil:suivi", args=[token])).content.decode()
+    assert "Avez-vous un local ?" in page and "Kaz Initiatives, le" in page
+
+
+def test_anonymous_users_cannot_see_the_partner_list(client):
+    response = client.get(reverse("accueil:partenaire-liste"))
+    assert response.status_code == 302 and "connexion" in response.headers["Location"]

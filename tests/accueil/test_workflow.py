@@ -55,3 +55,28 @@ def test_holder_is_told_of_each_step():
     transition_request(intake=intake, target=S.QUALIFYING)
     email = OutgoingEmail.objects.filter(kind="accueil/changement_etat").get()
     assert email.to == intake.email and "étudie votre demande" in email.body_text
+
+
+def test_staff_are_reminded_of_stale_requests_once_a_day(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accueil.services import remind_staff_of_stale_requests
+    from tests.comptes.factories import StaffFactory
+
+    nadia = StaffFactory(role="Accueil", email="nadia@exemple.re")
+    assigned = request_in(S.QUALIFYING)
+    unassigned = request_in(S.NEW)
+    fresh = request_in(S.NEW)
+    IntakeRequest.objects.filter(pk=assigned.pk).update(assigned_to=nadia)
+    IntakeRequest.objects.filter(pk__in=[assigned.pk, unassigned.pk]).update(
+        last_activity_at=timezone.now() - timedelta(days=10)
+    )
+    assert remind_staff_of_stale_requests() == 2
+    to_nadia = OutgoingEmail.objects.get(kind="accueil/relance_equipe", to="nadia@exemple.re")
+    assert assigned.reference in to_nadia.body_text and unassigned.reference not in to_nadia.body_text
+    to_team = OutgoingEmail.objects.get(kind="accueil/relance_equipe", to=settings.CONTACT_EMAIL)
+    assert unassigned.reference in to_team.body_text and fresh.reference not in to_team.body_text
+    remind_staff_of_stale_requests()
+    assert OutgoingEmail.objects.filter(kind="accueil/relance_equipe").count() == 2

@@ -37,7 +37,7 @@ def test_each_kind_of_user_lands_on_their_workplace(client, settings):
     staff = StaffFactory(role="Accueil")
     partner = PartnerMembershipFactory(organisation=OrganisationFactory()).user
     public = UserFactory()
-    expected = {staff: f"/{settings.ADMIN_URL}", partner: reverse("partenariats:index"), public: reverse("home")}
+    expected = {staff: f"/{settings.ADMIN_URL}", partner: reverse("accueil:partenaire-liste"), public: reverse("home")}
     for user, target in expected.items():
         client.logout()
         login(client, user.email)

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             f"Structures de démonstration : {report['organisations']} nommées, "
             f"{report['generated_organisations']} générées (annuaire de {size} structures)."
         )
+        self.stdout.write(f"Demandes d'accompagnement de démonstration créées : {report['requests']}.")
         if "accounts" in report:
             self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
             for email, role in report["accounts"]:
