@@ -170,7 +170,9 @@ def tracking(request, token):
         "can_act": intake.status in services.OPEN_STATES,
     }
     response = render(request, "accueil/suivi.html", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the address is the key: never send it elsewhere
+    # The address is the key: never send it to another site. (Not "no-referrer": browsers
+    # then send "Origin: null" with the page's own forms, which CSRF protection refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -239,7 +241,7 @@ def _partner_page(request, orientation, here):
         {"orientation": orientation, "intake": orientation.request, "form": form},
         status=400 if form.errors else 200,
     )
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # see tracking()
     return response
 
 

@@ -5,6 +5,8 @@ import re
 import pytest
 
 from messagerie.models import OutgoingEmail
+from tests.accueil.factories import commune
+from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import PASSWORD, StaffFactory
 from tests.helpers.browser import serious_accessibility_violations
 
@@ -13,6 +15,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
     staff = StaffFactory(email="nadia@exemple.re", role="Accueil")
+    OrganisationFactory(
+        name="Kaz Initiatives Est", commune=commune("97411"), is_support_structure=True, email="kaz@exemple.re"
+    )
     csp = []
     page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
     base = live_server.url
@@ -20,7 +25,23 @@ def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
     page.goto(base + "/")
     page.get_by_role("link", name="Déposer une demande d'accompagnement").click()
     assert serious_accessibility_violations(page) == []
-    page.get_by_role("link", name="Commencer ma demande").click()
+    # The status guide first; its result is carried into the request.
+    page.get_by_role("link", name="Quel statut pour mon projet ?").click()
+    for label in [
+        "Servir l'intérêt général ou une utilité sociale, sans but lucratif",
+        "Ils restent entièrement dans le projet",
+        "Ensemble : une personne, une voix",
+        "Deux",
+        "En partie, avec aussi des subventions, cotisations ou dons",
+    ]:
+        page.get_by_label(label).check()
+    for name in ["founders_employed", "capital", "stakeholders", "endowment", "mutual_protection"]:
+        page.locator(f"input[name={name}][value=non]").check()
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("button", name="Voir les statuts adaptés").click()
+    assert page.get_by_role("heading", name="Association (loi 1901)").is_visible()
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="Déposer une demande avec ce résultat").click()
 
     page.get_by_label("Prénom").fill("Céline")
     page.locator("#id_last_name").fill("Dijoux")
@@ -36,6 +57,7 @@ def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
     assert serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Continuer").click()
 
+    assert page.get_by_label("Choix du statut").is_checked(), "carried from the status guide"
     page.get_by_label("Financement").check()
     page.get_by_role("button", name="Continuer").click()
     assert serious_accessibility_violations(page) == []
@@ -68,8 +90,32 @@ def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
     staff_page.get_by_role("button", name="Prendre en charge (qualification)").click()
     staff_page.wait_for_load_state()
     assert "C'est fait" in staff_page.content() or "C&#x27;est fait" in staff_page.content()
+    staff_page.get_by_role("link", name="Choisir les structures recommandées").click()
+    staff_page.get_by_label("Kaz Initiatives Est").check()
+    staff_page.get_by_role("button", name="Envoyer les orientations").click()
+    staff_page.wait_for_load_state()
     staff_page.close()
 
     page.reload()
-    assert page.get_by_text("En qualification", exact=True).first.is_visible()
+    assert page.get_by_text("Orientée", exact=True).first.is_visible()
+
+    # The structure answers through the private link it received.
+    partner_email = OutgoingEmail.objects.get(kind="accueil/orientation_partenaire")
+    partner_link = re.search(r"http://\S+(/accompagnement/partenaire/\S+/)", partner_email.body_text).group(1)
+    partner_page = page.context.browser.new_page()
+    partner_page.goto(base + partner_link)
+    assert serious_accessibility_violations(partner_page) == []
+    partner_page.get_by_label("Message au porteur (facultatif)").fill("Rendez-vous jeudi à 9 h ?")
+    partner_page.get_by_role("button", name="J'accepte d'accompagner ce projet").click()
+    partner_page.get_by_text("Merci : votre réponse est transmise.").wait_for()
+    partner_page.close()
+
+    page.reload()
+    assert page.get_by_text("Rendez-vous jeudi à 9 h ?").first.is_visible()
+    assert page.get_by_text("Kaz Initiatives Est").first.is_visible()
+    # The holder answers from the same private page (its forms pass CSRF checks).
+    page.get_by_label("Votre message").fill("Jeudi me convient, merci !")
+    page.get_by_role("button", name="Envoyer à la CRESS").click()
+    page.get_by_text("l'équipe de la CRESS a bien reçu vos informations").wait_for()
+    assert page.get_by_text("Jeudi me convient, merci !").first.is_visible()
     assert csp == []

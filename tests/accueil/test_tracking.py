@@ -29,7 +29,7 @@ def test_the_right_token_shows_status_history_and_messages(client):
     assert intake.reference in html and "En qualification" in html
     assert "Pouvez-vous préciser votre budget ?" in html
     assert "note interne à ne pas montrer" not in html
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert "no-cache" in response.headers["Cache-Control"]
 
 
