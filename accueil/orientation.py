@@ -1,8 +1,6 @@
 """Orienting a request to support structures: recommendations with their reasons, sending,
 and the partner's answers through a private link."""
 
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -15,6 +13,7 @@ from django.utils import timezone
 from accueil.models import IntakeRequest, Message, Need, Orientation, OrientationTransition
 from accueil.services import IntakeError, transition_request
 from annuaire.models import Organisation
+from lib.tokens import new_token, token_hash
 from lib.workflow import Transition, Workflow
 from messagerie.services import queue_email
 
@@ -90,10 +89,6 @@ def recommend(intake: IntakeRequest, *, limit: int = 10) -> list[Recommendation]
     return results[:limit]
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def partner_url(token: str) -> str:
     return settings.SITE_URL + reverse("accueil:partenaire", args=[token])
 
@@ -110,12 +105,12 @@ def orient(
     for organisation in organisations:
         if not organisation.email:
             raise IntakeError(f"« {organisation.name} » n'a pas d'adresse électronique : complétez sa fiche.")
-        token = secrets.token_urlsafe(32)
+        token, stored_hash = new_token()
         orientation = Orientation.objects.create(
             request=intake,
             organisation=organisation,
             why=(why or {}).get(organisation.pk, ""),
-            token_hash=_hash(token),
+            token_hash=stored_hash,
             created_by=by,
         )
         ORIENTATION_WORKFLOW.apply(
@@ -142,7 +137,7 @@ def orient(
 def find_orientation(token: str) -> Orientation | None:
     return (
         Orientation.objects.select_related("request__activity_commune", "organisation")
-        .filter(token_hash=_hash(token), request__anonymised_at__isnull=True)
+        .filter(token_hash=token_hash(token), request__anonymised_at__isnull=True)
         .first()
     )
 

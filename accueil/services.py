@@ -3,7 +3,6 @@
 Every change is one transaction; every email goes through the outbox in it.
 """
 
-import hashlib
 import secrets
 import uuid
 from datetime import timedelta
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil.models import Attachment, IntakeRequest, InternalNote, Message, ParticipantProfile, RequestTransition
+from lib.tokens import new_token, token_hash
 from lib.uploads import KINDS
 from lib.workflow import Transition, Workflow, WorkflowError
 from messagerie.services import queue_email
@@ -59,13 +59,8 @@ class IntakeError(WorkflowError):
     """Refused for a reason the person can fix; the message is in French."""
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _new_tracking_token(intake: IntakeRequest) -> str:
-    token = secrets.token_urlsafe(32)
-    intake.tracking_token_hash = _hash(token)
+    token, intake.tracking_token_hash = new_token()
     intake.tracking_expires_at = timezone.now() + timedelta(days=settings.TRACKING_LINK_DAYS)
     return token
 
@@ -76,7 +71,7 @@ def tracking_url(token: str) -> str:
 
 def find_by_token(token: str) -> IntakeRequest | None:
     """The request this tracking token opens, or None (unknown, expired or anonymised)."""
-    intake = IntakeRequest.objects.filter(tracking_token_hash=_hash(token), anonymised_at__isnull=True).first()
+    intake = IntakeRequest.objects.filter(tracking_token_hash=token_hash(token), anonymised_at__isnull=True).first()
     if intake is None or intake.tracking_expires_at < timezone.now():
         return None
     return intake

@@ -1,8 +1,6 @@
 """Contributions from the public (new organisations, corrections) and claims of a page
 by its organisation: submission, moderation, and their emails. One transaction each."""
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +17,7 @@ from annuaire.models import Category, Claim, ClaimTransition, Contribution, Cont
 from annuaire.services import save_organisation
 from comptes.models import PartnerMembership
 from comptes.tokens import activation_token_generator
+from lib.tokens import new_token, token_hash
 from lib.workflow import Transition, Workflow, WorkflowError
 from messagerie.services import queue_email
 from referentiels.models import LegalForm, Territory, TerritoryKind
@@ -225,10 +224,6 @@ def _unique_slug(name: str) -> str:
 # --- Claims ------------------------------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def submit_claim(*, organisation: Organisation, name, email, position, message="", consent_text) -> Claim:
     """Record the claim and ask the organisation, at its published address, to confirm it."""
@@ -236,7 +231,7 @@ def submit_claim(*, organisation: Organisation, name, email, position, message="
         raise ContributionError(
             "Cette fiche n'a pas d'adresse électronique publiée : écrivez à la CRESS pour en demander la gestion."
         )
-    token = secrets.token_urlsafe(32)
+    token, stored_hash = new_token()
     claim = Claim(
         organisation=organisation,
         name=name,
@@ -245,7 +240,7 @@ def submit_claim(*, organisation: Organisation, name, email, position, message="
         message=message,
         consent_text=consent_text,
         consent_at=timezone.now(),
-        token_hash=_hash(token),
+        token_hash=stored_hash,
         expires_at=timezone.now() + timedelta(days=settings.CLAIM_LINK_DAYS),
     )
     claim.full_clean()
@@ -268,7 +263,7 @@ def submit_claim(*, organisation: Organisation, name, email, position, message="
 def confirm_claim(*, token: str) -> Claim:
     """Confirm from the organisation's link. Not one transaction on purpose: an expired
     link records its expiry even though the confirmation is refused."""
-    claim = Claim.objects.select_related("organisation").filter(token_hash=_hash(token)).first()
+    claim = Claim.objects.select_related("organisation").filter(token_hash=token_hash(token)).first()
     if claim is None:
         raise ContributionError("Ce lien n'est pas valable.")
     if claim.status != C.EMAIL_PENDING:
