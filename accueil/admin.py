@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -298,12 +297,9 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def perform(self, intake, target, *, by, comment):
-        services.transition_request(intake=intake, target=target, by=by, comment=comment, outcome=self._outcome)
-
-    def transition_view(self, request, object_id, target):
-        self._outcome = request.POST.get("outcome", "")
-        return super().transition_view(request, object_id, target)
+    def perform(self, intake, target, *, by, comment, request):
+        outcome = request.POST.get("outcome", "") if target == IntakeRequest.Status.CLOSED else ""
+        services.transition_request(intake=intake, target=target, by=by, comment=comment, outcome=outcome)
 
     def message_view(self, request, object_id):
         intake = get_object_or_404(IntakeRequest, pk=object_id)
@@ -345,9 +341,6 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             intake=intake,
             recommendations=recommendations,
         )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(attachment_count=Count("attachments"))
 
 
 class OrientationTransitionInline(TransitionInline):

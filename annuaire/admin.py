@@ -189,7 +189,7 @@ class ContributionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "comparison": compare(obj) if obj else []}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def perform(self, contribution, target, *, by, comment):
+    def perform(self, contribution, target, *, by, comment, request):
         if target == Contribution.Status.ACCEPTED:
             accept_contribution(contribution=contribution, by=by, comment=comment)
         elif target == Contribution.Status.REJECTED:
@@ -218,7 +218,7 @@ class ClaimAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def perform(self, claim, target, *, by, comment):
+    def perform(self, claim, target, *, by, comment, request):
         if target == Claim.Status.APPROVED:
             approve_claim(claim=claim, by=by)
         elif target == Claim.Status.REJECTED:

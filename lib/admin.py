@@ -49,7 +49,7 @@ class WorkflowAdminMixin:
         if request.method != "POST" or not self.has_change_permission(request, obj):
             raise PermissionDenied
         try:
-            self.perform(obj, target, by=request.user, comment=request.POST.get("comment", ""))
+            self.perform(obj, target, by=request.user, comment=request.POST.get("comment", ""), request=request)
         except (WorkflowError, ValidationError) as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
