@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_ENV=test \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/1} \
 	CELERY_BROKER_URL=$${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/2}
 
-.PHONY: run test install install-dev assets lint format migrate worker beat bench bench-annuaire clean help
+.PHONY: run test install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil clean help
 
 help:
 	@echo "make run    — installe, migre, charge la démo et sert le portail sur http://$(HOST):$(PORT)/"
@@ -79,6 +79,10 @@ bench: install-dev
 bench-annuaire: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.directory
+
+bench-accueil: install-dev
+	@scripts/services.sh
+	$(PY) -m bench.accueil
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -126,3 +126,80 @@ def seed_requests(*, count: int = 24, seed: int = 974) -> int:
                 created_at=timezone.now() - age, last_activity_at=timezone.now() - age / 2
             )
     return count
+
+
+def seed_bulk_requests(*, size: int, seed: int = 974) -> int:
+    """Benchmark data only: `size` requests in every state, with history, orientations and
+    FSE answers, written with bulk inserts (no emails). Returns how many were created."""
+    from accueil.models import Orientation, OrientationTransition, RequestTransition
+    from lib.tokens import new_token
+
+    existing = IntakeRequest.objects.count()
+    if existing >= size:
+        return 0
+    rng = random.Random(seed)
+    communes = list(Territory.objects.filter(kind=TerritoryKind.COMMUNE))
+    structures = list(Organisation.objects.filter(is_published=True, is_support_structure=True)[:50])
+    states = ["nouvelle", "qualification", "attente_infos", "orientee", "suivi", "cloturee", "doublon"]
+    now = timezone.now()
+    batch = []
+    for index in range(existing, size):
+        first_name, last_name = PEOPLE[index % len(PEOPLE)]
+        title, description = PROJECTS[index % len(PROJECTS)]
+        commune = communes[index % len(communes)]
+        created = now - timedelta(days=rng.randint(0, 720), minutes=rng.randint(0, 1440))
+        status = states[index % len(states)]
+        batch.append(
+            IntakeRequest(
+                reference=f"ESS-BENCH-{index:06d}",
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{slugify(first_name)}.{slugify(last_name)}.{index}@example.re",
+                commune=commune,
+                activity_commune=commune,
+                title=title,
+                description=description,
+                stage=rng.choice(Stage.values),
+                needs=rng.sample(Need.values, k=rng.randint(1, 3)),
+                consent_text=CONSENT_TEXT,
+                consent_at=created,
+                status=status,
+                outcome="projet_cree" if status == "cloturee" else "",
+                closed_at=created + timedelta(days=30) if status in {"cloturee", "doublon"} else None,
+                tracking_token_hash=new_token()[1],
+                tracking_expires_at=now + timedelta(days=90),
+                created_at=created,
+                last_activity_at=created + timedelta(days=rng.randint(0, 30)),
+            )
+        )
+    created_rows = 0
+    for start in range(0, len(batch), 5000):
+        with transaction.atomic():
+            rows = IntakeRequest.objects.bulk_create(batch[start : start + 5000])
+            RequestTransition.objects.bulk_create(
+                RequestTransition(subject=row, from_state="nouvelle", to_state=row.status)
+                for row in rows
+                if row.status != "nouvelle"
+            )
+            ParticipantProfile.objects.bulk_create(
+                ParticipantProfile(request=row, sex=rng.choice(ParticipantProfile.Sex.values), age_band="25_54")
+                for row in rows
+                if rng.random() < 0.6
+            )
+            if structures:
+                orientations = Orientation.objects.bulk_create(
+                    Orientation(
+                        request=row,
+                        organisation=structures[i % len(structures)],
+                        status="acceptee" if row.status in {"suivi", "cloturee"} else "envoyee",
+                        token_hash=new_token()[1],
+                        sent_at=row.created_at,
+                    )
+                    for i, row in enumerate(rows)
+                    if row.status in {"orientee", "suivi", "cloturee"}
+                )
+                OrientationTransition.objects.bulk_create(
+                    OrientationTransition(subject=o, from_state="proposee", to_state="envoyee") for o in orientations
+                )
+        created_rows += len(rows)
+    return created_rows

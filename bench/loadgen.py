@@ -35,7 +35,14 @@ class LoadResult:
 
 
 def run_load(
-    *, host: str, port: int, paths: list[str], clients: int = 10, seconds: float = 10.0, label: str = ""
+    *,
+    host: str,
+    port: int,
+    paths: list[str],
+    clients: int = 10,
+    seconds: float = 10.0,
+    label: str = "",
+    headers: dict | None = None,
 ) -> LoadResult:
     result = LoadResult(label=label or paths[0])
     lock = threading.Lock()
@@ -48,7 +55,7 @@ def run_load(
             path = next(local_paths)
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Host": "127.0.0.1"})
+                connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
                 response = connection.getresponse()
                 body = response.read()
                 elapsed = (time.perf_counter() - started) * 1000

@@ -47,11 +47,11 @@ def create_database(database_url: str) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn_server(*, database_url: str, workers: int = 2, prepare=None):
+def gunicorn_server(*, database_url: str, workers: int = 2, prepare=None, extra_env: dict | None = None):
     """Migrate the benchmark database, collect static files, then serve on a free port."""
     create_database(database_url)
     with tempfile.TemporaryDirectory() as static_root:
-        env = bench_env(database_url, static_root)
+        env = {**bench_env(database_url, static_root), **(extra_env or {})}
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
         if prepare:

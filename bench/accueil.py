@@ -1,0 +1,191 @@
+"""Intake at scale: 50 000 requests (all states, history, orientations), gunicorn 2 workers.
+
+    make bench-accueil      (or: python -m bench.accueil --seconds 15)
+
+Prints p50/p95 of the intake submission (20 concurrent clients, each filling the five
+steps; only the final POST that writes is timed), of the admin changelist with filters,
+of the staff dashboard and of a partner's list of orientations.
+"""
+
+import argparse
+import http.client
+import os
+import platform
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+from bench.loadgen import LoadResult, run_load
+from bench.server import ROOT, gunicorn_server
+
+SIZE = 50_000
+PASSWORD = "banc-de-mesure-2026"  # noqa: S105 — throwaway accounts of the benchmark database
+
+PREPARE = f"""
+from django.contrib.auth.models import Group
+from accueil.demo import seed_bulk_requests
+from accueil.models import Orientation
+from comptes.models import PartnerMembership, User
+seed_bulk_requests(size={SIZE})
+staff, _ = User.objects.get_or_create(email="banc-accueil@example.re", defaults={{"is_staff": True}})
+staff.set_password("{PASSWORD}"); staff.is_staff = True; staff.save()
+staff.groups.set([Group.objects.get(name="Accueil")])
+organisation = Orientation.objects.values_list("organisation", flat=True).first()
+partner, _ = User.objects.get_or_create(email="banc-partenaire@example.re")
+partner.set_password("{PASSWORD}"); partner.save()
+PartnerMembership.objects.get_or_create(user=partner, organisation_id=organisation)
+print("orientations du partenaire", Orientation.objects.filter(organisation_id=organisation).count())
+"""
+
+
+class Browser:
+    """Just enough of a browser: cookies (whatever their flags) and CSRF tokens."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+
+    def request(self, method, path, fields=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Host": "127.0.0.1", "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read().decode()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        connection.close()
+        return response.status, content
+
+    def csrf(self, path):
+        _status, content = self.request("GET", path)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
+
+    def login(self, path, email):
+        token = self.csrf(path)
+        status, _ = self.request("POST", path, {"csrfmiddlewaretoken": token, "username": email, "password": PASSWORD})
+        assert status == 302, f"connexion refusée pour {email}"
+
+
+STEPS = [
+    ("personne", {"first_name": "Céline", "last_name": "Dijoux", "email": "banc@example.re", "commune": None}),
+    (
+        "projet",
+        {"title": "Épicerie solidaire", "description": "Mesure.", "stage": "creation", "activity_commune": None},
+    ),
+    ("besoin", {"needs": ["financement"]}),
+    ("participant", {}),
+]
+
+
+def submit_once(port, commune_pk) -> float:
+    browser = Browser(port)
+    for name, fields in STEPS:
+        token = browser.csrf(f"/accompagnement/demande/{name}/")
+        data = {k: (commune_pk if v is None else v) for k, v in fields.items()}
+        status, _ = browser.request("POST", f"/accompagnement/demande/{name}/", {**data, "csrfmiddlewaretoken": token})
+        assert status == 302, f"étape {name} : {status}"
+    token = browser.csrf("/accompagnement/demande/envoi/")
+    started = time.perf_counter()
+    status, _ = browser.request(
+        "POST", "/accompagnement/demande/envoi/", {"consent": "on", "csrfmiddlewaretoken": token}
+    )
+    elapsed = (time.perf_counter() - started) * 1000
+    assert status == 302, f"envoi : {status}"
+    return elapsed
+
+
+def submissions(port, commune_pk, clients, seconds) -> LoadResult:
+    result = LoadResult(label="dépôt d'une demande (POST final)")
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client():
+        while time.monotonic() < deadline:
+            try:
+                elapsed = submit_once(port, commune_pk)
+            except (AssertionError, OSError, AttributeError):
+                with lock:
+                    result.errors += 1
+                continue
+            with lock:
+                result.latencies_ms.append(elapsed)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cress_bench")
+    )
+    args = parser.parse_args()
+
+    def prepare(env):
+        started = time.monotonic()
+        out = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", PREPARE], cwd=ROOT, env=env, capture_output=True, text=True,
+            check=True,
+        )  # fmt: skip
+        print(out.stdout.strip().splitlines()[-1], f"(préparation {time.monotonic() - started:.0f} s)", flush=True)
+
+    extra = {"INTAKE_SUBMISSIONS_PER_HOUR": "1000000"}
+    with gunicorn_server(database_url=args.database_url, prepare=prepare, extra_env=extra) as (port, env):
+        commune = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c",
+             "from referentiels.models import Territory as T; print(T.objects.get(kind='commune', code='97411').pk)"],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        ).stdout.strip().splitlines()[-1]  # fmt: skip
+        staff = Browser(port)
+        staff.login("/gestion/login/", "banc-accueil@example.re")
+        partner = Browser(port)
+        partner.login("/compte/connexion/", "banc-partenaire@example.re")
+
+        def cookie(browser):
+            return {"Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items())}
+
+        print(f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}")
+        print(f"gunicorn 2 workers sync, PostgreSQL, {SIZE} demandes, {args.seconds:.0f} s par mesure\n")
+        results = [submissions(port, commune, 20, args.seconds)]
+        pages = [
+            ("liste des demandes (admin), filtre état",
+             ["/gestion/accueil/intakerequest/?status__exact=qualification"]),
+            ("liste des demandes (admin), filtres variés", [
+                "/gestion/accueil/intakerequest/",
+                "/gestion/accueil/intakerequest/?sans_action=oui",
+                "/gestion/accueil/intakerequest/?q=epicerie",
+                "/gestion/accueil/intakerequest/?stage__exact=creation&status__exact=suivi",
+            ]),
+            ("tableau de bord", ["/gestion/accueil/intakerequest/tableau-de-bord/"]),
+        ]  # fmt: skip
+        for label, paths in pages:
+            results.append(
+                run_load(host="127.0.0.1", port=port, paths=paths, clients=10, seconds=args.seconds, label=label,
+                         headers=cookie(staff))
+            )  # fmt: skip
+        results.append(
+            run_load(host="127.0.0.1", port=port, paths=["/accompagnement/partenaire/"], clients=10,
+                     seconds=args.seconds, label="liste du partenaire", headers=cookie(partner))
+        )  # fmt: skip
+        for result in results:
+            print(result.row())
+
+
+if __name__ == "__main__":
+    main()
