@@ -141,7 +141,6 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_filter = [StaleFilter, "status", "stage", "assigned_to", "activity_commune__parent", "outcome"]
     search_fields = ["reference", "first_name", "last_name", "email", "title"]
     list_select_related = ["activity_commune", "assigned_to"]
-    date_hierarchy = "created_at"
     show_full_result_count = False
     list_per_page = 50
     actions = ["assign_to_me"]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
@@ -57,7 +58,20 @@ def needs_counts(requests: QuerySet) -> dict[str, int]:
     return counts
 
 
+DASHBOARD_TTL = 60
+
+
 def dashboard(period: Period) -> dict:
+    """The dashboard's figures; computed at most once a minute per period (they scan the table)."""
+    key = f"accueil:dashboard:{period.start}:{period.end}"
+    data = cache.get(key)
+    if data is None:
+        data = _dashboard(period)
+        cache.set(key, data, DASHBOARD_TTL)
+    return data
+
+
+def _dashboard(period: Period) -> dict:
     requests = period.filter(IntakeRequest.objects.all())
     by_status = dict(requests.order_by().values_list("status").annotate(n=Count("id")))
     epci_names = dict(Territory.objects.filter(kind=TerritoryKind.EPCI).values_list("pk", "short_name"))
