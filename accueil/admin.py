@@ -25,7 +25,7 @@ from accueil.models import (
 )
 from accueil.selectors import Period
 from lib.admin import TransitionInline, WorkflowAdminMixin
-from lib.spreadsheet import safe_cell
+from lib.spreadsheet import safe_cell, streaming_writer
 from lib.workflow import WorkflowError
 
 
@@ -98,11 +98,6 @@ class StaleFilter(admin.SimpleListFilter):
             cutoff = timezone.now() - timezone.timedelta(days=settings.STALE_REQUEST_DAYS)
             return queryset.filter(status__in=services.OPEN_STATES, last_activity_at__lt=cutoff)
         return queryset
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 class PeriodForm(forms.Form):
@@ -278,8 +273,7 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         columns = [selectors.EXPORT_COLUMNS[key] for key in export.cleaned_data["colonnes"]]
 
         def lines():
-            buffer = _Echo()
-            writer = csv.writer(buffer)
+            writer = streaming_writer()
             yield "\ufeff" + writer.writerow([header for header, _value in columns])
             for intake in selectors.export_queryset(period).iterator(chunk_size=2000):
                 yield writer.writerow([safe_cell(value(intake)) for _header, value in columns])

@@ -14,13 +14,12 @@ from accueil import services
 from accueil.forms import CONSENT_TEXT, STEPS, GuideForm, HolderInformationForm, PartnerAnswerForm, RenewLinkForm
 from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, Message, Need, RequestTransition
-from lib.ratelimit import client_address, hit
+from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit
 from lib.workflow import WorkflowError
 from referentiels.models import LegalForm
 
 SESSION_KEY = "accueil_demande"
 STEP_NAMES = [name for name, _title, _form in STEPS]
-TOO_MANY = "Trop d'envois depuis votre connexion : merci de réessayer dans une heure."
 
 
 def index(request):
@@ -107,7 +106,7 @@ def _send(request, form, stored):
         limit=settings.INTAKE_SUBMISSIONS_PER_HOUR,
         window_seconds=3600,
     ):
-        form.add_error(None, TOO_MANY)
+        form.add_error(None, TOO_MANY_MESSAGE)
         return render(request, "accueil/etape.html", _step_context("envoi", STEPS[-1][1], form, stored), status=429)
     if not form.is_valid():
         return render(request, "accueil/etape.html", _step_context("envoi", STEPS[-1][1], form, stored), status=400)
@@ -182,7 +181,7 @@ def renew_link(request):
     if request.method == "POST":
         allowed = hit(scope="accueil-lien", key=client_address(request), limit=10, window_seconds=3600)
         if not allowed:
-            form.add_error(None, TOO_MANY)
+            form.add_error(None, TOO_MANY_MESSAGE)
         elif form.is_valid():
             services.renew_tracking_links(email=form.cleaned_data["email"])
             return render(request, "accueil/lien_envoye.html")

@@ -11,10 +11,8 @@ from annuaire import contributions
 from annuaire.contribution_forms import CONSENT_TEXT, ClaimForm, ContributionForm, MemberEditForm
 from annuaire.models import Contribution, Organisation
 from annuaire.services import save_organisation
-from lib.ratelimit import client_address, hit
+from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit
 from lib.workflow import WorkflowError
-
-TOO_MANY = "Trop d'envois depuis votre connexion : merci de réessayer dans une heure."
 
 
 def _allowed(request) -> bool:
@@ -44,7 +42,7 @@ def _contribute(request, *, kind, organisation=None):
     status = 200
     if request.method == "POST":
         if not _allowed(request):
-            form.add_error(None, TOO_MANY)
+            form.add_error(None, TOO_MANY_MESSAGE)
             status = 429
         elif form.is_valid():
             try:
@@ -84,7 +82,7 @@ def claim(request, slug):
     status = 200
     if request.method == "POST":
         if not _allowed(request):
-            form.add_error(None, TOO_MANY)
+            form.add_error(None, TOO_MANY_MESSAGE)
             status = 429
         elif form.is_valid():
             try:

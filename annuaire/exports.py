@@ -4,7 +4,6 @@ One query with a server-side cursor whatever the number of rows: the thematic
 categories and labels come as aggregated sub-queries, not one query per row.
 """
 
-import csv
 import json
 from collections.abc import Iterator
 
@@ -14,7 +13,7 @@ from django.urls import reverse
 
 from annuaire.models import ROLE_FIELDS, HeadcountBand, Organisation
 from annuaire.search import DirectoryFilters, filter_options, match_set, summary
-from lib.spreadsheet import safe_cell
+from lib.spreadsheet import safe_cell, streaming_dict_writer
 from referentiels.models import EssFamily
 
 LICENCE = "Licence Ouverte / Open Licence version 2.0 (Etalab)"
@@ -117,13 +116,8 @@ def export_rows(filters: DirectoryFilters) -> Iterator[dict]:
         }
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_lines(filters: DirectoryFilters) -> Iterator[str]:
-    writer = csv.DictWriter(_Echo(), fieldnames=[name for name, _ in COLUMNS])
+    writer = streaming_dict_writer([name for name, _ in COLUMNS])
     yield "\ufeff" + writer.writeheader()  # BOM: spreadsheet software reads UTF-8 right
     for row in export_rows(filters):
         yield writer.writerow({key: safe_cell(value) for key, value in row.items()})

@@ -40,3 +40,6 @@ def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
         logger.warning("Limite de débit %s non vérifiée : cache injoignable.", scope, exc_info=True)
         return True
     return count <= limit
+
+
+TOO_MANY_MESSAGE = "Trop d'envois depuis votre connexion : merci de réessayer dans une heure."
