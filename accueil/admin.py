@@ -3,13 +3,16 @@ import csv
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from accueil import orientation as orientation_service
 from accueil import selectors, services
@@ -24,8 +27,9 @@ from accueil.models import (
     RequestTransition,
 )
 from accueil.selectors import Period
-from lib.admin import TransitionInline, WorkflowAdminMixin
+from lib.admin import CappedPaginator, QuickCheckboxMixin, TransitionInline, WorkflowAdminMixin
 from lib.spreadsheet import safe_cell, streaming_writer
+from lib.text import normalise_text
 from lib.workflow import WorkflowError
 
 
@@ -118,8 +122,16 @@ class StaffMessageForm(forms.Form):
     body = forms.CharField(label="Message au porteur", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
+class IntakeRequestChangeList(ChangeList):
+    """The list reads only what it shows: not the long texts of each request."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer("description", "consent_text", "guide_summary", "search_text")
+
+
 @admin.register(IntakeRequest)
-class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmin):
     workflow = services.REQUEST_WORKFLOW
     staff_targets = services.STAFF_TARGETS
     change_form_template = "admin/accueil/intakerequest/change_form.html"
@@ -137,6 +149,7 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     search_fields = ["reference", "first_name", "last_name", "email", "title"]
     list_select_related = ["activity_commune", "assigned_to"]
     show_full_result_count = False
+    paginator = CappedPaginator
     list_per_page = 50
     actions = ["assign_to_me"]
     autocomplete_fields = ["assigned_to"]
@@ -151,10 +164,10 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "reference", "status", "outcome", "first_name", "last_name", "email", "phone", "commune", "title",
         "description", "sector", "activity_commune", "stage", "legal_form", "siret", "needs_display", "guide_summary",
-        "consent_text", "consent_at", "created_at", "last_activity_at", "closed_at", "possible_duplicate_of",
+        "consent_text", "consent_at", "created_at", "last_activity_at", "closed_at", "duplicates",
     ]  # fmt: skip
     fieldsets = (
-        ("Suivi", {"fields": ("reference", "status", "outcome", "assigned_to", "possible_duplicate_of")}),
+        ("Suivi", {"fields": ("reference", "status", "outcome", "assigned_to", "duplicates")}),
         ("Porteur de projet", {"fields": ("first_name", "last_name", "email", "phone", "commune")}),
         (
             "Projet",
@@ -169,6 +182,38 @@ class IntakeRequestAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_changelist(self, request, **kwargs):
+        return IntakeRequestChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word must appear in the reference, names, email or title, accents and case
+        ignored; on PostgreSQL through the trigram index of `search_text`."""
+        if connection.vendor != "postgresql":
+            return super().get_search_results(request, queryset, search_term)
+        for word in normalise_text(search_term).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset, False
+
+    @admin.display(description="doublons probables")
+    def duplicates(self, obj):
+        found = services.likely_duplicates(obj) if obj.pk else []
+        if not found:
+            return "Aucun"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> — {} ({}, {})',
+            (
+                (
+                    reverse("admin:accueil_intakerequest_change", args=[other.pk]),
+                    other.reference,
+                    other.title,
+                    other.get_status_display(),
+                    other.created_at.strftime("%d/%m/%Y"),
+                )
+                for other in found
+            ),
+        )
 
     @admin.display(description="besoins")
     def needs_display(self, obj):

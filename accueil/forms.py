@@ -179,6 +179,10 @@ class HolderInformationForm(HoneypotMixin):
         self.helper.add_input(Submit("submit", "Envoyer à la CRESS"))
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="Pourquoi retirez-vous votre demande ? (facultatif)", max_length=500, required=False)
+
+
 class RenewLinkForm(HoneypotMixin):
     email = forms.EmailField(label="L'adresse électronique donnée dans votre demande")
 

@@ -1,17 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from lib.workflow import TransitionLog
-from referentiels.models import LegalForm, NafSection, Territory, TerritoryKind
+from referentiels.models import LegalForm, NafSection, ProjectStage, Territory, TerritoryKind
 
-
-class Stage(models.TextChoices):
-    EMERGENCE = "emergence", "Émergence (idée, premières démarches)"
-    CREATION = "creation", "Création"
-    DEVELOPMENT = "developpement", "Développement"
-    TAKEOVER = "reprise", "Reprise"
-    TRANSMISSION = "transmission", "Transmission"
+Stage = ProjectStage  # the directory's support structures declare the same stages
 
 
 class Need(models.TextChoices):
@@ -84,7 +79,7 @@ class IntakeRequest(models.Model):
     consent_text = models.TextField("texte du consentement accepté")
     consent_at = models.DateTimeField("consentement donné le")
     # Workflow
-    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.NEW)
     outcome = models.CharField("issue", max_length=20, choices=Outcome.choices, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,16 +90,16 @@ class IntakeRequest(models.Model):
         limit_choices_to={"is_staff": True},
         verbose_name="chargé·e d'accueil",
     )
-    possible_duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="doublon probable de"
-    )
     # Private tracking link: only the hash of the token is stored.
     tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     tracking_expires_at = models.DateTimeField("lien de suivi valable jusqu'au")
-    created_at = models.DateTimeField("déposée le", default=timezone.now, db_index=True)
+    created_at = models.DateTimeField("déposée le", default=timezone.now)
     last_activity_at = models.DateTimeField("dernière action", default=timezone.now, db_index=True)
     closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
+    # Staff search: reference, names, email and title, lower-case without accents, kept by a
+    # PostgreSQL trigger (migration 0005) and searched through a trigram index.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = "demande d'accompagnement"
@@ -120,7 +115,16 @@ class IntakeRequest(models.Model):
                 name="accueil_siret_14_digits",
             ),
         ]
-        indexes = [models.Index(fields=["email"], name="accueil_request_email_idx")]
+        indexes = [
+            models.Index(fields=["email"], name="accueil_request_email_idx"),
+            # Duplicate detection and the renewal of tracking links compare emails case-insensitively.
+            models.Index(Upper("email"), name="accueil_request_email_ci_idx"),
+            # The staff list: newest first (the admin adds the primary key to the ordering),
+            # on the whole table or within a state.
+            models.Index(fields=["-created_at", "-id"], name="accueil_request_newest_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="accueil_request_state_idx"),
+            models.Index(fields=["commune", "created_at"], name="accueil_request_commune_idx"),
+        ]
 
     def __str__(self):
         return f"{self.reference} — {self.title}"

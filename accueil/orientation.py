@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,6 +71,8 @@ def recommend(intake: IntakeRequest, *, limit: int = 10) -> list[Recommendation]
             rec.add(2, f"Installée à {commune.name}.")
         elif organisation.epci_id and organisation.epci_id == commune.parent_id:
             rec.add(1, f"Installée dans l'intercommunalité du projet ({organisation.epci.short_name}).")
+        if intake.stage in organisation.support_stages:
+            rec.add(2, f"Accompagne les projets au stade « {intake.get_stage_display().lower()} ».")
         if Need.FUNDING in intake.needs and organisation.is_funder:
             rec.add(3, "Financeur : répond au besoin de financement.")
         matching = wanted_categories & {c.slug for c in organisation.categories.all()}
@@ -209,6 +211,40 @@ def partner_orientations(user):
         .select_related("request__activity_commune", "organisation")
         .order_by("-sent_at")
     )
+
+
+# The tabs of a partner's list: which states each one shows.
+PARTNER_TABS = {
+    "a-traiter": ("À traiter", [OS.SENT]),
+    "acceptees": ("Acceptées", [OS.ACCEPTED]),
+    "closes": ("Refusées ou expirées", [OS.REFUSED, OS.EXPIRED]),
+    "toutes": ("Toutes", [OS.SENT, OS.ACCEPTED, OS.REFUSED, OS.EXPIRED]),
+}
+
+
+def partner_tab_counts(user) -> dict[str, int]:
+    """How many orientations each tab of the partner's list holds (one query)."""
+    totals = dict(
+        Orientation.objects.filter(organisation__memberships__user=user)
+        .exclude(status=OS.PROPOSED)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {key: sum(totals.get(state, 0) for state in states) for key, (_label, states) in PARTNER_TABS.items()}
+
+
+def partner_list_page(user, tab: str):
+    """One tab of the partner's list, reading only the columns it shows."""
+    states = PARTNER_TABS[tab][1]
+    return (
+        partner_orientations(user)
+        .filter(status__in=states)
+        .only(
+            "status", "sent_at", "answered_at", "organisation__name", "request__title",
+            "request__stage", "request__activity_commune__name",
+        )
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -77,19 +77,30 @@ def find_by_token(token: str) -> IntakeRequest | None:
     return intake
 
 
-def _likely_duplicate(intake: IntakeRequest) -> IntakeRequest | None:
-    recent = IntakeRequest.objects.filter(
-        status__in=OPEN_STATES, created_at__gte=timezone.now() - timedelta(days=365)
-    ).exclude(pk=intake.pk)
-    same_email = recent.filter(email__iexact=intake.email).order_by("-created_at").first()
-    if same_email or connection.vendor != "postgresql":
-        return same_email
-    return (
-        recent.annotate(similarity=TrigramSimilarity("title", intake.title))
-        .filter(similarity__gte=0.6, commune=intake.commune)
-        .order_by("-similarity")
-        .first()
+def likely_duplicates(intake: IntakeRequest, *, limit: int = 5) -> list[IntakeRequest]:
+    """Other requests that may be the same project: same email, or (PostgreSQL) a similar
+    title from the same commune within a year either side. Computed when staff look, so
+    that a later duplicate shows on the first request too, and submission stays quick."""
+    others = (
+        IntakeRequest.objects.exclude(pk=intake.pk)
+        .filter(anonymised_at__isnull=True)
+        .only("reference", "title", "status", "created_at")
     )
+    same_email = list(others.filter(email__iexact=intake.email).order_by("-created_at")[:limit])
+    if connection.vendor != "postgresql" or len(same_email) >= limit:
+        return same_email
+    year = timedelta(days=365)
+    similar = (
+        others.filter(
+            commune_id=intake.commune_id,
+            created_at__range=(intake.created_at - year, intake.created_at + year),
+        )
+        .exclude(pk__in=[other.pk for other in same_email])
+        .annotate(similarity=TrigramSimilarity("title", intake.title))
+        .filter(similarity__gte=0.6)
+        .order_by("-similarity", "-created_at")[: limit - len(same_email)]
+    )
+    return same_email + list(similar)
 
 
 @transaction.atomic
@@ -114,11 +125,11 @@ def submit_request(
     intake.last_activity_at = now
     intake.reference = f"tmp-{uuid.uuid4().hex[:16]}"
     token = _new_tracking_token(intake)
-    intake.full_clean(exclude=["reference", "tracking_token_hash"])
+    # The forms have checked every value; constraints and uniqueness are the database's job.
+    intake.full_clean(exclude=["reference", "tracking_token_hash"], validate_unique=False, validate_constraints=False)
     intake.save()
     intake.reference = f"ESS-{now:%Y}-{intake.pk:05d}"
-    intake.possible_duplicate_of = _likely_duplicate(intake)
-    intake.save(update_fields=["reference", "possible_duplicate_of"])
+    intake.save(update_fields=["reference"])
     for upload, kind in documents:
         add_attachment(intake=intake, upload=upload, kind=kind, by_holder=True)
     if participant and any(value not in ("", None) for value in participant.values()):

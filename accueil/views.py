@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,15 @@ from django.views.decorators.http import require_http_methods
 
 from accueil import orientation as orientation_service
 from accueil import services
-from accueil.forms import CONSENT_TEXT, STEPS, GuideForm, HolderInformationForm, PartnerAnswerForm, RenewLinkForm
+from accueil.forms import (
+    CONSENT_TEXT,
+    STEPS,
+    GuideForm,
+    HolderInformationForm,
+    PartnerAnswerForm,
+    RenewLinkForm,
+    WithdrawForm,
+)
 from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, Message, Need, RequestTransition
 from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit
@@ -20,6 +29,7 @@ from referentiels.models import LegalForm
 
 SESSION_KEY = "accueil_demande"
 STEP_NAMES = [name for name, _title, _form in STEPS]
+PARTNER_PAGE_SIZE = 25
 
 
 def index(request):
@@ -142,8 +152,15 @@ def tracking(request, token):
     status = 200
     if request.method == "POST":
         if request.POST.get("action") == "retirer":
-            services.withdraw_request(intake=intake, reason=request.POST.get("reason", "")[:500])
-            messages.success(request, "Votre demande est retirée. Merci de nous avoir prévenus.")
+            withdraw = WithdrawForm(request.POST)
+            try:
+                if not withdraw.is_valid():
+                    raise services.IntakeError(" ".join(withdraw.errors.get("reason", [])))
+                services.withdraw_request(intake=intake, reason=withdraw.cleaned_data["reason"])
+            except services.IntakeError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "Votre demande est retirée. Merci de nous avoir prévenus.")
             return redirect(reverse("accueil:suivi", args=[token]))
         form = HolderInformationForm(request.POST, request.FILES)
         if form.is_valid():
@@ -257,8 +274,14 @@ def partner(request, token):
 @login_required
 def partner_list(request):
     """A partner user's orientations, for every structure they are a member of."""
-    orientations = orientation_service.partner_orientations(request.user)
-    return render(request, "accueil/partenaire_liste.html", {"orientations": orientations})
+    counts = orientation_service.partner_tab_counts(request.user)
+    tab = request.GET.get("etat")
+    if tab not in orientation_service.PARTNER_TABS:
+        tab = "a-traiter" if counts["a-traiter"] else "toutes"
+    paginator = Paginator(orientation_service.partner_list_page(request.user, tab), PARTNER_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    tabs = [(key, label, counts[key], key == tab) for key, (label, _states) in orientation_service.PARTNER_TABS.items()]
+    return render(request, "accueil/partenaire_liste.html", {"page": page, "tabs": tabs, "tab": tab})
 
 
 @never_cache

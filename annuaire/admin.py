@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from annuaire.contribution_forms import support_stages_field
 from annuaire.contributions import (
     CLAIM_STAFF_TARGETS,
     CLAIM_WORKFLOW,
@@ -47,8 +48,17 @@ class SireneImportForm(forms.Form):
         return upload
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    support_stages = support_stages_field()
+
+    class Meta:
+        model = Organisation
+        fields = ["support_stages"]  # the admin adds the fields of its fieldsets
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "ess_family", "commune", "is_support_structure", "is_published", "last_verified_at"]
     list_filter = [
         "is_published",
@@ -82,6 +92,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
                 "fields": (
                     "is_ess_actor",
                     "is_support_structure",
+                    "support_stages",
                     "is_funder",
                     "is_supplier",
                     "is_institutional_partner",

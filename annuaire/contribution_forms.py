@@ -8,7 +8,7 @@ from django import forms
 from annuaire.models import Category, Organisation
 from annuaire.validators import validate_logo
 from lib.forms import HoneypotMixin
-from referentiels.models import LegalForm, Territory, TerritoryKind
+from referentiels.models import LegalForm, ProjectStage, Territory, TerritoryKind
 from referentiels.validators import normalise_identifier, validate_siret
 
 CONSENT_TEXT = (
@@ -124,14 +124,28 @@ class ClaimForm(HoneypotMixin, ConsentMixin):
         )  # fmt: skip
 
 
+def support_stages_field() -> forms.Field:
+    """The stages a support structure accompanies, as boxes to tick (stored as a list)."""
+    return forms.TypedMultipleChoiceField(
+        label="Stades de projet accompagnés",
+        choices=ProjectStage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Pour une structure d'accompagnement : les projets qu'elle peut suivre.",
+    )
+
+
 class MemberEditForm(forms.ModelForm):
     """What a verified member may change on their organisation's page."""
+
+    support_stages = support_stages_field()
 
     class Meta:
         model = Organisation
         fields = [
             "acronym", "description", "address", "postcode", "commune", "website", "email", "phone", "logo",
-            "categories", "creation_year", "headcount_band", "is_support_structure", "is_funder", "is_supplier",
+            "categories", "creation_year", "headcount_band", "is_support_structure", "support_stages", "is_funder",
+            "is_supplier",
         ]  # fmt: skip
         widgets = {"categories": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 6})}
 

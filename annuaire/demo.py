@@ -205,6 +205,14 @@ FAMILY_WEIGHTS = [
     (EssFamily.FONDATION, 3),
     (EssFamily.SOCIETE_COMMERCIALE, 6),
 ]
+# What the demo support structures declare: some take every project, others specialise.
+SUPPORT_STAGES = [
+    ["emergence", "creation"],
+    ["emergence", "creation", "developpement", "reprise", "transmission"],
+    ["developpement", "reprise", "transmission"],
+    ["creation", "developpement"],
+]
+
 STREETS = [
     "rue de la République",
     "chemin des Barrières",
@@ -301,6 +309,7 @@ def _generate(index: int, rng: random.Random, refs: dict) -> tuple[dict, list[in
         "creation_year": rng.randint(1950, 2025),
         "is_ess_actor": True,
         "is_support_structure": support,
+        "support_stages": SUPPORT_STAGES[index % len(SUPPORT_STAGES)] if support else [],
         "is_funder": funder,
         "is_supplier": supplier,
         "is_institutional_partner": rng.random() < 0.01,

@@ -5,7 +5,16 @@ from simple_history.models import HistoricalRecords
 
 from annuaire.validators import validate_logo
 from lib.workflow import TransitionLog
-from referentiels.models import EssFamily, LegalForm, NafActivity, NafSection, Territory, TerritoryKind
+from referentiels.models import (
+    EssFamily,
+    LegalForm,
+    NafActivity,
+    NafSection,
+    ProjectStage,
+    Territory,
+    TerritoryKind,
+    validate_project_stages,
+)
 from referentiels.validators import validate_siren, validate_siret
 
 phone_validator = RegexValidator(
@@ -169,6 +178,13 @@ class Organisation(models.Model):
         verbose_name="territoires couverts",
         help_text="Pour une structure d'accompagnement : où elle intervient.",
     )
+    support_stages = models.JSONField(
+        "stades de projet accompagnés",
+        default=list,
+        blank=True,
+        validators=[validate_project_stages],
+        help_text="Pour une structure d'accompagnement : à quels stades elle accompagne les projets.",
+    )
     is_published = models.BooleanField("publiée dans l'annuaire", default=False)
     last_verified_at = models.DateField("dernière vérification", null=True, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
@@ -222,6 +238,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def support_stage_labels(self) -> list[str]:
+        labels = dict(ProjectStage.choices)
+        return [labels[stage] for stage in ProjectStage.values if stage in self.support_stages]
 
     @property
     def roles(self) -> list[Role]:

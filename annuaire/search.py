@@ -10,7 +10,6 @@ only over a capped set of candidates. On SQLite the search falls back to substri
 
 import hashlib
 import math
-import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
@@ -20,6 +19,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySe
 
 from annuaire.models import ROLE_FIELDS, Category, Label, Organisation, Role, SearchWord
 from annuaire.services import directory_version
+from lib.text import normalise_text
 from referentiels.models import EssFamily, NafSection, Territory, TerritoryKind
 
 PAGE_SIZE = 20
@@ -87,13 +87,6 @@ class DirectoryPage:
     @property
     def has_next(self):
         return self.page < self.page_count
-
-
-def normalise_text(text: str) -> str:
-    """Lower case, no accents, single spaces: what two equivalent queries share."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.split())
 
 
 def _words(text: str) -> list[str]:

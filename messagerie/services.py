@@ -74,14 +74,18 @@ def queue_email(
         kind=template,
         dedup_key=dedup_key,
     )
-    email.full_clean(exclude=["dedup_key"])
-    try:
-        with transaction.atomic():
-            email.save()
-    except IntegrityError:
-        if dedup_key and OutgoingEmail.objects.filter(dedup_key=dedup_key).exists():
-            return None
-        raise
+    # Fields are checked here; the table's constraints are left to the database.
+    email.full_clean(exclude=["dedup_key"], validate_constraints=False)
+    if dedup_key is None:
+        email.save()
+    else:
+        try:
+            with transaction.atomic():
+                email.save()
+        except IntegrityError:
+            if OutgoingEmail.objects.filter(dedup_key=dedup_key).exists():
+                return None
+            raise
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
 

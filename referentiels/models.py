@@ -86,6 +86,21 @@ class Territory(models.Model):
             raise ValidationError({"arrondissement": "Seule une commune a un arrondissement."})
 
 
+class ProjectStage(models.TextChoices):
+    """Where a project stands: asked of project holders, declared by support structures."""
+
+    EMERGENCE = "emergence", "Émergence (idée, premières démarches)"
+    CREATION = "creation", "Création"
+    DEVELOPMENT = "developpement", "Développement"
+    TAKEOVER = "reprise", "Reprise"
+    TRANSMISSION = "transmission", "Transmission"
+
+
+def validate_project_stages(value):
+    if not isinstance(value, list) or any(item not in ProjectStage.values for item in value):
+        raise ValidationError("Choisissez des stades de projet dans la liste.")
+
+
 class EssFamily(models.TextChoices):
     """The five statutory families of the ESS (law of 31 July 2014, art. 1)."""
 

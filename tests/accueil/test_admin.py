@@ -73,3 +73,59 @@ def test_changelist_queries_do_not_grow_with_the_rows(client):
     for index in range(3, 30):
         make_request(email=f"a{index}@exemple.re", title=f"Projet {index}")
     assert count() == few
+
+
+def test_staff_search_ignores_accents_and_case_and_needs_every_word(client):
+    client.force_login(StaffFactory(role="Accueil"))
+    url = reverse("admin:accueil_intakerequest_changelist")
+    grocery, _ = make_request(email="celine@exemple.re", title="Épicerie solidaire à Saint-Denis")
+    garage, _ = make_request(email="jean@exemple.re", title="Garage solidaire", first_name="Jean", last_name="Payet")
+
+    def found(query):
+        page = client.get(url, {"q": query}).content.decode()
+        return {intake.reference for intake in (grocery, garage) if intake.reference in page}
+
+    assert found("epicerie") == {grocery.reference}
+    assert found("ÉPICERIE Saint") == {grocery.reference}
+    assert found("solidaire") == {grocery.reference, garage.reference}
+    assert found("solidaire payet") == {garage.reference}
+    assert found("jean@exemple") == {garage.reference}
+    assert found(grocery.reference.lower()) == {grocery.reference}
+    assert found("boulangerie") == set()
+    # A renamed request is found under its new title: the trigger keeps the search text.
+    garage.title = "Atelier vélo"
+    garage.save()
+    assert found("velo") == {garage.reference}
+
+
+def test_a_long_list_is_counted_up_to_a_cap_only(client, monkeypatch):
+    from lib.admin import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    client.force_login(StaffFactory(role="Accueil"))
+    url = reverse("admin:accueil_intakerequest_changelist")
+    for index in range(7):
+        make_request(email=f"c{index}@exemple.re", title=f"Projet {index}")
+    with CaptureQueriesContext(connection) as context:
+        page = client.get(url).content.decode()
+    assert "Plus de 5 demandes d&#x27;accompagnement" in page
+    counts = [q["sql"] for q in context.captured_queries if "COUNT(" in q["sql"]]
+    assert counts and all("LIMIT 6" in sql for sql in counts)
+    few = client.get(url, {"q": "c3@exemple"}).content.decode()
+    assert "1 demande d&#x27;accompagnement" in few and "Plus de" not in few
+
+
+def test_bulk_assignment_from_the_list_checkboxes(client):
+    staff = StaffFactory(role="Accueil")
+    client.force_login(staff)
+    url = reverse("admin:accueil_intakerequest_changelist")
+    first, _ = make_request(email="b1@exemple.re")
+    second, _ = make_request(email="b2@exemple.re")
+    untouched, _ = make_request(email="b3@exemple.re")
+    page = client.get(url).content.decode()
+    for intake in (first, second, untouched):
+        assert f'name="_selected_action" value="{intake.pk}" class="action-select"' in page
+    response = client.post(url, {"action": "assign_to_me", "_selected_action": [first.pk, second.pk]})
+    assert response.status_code == 302
+    assigned = set(staff.assigned_requests.values_list("pk", flat=True))
+    assert assigned == {first.pk, second.pk}

@@ -168,12 +168,25 @@ def test_script_in_text_is_rendered_escaped(client, admin_client):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_likely_duplicates_are_flagged(client):
+def test_likely_duplicates_are_shown_to_staff_both_ways(client, admin_client):
+    from accueil.services import likely_duplicates
+    from tests.accueil.factories import make_request
+
     for _ in range(2):
         fill_until_send(client)
         client.post(step("envoi"), {"consent": "on"})
     first, second = IntakeRequest.objects.order_by("pk")
-    assert second.possible_duplicate_of == first
+    # Same email: each shows the other, the later one on the first one's page too.
+    assert likely_duplicates(first) == [second] and likely_duplicates(second) == [first]
+    # Same commune, similar title, another email: flagged; another commune or title: not.
+    similar, _ = make_request(email="autre@exemple.re", title="Épicerie solidaire du Chaudron !")
+    make_request(email="loin@exemple.re", title="Épicerie solidaire du Chaudron", commune=commune("97416"))
+    make_request(email="garage@exemple.re", title="Garage associatif")
+    assert set(likely_duplicates(similar)) == {first, second}
+    html = admin_client.get(reverse("admin:accueil_intakerequest_change", args=[first.pk])).content.decode()
+    assert second.reference in html and similar.reference in html
+    lonely, _ = make_request(email="seul@exemple.re", title="Ressourcerie du Port", commune=commune("97407"))
+    assert likely_duplicates(lonely) == []
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -50,6 +50,18 @@ def test_recommendations_are_ranked_by_fit_with_their_reasons():
     assert ranked[1].reasons == ["Accompagne les porteurs de projet."]
 
 
+def test_structures_that_accompany_the_projects_stage_rank_higher():
+    general = support("Boutique de gestion")
+    later = support("Pepiniere Developpement", support_stages=["developpement", "reprise"])
+    early = support("Couveuse Emergence", support_stages=["emergence", "creation"])
+    intake, _ = qualifying_request(stage="emergence", needs=("global",))
+    ranked = recommend(intake)
+    assert ranked[0].organisation == early
+    assert "Accompagne les projets au stade « émergence (idée, premières démarches) »." in ranked[0].reasons
+    assert {r.organisation for r in ranked[1:]} == {general, later}
+    assert not any("stade" in reason for r in ranked[1:] for reason in r.reasons)
+
+
 def test_orienting_sends_a_private_link_and_moves_the_request():
     structure = support("Kaz Initiatives")
     staff = StaffFactory(role="Accueil")
@@ -181,6 +193,38 @@ def test_a_partner_user_sees_only_their_structures_orientations(client):
         extra, _ = qualifying_request(email=f"x{index}@exemple.re", title=f"Projet {index}")
         orient(intake=extra, organisations=[mine], by=None)
     assert count() == few
+
+
+def test_the_partner_list_has_tabs_by_state_and_pages(client):
+    from accueil.orientation import answer_orientation
+    from accueil.views import PARTNER_PAGE_SIZE
+    from comptes.models import PartnerMembership
+    from tests.comptes.factories import UserFactory
+
+    mine = support("Kaz Initiatives")
+    user = UserFactory()
+    PartnerMembership.objects.create(user=user, organisation=mine)
+    client.force_login(user)
+    url = reverse("accueil:partenaire-liste")
+    for index in range(PARTNER_PAGE_SIZE + 2):
+        intake, _ = qualifying_request(email=f"p{index}@exemple.re", title=f"Projet numéro {index:02d}")
+        orient(intake=intake, organisations=[mine], by=None)
+    accepted = Orientation.objects.get(request__title="Projet numéro 00")
+    answer_orientation(orientation=accepted, accept=True)
+
+    def titles(page):
+        return set(re.findall(r"Projet numéro \d\d", page))
+
+    # By default the partner lands on what awaits an answer, with the count of each tab.
+    first = client.get(url).content.decode()
+    assert 'aria-current="page">À traiter <span class="badge text-bg-light border">26</span>' in first
+    assert "Acceptées <span" in first and "Page 1 sur 2" in first
+    assert len(titles(first)) == PARTNER_PAGE_SIZE and "Projet numéro 00" not in titles(first)
+    second = client.get(url, {"etat": "a-traiter", "page": 2}).content.decode()
+    assert len(titles(second)) == 1 and not titles(first) & titles(second)
+    assert titles(client.get(url, {"etat": "acceptees"}).content.decode()) == {"Projet numéro 00"}
+    # Unknown tab or page: the list is shown anyway, never an error.
+    assert client.get(url, {"etat": "<script>", "page": "zzz"}).status_code == 200
 
 
 def test_the_partner_asks_the_holder_a_question(client):

@@ -1,11 +1,15 @@
+import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from accueil.models import Attachment, IntakeRequest, Message
+from accueil.models import Attachment, IntakeRequest, Message, RequestTransition
 from accueil.services import send_staff_message, transition_request
 from messagerie.models import OutgoingEmail
 from tests.accueil.factories import make_request
@@ -86,3 +90,56 @@ def test_the_holder_withdraws_the_request(client):
     assert intake.status == "retiree" and intake.closed_at
     html = client.get(url(token)).content.decode()
     assert "Vous avez retiré cette demande." in html and "Retirer ma demande" not in html
+    # A second click (another tab left open) says it is already closed, and changes nothing.
+    again = client.post(url(token), {"action": "retirer", "reason": "Encore"}, follow=True).content.decode()
+    assert "Cette demande est déjà close." in again
+    assert RequestTransition.objects.filter(subject=intake, to_state="retiree").count() == 1
+    too_long = make_request(email="autre@exemple.re")[1]
+    page = client.post(url(too_long), {"action": "retirer", "reason": "x" * 501}, follow=True).content.decode()
+    assert "au plus 500 caractères" in page
+    assert IntakeRequest.objects.get(email="autre@exemple.re").status == "nouvelle"
+
+
+GUIDE_FIELDS = [
+    "purpose", "profit_sharing", "governance", "founders", "activity", "founders_employed", "capital",
+    "stakeholders", "endowment", "mutual_protection",
+]  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(max_size=300),
+    action=st.one_of(
+        st.sampled_from(["retirer", "accepter", "refuser", "question", "rapport", ""]), st.text(max_size=20)
+    ),
+    choice=st.text(max_size=30),
+)
+def test_random_text_on_the_tracking_partner_and_guide_pages_never_gives_a_500(client, text, action, choice):
+    from accueil.orientation import orient
+    from tests.annuaire.factories import OrganisationFactory
+
+    intake, token = make_request(email="aleatoire@exemple.re")
+    transition_request(intake=intake, target="qualification")
+    structure = OrganisationFactory(is_support_structure=True, email="kaz@exemple.re")
+    (orientation,) = orient(intake=intake, organisations=[structure], by=None)
+    partner_token = re.search(
+        r"/accompagnement/partenaire/([\w-]+)/",
+        OutgoingEmail.objects.filter(kind="accueil/orientation_partenaire").latest("pk").body_text,
+    ).group(1)
+    tracking = reverse("accueil:suivi", args=[token])
+    partner = reverse("accueil:partenaire", args=[partner_token])
+    responses = [
+        client.post(tracking, {"action": action, "reason": text, "body": text, "website_url": choice}),
+        client.post(tracking, {"action": action, "reason": text}),  # twice: the second finds it closed
+        client.get(f"/accompagnement/suivi/{quote(text or 'x', safe='')}/"),
+        client.post(reverse("accueil:nouveau-lien"), {"email": text, "website_url": choice}),
+        client.post(partner, {"action": action, "reason": choice, "message": text}),
+        client.post(partner, {"action": action, "reason": choice, "message": text}),
+        client.get(f"/accompagnement/partenaire/{quote(text or 'x', safe='')}/"),
+        client.post(
+            reverse("accueil:guide"),
+            {field: (text, choice)[i % 2] for i, field in enumerate(GUIDE_FIELDS)},
+        ),
+    ]
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
+    assert orientation.pk

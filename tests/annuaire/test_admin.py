@@ -44,6 +44,34 @@ def test_staff_edit_in_the_admin_keeps_derived_fields_and_history(client, settin
     assert organisation.history.count() == 2
 
 
+def test_staff_declare_the_stages_a_support_structure_accompanies(client, settings):
+    from django.urls import reverse
+
+    client.force_login(StaffFactory(role="Communication"))
+    organisation = OrganisationFactory(name="Couveuse Kaz", is_support_structure=True, is_published=True)
+    url = f"/{settings.ADMIN_URL}annuaire/organisation/{organisation.pk}/change/"
+    data = {
+        "name": organisation.name,
+        "slug": organisation.slug,
+        "legal_form": organisation.legal_form_id,
+        "commune": organisation.commune_id,
+        "is_ess_actor": "on",
+        "is_support_structure": "on",
+        "is_published": "on",
+        "support_stages": ["creation", "emergence"],
+    }
+    assert client.post(url, data).status_code == 302
+    organisation.refresh_from_db()
+    assert sorted(organisation.support_stages) == ["creation", "emergence"]
+    page = client.get(reverse("annuaire:structure", args=[organisation.slug])).content.decode()
+    assert "Émergence (idée, premières démarches), Création" in page
+    # A stage that does not exist is refused with a message, and nothing changes.
+    response = client.post(url, {**data, "support_stages": ["apogee"]})
+    assert response.status_code == 200 and "apogee" in response.content.decode()
+    organisation.refresh_from_db()
+    assert sorted(organisation.support_stages) == ["creation", "emergence"]
+
+
 def sirene_csv(rows):
     header = (
         "siren,siret,denominationUniteLegale,categorieJuridiqueUniteLegale,activitePrincipaleEtablissement,"
