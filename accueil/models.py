@@ -122,7 +122,7 @@ class IntakeRequest(models.Model):
             # The staff list: newest first (the admin adds the primary key to the ordering),
             # on the whole table or within a state.
             models.Index(fields=["-created_at", "-id"], name="accueil_request_newest_idx"),
-            models.Index(fields=["status", "-created_at", "-id"], name="accueil_request_state_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], include=["stage"], name="accueil_request_state_idx"),
             models.Index(fields=["commune", "created_at"], name="accueil_request_commune_idx"),
         ]
 

@@ -1,15 +1,12 @@
 import hashlib
-import json
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
@@ -24,6 +21,7 @@ from annuaire.models import Organisation
 from annuaire.search import SUMMARY_TTL as FRAGMENT_TTL
 from annuaire.search import search_directory
 from annuaire.services import directory_version
+from lib.jsonld import json_ld
 from lib.ratelimit import client_address, hit
 from referentiels.models import Territory
 
@@ -128,8 +126,7 @@ def organisation_json_ld(organisation: Organisation, url: str) -> str:
             "latitude": organisation.latitude,
             "longitude": organisation.longitude,
         }
-    # Escaped like json_script: no "</script>" can close the element early.
-    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_json_script_escapes))  # noqa: S308
+    return json_ld(data)
 
 
 @require_GET

@@ -2,9 +2,9 @@
 
     make bench-accueil      (or: python -m bench.accueil --seconds 15)
 
-Prints p50/p95 of the intake submission (20 concurrent clients, each filling the five
-steps; only the final POST that writes is timed), of the admin changelist with filters,
-of the staff dashboard and of a partner's list of orientations.
+Prints p50/p95 of the intake submission with 20 concurrent clients (final POSTs alone,
+then while the clients also fill the steps), of the admin changelist with filters, of the
+staff dashboard and of a partner's list of orientations (10 clients each).
 """
 
 import argparse

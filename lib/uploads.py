@@ -63,3 +63,33 @@ def validate_document(upload, *, max_bytes: int) -> str:
             f"« {name} » n'est pas un document accepté ({ACCEPTED}), quel que soit son nom.", code="bad_type"
         )
     return kind
+
+
+IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
+
+
+def validate_image(upload, *, max_bytes: int, max_side: int = 4000, what: str = "L'image") -> None:
+    """A PNG, JPEG or WebP image, read by Pillow (not trusted by its name), within limits."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > max_bytes:
+        raise ValidationError(
+            f"{what} dépasse {max_bytes // (1024 * 1024)} Mo : réduisez sa taille avant de l'envoyer.", code="too_big"
+        )
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            width, height = image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(
+            "Ce fichier n'est pas une image valide (formats acceptés : PNG, JPEG, WebP).", code="not_image"
+        ) from exc
+    finally:
+        upload.seek(position)
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError("Format d'image refusé : envoyez un PNG, un JPEG ou un WebP.", code="format")
+    if max(width, height) > max_side:
+        raise ValidationError(f"L'image est trop grande ({max_side} pixels de côté au plus).", code="dimensions")

@@ -92,7 +92,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="intakerequest",
-            index=models.Index(fields=["status", "-created_at", "-id"], name="accueil_request_state_idx"),
+            index=models.Index(
+                fields=["status", "-created_at", "-id"], include=["stage"], name="accueil_request_state_idx"
+            ),
         ),
         migrations.AddIndex(
             model_name="intakerequest",
