@@ -16,6 +16,7 @@ from accueil.demo import seed_requests
 from annuaire.demo import demo_siret, seed_moderation_queue, seed_organisations
 from annuaire.models import Organisation
 from annuaire.services import save_organisation
+from communication.demo import seed_news_and_events
 from comptes.models import PartnerMembership, User
 from comptes.roles import ROLES
 from referentiels.models import LegalForm, Territory, TerritoryKind
@@ -125,4 +126,5 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
             report["accounts"] = seed_accounts()
     # After the accounts: the demo partner's structure receives orientations.
     report["requests"] = seed_requests()
+    report["communication"] = seed_news_and_events()
     return report

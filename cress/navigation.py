@@ -35,6 +35,7 @@ AREAS = (
         "Actualités",
         "Les actualités de l'ESS à La Réunion et de la CRESS.",
         action="Action 4 — Communication",
+        urls="communication.urls_news",
     ),
     Area(
         "agenda",
@@ -42,6 +43,7 @@ AREAS = (
         "Agenda",
         "Les événements de l'ESS : Mois de l'ESS, forums, rencontres et formations ouvertes au public.",
         action="Action 4 — Communication",
+        urls="communication.urls_agenda",
     ),
     Area(
         "formation",

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "simple_history",
     "rest_framework",
@@ -220,6 +221,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+    ("vendor/trix", NODE_MODULES / "trix" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -316,7 +318,7 @@ _TILES_ORIGIN = "/".join(MAP_TILES_URL.split("/")[:3]) if "://" in MAP_TILES_URL
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],  # the nonce: the admin's rich-text editor adds its own styles
     "img-src": [CSP.SELF, "data:", *([_TILES_ORIGIN] if _TILES_ORIGIN else []), *envlist("CSP_IMG_SRC")],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 
 from cress import views
 from cress.navigation import AREAS, INTAKE
+from cress.sitemaps import SITEMAPS
+
+SITEMAP_CACHE_SECONDS = 15 * 60  # the directory's pages hold 50 000 addresses each
 
 admin.site.site_header = "Portail ESS Réunion — gestion"
 admin.site.site_title = "Gestion du portail ESS Réunion"
@@ -21,6 +26,19 @@ def _area_urls(area):
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("mentions-legales/", views.legal_notice, name="mentions-legales"),
     path("donnees-personnelles/", views.personal_data, name="donnees-personnelles"),
     path("accessibilite/", views.accessibility, name="accessibilite"),

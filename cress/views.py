@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from communication import selectors as communication_selectors
 from cress import health
 from cress.navigation import AREAS, INTAKE
 
@@ -20,8 +21,27 @@ def home(request):
     return render(
         request,
         "cress/accueil.html",
-        {"areas": AREAS, "intake": INTAKE, "key_figures": KEY_FIGURES},
+        {
+            "areas": AREAS,
+            "intake": INTAKE,
+            "key_figures": KEY_FIGURES,
+            "news": communication_selectors.home_news(3),
+            "events": list(communication_selectors.upcoming_events()[:4]),
+        },
     )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /accompagnement/suivi/",
+        "Disallow: /accompagnement/partenaire/",
+        "Disallow: /compte/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def coming_soon(request, area):

@@ -1,6 +1,7 @@
 """Guards shared by the public forms: a honeypot field and a recorded consent."""
 
 from django import forms
+from django.utils.html import format_html
 
 
 class HoneypotMixin(forms.Form):
@@ -19,3 +20,27 @@ class HoneypotMixin(forms.Form):
         if self.cleaned_data.get("website_url"):
             raise forms.ValidationError("Envoi refusé : le formulaire semble avoir été rempli automatiquement.")
         return ""
+
+
+class RichTextWidget(forms.Widget):
+    """The Trix editor (npm, served by WhiteNoise) over a hidden input; the HTML it sends is
+    sanitised by the model on save (lib.richtext). Files cannot be dropped into the text."""
+
+    class Media:
+        css = {"all": ["vendor/trix/trix.css", "css/editeur.css"]}
+        js = ["vendor/trix/trix.umd.min.js", "js/editeur.js"]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        input_id = (attrs or {}).get("id") or f"id_{name}"
+        return format_html(
+            '<div class="rich-text"><input type="hidden" id="{}" name="{}" value="{}">'
+            '<trix-editor input="{}" class="trix-content" aria-label="{}"></trix-editor></div>',
+            input_id,
+            name,
+            value or "",
+            input_id,
+            self.attrs.get("aria-label", "Texte"),
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "")

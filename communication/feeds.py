@@ -1,0 +1,50 @@
+"""RSS 2.0 and Atom feeds of the published news (drafts and scheduled items never appear)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from communication import selectors
+
+FEED_SIZE = 20
+
+
+class LatestNewsRss(Feed):
+    title = f"Actualités — {settings.SITE_NAME}"
+    description = "Les actualités de l'économie sociale et solidaire à La Réunion et de la CRESS."
+    language = "fr"
+
+    def link(self):
+        return reverse("actualites:index")
+
+    def items(self):
+        return selectors.news_list()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.category.name] if item.category_id else []
+
+    def item_guid(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
+
+    item_guid_is_permalink = True
+
+
+class LatestNewsAtom(LatestNewsRss):
+    feed_type = Atom1Feed
+    subtitle = LatestNewsRss.description
+
+    def link(self):
+        return reverse("actualites:index")

@@ -1,0 +1,217 @@
+"""Public pages of Action 4: news, the agenda (list, month, archive, event), iCalendar."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from communication import ical, selectors
+from communication.models import EventKind
+from lib.jsonld import json_ld
+
+NEWS_PAGE_SIZE = 12
+EVENTS_PAGE_SIZE = 20
+AGENDA_FEED_DAYS_BACK = 365
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def _page(request, queryset, size):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+@require_GET
+def news_index(request):
+    territories = selectors.territories_for_filters()
+    category = selectors.category_by_slug(request.GET.get("rubrique", ""))
+    tag = selectors.tag_by_slug(request.GET.get("mot-cle", ""))
+    territory = selectors.territory_by_slug(request.GET.get("territoire", ""), territories)
+    articles = selectors.news_list()
+    if category:
+        articles = articles.filter(category=category)
+    if tag:
+        articles = articles.filter(tags=tag)
+    articles = selectors.filter_by_territory(articles, territory, kind="news")
+    return render(
+        request,
+        "communication/actualites.html",
+        {
+            "page": _page(request, articles, NEWS_PAGE_SIZE),
+            "categories": selectors.categories(),
+            "territories": territories,
+            "category": category,
+            "tag": tag,
+            "territory": territory,
+        },
+    )
+
+
+@require_GET
+def news_detail(request, slug):
+    article = selectors.news_detail(slug)
+    if article is None:
+        raise Http404("Cette actualité n'existe pas ou n'est pas publiée.")
+    context = {"article": article, **_sharing(article)}
+    context["json_ld"] = json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title[:110],
+            "description": article.description,
+            "datePublished": article.publish_at.isoformat(),
+            "dateModified": article.updated_at.isoformat(),
+            "mainEntityOfPage": context["canonical"],
+            "inLanguage": "fr",
+            **({"image": [context["cover_url"]]} if article.cover else {}),
+            **({"articleSection": article.category.name} if article.category_id else {}),
+            "keywords": ", ".join(tag.name for tag in article.tags.all()),
+            "publisher": CRESS_JSON_LD,
+            "author": CRESS_JSON_LD,
+        }
+    )
+    return render(request, "communication/actualite.html", context)
+
+
+def _event_filters(request, territories):
+    territory = selectors.territory_by_slug(request.GET.get("territoire", ""), territories)
+    kind = request.GET.get("type", "")
+    return territory, kind if kind in EventKind.values else ""
+
+
+def _filtered_events(queryset, territory, kind):
+    queryset = selectors.filter_by_territory(queryset, territory, kind="events")
+    return queryset.filter(kind=kind) if kind else queryset
+
+
+@require_GET
+def agenda_index(request, archive=False):
+    territories = selectors.territories_for_filters()
+    territory, kind = _event_filters(request, territories)
+    base = selectors.past_events() if archive else selectors.upcoming_events()
+    events = _filtered_events(base, territory, kind)
+    return render(
+        request,
+        "communication/agenda.html",
+        {
+            "page": _page(request, events, EVENTS_PAGE_SIZE),
+            "archive": archive,
+            "territories": territories,
+            "territory": territory,
+            "kinds": EventKind.choices,
+            "kind": kind,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+def agenda_month(request, year, month):
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404("Ce mois n'est pas dans l'agenda.")
+    territories = selectors.territories_for_filters()
+    territory, kind = _event_filters(request, territories)
+    grid = selectors.month_grid(year, month, _filtered_events(selectors.events_base(), territory, kind))
+    return render(
+        request,
+        "communication/agenda_mois.html",
+        {
+            "grid": grid,
+            "weekdays": WEEKDAYS,
+            "territories": territories,
+            "territory": territory,
+            "kinds": EventKind.choices,
+            "kind": kind,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+def agenda_this_month(request):
+    today = timezone.localdate()
+    return agenda_month(request, today.year, today.month)
+
+
+@require_GET
+def event_detail(request, slug):
+    event = selectors.event_detail(slug)
+    if event is None:
+        raise Http404("Cet événement n'existe pas ou n'est pas publié.")
+    context = {"event": event, **_sharing(event)}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "startDate": timezone.localtime(event.starts_at).isoformat(),
+        "endDate": timezone.localtime(event.ends_at).isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "url": context["canonical"],
+        "inLanguage": "fr",
+        **({"image": [context["cover_url"]]} if event.cover else {}),
+    }
+    places = []
+    if event.commune_id:
+        places.append(
+            {
+                "@type": "Place",
+                "name": event.address or event.commune.name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": event.address,
+                    "addressLocality": event.commune.name,
+                    "addressRegion": "La Réunion",
+                    "addressCountry": "FR",
+                },
+            }
+        )
+    if event.online_url:
+        places.append({"@type": "VirtualLocation", "url": event.online_url})
+    data["location"] = places[0] if len(places) == 1 else places
+    data["eventAttendanceMode"] = (
+        "https://schema.org/MixedEventAttendanceMode"
+        if len(places) == 2
+        else "https://schema.org/OnlineEventAttendanceMode"
+        if event.is_online
+        else "https://schema.org/OfflineEventAttendanceMode"
+    )
+    if event.organiser_label:
+        data["organizer"] = {"@type": "Organization", "name": event.organiser_label}
+    if event.registration_url:
+        data["offers"] = {"@type": "Offer", "url": event.registration_url, "price": "0", "priceCurrency": "EUR"}
+    context["json_ld"] = json_ld(data)
+    return render(request, "communication/evenement.html", context)
+
+
+CRESS_JSON_LD = {"@type": "Organization", "name": "CRESS La Réunion", "url": settings.SITE_URL}
+
+
+def _sharing(item) -> dict:
+    """The canonical address and cover image address, absolute, for Open Graph and schema.org."""
+    return {
+        "canonical": settings.SITE_URL + item.get_absolute_url(),
+        "cover_url": settings.SITE_URL + item.cover.url if item.cover else "",
+    }
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def event_ics(request, slug):
+    event = selectors.event_detail(slug)
+    if event is None:
+        raise Http404("Cet événement n'existe pas ou n'est pas publié.")
+    return _ics_response(ical.event_ics(event), f"{event.slug}.ics")
+
+
+@require_GET
+def agenda_feed(request):
+    """The agenda as a calendar to subscribe to: coming events and those of the past year."""
+    since = timezone.now() - timezone.timedelta(days=AGENDA_FEED_DAYS_BACK)
+    events = selectors.events_base().filter(ends_at__gte=since).order_by("starts_at", "pk")
+    return _ics_response(ical.agenda_ics(events), "agenda-ess-reunion.ics")

@@ -1,0 +1,71 @@
+"""sitemap.xml: every kind of public page, assembled here because it spans the apps.
+
+News and events come from `visible()` (no draft, nothing scheduled for later); the
+directory's published organisations are split in pages of 50 000 (the protocol's limit).
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from annuaire.models import Organisation
+from communication.models import Event, NewsArticle
+from cress.navigation import AREAS, INTAKE
+
+
+class PagesSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        built = [f"{area.namespace}:index" for area in (*AREAS, INTAKE) if area.urls]
+        return [
+            "home", *built, "accueil:guide", "agenda:archives", "annuaire:donnees",
+            "mentions-legales", "donnees-personnelles", "accessibilite",
+        ]  # fmt: skip
+
+    def location(self, item):
+        return reverse(item)
+
+    def priority(self, item):
+        return 1.0 if item == "home" else 0.6
+
+
+class NewsSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return NewsArticle.objects.visible().only("slug", "updated_at").order_by("-publish_at", "pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class EventsSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Event.objects.visible().only("slug", "updated_at").order_by("-starts_at", "pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class OrganisationsSitemap(Sitemap):
+    changefreq = "monthly"
+    limit = 50_000
+
+    def items(self):
+        return Organisation.objects.filter(is_published=True).only("slug", "updated_at").order_by("pk")
+
+    def location(self, item):
+        return reverse("annuaire:structure", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "actualites": NewsSitemap,
+    "agenda": EventsSitemap,
+    "annuaire": OrganisationsSitemap,
+}

@@ -1,0 +1,85 @@
+import re
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from communication.models import Publication
+from tests.annuaire.factories import OrganisationFactory
+from tests.communication.factories import EventFactory, NewsFactory
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def our_xml(content: bytes):
+    return ElementTree.fromstring(content)  # noqa: S314 — the portal's own sitemap, in a test
+
+
+def test_home_shows_featured_news_first_the_next_events_and_a_directory_search(client):
+    NewsFactory(title="Récente", publish_at=timezone.now() - timedelta(hours=1))
+    NewsFactory(title="À la une", publish_at=timezone.now() - timedelta(days=9), featured=True)
+    NewsFactory(title="Brouillon", status=Publication.DRAFT, featured=True)
+    EventFactory(
+        title="Demain",
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=1, hours=2),
+    )
+    EventFactory(
+        title="Hier", starts_at=timezone.now() - timedelta(days=1), ends_at=timezone.now() - timedelta(hours=20)
+    )
+    html = client.get("/").content.decode()
+    news = re.findall(r'class="stretched-link text-decoration-none" href="/actualites/[^"]+">([^<]+)<', html)
+    assert news == ["À la une", "Récente"]
+    assert "Demain" in html and ">Hier<" not in html
+    assert f'action="{reverse("annuaire:index")}"' in html and 'name="q"' in html
+    assert "Déposer une demande d'accompagnement" in html and "L'ESS à La Réunion en chiffres" in html
+
+
+def test_home_queries_do_not_grow(client):
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            client.get("/")
+        return len(context.captured_queries)
+
+    NewsFactory()
+    EventFactory()
+    few = count()
+    for _ in range(10):
+        NewsFactory()
+        EventFactory(organiser=OrganisationFactory())
+    assert count() == few
+
+
+def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
+    news = NewsFactory(title="Actu publique")
+    NewsFactory(title="Actu brouillon", status=Publication.DRAFT)
+    event = EventFactory(title="Événement public")
+    published = OrganisationFactory(name="Structure publiée")
+    hidden = OrganisationFactory(name="Structure cachée", is_published=False)
+    index = our_xml(client.get(reverse("sitemap")).content)
+    sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert {s.rsplit("/", 1)[1] for s in sections} == {
+        "sitemap-pages.xml", "sitemap-actualites.xml", "sitemap-agenda.xml", "sitemap-annuaire.xml",
+    }  # fmt: skip
+    urls = set()
+    for section in sections:
+        path = "/" + section.split("/", 3)[3]
+        urls |= {loc.text for loc in our_xml(client.get(path).content).iter(f"{SITEMAP}loc")}
+    paths = {"/" + url.split("/", 3)[3] for url in urls}
+    assert {"/", "/annuaire/", "/actualites/", "/agenda/", "/accompagnement/"} <= paths
+    assert news.get_absolute_url() in paths and event.get_absolute_url() in paths
+    assert reverse("annuaire:structure", args=[published.slug]) in paths
+    assert reverse("annuaire:structure", args=[hidden.slug]) not in paths
+    assert not any("brouillon" in p or "/gestion/" in p or "/suivi/" in p for p in paths)
+
+
+def test_robots_txt_points_to_the_sitemap_and_away_from_private_pages(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: " in text and text.rstrip().endswith("/sitemap.xml")
+    assert "Disallow: /gestion/" in text and "Disallow: /accompagnement/suivi/" in text
