@@ -8,7 +8,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from annuaire.models import Organisation
-from communication.models import Event, EventKind, NewsArticle, NewsCategory, Publication, Tag
+from communication.models import (
+    Delivery,
+    Event,
+    EventKind,
+    NewsArticle,
+    NewsCategory,
+    NewsletterIssue,
+    Publication,
+    Subscriber,
+    Tag,
+)
 from referentiels.models import Territory, TerritoryKind
 
 CATEGORIES = ["Vie de la CRESS", "Mois de l'ESS", "Entreprendre", "Emploi et formation", "Territoires"]
@@ -169,4 +179,33 @@ def seed_news_and_events() -> dict:
             status=Publication.PUBLISHED,
             publish_at=now - timedelta(days=40),
         )
-    return {"news": len(NEWS), "events": len(EVENTS)}
+    return {"news": len(NEWS), "events": len(EVENTS), "newsletter": _seed_sent_issue(now)}
+
+
+def _seed_sent_issue(now) -> int:
+    """A newsletter already sent to three demo subscribers (no mail goes out: the rows say so)."""
+    subscribers = [
+        Subscriber.objects.create(
+            email=f"lecteur{index}@demo.ess-reunion.re",
+            status=Subscriber.Status.CONFIRMED,
+            themes=themes,
+            consent_text="Démonstration",
+            consent_at=now - timedelta(days=60),
+            confirmed_at=now - timedelta(days=60),
+        )
+        for index, themes in enumerate([[], ["agenda"], ["entreprendre", "emploi-formation"]], start=1)
+    ]
+    issue = NewsletterIssue.objects.create(
+        subject="La lettre de l'ESS — novembre",
+        intro="<p>Le Mois de l'ESS bat son plein : forums, portes ouvertes et ateliers partout dans l'île.</p>",
+        status=NewsletterIssue.Status.SENT,
+        send_started_at=now - timedelta(days=20),
+        sent_at=now - timedelta(days=20),
+    )
+    issue.news.set(NewsArticle.objects.visible()[:3])
+    issue.events.set(Event.objects.visible().order_by("starts_at")[:3])
+    Delivery.objects.bulk_create(
+        Delivery(issue=issue, subscriber=s, status=Delivery.Status.SENT, attempts=1, sent_at=issue.sent_at)
+        for s in subscribers
+    )
+    return 1

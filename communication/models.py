@@ -250,3 +250,143 @@ class Event(Publishable, WithCover):
     @property
     def is_past(self) -> bool:
         return self.ends_at < timezone.now()
+
+
+class Theme(models.TextChoices):
+    """What a newsletter subscriber wants to hear about."""
+
+    NEWS = "actualites", "Actualités de l'ESS à La Réunion"
+    EVENTS = "agenda", "Événements et Mois de l'ESS"
+    ENTREPRENEURSHIP = "entreprendre", "Créer ou développer une structure de l'ESS"
+    EMPLOYMENT = "emploi-formation", "Emploi et formation"
+    PURCHASING = "achats", "Achats responsables"
+
+
+def validate_themes(value):
+    if not isinstance(value, list) or any(item not in Theme.values for item in value):
+        raise ValidationError("Choisissez des thèmes dans la liste.")
+
+
+class Subscriber(models.Model):
+    """A newsletter subscription: confirmed by a signed link (double opt-in), ended in one click.
+
+    Personal data: the address only. Unconfirmed subscriptions are deleted after
+    NEWSLETTER_PENDING_DAYS; an unsubscribed address is erased at once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", "En attente de confirmation"
+        CONFIRMED = "confirme", "Inscrit·e"
+        UNSUBSCRIBED = "desinscrit", "Désinscrit·e"
+
+    email = models.EmailField("adresse électronique", unique=True)
+    status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.PENDING)
+    themes = models.JSONField("thèmes", default=list, blank=True, validators=[validate_themes])
+    territories = models.ManyToManyField(
+        Territory,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": TerritoryKind.EPCI},
+        verbose_name="territoires",
+    )
+    consent_text = models.TextField("texte du consentement accepté")
+    consent_at = models.DateTimeField("consentement donné le")
+    created_at = models.DateTimeField("inscrit·e le", auto_now_add=True)
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
+    unsubscribed_at = models.DateTimeField("désinscrit·e le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "abonné·e à la lettre"
+        verbose_name_plural = "abonné·es à la lettre"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="communication_subscr_st_idx")]
+
+    def __str__(self):
+        return self.email
+
+    def get_themes_display(self) -> list[str]:
+        labels = dict(Theme.choices)
+        return [labels[theme] for theme in Theme.values if theme in self.themes]
+
+
+class NewsletterIssue(models.Model):
+    """One issue of the newsletter, composed in the admin from recent news and events."""
+
+    class Status(models.TextChoices):
+        DRAFT = "brouillon", "Brouillon"
+        SENDING = "envoi", "Envoi en cours"
+        SENT = "envoyee", "Envoyée"
+
+    subject = models.CharField("objet", max_length=150)
+    intro = models.TextField("éditorial", blank=True)
+    news = models.ManyToManyField(NewsArticle, blank=True, related_name="+", verbose_name="actualités")
+    events = models.ManyToManyField(Event, blank=True, related_name="+", verbose_name="événements")
+    themes = models.JSONField(
+        "thèmes visés",
+        default=list,
+        blank=True,
+        validators=[validate_themes],
+        help_text="Vide : tous les abonné·es. Sinon : ceux qui ont choisi un de ces thèmes, ou aucun thème.",
+    )
+    territories = models.ManyToManyField(
+        Territory,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": TerritoryKind.EPCI},
+        verbose_name="territoires visés",
+        help_text="Vide : toute l'île. Sinon : les abonné·es de ces territoires, ou sans territoire choisi.",
+    )
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    send_started_at = models.DateTimeField("envoi commencé le", null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField("envoi terminé le", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "lettre d'information"
+        verbose_name_plural = "lettres d'information"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject
+
+    def save(self, *args, **kwargs):
+        self.intro = clean_html(self.intro)
+        super().save(*args, **kwargs)
+
+
+class Delivery(models.Model):
+    """One recipient of one issue: the per-recipient status that makes a send resumable.
+
+    A row is claimed (« en cours ») and committed before its message goes out, then marked
+    sent: a worker that dies in between leaves it « incertain », never sent a second time.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "a_envoyer", "À envoyer"
+        SENDING = "en_cours", "Envoi en cours"
+        SENT = "envoye", "Envoyé"
+        FAILED = "echec", "Échec"
+        UNCERTAIN = "incertain", "Incertain (envoi interrompu)"
+        SKIPPED = "ignore", "Ignoré (désinscrit·e)"
+
+    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    claimed_at = models.DateTimeField("pris en charge le", null=True, blank=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    error = models.TextField("erreur", blank=True)
+
+    class Meta:
+        verbose_name = "envoi de la lettre"
+        verbose_name_plural = "envois de la lettre"
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="communication_one_delivery_per_subscriber")
+        ]
+        indexes = [models.Index(fields=["issue", "status"], name="communication_deliv_st_idx")]
+
+    def __str__(self):
+        return f"{self.issue} → {self.subscriber}"

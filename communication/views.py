@@ -5,11 +5,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from communication import ical, selectors
+from communication import ical, newsletter, selectors
+from communication.forms import NEWSLETTER_CONSENT_TEXT, SubscribeForm
 from communication.models import EventKind
 from lib.jsonld import json_ld
+from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit
 
 NEWS_PAGE_SIZE = 12
 EVENTS_PAGE_SIZE = 20
@@ -215,3 +219,65 @@ def agenda_feed(request):
     since = timezone.now() - timezone.timedelta(days=AGENDA_FEED_DAYS_BACK)
     events = selectors.events_base().filter(ends_at__gte=since).order_by("starts_at", "pk")
     return _ics_response(ical.agenda_ics(events), "agenda-ess-reunion.ics")
+
+
+# --- Newsletter ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def newsletter_subscribe(request):
+    form = SubscribeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        allowed = hit(
+            scope="lettre-inscription",
+            key=client_address(request),
+            limit=settings.NEWSLETTER_SUBSCRIPTIONS_PER_HOUR,
+            window_seconds=3600,
+        )
+        if not allowed:
+            form.add_error(None, TOO_MANY_MESSAGE)
+            status = 429
+        elif form.is_valid():
+            newsletter.subscribe(
+                email=form.cleaned_data["email"],
+                themes=form.cleaned_data["themes"],
+                territories=form.cleaned_data["territories"],
+                consent_text=NEWSLETTER_CONSENT_TEXT,
+            )
+            return render(request, "communication/lettre_verifiez.html", {"days": settings.NEWSLETTER_CONFIRM_DAYS})
+        else:
+            status = 400
+    return render(request, "communication/lettre_inscription.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def newsletter_confirm(request, token):
+    """The link of the confirmation email. GET asks, POST confirms: a mail scanner that
+    opens links confirms nothing."""
+    subscriber = newsletter.subscriber_from_confirm_token(token)
+    if subscriber is None:
+        return render(request, "communication/lettre_lien_invalide.html", {"message": ""}, status=404)
+    if request.method == "POST":
+        try:
+            newsletter.confirm(subscriber)
+        except newsletter.NewsletterError as error:
+            return render(request, "communication/lettre_lien_invalide.html", {"message": str(error)}, status=409)
+        return render(request, "communication/lettre_confirmee.html")
+    return render(request, "communication/lettre_confirmer.html", {"subscriber": subscriber})
+
+
+@csrf_exempt  # RFC 8058: mail programs post « List-Unsubscribe=One-Click » without a form
+@never_cache
+@require_http_methods(["GET", "POST"])
+def newsletter_unsubscribe(request, token):
+    """The signed link is the only key; one click (GET shows a button, POST unsubscribes)."""
+    subscriber = newsletter.subscriber_from_unsubscribe_token(token)
+    if subscriber is None:
+        return render(request, "communication/lettre_lien_invalide.html", {"message": ""}, status=404)
+    if request.method == "POST":
+        newsletter.unsubscribe(subscriber)
+        return render(request, "communication/lettre_desinscrit.html")
+    done = subscriber.status == subscriber.Status.UNSUBSCRIBED
+    return render(request, "communication/lettre_desinscrire.html", {"done": done})

@@ -54,6 +54,17 @@ app.conf.beat_schedule = {
         "task": "accueil.tasks.remind_and_expire_orientations",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Newsletter: a send whose worker died goes on where it stopped (its interrupted
+    # rows are marked uncertain, never sent twice).
+    "communication-resume-newsletter-sends": {
+        "task": "communication.tasks.resume_stalled_sends",
+        "schedule": crontab(minute="*/2"),
+    },
+    # RGPD: newsletter subscriptions never confirmed are deleted.
+    "communication-purge-unconfirmed-subscriptions": {
+        "task": "communication.tasks.purge_unconfirmed_subscriptions",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # The lexicon of name words only grows as organisations are saved; rebuilding it
     # weekly drops the words of deleted or withdrawn organisations.
     "annuaire-rebuild-search-lexicon": {

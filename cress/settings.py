@@ -373,6 +373,16 @@ ORIENTATION_EXPIRY_DAYS = envint("ORIENTATION_EXPIRY_DAYS", 15)
 # A request in progress with no action for more than this many days is highlighted.
 STALE_REQUEST_DAYS = envint("STALE_REQUEST_DAYS", 7)
 
+# Newsletter: validity of the confirmation link; RGPD deletion of unconfirmed subscriptions;
+# sending in batches (a batch is one task; the next one is queued while recipients remain);
+# a claimed row older than the timeout belongs to a dead worker and becomes « incertain ».
+NEWSLETTER_CONFIRM_DAYS = envint("NEWSLETTER_CONFIRM_DAYS", 7)
+NEWSLETTER_PENDING_DAYS = envint("NEWSLETTER_PENDING_DAYS", 30)
+NEWSLETTER_BATCH_SIZE = envint("NEWSLETTER_BATCH_SIZE", 100)
+NEWSLETTER_MAX_ATTEMPTS = envint("NEWSLETTER_MAX_ATTEMPTS", 3)
+NEWSLETTER_CLAIM_TIMEOUT_SECONDS = envint("NEWSLETTER_CLAIM_TIMEOUT_SECONDS", 600)
+NEWSLETTER_SUBSCRIPTIONS_PER_HOUR = envint("NEWSLETTER_SUBSCRIPTIONS_PER_HOUR", 10)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

@@ -61,6 +61,7 @@ def personal_data(request):
             "outbox_days": settings.OUTBOX_RETENTION_DAYS,
             "login_days": settings.LOGIN_ATTEMPTS_RETENTION_DAYS,
             "contribution_days": settings.CONTRIBUTION_RETENTION_DAYS,
+            "newsletter_pending_days": settings.NEWSLETTER_PENDING_DAYS,
         },
     )
 

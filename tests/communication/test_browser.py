@@ -55,6 +55,14 @@ def test_home_to_news_to_event_then_add_to_calendar(page, live_server, tmp_path)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/actualites/")
     assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="La lettre d'information").click()
+    page.wait_for_url("**/actualites/lettre/")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_label("Votre adresse électronique").fill("visiteuse@exemple.re")
+    page.get_by_label("Événements et Mois de l'ESS").check()
+    page.get_by_label("J'accepte de recevoir la lettre", exact=False).check()
+    page.get_by_role("button", name="M'inscrire").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez votre messagerie"
     assert problems == []
 
 

@@ -44,3 +44,23 @@ def test_no_demo_account_outside_demo_mode(settings):
     settings.DEMO_MODE = False
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert not User.objects.exists()
+
+
+def test_demo_communication_has_news_events_and_a_sent_newsletter(settings):
+    from django.utils import timezone
+
+    from communication.models import Event, EventKind, NewsArticle, NewsletterIssue
+
+    settings.DEMO_MODE = False
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    visible = NewsArticle.objects.visible()
+    assert visible.count() >= 4 and visible.filter(featured=True).exists()
+    assert NewsArticle.objects.exclude(pk__in=visible).count() == 2, "a draft and a scheduled item"
+    now = timezone.now()
+    assert Event.objects.filter(ends_at__lt=now).exists() and Event.objects.filter(starts_at__gt=now).exists()
+    assert Event.objects.filter(kind=EventKind.MOIS_ESS).exists()
+    issue = NewsletterIssue.objects.get()
+    assert issue.status == "envoyee" and issue.deliveries.filter(status="envoye").count() == 3
+    for item in [*NewsArticle.objects.all(), *Event.objects.all()]:
+        item.full_clean()

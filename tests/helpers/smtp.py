@@ -1,5 +1,6 @@
 """A real SMTP server on a local port (aiosmtpd), collecting what it receives."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -15,19 +16,22 @@ def free_port() -> int:
 
 
 class _Collector:
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.messages = []
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:  # a slow mail server, so that a test can stop a sender mid-way
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append({"to": list(envelope.rcpt_tos), "message": message})
         return "250 Message accepted for delivery"
 
 
 class SmtpSink:
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.port = free_port()
-        self._collector = _Collector()
+        self._collector = _Collector(delay)
         self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
 
     @property

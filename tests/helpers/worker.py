@@ -19,8 +19,9 @@ def database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, *, smtp_port: int | None = None, log_path: Path):
+    def __init__(self, *, smtp_port: int | None = None, log_path: Path, extra_env: dict | None = None):
         self.smtp_port = smtp_port
+        self.extra_env = extra_env or {}
         self.log_path = log_path
         self.process = None
 
@@ -37,7 +38,7 @@ class WorkerProcess:
         if self.smtp_port:
             env |= {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
             env |= {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.smtp_port), "EMAIL_TIMEOUT": "5"}
-        return env
+        return env | self.extra_env
 
     def start(self, timeout: float = 60.0) -> None:
         self.log = open(self.log_path, "ab")  # noqa: SIM115 — closed in stop()
@@ -69,7 +70,15 @@ class WorkerProcess:
             time.sleep(0.2)
         raise RuntimeError("Le worker Celery n'a pas démarré à temps.")
 
+    def kill(self) -> None:
+        """A crash: SIGKILL, no time to finish anything or to acknowledge its task."""
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
     def stop(self) -> None:
+        if self.log.closed:
+            return
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
