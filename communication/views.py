@@ -77,58 +77,41 @@ def news_detail(request, slug):
     return render(request, "communication/actualite.html", context)
 
 
-def _event_filters(request, territories):
+def _agenda_filters(request) -> dict:
+    """The agenda's filters (territory, type) read from the address, unknown values ignored,
+    with what the filter form needs."""
+    territories = selectors.territories_for_filters()
     territory = selectors.territory_by_slug(request.GET.get("territoire", ""), territories)
     kind = request.GET.get("type", "")
-    return territory, kind if kind in EventKind.values else ""
+    return {
+        "territories": territories,
+        "territory": territory,
+        "kinds": EventKind.choices,
+        "kind": kind if kind in EventKind.values else "",
+        "today": timezone.localdate(),
+    }
 
 
-def _filtered_events(queryset, territory, kind):
-    queryset = selectors.filter_by_territory(queryset, territory, kind="events")
-    return queryset.filter(kind=kind) if kind else queryset
+def _filtered_events(queryset, filters: dict):
+    queryset = selectors.filter_by_territory(queryset, filters["territory"], kind="events")
+    return queryset.filter(kind=filters["kind"]) if filters["kind"] else queryset
 
 
 @require_GET
 def agenda_index(request, archive=False):
-    territories = selectors.territories_for_filters()
-    territory, kind = _event_filters(request, territories)
+    filters = _agenda_filters(request)
     base = selectors.past_events() if archive else selectors.upcoming_events()
-    events = _filtered_events(base, territory, kind)
-    return render(
-        request,
-        "communication/agenda.html",
-        {
-            "page": _page(request, events, EVENTS_PAGE_SIZE),
-            "archive": archive,
-            "territories": territories,
-            "territory": territory,
-            "kinds": EventKind.choices,
-            "kind": kind,
-            "today": timezone.localdate(),
-        },
-    )
+    page = _page(request, _filtered_events(base, filters), EVENTS_PAGE_SIZE)
+    return render(request, "communication/agenda.html", {"page": page, "archive": archive, **filters})
 
 
 @require_GET
 def agenda_month(request, year, month):
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise Http404("Ce mois n'est pas dans l'agenda.")
-    territories = selectors.territories_for_filters()
-    territory, kind = _event_filters(request, territories)
-    grid = selectors.month_grid(year, month, _filtered_events(selectors.events_base(), territory, kind))
-    return render(
-        request,
-        "communication/agenda_mois.html",
-        {
-            "grid": grid,
-            "weekdays": WEEKDAYS,
-            "territories": territories,
-            "territory": territory,
-            "kinds": EventKind.choices,
-            "kind": kind,
-            "today": timezone.localdate(),
-        },
-    )
+    filters = _agenda_filters(request)
+    grid = selectors.month_grid(year, month, _filtered_events(selectors.events_base(), filters))
+    return render(request, "communication/agenda_mois.html", {"grid": grid, "weekdays": WEEKDAYS, **filters})
 
 
 @require_GET

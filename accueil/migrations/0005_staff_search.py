@@ -4,6 +4,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+from lib.migrations import run_on_postgresql
+
 # PostgreSQL only (SQLite, the zero-setup default of `make run`, falls back to the admin's
 # plain substring search and skips these statements).
 FORWARD = [
@@ -31,18 +33,6 @@ BACKWARD = [
     "DROP TRIGGER IF EXISTS accueil_intakerequest_search ON accueil_intakerequest",
     "DROP FUNCTION IF EXISTS accueil_intakerequest_search_update()",
 ]
-
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in FORWARD:
-            schema_editor.execute(statement)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in BACKWARD:
-            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -100,5 +90,5 @@ class Migration(migrations.Migration):
             model_name="intakerequest",
             index=models.Index(fields=["commune", "created_at"], name="accueil_request_commune_idx"),
         ),
-        migrations.RunPython(forward, backward),
+        run_on_postgresql(FORWARD, BACKWARD),
     ]

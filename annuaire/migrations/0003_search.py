@@ -6,6 +6,8 @@ back to plain substring search and these statements are skipped.
 
 from django.db import migrations
 
+from lib.migrations import run_on_postgresql
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -54,19 +56,7 @@ BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in FORWARD:
-            schema_editor.execute(statement)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in BACKWARD:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("annuaire", "0002_initial")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [run_on_postgresql(FORWARD, BACKWARD)]
