@@ -1,10 +1,10 @@
 """Writes to the directory. Every change goes through here so that the derived fields,
 the search text and the cache version stay right."""
 
-from django.core.cache import cache
 from django.db import connection, transaction
 
 from annuaire.models import Organisation
+from lib import cacheversion
 from referentiels.models import EssFamily
 
 DIRECTORY_VERSION_KEY = "annuaire:version"
@@ -12,18 +12,11 @@ DIRECTORY_VERSION_KEY = "annuaire:version"
 
 def directory_version() -> int:
     """A number that changes whenever the directory changes: part of every cache key."""
-    version = cache.get(DIRECTORY_VERSION_KEY)
-    if version is None:
-        cache.add(DIRECTORY_VERSION_KEY, 1, timeout=None)
-        version = cache.get(DIRECTORY_VERSION_KEY, 1)
-    return version
+    return cacheversion.current(DIRECTORY_VERSION_KEY)
 
 
 def bump_directory_version() -> None:
-    try:
-        cache.incr(DIRECTORY_VERSION_KEY)
-    except ValueError:
-        cache.set(DIRECTORY_VERSION_KEY, 2, timeout=None)
+    cacheversion.bump(DIRECTORY_VERSION_KEY)
 
 
 def derive_fields(organisation: Organisation) -> None:

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
@@ -12,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from communication import newsletter
+from communication.cache import bump_version
 from communication.models import (
     Delivery,
     Event,
@@ -69,11 +71,13 @@ class PublishableAdmin(admin.ModelAdmin):
     @admin.action(description="Publier maintenant les éléments choisis", permissions=["change"])
     def publish_now(self, request, queryset):
         count = queryset.update(status=Publication.PUBLISHED, publish_at=timezone.now())
+        transaction.on_commit(bump_version)  # update() sends no signal: the cached pages are dropped here
         self.message_user(request, f"{count} élément(s) publié(s).")
 
     @admin.action(description="Repasser en brouillon", permissions=["change"])
     def back_to_draft(self, request, queryset):
         count = queryset.update(status=Publication.DRAFT)
+        transaction.on_commit(bump_version)
         self.message_user(request, f"{count} élément(s) repassé(s) en brouillon.")
 
 

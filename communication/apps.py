@@ -1,6 +1,27 @@
 from django.apps import AppConfig
 
 
+def _communication_changed(sender, **kwargs):
+    # Cache invalidation only: whatever writes news or events (admin, services, shell),
+    # the cached pages are dropped once the write is committed.
+    from django.db import transaction
+
+    from communication.cache import bump_version
+
+    transaction.on_commit(bump_version)
+
+
 class CommunicationConfig(AppConfig):
     name = "communication"
     verbose_name = "Communication (action 4)"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        for model_name in ("NewsArticle", "Event", "NewsCategory", "Tag"):
+            model = self.get_model(model_name)
+            post_save.connect(_communication_changed, sender=model, dispatch_uid=f"communication_save_{model_name}")
+            post_delete.connect(_communication_changed, sender=model, dispatch_uid=f"communication_del_{model_name}")
+        article = self.get_model("NewsArticle")
+        for relation in (article.tags.through, article.territories.through, article.organisations.through):
+            m2m_changed.connect(_communication_changed, sender=relation, dispatch_uid=f"communication_m2m_{relation}")

@@ -2,14 +2,16 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from communication import ical, newsletter, selectors
+from communication import cache, ical, newsletter, selectors
 from communication.forms import NEWSLETTER_CONSENT_TEXT, SubscribeForm
 from communication.models import EventKind
 from lib.jsonld import json_ld
@@ -21,34 +23,53 @@ AGENDA_FEED_DAYS_BACK = 365
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
-def _page(request, queryset, size):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+def _canonical(request, names: tuple[str, ...]) -> QueryDict | None:
+    """The page's own parameters (the last value of each), or None when one is too long to
+    be real: such a request is answered without the cache."""
+    query = QueryDict(mutable=True)
+    for name in names:
+        value = request.GET.get(name, "")
+        if len(value) > 100:
+            return None
+        if value:
+            query[name] = value
+    return query
+
+
+def _cached(request, name, names, render):
+    query = _canonical(request, names)
+    if query is None:
+        return render(request.GET)
+    return cache.fragment(name, tuple(sorted(query.items())), lambda: render(query))
 
 
 @require_GET
 def news_index(request):
-    territories = selectors.territories_for_filters()
-    category = selectors.category_by_slug(request.GET.get("rubrique", ""))
-    tag = selectors.tag_by_slug(request.GET.get("mot-cle", ""))
-    territory = selectors.territory_by_slug(request.GET.get("territoire", ""), territories)
-    articles = selectors.news_list()
-    if category:
-        articles = articles.filter(category=category)
-    if tag:
-        articles = articles.filter(tags=tag)
-    articles = selectors.filter_by_territory(articles, territory, kind="news")
-    return render(
-        request,
-        "communication/actualites.html",
-        {
-            "page": _page(request, articles, NEWS_PAGE_SIZE),
+    def render_fragment(query):
+        territories = selectors.territories_for_filters()
+        category = selectors.category_by_slug(query.get("rubrique", ""))
+        tag = selectors.tag_by_slug(query.get("mot-cle", ""))
+        territory = selectors.territory_by_slug(query.get("territoire", ""), territories)
+        articles = selectors.news_list()
+        if category:
+            articles = articles.filter(category=category)
+        if tag:
+            articles = articles.filter(tags=tag)
+        articles = selectors.filter_by_territory(articles, territory, kind="news")
+        context = {
+            "page": Paginator(articles, NEWS_PAGE_SIZE).get_page(query.get("page")),
+            "query": query,
             "categories": selectors.categories(),
             "territories": territories,
             "category": category,
             "tag": tag,
             "territory": territory,
-        },
-    )
+        }
+        title = "Actualités" + (f" — {category.name}" if category else "")
+        return {"title": title, "body": render_to_string("communication/_actualites_corps.html", context)}
+
+    fragment = _cached(request, "actualites", ("rubrique", "mot-cle", "territoire", "page"), render_fragment)
+    return render(request, "communication/actualites.html", {"fragment": fragment})
 
 
 @require_GET
@@ -77,18 +98,22 @@ def news_detail(request, slug):
     return render(request, "communication/actualite.html", context)
 
 
-def _agenda_filters(request) -> dict:
+AGENDA_PARAMS = ("territoire", "type", "page")
+
+
+def _agenda_filters(query) -> dict:
     """The agenda's filters (territory, type) read from the address, unknown values ignored,
     with what the filter form needs."""
     territories = selectors.territories_for_filters()
-    territory = selectors.territory_by_slug(request.GET.get("territoire", ""), territories)
-    kind = request.GET.get("type", "")
+    territory = selectors.territory_by_slug(query.get("territoire", ""), territories)
+    kind = query.get("type", "")
     return {
         "territories": territories,
         "territory": territory,
         "kinds": EventKind.choices,
         "kind": kind if kind in EventKind.values else "",
         "today": timezone.localdate(),
+        "query": query,
     }
 
 
@@ -99,19 +124,35 @@ def _filtered_events(queryset, filters: dict):
 
 @require_GET
 def agenda_index(request, archive=False):
-    filters = _agenda_filters(request)
-    base = selectors.past_events() if archive else selectors.upcoming_events()
-    page = _page(request, _filtered_events(base, filters), EVENTS_PAGE_SIZE)
-    return render(request, "communication/agenda.html", {"page": page, "archive": archive, **filters})
+    def render_fragment(query):
+        filters = _agenda_filters(query)
+        base = selectors.past_events() if archive else selectors.upcoming_events()
+        page = Paginator(_filtered_events(base, filters), EVENTS_PAGE_SIZE).get_page(query.get("page"))
+        body = render_to_string("communication/_agenda_corps.html", {"page": page, "archive": archive, **filters})
+        return {"title": "Événements passés" if archive else "Agenda", "body": body}
+
+    name = "agenda-archives" if archive else "agenda"
+    return render(
+        request, "communication/agenda.html", {"fragment": _cached(request, name, AGENDA_PARAMS, render_fragment)}
+    )
 
 
 @require_GET
 def agenda_month(request, year, month):
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise Http404("Ce mois n'est pas dans l'agenda.")
-    filters = _agenda_filters(request)
-    grid = selectors.month_grid(year, month, _filtered_events(selectors.events_base(), filters))
-    return render(request, "communication/agenda_mois.html", {"grid": grid, "weekdays": WEEKDAYS, **filters})
+
+    def render_fragment(query):
+        filters = _agenda_filters(query)
+        grid = selectors.month_grid(year, month, _filtered_events(selectors.events_base(), filters))
+        context = {"grid": grid, "weekdays": WEEKDAYS, **filters}
+        body = render_to_string("communication/_agenda_mois_corps.html", context)
+        return {"title": f"Agenda — {date_format(grid.first_day, 'F Y')}", "body": body}
+
+    # Today is highlighted in the grid: it is part of the key.
+    name = f"agenda-mois-{year}-{month}-{timezone.localdate().isoformat()}"
+    fragment = _cached(request, name, ("territoire", "type"), render_fragment)
+    return render(request, "communication/agenda_mois.html", {"fragment": fragment})
 
 
 @require_GET

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from communication import cache as communication_cache
 from communication import selectors as communication_selectors
 from cress import health
 from cress.navigation import AREAS, INTAKE
@@ -17,6 +19,14 @@ KEY_FIGURES = [
 ]
 
 
+def _communication_blocks() -> str:
+    context = {
+        "news": communication_selectors.home_news(3),
+        "events": list(communication_selectors.upcoming_events()[:4]),
+    }
+    return render_to_string("communication/_accueil_blocs.html", context)
+
+
 def home(request):
     return render(
         request,
@@ -25,8 +35,7 @@ def home(request):
             "areas": AREAS,
             "intake": INTAKE,
             "key_figures": KEY_FIGURES,
-            "news": communication_selectors.home_news(3),
-            "events": list(communication_selectors.upcoming_events()[:4]),
+            "communication_blocks": communication_cache.fragment("accueil", (), _communication_blocks),
         },
     )
 

@@ -1,0 +1,73 @@
+"""The cached news and agenda pages never show something stale: a committed change drops
+them, and they expire by themselves when something scheduled goes live or an event ends."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from communication.models import NewsArticle
+from tests.communication.factories import EventFactory, NewsFactory
+from tests.comptes.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_committed_change_shows_at_once(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        NewsFactory(title="Première nouvelle")
+    assert "Première nouvelle" in client.get(reverse("actualites:index")).content.decode()
+    assert "Première nouvelle" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        NewsFactory(title="Deuxième nouvelle")
+        EventFactory(title="Nouvel événement")
+    assert "Deuxième nouvelle" in client.get(reverse("actualites:index")).content.decode()
+    home = client.get("/").content.decode()
+    assert "Deuxième nouvelle" in home and "Nouvel événement" in home
+    assert "Nouvel événement" in client.get(reverse("agenda:index")).content.decode()
+
+
+def test_without_the_commit_the_cached_copy_is_served(client):
+    """The cache is real: what the test above sees is the version bump, not a cache miss."""
+    NewsFactory(title="Première nouvelle")
+    client.get(reverse("actualites:index"))
+    NewsFactory(title="Écrite sans commit")  # on_commit never runs inside this test's transaction
+    assert "Écrite sans commit" not in client.get(reverse("actualites:index")).content.decode()
+
+
+def test_scheduled_news_and_ending_events_change_the_pages_on_time(client):
+    NewsFactory(title="Déjà publiée")
+    NewsFactory(title="Publiée dans un instant", publish_at=timezone.now() + timedelta(seconds=2))
+    EventFactory(title="Finit dans un instant", starts_at=timezone.now() - timedelta(hours=1),
+                 ends_at=timezone.now() + timedelta(seconds=2))  # fmt: skip
+    news, agenda = reverse("actualites:index"), reverse("agenda:index")
+    assert "Publiée dans un instant" not in client.get(news).content.decode()
+    assert "Finit dans un instant" in client.get(agenda).content.decode()
+    time.sleep(2.5)  # no write in between: only the cached copies' own expiry
+    assert "Publiée dans un instant" in client.get(news).content.decode()
+    assert "Finit dans un instant" not in client.get(agenda).content.decode()
+    assert "Finit dans un instant" in client.get(reverse("agenda:archives")).content.decode()
+
+
+def test_publishing_from_the_admin_list_drops_the_cached_pages(client, django_capture_on_commit_callbacks):
+    draft = NewsFactory(title="Encore brouillon", status="brouillon")
+    client.force_login(StaffFactory(role="Communication"))
+    assert "Encore brouillon" not in client.get(reverse("actualites:index")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:communication_newsarticle_changelist"),
+            {"action": "publish_now", "_selected_action": [draft.pk]},
+        )
+    assert NewsArticle.objects.get(pk=draft.pk).is_visible
+    assert "Encore brouillon" in client.get(reverse("actualites:index")).content.decode()
+
+
+def test_pagination_links_carry_only_the_pages_own_parameters(client):
+    for index in range(14):
+        NewsFactory(title=f"Nouvelle {index}")
+    first = client.get(reverse("actualites:index"), {"utm_source": "x", "page": "1"}).content.decode()
+    second = client.get(reverse("actualites:index"), {"page": "1", "autre": "<b>"}).content.decode()
+    assert 'href="?page=2"' in first and 'href="?page=2"' in second
+    assert "utm_source" not in second and "autre" not in first
