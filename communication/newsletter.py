@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -131,11 +131,15 @@ def purge_unconfirmed() -> int:
 def recipients(issue: NewsletterIssue):
     """Confirmed subscribers the issue is for (its themes and territories, if any)."""
     queryset = Subscriber.objects.filter(status=S.CONFIRMED)
-    if issue.themes:
+    if issue.themes and connection.vendor == "postgresql":
         wanted = Q(themes=[])
         for theme in issue.themes:
             wanted |= Q(themes__contains=[theme])
         queryset = queryset.filter(wanted)
+    elif issue.themes:  # SQLite (the zero-setup default) has no JSON containment: compare here
+        themes = set(issue.themes)
+        ids = [pk for pk, chosen in queryset.values_list("pk", "themes") if not chosen or themes & set(chosen)]
+        queryset = queryset.filter(pk__in=ids)
     territory_ids = [t.pk for t in issue.territories.all()]
     if territory_ids:
         queryset = queryset.filter(Q(territories__isnull=True) | Q(territories__in=territory_ids))
