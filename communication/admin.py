@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect
@@ -70,7 +70,10 @@ class PublishableAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publier maintenant les éléments choisis", permissions=["change"])
     def publish_now(self, request, queryset):
-        count = queryset.update(status=Publication.PUBLISHED, publish_at=timezone.now())
+        # Drafts and scheduled items go live now; what is already public keeps its date.
+        now = timezone.now()
+        waiting = queryset.filter(Q(status=Publication.DRAFT) | Q(publish_at__gt=now))
+        count = waiting.update(status=Publication.PUBLISHED, publish_at=now)
         transaction.on_commit(bump_version)  # update() sends no signal: the cached pages are dropped here
         self.message_user(request, f"{count} élément(s) publié(s).")
 
@@ -265,6 +268,11 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         issue = self._issue_for_change(request, pk)
         if request.method != "POST":
             raise PermissionDenied
+        if not request.user.email:
+            self.message_user(
+                request, "Votre compte n'a pas d'adresse électronique : l'essai ne peut partir.", messages.ERROR
+            )
+            return redirect("admin:communication_newsletterissue_change", issue.pk)
         newsletter.send_test(issue, to=request.user.email)
         self.message_user(request, f"Un essai part vers {request.user.email}.", messages.SUCCESS)
         return redirect("admin:communication_newsletterissue_change", issue.pk)

@@ -38,13 +38,17 @@ def next_change() -> datetime | None:
     return min(moments) if moments else None
 
 
-def fragment(name: str, parts: tuple, render) -> str:
-    """The cached HTML for (name, parts), or `render()` stored until the next change."""
+def fragment(name: str, parts: tuple, render):
+    """The cached value for (name, parts), or `render()`'s. Render returns (value, keep):
+    a value is stored only when keep is true (the request asked for exactly what was
+    rendered), until the next change."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
     key = f"communication:{cacheversion.current(VERSION_KEY)}:{name}:{digest}"
     html = cache.get(key)
     if html is None:
-        html = render()
+        html, keep = render()
+        if not keep:
+            return html
         seconds = MAX_SECONDS
         change = next_change()
         if change is not None:

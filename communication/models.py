@@ -83,7 +83,7 @@ class WithCover(models.Model):
 
 class NewsCategory(models.Model):
     name = models.CharField("nom", max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField("adresse", max_length=80, unique=True)
 
     class Meta:
         verbose_name = "rubrique"
@@ -96,7 +96,7 @@ class NewsCategory(models.Model):
 
 class Tag(models.Model):
     name = models.CharField("nom", max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField("adresse", max_length=60, unique=True)
 
     class Meta:
         verbose_name = "mot-clé"
@@ -105,6 +105,10 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Addresses of the news section's own pages (feeds, newsletter), which an article must not take.
+RESERVED_NEWS_SLUGS = {"rss", "atom", "lettre"}
 
 
 class NewsArticle(Publishable, WithCover):
@@ -148,6 +152,11 @@ class NewsArticle(Publishable, WithCover):
     def get_absolute_url(self):
         return reverse("actualites:article", args=[self.slug])
 
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_NEWS_SLUGS:
+            raise ValidationError({"slug": "Cette adresse est réservée par les actualités : choisissez-en une autre."})
+
     @property
     def description(self) -> str:
         return self.summary or plain_text(self.body)[:300]
@@ -184,7 +193,13 @@ class Event(Publishable, WithCover):
         verbose_name="commune",
     )
     epci = models.ForeignKey(
-        Territory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="intercommunalité",
     )
     address = models.CharField("adresse du lieu", max_length=250, blank=True)
     online_url = models.URLField("lien de connexion (en ligne)", blank=True)
@@ -372,11 +387,16 @@ class Delivery(models.Model):
         UNCERTAIN = "incertain", "Incertain (envoi interrompu)"
         SKIPPED = "ignore", "Ignoré (désinscrit·e)"
 
-    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    issue = models.ForeignKey(
+        NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries", verbose_name="lettre"
+    )
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="deliveries", verbose_name="abonné·e"
+    )
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     claimed_at = models.DateTimeField("pris en charge le", null=True, blank=True)
+    next_attempt_at = models.DateTimeField("nouvel essai après", null=True, blank=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     error = models.TextField("erreur", blank=True)
 

@@ -8,18 +8,20 @@ staff see those few rows and may resend them knowingly.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from communication.models import Delivery, NewsletterIssue, Subscriber
+from lib.richtext import plain_text
 from messagerie.services import queue_email
 
 logger = logging.getLogger(__name__)
@@ -116,12 +118,14 @@ def unsubscribe(subscriber: Subscriber) -> None:
     subscriber.save(update_fields=["status", "unsubscribed_at", "email", "themes"])
     subscriber.territories.clear()
     Delivery.objects.filter(subscriber=subscriber, status=D.PENDING).update(status=D.SKIPPED)
+    Delivery.objects.filter(subscriber=subscriber).exclude(error="").update(error="")
 
 
 def purge_unconfirmed() -> int:
     """RGPD: subscriptions never confirmed are deleted after NEWSLETTER_PENDING_DAYS."""
     cutoff = timezone.now() - timedelta(days=settings.NEWSLETTER_PENDING_DAYS)
-    deleted, _ = Subscriber.objects.filter(status=S.PENDING, created_at__lt=cutoff).delete()
+    # consent_at is renewed by each new request, like the link it sends.
+    deleted, _ = Subscriber.objects.filter(status=S.PENDING, consent_at__lt=cutoff).delete()
     return deleted
 
 
@@ -150,6 +154,7 @@ def render_issue(issue: NewsletterIssue, *, unsubscribe: str, nonce: str = "") -
     """The issue's HTML and plain text, for one recipient (their own unsubscribe link)."""
     context = {
         "issue": issue,
+        "intro_text": plain_text(issue.intro),
         "news": list(issue.news.visible().select_related("category").order_by("-publish_at")),
         "events": list(issue.events.visible().select_related("commune").order_by("starts_at")),
         "unsubscribe_url": unsubscribe,
@@ -202,7 +207,7 @@ def start_sending(issue: NewsletterIssue) -> int:
         raise NewsletterError("Cette lettre est déjà envoyée ou en cours d'envoi.")
     if not issue.news.exists() and not issue.events.exists() and not issue.intro.strip():
         raise NewsletterError("La lettre est vide : ajoutez un éditorial, des actualités ou des événements.")
-    ids = list(recipients(issue).values_list("pk", flat=True))
+    ids = list(recipients(issue).order_by("pk").values_list("pk", flat=True))
     if not ids:
         raise NewsletterError("Aucun abonné·e confirmé·e ne correspond : rien à envoyer.")
     Delivery.objects.bulk_create(
@@ -224,15 +229,18 @@ def _enqueue_batch(issue_id: int) -> None:
         logger.warning("Lettre %s : file de tâches injoignable, reprise différée.", issue_id, exc_info=True)
 
 
+def _claimable(issue_id: int):
+    now = timezone.now()
+    return Delivery.objects.filter(issue_id=issue_id, status=D.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
 def _claim(issue_id: int) -> Delivery | None:
     """Take the next recipient and commit the claim before anything is sent."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .select_related("subscriber")
-            .filter(issue_id=issue_id, status=D.PENDING)
-            .order_by("pk")
-            .first()
+            _claimable(issue_id).select_for_update(skip_locked=True).select_related("subscriber").order_by("pk").first()
         )
         if delivery is None:
             return None
@@ -247,9 +255,24 @@ def _claim(issue_id: int) -> Delivery | None:
         return delivery
 
 
+def _failure(exc: Exception) -> tuple[str, str]:
+    """What a failed send means: ("retry" | "failed" | "uncertain", error without any address).
+
+    Only an answer of the server before it took the message proves it was not delivered;
+    a timeout or a dropped connection may come after the server accepted it."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        code = codes[0] if codes else None
+        return ("retry" if code and 400 <= code < 500 else "failed"), f"Adresse refusée par le serveur ({code})."
+    if isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        code = exc.smtp_code
+        return ("retry" if 400 <= code < 500 else "failed"), f"Message refusé par le serveur ({code})."
+    return "uncertain", f"{type(exc).__name__} : envoi interrompu, peut-être reçu, non renvoyé."
+
+
 def send_batch(issue_id: int, *, size: int | None = None) -> dict:
     """Send up to `size` messages of the issue, one committed row at a time. Returns counts
-    and whether recipients remain (the task then enqueues the next batch)."""
+    and whether recipients can be sent to now (the task then enqueues the next batch)."""
     size = size or settings.NEWSLETTER_BATCH_SIZE
     issue = NewsletterIssue.objects.filter(pk=issue_id, status=NewsletterIssue.Status.SENDING).first()
     if issue is None:
@@ -257,7 +280,7 @@ def send_batch(issue_id: int, *, size: int | None = None) -> dict:
     sent = failed = 0
     # Rendered once per batch; each recipient gets their own unsubscribe link in place.
     html, text = render_issue(issue, unsubscribe=LINK_PLACEHOLDER)
-    with mailers.default as connection:
+    with mailers.default as connection:  # a server that cannot be reached fails here, before any claim
         for _ in range(size):
             delivery = _claim(issue_id)
             if delivery is None:
@@ -274,16 +297,21 @@ def send_batch(issue_id: int, *, size: int | None = None) -> dict:
             )
             try:
                 connection.send_messages([message])  # one open connection for the whole batch
-            except Exception as exc:  # the server refused it: retried in a later batch, then failed
+            except Exception as exc:
                 failed += 1
-                retry = delivery.attempts < settings.NEWSLETTER_MAX_ATTEMPTS
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    status=D.PENDING if retry else D.FAILED, error=f"{type(exc).__name__}: {exc}"[:1000]
-                )
+                outcome, error = _failure(exc)
+                if outcome == "retry" and delivery.attempts < settings.NEWSLETTER_MAX_ATTEMPTS:
+                    later = timezone.now() + timedelta(minutes=settings.NEWSLETTER_RETRY_MINUTES)
+                    Delivery.objects.filter(pk=delivery.pk).update(status=D.PENDING, next_attempt_at=later, error=error)
+                    continue
+                status = D.UNCERTAIN if outcome == "uncertain" else D.FAILED
+                Delivery.objects.filter(pk=delivery.pk).update(status=status, error=error)
+                if outcome == "uncertain":
+                    break  # the connection is in doubt: the next batch opens a new one
                 continue
             Delivery.objects.filter(pk=delivery.pk).update(status=D.SENT, sent_at=timezone.now(), error="")
             sent += 1
-    remaining = Delivery.objects.filter(issue_id=issue_id, status=D.PENDING).exists()
+    remaining = _claimable(issue_id).exists()
     if not remaining:
         finish_if_done(issue_id)
     return {"sent": sent, "failed": failed, "remaining": remaining}
@@ -304,15 +332,19 @@ def finish_if_done(issue_id: int) -> bool:
 
 def resume_stalled_sends() -> int:
     """Periodic: rows claimed longer ago than NEWSLETTER_CLAIM_TIMEOUT_SECONDS belong to a
-    worker that died; they become « incertain » (never re-sent). Issues still holding rows
-    to send get a new batch. Returns how many issues were resumed."""
+    worker that died; they become « incertain » (never re-sent). An issue with recipients to
+    send to now, and no claim within that time (no chain of batches at work), gets a new
+    batch. Returns how many issues were resumed."""
     cutoff = timezone.now() - timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT_SECONDS)
     Delivery.objects.filter(status=D.SENDING, claimed_at__lt=cutoff).update(
         status=D.UNCERTAIN, error="Envoi interrompu (arrêt du worker) : peut-être reçu, non renvoyé."
     )
     resumed = 0
     for issue_id in NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING).values_list("pk", flat=True):
-        if Delivery.objects.filter(issue_id=issue_id, status=D.PENDING).exists():
+        last_claim = Delivery.objects.filter(issue_id=issue_id).aggregate(last=Max("claimed_at"))["last"]
+        if last_claim is not None and last_claim >= cutoff:
+            continue  # a worker is sending it right now
+        if _claimable(issue_id).exists():
             _enqueue_batch(issue_id)
             resumed += 1
         else:
@@ -324,7 +356,9 @@ def resume_stalled_sends() -> int:
 def resend_uncertain(issue: NewsletterIssue) -> int:
     """Staff's knowing choice: send again to the recipients whose delivery is uncertain
     (some may receive the issue twice)."""
-    count = Delivery.objects.filter(issue=issue, status=D.UNCERTAIN).update(status=D.PENDING, error="")
+    count = Delivery.objects.filter(issue=issue, status=D.UNCERTAIN).update(
+        status=D.PENDING, error="", next_attempt_at=None
+    )
     if count:
         NewsletterIssue.objects.filter(pk=issue.pk).update(status=NewsletterIssue.Status.SENDING, sent_at=None)
         transaction.on_commit(lambda: _enqueue_batch(issue.pk))

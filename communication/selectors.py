@@ -89,6 +89,10 @@ class MonthGrid:
         return date(self.year, self.month, 1)
 
     @property
+    def has_events(self) -> bool:
+        return any(events for week in self.weeks for day, events in week if day.month == self.month)
+
+    @property
     def previous(self) -> date:
         return (self.first_day - timedelta(days=1)).replace(day=1)
 
@@ -104,11 +108,13 @@ def month_grid(year: int, month: int, queryset) -> MonthGrid:
     days = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     start = datetime.combine(days[0][0], time.min, tzinfo=tz)
     end = datetime.combine(days[-1][-1] + timedelta(days=1), time.min, tzinfo=tz)
-    events = list(queryset.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at", "pk"))
+    events = list(queryset.filter(starts_at__lt=end, ends_at__gt=start).order_by("starts_at", "pk"))
     by_day: dict[date, list[Event]] = {}
     for event in events:
         first = timezone.localtime(event.starts_at, tz).date()
-        last = timezone.localtime(event.ends_at, tz).date()
+        # An event ending at midnight sharp does not spill onto the next day.
+        ending = event.ends_at - timedelta(microseconds=1) if event.ends_at > event.starts_at else event.ends_at
+        last = timezone.localtime(ending, tz).date()
         day = max(first, days[0][0])
         while day <= min(last, days[-1][-1]):
             by_day.setdefault(day, []).append(event)

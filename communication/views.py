@@ -20,27 +20,44 @@ from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit
 NEWS_PAGE_SIZE = 12
 EVENTS_PAGE_SIZE = 20
 AGENDA_FEED_DAYS_BACK = 365
+FIRST_PAGE = Paginator([], 1).get_page(1)  # the month view has no pages
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
-def _canonical(request, names: tuple[str, ...]) -> QueryDict | None:
-    """The page's own parameters (the last value of each), or None when one is too long to
-    be real: such a request is answered without the cache."""
+def _requested(request, names: tuple[str, ...]) -> QueryDict:
+    """The page's own parameters (the last value of each). A value no link of the portal
+    carries (a NUL byte, over 100 characters, page 1 spelt out) counts as absent."""
     query = QueryDict(mutable=True)
     for name in names:
         value = request.GET.get(name, "")
-        if len(value) > 100:
-            return None
-        if value:
+        if value and "\x00" not in value and len(value) <= 100 and not (name == "page" and value == "1"):
             query[name] = value
     return query
 
 
+def _canonical(page, **filters) -> QueryDict:
+    """The parameters of what was actually rendered: the slugs found and the page shown."""
+    query = QueryDict(mutable=True)
+    for name, value in filters.items():
+        if value:
+            query[name] = value
+    if page.number > 1:
+        query["page"] = str(page.number)
+    return query
+
+
 def _cached(request, name, names, render):
-    query = _canonical(request, names)
-    if query is None:
-        return render(request.GET)
-    return cache.fragment(name, tuple(sorted(query.items())), lambda: render(query))
+    """The page's fragment, from the cache when the same parameters were rendered before.
+    Only a request whose parameters all meant something is stored: unknown slugs or pages
+    out of range are rendered, never cached, so they cannot fill the cache."""
+    query = _requested(request, names)
+    parts = tuple(sorted(query.items()))
+
+    def render_and_check():
+        value, canonical = render(query)
+        return value, tuple(sorted(canonical.items())) == parts
+
+    return cache.fragment(name, parts, render_and_check)
 
 
 @require_GET
@@ -66,7 +83,14 @@ def news_index(request):
             "territory": territory,
         }
         title = "Actualités" + (f" — {category.name}" if category else "")
-        return {"title": title, "body": render_to_string("communication/_actualites_corps.html", context)}
+        body = render_to_string("communication/_actualites_corps.html", context)
+        canonical = _canonical(
+            context["page"],
+            rubrique=category.slug if category else "",
+            territoire=territory.slug if territory else "",
+            **{"mot-cle": tag.slug if tag else ""},
+        )
+        return {"title": title, "body": body}, canonical
 
     fragment = _cached(request, "actualites", ("rubrique", "mot-cle", "territoire", "page"), render_fragment)
     return render(request, "communication/actualites.html", {"fragment": fragment})
@@ -117,6 +141,11 @@ def _agenda_filters(query) -> dict:
     }
 
 
+def _filter_values(filters: dict) -> dict:
+    territory = filters["territory"]
+    return {"territoire": territory.slug if territory else "", "type": filters["kind"]}
+
+
 def _filtered_events(queryset, filters: dict):
     queryset = selectors.filter_by_territory(queryset, filters["territory"], kind="events")
     return queryset.filter(kind=filters["kind"]) if filters["kind"] else queryset
@@ -129,7 +158,8 @@ def agenda_index(request, archive=False):
         base = selectors.past_events() if archive else selectors.upcoming_events()
         page = Paginator(_filtered_events(base, filters), EVENTS_PAGE_SIZE).get_page(query.get("page"))
         body = render_to_string("communication/_agenda_corps.html", {"page": page, "archive": archive, **filters})
-        return {"title": "Événements passés" if archive else "Agenda", "body": body}
+        canonical = _canonical(page, **_filter_values(filters))
+        return {"title": "Événements passés" if archive else "Agenda", "body": body}, canonical
 
     name = "agenda-archives" if archive else "agenda"
     return render(
@@ -147,7 +177,8 @@ def agenda_month(request, year, month):
         grid = selectors.month_grid(year, month, _filtered_events(selectors.events_base(), filters))
         context = {"grid": grid, "weekdays": WEEKDAYS, **filters}
         body = render_to_string("communication/_agenda_mois_corps.html", context)
-        return {"title": f"Agenda — {date_format(grid.first_day, 'F Y')}", "body": body}
+        canonical = _canonical(FIRST_PAGE, **_filter_values(filters))
+        return {"title": f"Agenda — {date_format(grid.first_day, 'F Y')}", "body": body}, canonical
 
     # Today is highlighted in the grid: it is part of the key.
     name = f"agenda-mois-{year}-{month}-{timezone.localdate().isoformat()}"

@@ -35,7 +35,9 @@ def home(request):
             "areas": AREAS,
             "intake": INTAKE,
             "key_figures": KEY_FIGURES,
-            "communication_blocks": communication_cache.fragment("accueil", (), _communication_blocks),
+            "communication_blocks": communication_cache.fragment(
+                "accueil", (), lambda: (_communication_blocks(), True)
+            ),
         },
     )
 

@@ -169,3 +169,12 @@ def test_agenda_pages_do_a_constant_number_of_queries(client):
 def test_month_view_rejects_impossible_months(client):
     assert client.get("/agenda/mois/2026/13/").status_code == 404
     assert client.get("/agenda/mois/1999/1/").status_code == 404
+
+
+def test_an_event_ending_at_midnight_stays_on_its_own_day(client):
+    starts = datetime(2030, 12, 5, 20, 0, tzinfo=REUNION)
+    EventFactory(title="Soirée solidaire", starts_at=starts, ends_at=datetime(2030, 12, 6, 0, 0, tzinfo=REUNION))
+    page = client.get(reverse("agenda:mois", args=[2030, 12])).content.decode()
+    fifth = re.search(r'<time datetime="2030-12-05">5</time></p>\s*<ul[^>]*>(.*?)</ul>', page, re.S)
+    assert fifth and "20h00 Soirée solidaire" in fifth.group(1)
+    assert not re.search(r'<time datetime="2030-12-06">6</time></p>\s*<ul', page)

@@ -71,3 +71,32 @@ def test_pagination_links_carry_only_the_pages_own_parameters(client):
     second = client.get(reverse("actualites:index"), {"page": "1", "autre": "<b>"}).content.decode()
     assert 'href="?page=2"' in first and 'href="?page=2"' in second
     assert "utm_source" not in second and "autre" not in first
+
+
+def queries(client, url, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_odd_parameters_are_answered_but_never_stored(client):
+    from tests.communication.factories import CategoryFactory
+
+    CategoryFactory(name="Emploi")
+    NewsFactory(title="Une nouvelle")
+    url = reverse("actualites:index")
+    assert queries(client, url, {"rubrique": "emploi"}) > 0
+    assert queries(client, url, {"rubrique": "emploi"}) == 0, "a real filter is served from the cache"
+    for odd in ({"page": "1000000"}, {"rubrique": "n-existe-pas"}, {"mot-cle": "inconnu"}, {"page": "2"}):
+        assert queries(client, url, odd) > 0
+        assert queries(client, url, odd) > 0, f"{odd} must not fill the cache"
+    # Values no link carries (a NUL byte, 500 characters) are ignored: the plain page, one entry.
+    client.get(url)
+    for ignored in ({"rubrique": "a\x00b"}, {"mot-cle": "x" * 500}, {"page": "1"}):
+        assert queries(client, url, ignored) == 0
+    assert client.get(reverse("agenda:index"), {"territoire": "\x00", "type": "\x00"}).status_code == 200
+    assert client.get(reverse("agenda:ce-mois"), {"territoire": "\x00"}).status_code == 200

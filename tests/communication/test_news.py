@@ -193,3 +193,28 @@ def test_communication_staff_write_an_article_in_the_admin(client):
     # Another role cannot.
     client.force_login(StaffFactory(role="Formation"))
     assert client.get(add).status_code == 403
+
+
+def test_an_article_cannot_take_the_address_of_a_feed_or_the_newsletter():
+    for slug in ("rss", "atom", "lettre"):
+        with pytest.raises(ValidationError) as error:
+            NewsFactory.build(slug=slug).full_clean()
+        assert "réservée" in str(error.value)
+
+
+def test_publishing_now_leaves_already_published_dates_alone(client):
+    old = NewsFactory(title="Ancienne", publish_at=timezone.now() - timedelta(days=400))
+    draft = NewsFactory(title="Brouillon", status=Publication.DRAFT, publish_at=timezone.now() - timedelta(days=3))
+    scheduled = NewsFactory(title="Programmée", publish_at=timezone.now() + timedelta(days=3))
+    client.force_login(StaffFactory(role="Communication"))
+    client.post(
+        reverse("admin:communication_newsarticle_changelist"),
+        {"action": "publish_now", "_selected_action": [old.pk, draft.pk, scheduled.pk]},
+    )
+    before = old.publish_at
+    old.refresh_from_db()
+    draft.refresh_from_db()
+    scheduled.refresh_from_db()
+    assert old.publish_at == before
+    assert draft.is_visible and scheduled.is_visible
+    assert abs((draft.publish_at - timezone.now()).total_seconds()) < 60

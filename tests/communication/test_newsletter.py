@@ -186,12 +186,17 @@ def test_interrupted_rows_become_uncertain_and_are_not_sent_again(settings):
 def test_unconfirmed_subscriptions_are_purged(settings):
     settings.NEWSLETTER_PENDING_DAYS = 30
     old = Subscriber.objects.create(email="vieux@exemple.re", consent_text="ok", consent_at=timezone.now())
-    Subscriber.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    Subscriber.objects.filter(pk=old.pk).update(consent_at=timezone.now() - timedelta(days=31))
+    # Asked again on day 29: the new link is good for its whole week.
+    again = Subscriber.objects.create(email="relance@exemple.re", consent_text="ok", consent_at=timezone.now())
+    Subscriber.objects.filter(pk=again.pk).update(created_at=timezone.now() - timedelta(days=29))
     Subscriber.objects.create(email="recent@exemple.re", consent_text="ok", consent_at=timezone.now())
     confirmed_old = confirmed("fidele@exemple.re")
     Subscriber.objects.filter(pk=confirmed_old.pk).update(created_at=timezone.now() - timedelta(days=400))
     assert newsletter.purge_unconfirmed() == 1
-    assert set(Subscriber.objects.values_list("email", flat=True)) == {"recent@exemple.re", "fidele@exemple.re"}
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {
+        "recent@exemple.re", "fidele@exemple.re", "relance@exemple.re",
+    }  # fmt: skip
 
 
 def test_staff_compose_preview_test_and_send_an_issue_in_the_admin(client):
@@ -231,3 +236,109 @@ def test_staff_compose_preview_test_and_send_an_issue_in_the_admin(client):
     # Other roles cannot send.
     client.force_login(StaffFactory(role="Formation"))
     assert client.post(reverse("admin:communication_newsletterissue_send", args=[issue.pk])).status_code == 403
+
+
+@pytest.fixture
+def flaky_mail(settings):
+    from tests.helpers import mail_backends
+
+    settings.MAILERS = {"default": {"BACKEND": "tests.helpers.mail_backends.FlakyBackend"}}
+    mail_backends.SPECIAL.clear()
+    yield mail_backends.SPECIAL
+    mail_backends.SPECIAL.clear()
+
+
+def send_all(issue):
+    while newsletter.send_batch(issue.pk)["remaining"]:
+        pass
+
+
+def test_a_lost_answer_after_delivery_is_never_sent_again(flaky_mail):
+    for index in range(3):
+        confirmed(f"r{index}@exemple.re")
+    flaky_mail["r0@exemple.re"] = "accepted-then-timeout"
+    issue = issue_with_content()
+    newsletter.start_sending(issue)
+    send_all(issue)
+    assert sorted(m.to[0] for m in mail.outbox) == ["r0@exemple.re", "r1@exemple.re", "r2@exemple.re"]
+    row = Delivery.objects.get(subscriber__email="r0@exemple.re")
+    assert row.status == "incertain" and "r0@" not in row.error
+    newsletter.resume_stalled_sends()
+    send_all(issue)
+    assert len(mail.outbox) == 3
+
+
+def test_a_dropped_connection_stops_the_batch_instead_of_failing_everyone(flaky_mail):
+    for index in range(4):
+        confirmed(f"r{index}@exemple.re")
+    flaky_mail["r0@exemple.re"] = "disconnect"
+    issue = issue_with_content()
+    newsletter.start_sending(issue)
+    result = newsletter.send_batch(issue.pk)
+    assert result == {"sent": 0, "failed": 1, "remaining": True}
+    statuses = dict(Delivery.objects.values_list("subscriber__email", "status"))
+    assert statuses == {
+        "r0@exemple.re": "incertain", "r1@exemple.re": "a_envoyer", "r2@exemple.re": "a_envoyer",
+        "r3@exemple.re": "a_envoyer",
+    }  # fmt: skip
+    send_all(issue)  # the next batch, on a new connection
+    assert sorted(m.to[0] for m in mail.outbox) == ["r1@exemple.re", "r2@exemple.re", "r3@exemple.re"]
+
+
+def test_refusals_are_retried_later_or_failed_without_keeping_the_address(flaky_mail, settings):
+    settings.NEWSLETTER_RETRY_MINUTES = 10
+    confirmed("busy@exemple.re")
+    leaving = confirmed("unknown@exemple.re")
+    confirmed("fine@exemple.re")
+    flaky_mail.update({"busy@exemple.re": "busy", "unknown@exemple.re": "unknown"})
+    issue = issue_with_content()
+    newsletter.start_sending(issue)
+    send_all(issue)
+    rows = {d.subscriber.email: d for d in Delivery.objects.select_related("subscriber")}
+    assert rows["fine@exemple.re"].status == "envoye"
+    assert rows["unknown@exemple.re"].status == "echec" and "(550)" in rows["unknown@exemple.re"].error
+    busy = rows["busy@exemple.re"]
+    assert busy.status == "a_envoyer" and busy.next_attempt_at > timezone.now() + timedelta(minutes=9)
+    issue.refresh_from_db()
+    assert issue.status == "envoi", "still a recipient to try again"
+    assert newsletter.resume_stalled_sends() == 0, "nothing to send before the retry time"
+    del flaky_mail["busy@exemple.re"]
+    Delivery.objects.filter(pk=busy.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    send_all(issue)
+    issue.refresh_from_db()
+    assert issue.status == "envoyee" and "busy@exemple.re" in [m.to[0] for m in mail.outbox]
+    assert not any("@" in error for error in Delivery.objects.values_list("error", flat=True))
+    newsletter.unsubscribe(leaving)
+    assert Delivery.objects.get(subscriber=leaving).error == ""
+
+
+def test_the_periodic_resume_does_not_start_a_second_chain_beside_a_live_one(monkeypatch):
+    for index in range(3):
+        confirmed(f"r{index}@exemple.re")
+    issue = issue_with_content()
+    newsletter.start_sending(issue)
+    enqueued = []
+    monkeypatch.setattr(newsletter, "_enqueue_batch", enqueued.append)
+    newsletter.send_batch(issue.pk, size=1)  # a chain at work: a claim just now
+    assert newsletter.resume_stalled_sends() == 0 and enqueued == []
+    Delivery.objects.update(claimed_at=timezone.now() - timedelta(hours=1))  # the chain died long ago
+    assert newsletter.resume_stalled_sends() == 1 and enqueued == [issue.pk]
+
+
+def test_the_plain_text_version_has_no_html_entities(settings):
+    confirmed("lecteur@exemple.re")
+    issue = issue_with_content()
+    issue.intro = "<p>Emploi &amp; formation : la lettre arrive&nbsp;!</p>"
+    issue.save()
+    newsletter.start_sending(issue)
+    newsletter.send_batch(issue.pk)
+    assert "Emploi & formation : la lettre arrive !" in mail.outbox[0].body
+    assert "&amp;" not in mail.outbox[0].body and "&nbsp;" not in mail.outbox[0].body
+
+
+def test_a_test_copy_for_an_account_without_email_says_so(client):
+    client.force_login(StaffFactory(role="Communication", email=""))
+    issue = issue_with_content()
+    response = client.post(reverse("admin:communication_newsletterissue_test", args=[issue.pk]), follow=True)
+    assert response.status_code == 200 and "pas d&#x27;adresse électronique" in response.content.decode()
+    assert not OutgoingEmail.objects.exists()
