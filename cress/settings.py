@@ -149,7 +149,7 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lib.cache.ResilientRedisCache",  # an outage of Redis slows pages, never breaks them
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "cress"),
             "TIMEOUT": 300,

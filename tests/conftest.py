@@ -48,6 +48,9 @@ def _clean_test_redis():
 def _clear_cache():
     from django.core.cache import cache
 
+    from lib.cache import ResilientRedisCache
+
+    ResilientRedisCache._down_until = 0.0  # a test that stopped Redis leaves no pause behind
     cache.clear()
     yield
 

@@ -1,0 +1,66 @@
+"""A Redis cache that degrades to « no cache » while Redis is unreachable.
+
+The portal's pages only use the cache to go faster (and rate limits fail open), so an
+outage of Redis must slow them down, not break them. After a failure the process stops
+trying for a few seconds, so that each request does not wait for the connect timeout.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+PAUSE_SECONDS = 10.0
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0  # per process: while in the future, Redis is not even tried
+
+    def _guard(self, method: str, fallback, *args, **kwargs):
+        if time.monotonic() < ResilientRedisCache._down_until:
+            return fallback
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except UNREACHABLE:
+            ResilientRedisCache._down_until = time.monotonic() + PAUSE_SECONDS
+            logger.warning("Cache Redis injoignable : pages servies sans cache pendant %s s.", PAUSE_SECONDS)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", False, key, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set", None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("add", False, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set_many", list(data), data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guard("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guard("delete_many", None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._guard("incr", None, key, delta, version)
+
+    def clear(self):
+        return self._guard("clear", None)
