@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annuaire.models import Organisation
+from lib.choices import validate_choice_list
 from lib.richtext import clean_html, plain_text
 from lib.uploads import validate_image
 from referentiels.models import Territory, TerritoryKind
@@ -278,8 +279,7 @@ class Theme(models.TextChoices):
 
 
 def validate_themes(value):
-    if not isinstance(value, list) or any(item not in Theme.values for item in value):
-        raise ValidationError("Choisissez des thèmes dans la liste.")
+    validate_choice_list(value, Theme.values, "Choisissez des thèmes dans la liste.")
 
 
 class Subscriber(models.Model):

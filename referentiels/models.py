@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from lib.choices import validate_choice_list
+
 
 class TerritoryKind(models.TextChoices):
     REGION = "region", "Région"
@@ -97,8 +99,7 @@ class ProjectStage(models.TextChoices):
 
 
 def validate_project_stages(value):
-    if not isinstance(value, list) or any(item not in ProjectStage.values for item in value):
-        raise ValidationError("Choisissez des stades de projet dans la liste.")
+    validate_choice_list(value, ProjectStage.values, "Choisissez des stades de projet dans la liste.")
 
 
 class EssFamily(models.TextChoices):
