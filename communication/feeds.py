@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from communication import selectors
+from communication import cache, selectors
 
 FEED_SIZE = 20
 
@@ -48,3 +49,19 @@ class LatestNewsAtom(LatestNewsRss):
 
     def link(self):
         return reverse("actualites:index")
+
+
+def cached(feed_class):
+    """The feed as a view served from the communication cache (dropped on every change,
+    expiring at the next scheduled publication), per host since its links are absolute."""
+    feed = feed_class()
+
+    def view(request):
+        def render():
+            response = feed(request)
+            return (response.content, response["Content-Type"]), True
+
+        content, content_type = cache.fragment(f"flux-{feed_class.__name__}", (request.get_host(),), render)
+        return HttpResponse(content, content_type=content_type)
+
+    return view

@@ -271,9 +271,13 @@ def event_ics(request, slug):
 @require_GET
 def agenda_feed(request):
     """The agenda as a calendar to subscribe to: coming events and those of the past year."""
-    since = timezone.now() - timezone.timedelta(days=AGENDA_FEED_DAYS_BACK)
-    events = selectors.events_base().filter(ends_at__gte=since).order_by("starts_at", "pk")
-    return _ics_response(ical.agenda_ics(events), "agenda-ess-reunion.ics")
+
+    def render():
+        since = timezone.now() - timezone.timedelta(days=AGENDA_FEED_DAYS_BACK)
+        events = selectors.events_base().filter(ends_at__gte=since).order_by("starts_at", "pk")
+        return ical.agenda_ics(events), True
+
+    return _ics_response(cache.fragment("agenda-ics", (), render), "agenda-ess-reunion.ics")
 
 
 # --- Newsletter ------------------------------------------------------------------------

@@ -19,6 +19,8 @@ def test_a_committed_change_shows_at_once(client, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         NewsFactory(title="Première nouvelle")
     assert "Première nouvelle" in client.get(reverse("actualites:index")).content.decode()
+    assert "Première nouvelle" in client.get(reverse("actualites:rss")).content.decode()
+    assert b"SUMMARY" not in client.get(reverse("agenda:ical")).content
     assert "Première nouvelle" in client.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         NewsFactory(title="Deuxième nouvelle")
@@ -27,6 +29,9 @@ def test_a_committed_change_shows_at_once(client, django_capture_on_commit_callb
     home = client.get("/").content.decode()
     assert "Deuxième nouvelle" in home and "Nouvel événement" in home
     assert "Nouvel événement" in client.get(reverse("agenda:index")).content.decode()
+    assert "Deuxième nouvelle" in client.get(reverse("actualites:rss")).content.decode()
+    assert "Deuxième nouvelle" in client.get(reverse("actualites:atom")).content.decode()
+    assert b"SUMMARY:Nouvel" in client.get(reverse("agenda:ical")).content
 
 
 def test_without_the_commit_the_cached_copy_is_served(client):
