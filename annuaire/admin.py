@@ -27,7 +27,7 @@ from annuaire.models import (
 )
 from annuaire.services import derive_fields, refresh_search_text, set_published
 from annuaire.sirene import SireneFileError, import_sirene_csv
-from lib.admin import TransitionInline, WorkflowAdminMixin
+from lib.admin import CappedPaginator, QuickCheckboxMixin, TransitionInline, WorkflowAdminMixin
 from lib.workflow import TransitionNotAllowed
 
 
@@ -57,8 +57,9 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(QuickCheckboxMixin, SimpleHistoryAdmin):
     form = OrganisationAdminForm
+    paginator = CappedPaginator  # 200 000 rows: never count them all on each page
     list_display = ["name", "ess_family", "commune", "is_support_structure", "is_published", "last_verified_at"]
     list_filter = [
         "is_published",

@@ -116,3 +116,16 @@ def test_import_refuses_what_is_not_a_csv_and_needs_the_right_role(client, setti
     response = client.post(url, {"file": SimpleUploadedFile("stock.csv", b"\xff\xfe\x00bad", "text/csv")})
     assert response.status_code == 200
     assert not Organisation.objects.exists()
+
+
+def test_the_organisation_list_never_counts_the_whole_table(client, settings, monkeypatch):
+    from lib.admin import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    client.force_login(StaffFactory(role="Communication"))
+    OrganisationFactory.create_batch(5)
+    with CaptureQueriesContext(connection) as context:
+        page = client.get(f"/{settings.ADMIN_URL}annuaire/organisation/").content.decode()
+    assert "Plus de 3 " in page
+    counts = [q["sql"] for q in context.captured_queries if "COUNT(" in q["sql"]]
+    assert counts and all("LIMIT 4" in sql for sql in counts)
