@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import Func, Value
+from django.db.models.functions import Lower
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import smart_split, unescape_string_literal
 
 from accueil import orientation as orientation_service
 from accueil import selectors, services
@@ -29,7 +32,6 @@ from accueil.models import (
 from accueil.selectors import Period
 from lib.admin import CappedPaginator, QuickCheckboxMixin, TransitionInline, WorkflowAdminMixin
 from lib.spreadsheet import safe_cell, streaming_writer
-from lib.text import normalise_text
 from lib.workflow import WorkflowError
 
 
@@ -187,12 +189,17 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         return IntakeRequestChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        """Every word must appear in the reference, names, email or title, accents and case
-        ignored; on PostgreSQL through the trigram index of `search_text`."""
+        """Every word (or "quoted phrase") must appear in the reference, names, email or
+        title, accents and case ignored; on PostgreSQL through the trigram index of
+        `search_text`, the words folded by the same lower(unaccent()) as the column."""
         if connection.vendor != "postgresql":
             return super().get_search_results(request, queryset, search_term)
-        for word in normalise_text(search_term).split():
-            queryset = queryset.filter(search_text__contains=word)
+        for bit in smart_split(search_term):
+            if bit[:1] in {'"', "'"} and bit[-1:] == bit[:1] and len(bit) > 1:
+                bit = unescape_string_literal(bit)
+            if bit.strip():
+                folded = Lower(Func(Value(bit.strip()), function="unaccent"))
+                queryset = queryset.filter(search_text__contains=folded)
         return queryset, False
 
     @admin.display(description="doublons probables")

@@ -11,26 +11,42 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError as RedisResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+# Unreachable, or refusing (read-only replica during a failover, MISCONF, out of memory).
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, RedisResponseError, ConnectionError, TimeoutError, OSError)
 PAUSE_SECONDS = 10.0
+READS = {"get", "get_many", "has_key"}
 
 
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # per process: while in the future, Redis is not even tried
+    _missed_writes = False  # this process failed to reach Redis: versions to bump once back
 
     def _guard(self, method: str, fallback, *args, **kwargs):
         if time.monotonic() < ResilientRedisCache._down_until:
+            ResilientRedisCache._missed_writes = True
             return fallback
         try:
-            return getattr(super(), method)(*args, **kwargs)
+            result = getattr(super(), method)(*args, **kwargs)
         except UNREACHABLE:
             ResilientRedisCache._down_until = time.monotonic() + PAUSE_SECONDS
+            ResilientRedisCache._missed_writes = True
             logger.warning("Cache Redis injoignable : pages servies sans cache pendant %s s.", PAUSE_SECONDS)
             return fallback
+        if ResilientRedisCache._missed_writes:
+            # Back: the changes made meanwhile could not bump the cache versions; bump them
+            # all now, so that no page cached before the outage is served again.
+            ResilientRedisCache._missed_writes = False
+            from lib import cacheversion
+
+            cacheversion.bump_all()
+            if method in READS:
+                result = getattr(super(), method)(*args, **kwargs)  # read again, after the bump
+        return result
 
     def get(self, key, default=None, version=None):
         return self._guard("get", default, key, default, version)

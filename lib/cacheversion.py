@@ -3,8 +3,13 @@ changes, so that nothing stale is served and nothing has to be deleted key by ke
 
 from django.core.cache import cache
 
+# Every version key in use in this process: after a cache outage they are all bumped, since
+# the writes made during it could not bump them (lib.cache.ResilientRedisCache).
+KEYS: set[str] = set()
+
 
 def current(key: str) -> int:
+    KEYS.add(key)
     version = cache.get(key)
     if version is None:
         cache.add(key, 1, timeout=None)
@@ -17,3 +22,8 @@ def bump(key: str) -> None:
         cache.incr(key)
     except ValueError:
         cache.set(key, 2, timeout=None)
+
+
+def bump_all() -> None:
+    for key in list(KEYS):
+        bump(key)

@@ -37,7 +37,8 @@ def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
             cache.set(cache_key, 1, timeout=window_seconds + 5)
             count = 1
     except Exception:
-        count = None
+        logger.warning("Limite de débit %s non vérifiée : erreur du cache.", scope, exc_info=True)
+        return True
     if count is None:  # the cache answered nothing (lib.cache degrades to « no cache »)
         logger.warning("Limite de débit %s non vérifiée : cache injoignable.", scope)
         return True

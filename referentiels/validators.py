@@ -26,7 +26,7 @@ def normalise_identifier(value: str) -> str:
 
 def validate_siren(value: str) -> None:
     value = normalise_identifier(value)
-    if len(value) != 9 or not value.isdigit():
+    if len(value) != 9 or not (value.isascii() and value.isdigit()):
         raise ValidationError("Le SIREN doit compter 9 chiffres.", code="siren_format")
     if not luhn_is_valid(value):
         raise ValidationError("Ce SIREN n'est pas valide (clé de contrôle incorrecte).", code="siren_key")
@@ -34,7 +34,7 @@ def validate_siren(value: str) -> None:
 
 def validate_siret(value: str) -> None:
     value = normalise_identifier(value)
-    if len(value) != 14 or not value.isdigit():
+    if len(value) != 14 or not (value.isascii() and value.isdigit()):
         raise ValidationError("Le SIRET doit compter 14 chiffres.", code="siret_format")
     if value.startswith(LA_POSTE_SIREN):
         valid = luhn_is_valid(value) or sum(int(ch) for ch in value) % 5 == 0

@@ -51,6 +51,7 @@ def _clear_cache():
     from lib.cache import ResilientRedisCache
 
     ResilientRedisCache._down_until = 0.0  # a test that stopped Redis leaves no pause behind
+    ResilientRedisCache._missed_writes = False
     cache.clear()
     yield
 

@@ -38,3 +38,16 @@ def test_public_pages_answer_while_redis_is_down(client):
         start_redis()
         ResilientRedisCache._down_until = 0.0
     assert "Ressourcerie Lespas" in client.get(reverse("annuaire:index") + "?q=insertion").content.decode()
+
+
+def test_cache_versions_are_bumped_once_redis_answers_again():
+    """A change made while Redis was unreachable could not bump its version; the first call
+    that reaches Redis again bumps them all, so no page cached before is served again."""
+    from lib import cacheversion
+
+    before = cacheversion.current("essai:version")
+    ResilientRedisCache._down_until = time.monotonic() + 60  # as after a failed call
+    cacheversion.bump("essai:version")  # lost
+    assert cacheversion.current("essai:version") == 1  # no cache: the default
+    ResilientRedisCache._down_until = 0.0  # Redis answers again
+    assert cacheversion.current("essai:version") == before + 1

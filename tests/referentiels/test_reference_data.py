@@ -105,6 +105,7 @@ def test_a_commune_without_parent_is_refused_by_the_database():
         ("35600000000048", True),  # La Poste's head office: Luhn-valid
         ("35600000000010", True),  # a La Poste establishment: digits sum to a multiple of 5
         ("35600000000011", False),
+        ("７３２８２９３２００００７４", False),  # full-width digits: not what the database accepts
     ],
 )
 def test_siret_luhn_key(value, valid):
