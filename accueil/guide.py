@@ -37,6 +37,14 @@ class Suggestion:
     def score(self) -> int:
         return len(self.reasons) - len(self.cautions)
 
+    def require(self, condition: bool, reason: str, caution: str) -> None:
+        """A condition of this form: met, it is a reason; not met, the form does not fit."""
+        if condition:
+            self.reasons.append(reason)
+        else:
+            self.fits = False
+            self.cautions.append(caution)
+
 
 def _association(a: Answers) -> Suggestion:
     s = Suggestion(
@@ -46,11 +54,11 @@ def _association(a: Answers) -> Suggestion:
         "partage de bénéfices. Elle peut vendre des biens ou des services et employer des salariés.",
         "9220",
     )
-    if a.profit_sharing == "none":
-        s.reasons.append("Vous ne souhaitez pas partager de bénéfices : c'est le principe de l'association.")
-    else:
-        s.fits = False
-        s.cautions.append("Une association ne peut pas distribuer de bénéfices à ses membres.")
+    s.require(
+        a.profit_sharing == "none",
+        "Vous ne souhaitez pas partager de bénéfices : c'est le principe de l'association.",
+        "Une association ne peut pas distribuer de bénéfices à ses membres.",
+    )
     if a.founders == "one":
         s.fits = False
         s.cautions.append("Il faut être au moins deux pour fonder une association.")
@@ -78,19 +86,19 @@ def _scop(a: Answers) -> Suggestion:
         "importante des bénéfices reste dans l'entreprise, le reste revient aux salariés.",
         "5458",
     )
-    if not a.founders_employed:
-        s.fits = False
-        s.cautions.append("Dans une SCOP, les associés majoritaires sont les salariés de l'entreprise.")
-    else:
-        s.reasons.append("Vous voulez être salariés de votre entreprise et la détenir ensemble.")
+    s.require(
+        a.founders_employed,
+        "Vous voulez être salariés de votre entreprise et la détenir ensemble.",
+        "Dans une SCOP, les associés majoritaires sont les salariés de l'entreprise.",
+    )
     if a.founders == "one":
         s.fits = False
         s.cautions.append("Une SCOP compte au moins deux associés salariés.")
-    if a.activity in {"market", "mixed"}:
-        s.reasons.append("Votre activité est marchande : la SCOP est une société commerciale.")
-    else:
-        s.fits = False
-        s.cautions.append("Une SCOP vit de la vente de biens ou de services.")
+    s.require(
+        a.activity in {"market", "mixed"},
+        "Votre activité est marchande : la SCOP est une société commerciale.",
+        "Une SCOP vit de la vente de biens ou de services.",
+    )
     if a.governance == "democratic":
         s.reasons.append("Vous voulez décider selon le principe « une personne, une voix ».")
     elif a.governance == "capital":
@@ -111,21 +119,21 @@ def _scic(a: Answers) -> Suggestion:
         "collectivités…) autour d'un projet d'intérêt collectif ayant une utilité sociale.",
         "5560",
     )
-    if not a.stakeholders:
-        s.fits = False
-        s.cautions.append("La SCIC associe obligatoirement au moins trois catégories de partenaires.")
-    else:
-        s.reasons.append("Vous voulez associer plusieurs types de partenaires à la gouvernance.")
-    if a.founders == "three_plus":
-        s.reasons.append("Vous êtes au moins trois : condition pour réunir les catégories d'associés.")
-    else:
-        s.fits = False
-        s.cautions.append("Une SCIC a au moins trois associés de catégories différentes.")
-    if a.purpose in {"social", "mixed"}:
-        s.reasons.append("Votre projet a une utilité sociale et une activité économique.")
-    else:
-        s.fits = False
-        s.cautions.append("La SCIC doit avoir un caractère d'utilité sociale.")
+    s.require(
+        a.stakeholders,
+        "Vous voulez associer plusieurs types de partenaires à la gouvernance.",
+        "La SCIC associe obligatoirement au moins trois catégories de partenaires.",
+    )
+    s.require(
+        a.founders == "three_plus",
+        "Vous êtes au moins trois : condition pour réunir les catégories d'associés.",
+        "Une SCIC a au moins trois associés de catégories différentes.",
+    )
+    s.require(
+        a.purpose in {"social", "mixed"},
+        "Votre projet a une utilité sociale et une activité économique.",
+        "La SCIC doit avoir un caractère d'utilité sociale.",
+    )
     if a.activity == "non_market":
         s.cautions.append("Une SCIC est une entreprise : elle vend des biens ou des services.")
     if a.profit_sharing == "free":
@@ -142,16 +150,16 @@ def _cae(a: Answers) -> Suggestion:
         "coopérative existante, qui porte la gestion, puis vous pouvez en devenir associé.",
         "",
     )
-    if a.founders != "one":
-        s.fits = False
-        s.cautions.append("Cette solution convient surtout à une personne qui lance son activité.")
-    else:
-        s.reasons.append("Vous portez le projet seul et voulez tester votre activité avec un cadre collectif.")
-    if a.activity == "non_market":
-        s.fits = False
-        s.cautions.append("Il faut une activité qui vend des biens ou des services.")
-    else:
-        s.reasons.append("Votre activité est marchande.")
+    s.require(
+        a.founders == "one",
+        "Vous portez le projet seul et voulez tester votre activité avec un cadre collectif.",
+        "Cette solution convient surtout à une personne qui lance son activité.",
+    )
+    s.require(
+        a.activity != "non_market",
+        "Votre activité est marchande.",
+        "Il faut une activité qui vend des biens ou des services.",
+    )
     if a.founders_employed:
         s.reasons.append("Vous êtes salarié de la coopérative tout en gardant l'autonomie de votre activité.")
     return s
@@ -165,16 +173,16 @@ def _fondation(a: Answers) -> Suggestion:
         "reconnue d'utilité publique demande une dotation importante ; le fonds de dotation est plus simple.",
         "9300",
     )
-    if not a.endowment:
-        s.fits = False
-        s.cautions.append("Il faut apporter une dotation affectée définitivement au projet.")
-    else:
-        s.reasons.append("Vous pouvez affecter durablement des biens ou de l'argent à une cause.")
-    if a.purpose != "social":
-        s.fits = False
-        s.cautions.append("Une fondation poursuit un but d'intérêt général, non lucratif.")
-    else:
-        s.reasons.append("Votre projet vise l'intérêt général.")
+    s.require(
+        a.endowment,
+        "Vous pouvez affecter durablement des biens ou de l'argent à une cause.",
+        "Il faut apporter une dotation affectée définitivement au projet.",
+    )
+    s.require(
+        a.purpose == "social",
+        "Votre projet vise l'intérêt général.",
+        "Une fondation poursuit un but d'intérêt général, non lucratif.",
+    )
     if a.profit_sharing != "none":
         s.fits = False
     return s
@@ -188,11 +196,11 @@ def _mutuelle(a: Answers) -> Suggestion:
         "La création d'une mutuelle est encadrée par le code de la mutualité et demande un agrément.",
         "8210",
     )
-    if not a.mutual_protection:
-        s.fits = False
-        s.cautions.append("Une mutuelle sert à protéger ses membres contre des risques par la solidarité.")
-    else:
-        s.reasons.append("Votre projet consiste à protéger des membres en mutualisant leurs cotisations.")
+    s.require(
+        a.mutual_protection,
+        "Votre projet consiste à protéger des membres en mutualisant leurs cotisations.",
+        "Une mutuelle sert à protéger ses membres contre des risques par la solidarité.",
+    )
     if a.profit_sharing != "none":
         s.fits = False
         s.cautions.append("Une mutuelle est à but non lucratif.")
@@ -207,11 +215,11 @@ def _commerciale(a: Answers) -> Suggestion:
         "et des bénéfices majoritairement réinvestis (loi du 31 juillet 2014), puis se déclare au registre.",
         "5710",
     )
-    if a.activity == "non_market":
-        s.fits = False
-        s.cautions.append("Une société commerciale vit de la vente de biens ou de services.")
-    else:
-        s.reasons.append("Votre activité est marchande.")
+    s.require(
+        a.activity != "non_market",
+        "Votre activité est marchande.",
+        "Une société commerciale vit de la vente de biens ou de services.",
+    )
     if a.profit_sharing == "free":
         s.fits = False
         s.cautions.append("Pour être de l'ESS, au moins 50 % des bénéfices doivent être réinvestis.")

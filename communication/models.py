@@ -319,10 +319,6 @@ class Subscriber(models.Model):
     def __str__(self):
         return self.email
 
-    def get_themes_display(self) -> list[str]:
-        labels = dict(Theme.choices)
-        return [labels[theme] for theme in Theme.values if theme in self.themes]
-
 
 class NewsletterIssue(models.Model):
     """One issue of the newsletter, composed in the admin from recent news and events."""

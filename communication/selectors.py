@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from communication.models import Event, EventKind, NewsArticle, NewsCategory, Tag
+from communication.models import Event, NewsArticle, NewsCategory, Tag
 from referentiels.models import Territory, TerritoryKind
 
 
@@ -125,10 +125,6 @@ def month_grid(year: int, month: int, queryset) -> MonthGrid:
 
 def categories() -> list[NewsCategory]:
     return list(NewsCategory.objects.order_by("name"))
-
-
-def event_kinds() -> list[tuple[str, str]]:
-    return list(EventKind.choices)
 
 
 def tag_by_slug(slug: str) -> Tag | None:

@@ -14,6 +14,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError as RedisResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from lib import cacheversion
+
 logger = logging.getLogger(__name__)
 
 # Unreachable, or refusing (read-only replica during a failover, MISCONF, out of memory).
@@ -41,8 +43,6 @@ class ResilientRedisCache(RedisCache):
             # Back: the changes made meanwhile could not bump the cache versions; bump them
             # all now, so that no page cached before the outage is served again.
             ResilientRedisCache._missed_writes = False
-            from lib import cacheversion
-
             cacheversion.bump_all()
             if method in READS:
                 result = getattr(super(), method)(*args, **kwargs)  # read again, after the bump
