@@ -402,7 +402,6 @@ class OrientationAdmin(admin.ModelAdmin):
         "request", "organisation", "status", "why", "refusal_reason", "partner_message", "outcome_report",
         "created_by", "created_at", "sent_at", "answered_at", "reminded_at",
     ]  # fmt: skip
-    exclude = ["token_hash"]
     inlines = [OrientationTransitionInline]
     show_full_result_count = False
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccueilConfig(AppConfig):
     name = "accueil"
     verbose_name = "Accueil et orientation (action 5)"
+
+    def ready(self):
+        from accueil import orientation, services
+        from messagerie.links import register_link_builder
+
+        register_link_builder(services.TRACKING_LINK, services.build_tracking_link)
+        register_link_builder(services.PARTNER_LINK, orientation.build_partner_link)

@@ -73,7 +73,7 @@ def seed_requests(*, count: int = 24, seed: int = 974) -> int:
         title, description = PROJECTS[index % len(PROJECTS)]
         commune = rng.choice(communes)
         with transaction.atomic():
-            intake, _token = submit_request(
+            intake = submit_request(
                 values={
                     "first_name": first_name,
                     "last_name": last_name,
@@ -132,7 +132,6 @@ def seed_bulk_requests(*, size: int, seed: int = 974) -> int:
     """Benchmark data only: `size` requests in every state, with history, orientations and
     FSE answers, written with bulk inserts (no emails). Returns how many were created."""
     from accueil.models import Orientation, OrientationTransition, RequestTransition
-    from lib.tokens import new_token
 
     existing = IntakeRequest.objects.count()
     if existing >= size:
@@ -166,8 +165,6 @@ def seed_bulk_requests(*, size: int, seed: int = 974) -> int:
                 status=status,
                 outcome="projet_cree" if status == "cloturee" else "",
                 closed_at=created + timedelta(days=30) if status in {"cloturee", "doublon"} else None,
-                tracking_token_hash=new_token()[1],
-                tracking_expires_at=now + timedelta(days=90),
                 created_at=created,
                 last_activity_at=created + timedelta(days=rng.randint(0, 30)),
             )
@@ -192,7 +189,6 @@ def seed_bulk_requests(*, size: int, seed: int = 974) -> int:
                         request=row,
                         organisation=structures[i % len(structures)],
                         status="acceptee" if row.status in {"suivi", "cloturee"} else "envoyee",
-                        token_hash=new_token()[1],
                         sent_at=row.created_at,
                     )
                     for i, row in enumerate(rows)

@@ -90,9 +90,6 @@ class IntakeRequest(models.Model):
         limit_choices_to={"is_staff": True},
         verbose_name="chargé·e d'accueil",
     )
-    # Private tracking link: only the hash of the token is stored.
-    tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    tracking_expires_at = models.DateTimeField("lien de suivi valable jusqu'au")
     created_at = models.DateTimeField("déposée le", default=timezone.now)
     last_activity_at = models.DateTimeField("dernière action", default=timezone.now, db_index=True)
     closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
@@ -287,7 +284,6 @@ class Orientation(models.Model):
     refusal_reason = models.CharField("motif du refus", max_length=20, choices=RefusalReason.choices, blank=True)
     partner_message = models.TextField("message de la structure", blank=True, max_length=3000)
     outcome_report = models.TextField("suite donnée (compte rendu)", blank=True, max_length=3000)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="orientée par"
     )

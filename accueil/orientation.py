@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil.models import IntakeRequest, Message, Need, Orientation, OrientationTransition
-from accueil.services import IntakeError, transition_request
+from accueil.services import PARTNER_LINK, IntakeError, transition_request
 from annuaire.models import Organisation
-from lib.tokens import new_token, token_hash
 from lib.workflow import Transition, Workflow
+from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
 from messagerie.services import queue_email
 
 OS = Orientation.Status
@@ -107,12 +107,10 @@ def orient(
     for organisation in organisations:
         if not organisation.email:
             raise IntakeError(f"« {organisation.name} » n'a pas d'adresse électronique : complétez sa fiche.")
-        token, stored_hash = new_token()
         orientation = Orientation.objects.create(
             request=intake,
             organisation=organisation,
             why=(why or {}).get(organisation.pk, ""),
-            token_hash=stored_hash,
             created_by=by,
         )
         ORIENTATION_WORKFLOW.apply(
@@ -127,7 +125,7 @@ def orient(
                 "title": intake.title,
                 "why": orientation.why,
                 "days": settings.ORIENTATION_EXPIRY_DAYS,
-                "url": partner_url(token),
+                "url": private_link(PARTNER_LINK, orientation=orientation.pk),
             },
         )
         created.append(orientation)
@@ -136,12 +134,50 @@ def orient(
     return created
 
 
+CLOSED_ORIENTATION_STATES = {OS.REFUSED, OS.EXPIRED}
+
+
+def partner_link_deadline(orientation: Orientation):
+    """Until when a structure's private link may open this orientation: while it is open,
+    for ORIENTATION_LINK_DAYS from its sending; once it or the request is closed, for
+    ORIENTATION_LINK_GRACE_DAYS more (time to read the outcome), then never."""
+    grace = timedelta(days=settings.ORIENTATION_LINK_GRACE_DAYS)
+    ends = [(orientation.sent_at or timezone.now()) + timedelta(days=settings.ORIENTATION_LINK_DAYS)]
+    if orientation.status in CLOSED_ORIENTATION_STATES:
+        closed = orientation.transitions.order_by("-created_at").values_list("created_at", flat=True).first()
+        ends.append((closed or timezone.now()) + grace)
+    if orientation.request.closed_at:
+        ends.append(orientation.request.closed_at + grace)
+    return min(ends)
+
+
+def build_partner_link(*, orientation: int) -> str:
+    """Link builder (messagerie.links): a structure's private link, minted when its email leaves."""
+    found = Orientation.objects.select_related("request").filter(pk=orientation).first()
+    if found is None or found.request.anonymised_at is not None:
+        raise LinkUnavailable("cette orientation n'existe plus.")
+    expires_at = partner_link_deadline(found)
+    if expires_at <= timezone.now():
+        raise LinkUnavailable("cette orientation est close.")
+    token = issue_token(purpose=PARTNER_LINK, object_id=found.pk, expires_at=expires_at)
+    return partner_url(token)
+
+
 def find_orientation(token: str) -> Orientation | None:
+    orientation_id = resolve_token(purpose=PARTNER_LINK, token=token)
+    if orientation_id is None:
+        return None
     return (
         Orientation.objects.select_related("request__activity_commune", "organisation")
-        .filter(token_hash=token_hash(token), request__anonymised_at__isnull=True)
+        .filter(pk=orientation_id, request__anonymised_at__isnull=True)
         .first()
     )
+
+
+def _close_link(orientation: Orientation) -> None:
+    """A refused or expired orientation: its private links end after the grace period."""
+    grace = timezone.now() + timedelta(days=settings.ORIENTATION_LINK_GRACE_DAYS)
+    expire_tokens(purpose=PARTNER_LINK, object_id=orientation.pk, at=grace)
 
 
 def _notify(orientation: Orientation, what: str):
@@ -177,6 +213,7 @@ def answer_orientation(*, orientation: Orientation, accept: bool, reason: str = 
             comment=message,
             changes={"answered_at": timezone.now(), "refusal_reason": reason, "partner_message": message},
         )
+        _close_link(orientation)
         _notify(orientation, "ne peut pas vous accompagner ; l'équipe de la CRESS cherche une autre solution")
 
 
@@ -279,6 +316,7 @@ def remind_and_expire() -> dict:
             ORIENTATION_WORKFLOW.apply(
                 orientation, OS.EXPIRED, log_model=OrientationTransition, comment="Sans réponse."
             )
+            _close_link(orientation)
             _notify(orientation, "n'a pas répondu à temps ; l'équipe de la CRESS cherche une autre solution")
             expired += 1
     due = waiting.filter(sent_at__lt=now - timedelta(days=settings.ORIENTATION_REMINDER_DAYS), reminded_at__isnull=True)
@@ -293,6 +331,7 @@ def remind_and_expire() -> dict:
                     "reference": orientation.request.reference,
                     "title": orientation.request.title,
                     "days": settings.ORIENTATION_EXPIRY_DAYS - settings.ORIENTATION_REMINDER_DAYS,
+                    "url": private_link(PARTNER_LINK, orientation=orientation.pk),
                 },
                 dedup_key=f"orientation-relance:{orientation.pk}",
             )

@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil.models import Attachment, IntakeRequest, InternalNote, Message, ParticipantProfile, RequestTransition
-from lib.tokens import new_token, token_hash
 from lib.uploads import KINDS
 from lib.workflow import Transition, Workflow, WorkflowError
+from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
 from messagerie.services import queue_email
 
 S = IntakeRequest.Status
 OPEN_STATES = [S.NEW, S.QUALIFYING, S.WAITING, S.ORIENTED, S.FOLLOW_UP]
+CLOSED_STATES = [S.CLOSED, S.DUPLICATE, S.WITHDRAWN]
 
 REQUEST_WORKFLOW = Workflow(
     field="status",
@@ -59,22 +60,41 @@ class IntakeError(WorkflowError):
     """Refused for a reason the person can fix; the message is in French."""
 
 
-def _new_tracking_token(intake: IntakeRequest) -> str:
-    token, intake.tracking_token_hash = new_token()
-    intake.tracking_expires_at = timezone.now() + timedelta(days=settings.TRACKING_LINK_DAYS)
-    return token
+# What a private token opens (messagerie.links): the holder's page of one request, and a
+# structure's page of one orientation.
+TRACKING_LINK = "accueil.suivi"
+PARTNER_LINK = "accueil.partenaire"
 
 
 def tracking_url(token: str) -> str:
     return settings.SITE_URL + reverse("accueil:suivi", args=[token])
 
 
+def issue_tracking_token(*, intake_id: int, supersedes: bool = False) -> str:
+    """A new tracking token for a request, valid TRACKING_LINK_DAYS; only its hash is kept."""
+    expires_at = timezone.now() + timedelta(days=settings.TRACKING_LINK_DAYS)
+    return issue_token(purpose=TRACKING_LINK, object_id=intake_id, expires_at=expires_at, supersedes=supersedes)
+
+
+def build_tracking_link(*, intake: int, supersedes: bool = False) -> str:
+    """Link builder (messagerie.links): minted when an email to the holder leaves."""
+    if not IntakeRequest.objects.filter(pk=intake, anonymised_at__isnull=True).exists():
+        raise LinkUnavailable("cette demande a été anonymisée ou effacée.")
+    return tracking_url(issue_tracking_token(intake_id=intake, supersedes=supersedes))
+
+
+def expire_partner_links(*, intake: IntakeRequest, at=None) -> None:
+    """End the structures' private links to this request's orientations (at `at`, or now)."""
+    for orientation_id in intake.orientations.values_list("pk", flat=True):
+        expire_tokens(purpose=PARTNER_LINK, object_id=orientation_id, at=at)
+
+
 def find_by_token(token: str) -> IntakeRequest | None:
-    """The request this tracking token opens, or None (unknown, expired or anonymised)."""
-    intake = IntakeRequest.objects.filter(tracking_token_hash=token_hash(token), anonymised_at__isnull=True).first()
-    if intake is None or intake.tracking_expires_at < timezone.now():
+    """The request this tracking token opens, or None (unknown, expired, replaced or anonymised)."""
+    intake_id = resolve_token(purpose=TRACKING_LINK, token=token)
+    if intake_id is None:
         return None
-    return intake
+    return IntakeRequest.objects.filter(pk=intake_id, anonymised_at__isnull=True).first()
 
 
 def likely_duplicates(intake: IntakeRequest, *, limit: int = 5) -> list[IntakeRequest]:
@@ -112,11 +132,11 @@ def submit_request(
     participant: dict | None,
     consent_text: str,
     guide_summary: str = "",
-) -> tuple[IntakeRequest, str]:
+) -> IntakeRequest:
     """Save a request with its documents and participant data, and email its tracking link.
 
-    `documents` are (upload, detected kind) pairs already checked by content. Returns the
-    request and the tracking token (shown once, never stored in clear).
+    `documents` are (upload, detected kind) pairs already checked by content. The tracking
+    link is minted when the email leaves: it exists nowhere else.
     """
     now = timezone.now()
     intake = IntakeRequest(
@@ -124,9 +144,8 @@ def submit_request(
     )
     intake.last_activity_at = now
     intake.reference = f"tmp-{uuid.uuid4().hex[:16]}"
-    token = _new_tracking_token(intake)
     # The forms have checked every value; constraints and uniqueness are the database's job.
-    intake.full_clean(exclude=["reference", "tracking_token_hash"], validate_unique=False, validate_constraints=False)
+    intake.full_clean(exclude=["reference"], validate_unique=False, validate_constraints=False)
     intake.save()
     intake.reference = f"ESS-{now:%Y}-{intake.pk:05d}"
     intake.save(update_fields=["reference"])
@@ -137,9 +156,13 @@ def submit_request(
     queue_email(
         to=intake.email,
         template="accueil/confirmation",
-        context={"intake": _email_view(intake), "url": tracking_url(token), "days": settings.TRACKING_LINK_DAYS},
+        context={
+            "intake": _email_view(intake),
+            "url": private_link(TRACKING_LINK, intake=intake.pk),
+            "days": settings.TRACKING_LINK_DAYS,
+        },
     )
-    return intake, token
+    return intake
 
 
 def _email_view(intake: IntakeRequest) -> dict:
@@ -167,16 +190,19 @@ def renew_tracking_links(*, email: str) -> int:
     """Send a fresh tracking link for each open request of this address. Returns how many.
 
     The page that calls this says the same thing whatever the result, so that it does
-    not reveal who has filed a request.
+    not reveal who has filed a request. Anyone may ask for this, so the older links keep
+    working until the new one is opened (it supersedes them then).
     """
     count = 0
     for intake in IntakeRequest.objects.filter(email__iexact=email, status__in=OPEN_STATES, anonymised_at=None):
-        token = _new_tracking_token(intake)
-        intake.save(update_fields=["tracking_token_hash", "tracking_expires_at"])
         queue_email(
             to=intake.email,
             template="accueil/nouveau_lien",
-            context={"intake": _email_view(intake), "url": tracking_url(token), "days": settings.TRACKING_LINK_DAYS},
+            context={
+                "intake": _email_view(intake),
+                "url": private_link(TRACKING_LINK, intake=intake.pk, supersedes=True),
+                "days": settings.TRACKING_LINK_DAYS,
+            },
         )
         count += 1
     return count
@@ -197,6 +223,9 @@ def transition_request(
     if target in {S.WITHDRAWN, S.DUPLICATE}:
         changes["closed_at"] = timezone.now()
     log = REQUEST_WORKFLOW.apply(intake, target, log_model=RequestTransition, by=by, comment=comment, changes=changes)
+    if target in CLOSED_STATES:
+        grace = timezone.now() + timedelta(days=settings.ORIENTATION_LINK_GRACE_DAYS)
+        expire_partner_links(intake=intake, at=grace)
     if target != S.WITHDRAWN:
         queue_email(
             to=intake.email,
@@ -247,9 +276,6 @@ def add_internal_note(*, intake: IntakeRequest, by, body: str) -> InternalNote:
     return InternalNote.objects.create(request=intake, author=by, body=body)
 
 
-CLOSED_STATES = [S.CLOSED, S.DUPLICATE, S.WITHDRAWN]
-
-
 def _months_ago(months: int):
     return timezone.now() - timedelta(days=round(months * 30.44))
 
@@ -278,7 +304,8 @@ def apply_retention() -> dict:
             intake.first_name, intake.last_name, intake.phone, intake.siret = "Anonyme", "", "", ""
             intake.email = f"anonyme-{intake.pk}@anonyme.invalid"
             intake.title, intake.description = f"Demande anonymisée {intake.reference}", ""
-            intake.tracking_token_hash = f"anonymise-{intake.pk}-{secrets.token_hex(16)}"
+            expire_tokens(purpose=TRACKING_LINK, object_id=intake.pk)
+            expire_partner_links(intake=intake)
             intake.anonymised_at = timezone.now()
             intake.save()
             anonymised += 1

@@ -121,7 +121,7 @@ def _send(request, form, stored):
     if not form.is_valid():
         return render(request, "accueil/etape.html", _step_context("envoi", STEPS[-1][1], form, stored), status=400)
     person, project = forms["personne"].cleaned_data, forms["projet"].cleaned_data
-    intake, _token = services.submit_request(
+    intake = services.submit_request(
         values={**person, **project},
         needs=forms["besoin"].cleaned_data["needs"],
         documents=form.cleaned_data["documents"],
@@ -150,7 +150,10 @@ def tracking(request, token):
         return render(request, "accueil/lien_invalide.html", {"form": RenewLinkForm()}, status=404)
     form = HolderInformationForm()
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not _private_post_allowed(request):
+        messages.error(request, TOO_MANY_MESSAGE)
+        status = 429
+    elif request.method == "POST":
         if request.POST.get("action") == "retirer":
             withdraw = WithdrawForm(request.POST)
             try:
@@ -228,10 +231,23 @@ def guide(request):
     return render(request, "accueil/guide.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _private_post_allowed(request) -> bool:
+    """Posts on the private pages (tracking, partner) are counted per address: whoever holds
+    a link cannot flood the team's mail or the holder's file with them."""
+    return hit(
+        scope="accueil-page-privee",
+        key=client_address(request),
+        limit=settings.PRIVATE_PAGE_POSTS_PER_HOUR,
+        window_seconds=3600,
+    )
+
+
 def _partner_page(request, orientation, here):
     """A structure's page for one orientation: accept, refuse, ask the holder, report."""
     form = PartnerAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _private_post_allowed(request):
+        form.add_error(None, TOO_MANY_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
         user = request.user if request.user.is_authenticated else None
         try:
             action, message = form.cleaned_data["action"], form.cleaned_data["message"]
@@ -255,7 +271,7 @@ def _partner_page(request, orientation, here):
         request,
         "accueil/partenaire.html",
         {"orientation": orientation, "intake": orientation.request, "form": form},
-        status=400 if form.errors else 200,
+        status=(429 if TOO_MANY_MESSAGE in form.non_field_errors() else 400) if form.errors else 200,
     )
     response["Referrer-Policy"] = "same-origin"  # see tracking()
     return response

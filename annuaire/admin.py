@@ -223,7 +223,6 @@ class ClaimAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         "organisation", "name", "email", "position", "message", "status", "consent_text", "consent_at",
         "expires_at", "created_at",
     ]  # fmt: skip
-    exclude = ["token_hash"]
     inlines = [ClaimTransitionInline]
     show_full_result_count = False
 

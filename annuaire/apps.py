@@ -28,6 +28,10 @@ class AnnuaireConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from annuaire import contributions
+        from messagerie.links import register_link_builder
+
+        register_link_builder(contributions.CLAIM_LINK, contributions.build_claim_link)
         post_migrate.connect(_load_directory_lists, sender=self, dispatch_uid="annuaire_load_lists")
         for model_name in ("Organisation", "Category", "Label"):
             model = self.get_model(model_name)

@@ -9,16 +9,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from annuaire.models import Category, Claim, ClaimTransition, Contribution, ContributionTransition, Organisation
 from annuaire.services import save_organisation
 from comptes.models import PartnerMembership
-from comptes.tokens import activation_token_generator
-from lib.tokens import new_token, token_hash
+from comptes.services import ACTIVATION_LINK
 from lib.workflow import Transition, Workflow, WorkflowError
+from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token
 from messagerie.services import queue_email
 from referentiels.models import LegalForm, Territory, TerritoryKind
 
@@ -231,7 +229,6 @@ def submit_claim(*, organisation: Organisation, name, email, position, message="
         raise ContributionError(
             "Cette fiche n'a pas d'adresse électronique publiée : écrivez à la CRESS pour en demander la gestion."
         )
-    token, stored_hash = new_token()
     claim = Claim(
         organisation=organisation,
         name=name,
@@ -240,7 +237,6 @@ def submit_claim(*, organisation: Organisation, name, email, position, message="
         message=message,
         consent_text=consent_text,
         consent_at=timezone.now(),
-        token_hash=stored_hash,
         expires_at=timezone.now() + timedelta(days=settings.CLAIM_LINK_DAYS),
     )
     claim.full_clean()
@@ -254,16 +250,33 @@ def submit_claim(*, organisation: Organisation, name, email, position, message="
             "email": email,
             "position": position,
             "days": settings.CLAIM_LINK_DAYS,
-            "url": settings.SITE_URL + reverse("annuaire:confirmer", args=[token]),
+            "url": private_link(CLAIM_LINK, claim=claim.pk),
         },
     )
     return claim
 
 
+# The private link an organisation receives to confirm a claim (messagerie.links).
+CLAIM_LINK = "annuaire.revendication"
+# A claim's token outlives the claim's own deadline a little, so that a late click is told
+# « expiré » (and the claim marked so) rather than « pas valable ».
+CLAIM_TOKEN_EXTRA = timedelta(days=30)
+
+
+def build_claim_link(*, claim: int) -> str:
+    """Link builder: the organisation's confirmation link, minted when its email leaves."""
+    found = Claim.objects.filter(pk=claim, status=C.EMAIL_PENDING, expires_at__gt=timezone.now()).first()
+    if found is None:
+        raise LinkUnavailable("cette demande de gestion n'attend plus de confirmation.")
+    token = issue_token(purpose=CLAIM_LINK, object_id=found.pk, expires_at=found.expires_at + CLAIM_TOKEN_EXTRA)
+    return settings.SITE_URL + reverse("annuaire:confirmer", args=[token])
+
+
 def confirm_claim(*, token: str) -> Claim:
     """Confirm from the organisation's link. Not one transaction on purpose: an expired
     link records its expiry even though the confirmation is refused."""
-    claim = Claim.objects.select_related("organisation").filter(token_hash=token_hash(token)).first()
+    claim_id = resolve_token(purpose=CLAIM_LINK, token=token)
+    claim = Claim.objects.select_related("organisation").filter(pk=claim_id).first() if claim_id else None
     if claim is None:
         raise ContributionError("Ce lien n'est pas valable.")
     if claim.status != C.EMAIL_PENDING:
@@ -285,21 +298,15 @@ def approve_claim(*, claim: Claim, by) -> PartnerMembership:
         user = User.objects.create_user(email=claim.email, first_name=first_name, last_name=last_name)
     membership, _ = PartnerMembership.objects.get_or_create(user=user, organisation=claim.organisation)
     CLAIM_WORKFLOW.apply(claim, C.APPROVED, log_model=ClaimTransition, by=by)
-    link = reverse(
-        "comptes:activation",
-        args=[urlsafe_base64_encode(force_bytes(user.pk)), activation_token_generator.make_token(user)],
-    )
-    queue_email(
-        to=claim.email,
-        template="annuaire/revendication_validee",
-        context={
-            "name": claim.name,
-            "organisation": claim.organisation.name,
-            "password_url": settings.SITE_URL + link,
-            "has_password": user.has_usable_password(),
-            "edit_url": settings.SITE_URL + reverse("annuaire:modifier", args=[claim.organisation.slug]),
-        },
-    )
+    context = {
+        "name": claim.name,
+        "organisation": claim.organisation.name,
+        "has_password": user.has_usable_password(),
+        "edit_url": settings.SITE_URL + reverse("annuaire:modifier", args=[claim.organisation.slug]),
+    }
+    if not context["has_password"]:
+        context["password_url"] = private_link(ACTIVATION_LINK, user=user.pk)
+    queue_email(to=claim.email, template="annuaire/revendication_validee", context=context)
     return membership
 
 

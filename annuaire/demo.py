@@ -404,7 +404,7 @@ def seed_moderation_queue() -> int:
         )  # fmt: skip
         Claim.objects.create(
             organisation=target, name=people[1][0], email=people[1][1], position="Coordinateur",
-            consent_text=consent, consent_at=now, token_hash="demo-" + "0" * 59,
+            consent_text=consent, consent_at=now,
             expires_at=now + timedelta(days=7), status=Claim.Status.CONFIRMED,
         )  # fmt: skip
     return Contribution.objects.count()

@@ -357,7 +357,6 @@ class Claim(models.Model):
     message = models.TextField("message", blank=True, max_length=2000)
     consent_text = models.TextField("texte du consentement accepté")
     consent_at = models.DateTimeField("consentement donné le")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField("lien valable jusqu'au")
     status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.EMAIL_PENDING)
     created_at = models.DateTimeField("demandée le", auto_now_add=True)

@@ -18,6 +18,11 @@ class CommunicationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from communication import newsletter
+        from messagerie.links import register_link_builder
+
+        register_link_builder(newsletter.CONFIRM_LINK, newsletter.build_confirm_link)
+
         for model_name in ("NewsArticle", "Event", "NewsCategory", "Tag"):
             model = self.get_model(model_name)
             post_save.connect(_communication_changed, sender=model, dispatch_uid=f"communication_save_{model_name}")

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from communication.models import Delivery, NewsletterIssue, Subscriber
 from lib.richtext import plain_text
+from messagerie.links import LinkUnavailable, private_link
 from messagerie.services import queue_email
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,18 @@ class NewsletterError(Exception):
 
 def confirm_token(subscriber: Subscriber) -> str:
     return signing.dumps({"id": subscriber.pk, "email": subscriber.email}, salt=CONFIRM_SALT, compress=True)
+
+
+# The confirmation link of a subscription (messagerie.links): signed, minted at sending.
+CONFIRM_LINK = "communication.lettre-confirmation"
+
+
+def build_confirm_link(*, subscriber: int) -> str:
+    """Link builder: the double opt-in link, valid NEWSLETTER_CONFIRM_DAYS."""
+    found = Subscriber.objects.filter(pk=subscriber, status=S.PENDING).first()
+    if found is None:
+        raise LinkUnavailable("cette inscription n'attend plus de confirmation.")
+    return settings.SITE_URL + reverse("actualites:lettre-confirmation", args=[confirm_token(found)])
 
 
 def unsubscribe_token(subscriber: Subscriber) -> str:
@@ -72,11 +85,10 @@ def subscribe(*, email: str, themes: list[str], territories, consent_text: str) 
     except IntegrityError:  # subscribed at the same moment from another tab
         return
     subscriber.territories.set(territories)
-    link = settings.SITE_URL + reverse("actualites:lettre-confirmation", args=[confirm_token(subscriber)])
     queue_email(
         to=email,
         template="communication/lettre_confirmation",
-        context={"url": link, "days": settings.NEWSLETTER_CONFIRM_DAYS},
+        context={"url": private_link(CONFIRM_LINK, subscriber=subscriber.pk), "days": settings.NEWSLETTER_CONFIRM_DAYS},
     )
 
 

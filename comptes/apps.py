@@ -23,4 +23,9 @@ class ComptesConfig(AppConfig):
     verbose_name = "Comptes et rôles"
 
     def ready(self):
+        from comptes import services
+        from messagerie.links import register_link_builder
+
         post_migrate.connect(_sync_roles, dispatch_uid="comptes_sync_roles")
+        register_link_builder(services.RESET_LINK, services.build_reset_link)
+        register_link_builder(services.ACTIVATION_LINK, services.build_activation_link)

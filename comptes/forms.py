@@ -10,7 +10,9 @@ from django.contrib.auth.forms import (
 )
 
 from comptes.models import User
+from comptes.services import RESET_LINK
 from lib.forms import HoneypotMixin
+from messagerie.links import private_link
 from messagerie.services import queue_email
 
 
@@ -70,10 +72,14 @@ class OutboxPasswordResetForm(HoneypotMixin, PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        context = {key: value for key, value in context.items() if key != "user"} | {
-            "first_name": context["user"].first_name
-        }
-        queue_email(to=to_email, template="comptes/reinitialisation", context=context)
+        # Django's context holds the live token: only the user's id goes to the outbox,
+        # and the link is minted when the email leaves.
+        user = context["user"]
+        queue_email(
+            to=to_email,
+            template="comptes/reinitialisation",
+            context={"first_name": user.first_name, "url": private_link(RESET_LINK, user=user.pk)},
+        )
 
 
 class NewPasswordForm(SetPasswordForm):

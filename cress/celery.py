@@ -29,6 +29,11 @@ app.conf.beat_schedule = {
         "task": "messagerie.tasks.purge_sent_emails",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Hashes of private links expired for a month are of no use any more.
+    "messagerie-purge-expired-links": {
+        "task": "messagerie.tasks.purge_expired_links",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # RGPD: login attempts hold an email and an IP address.
     "comptes-purge-login-attempts": {
         "task": "comptes.tasks.purge_login_attempts",

@@ -363,6 +363,9 @@ INTAKE_MAX_FILE_MB = envint("INTAKE_MAX_FILE_MB", 5)
 INTAKE_MAX_FILES = envint("INTAKE_MAX_FILES", 5)
 INTAKE_MAX_FILES_TOTAL = envint("INTAKE_MAX_FILES_TOTAL", 10)
 INTAKE_SUBMISSIONS_PER_HOUR = envint("INTAKE_SUBMISSIONS_PER_HOUR", 5)
+# Messages, documents and answers posted on the private pages (tracking, partner) per hour
+# from one address.
+PRIVATE_PAGE_POSTS_PER_HOUR = envint("PRIVATE_PAGE_POSTS_PER_HOUR", 30)
 # RGPD: months after closing before a request's documents are deleted / it is anonymised.
 INTAKE_ATTACHMENTS_MONTHS = envint("INTAKE_ATTACHMENTS_MONTHS", 6)
 INTAKE_ANONYMISE_MONTHS = envint("INTAKE_ANONYMISE_MONTHS", 36)
@@ -370,6 +373,10 @@ INTAKE_ANONYMISE_MONTHS = envint("INTAKE_ANONYMISE_MONTHS", 36)
 # expiry after that many.
 ORIENTATION_REMINDER_DAYS = envint("ORIENTATION_REMINDER_DAYS", 7)
 ORIENTATION_EXPIRY_DAYS = envint("ORIENTATION_EXPIRY_DAYS", 15)
+# A structure's private link works while its orientation is open, at most this long…
+ORIENTATION_LINK_DAYS = envint("ORIENTATION_LINK_DAYS", 180)
+# …and this long after the orientation or the request is closed.
+ORIENTATION_LINK_GRACE_DAYS = envint("ORIENTATION_LINK_GRACE_DAYS", 7)
 # A request in progress with no action for more than this many days is highlighted.
 STALE_REQUEST_DAYS = envint("STALE_REQUEST_DAYS", 7)
 

@@ -18,9 +18,18 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
+        # Nothing is edited here; « change » is the right to send a failed email again.
+        return request.user.is_superuser
 
-    @admin.action(description="Renvoyer les courriels en échec", permissions=["view"])
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.links:
+            # An email that carried a private link: its text is not shown (the link itself
+            # was never stored; the text is the person's business).
+            fields = [name for name in fields if name not in {"body_text", "body_html"}]
+        return fields
+
+    @admin.action(description="Renvoyer les courriels en échec (avec des liens neufs)", permissions=["change"])
     def retry(self, request, queryset):
         count = retry_failed_emails(queryset=queryset)
         self.message_user(request, f"{count} courriel(s) remis en file d'envoi.", messages.SUCCESS)

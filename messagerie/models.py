@@ -20,6 +20,12 @@ class OutgoingEmail(models.Model):
     from_email = models.CharField("expéditeur", max_length=255, blank=True)
     reply_to = models.EmailField("répondre à", blank=True)
     headers = models.JSONField("en-têtes", default=dict, blank=True)
+    links = models.JSONField(
+        "liens personnels",
+        default=dict,
+        blank=True,
+        help_text="Les liens privés que le message porte : fabriqués à l'envoi, jamais conservés en clair.",
+    )
     kind = models.CharField(
         "type de message",
         max_length=80,
@@ -59,3 +65,31 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class PrivateLink(models.Model):
+    """The stored half of a private link: the hash of its token, what it opens, until when.
+
+    The token itself only ever travels in the email; `messagerie.links` mints it when the
+    message leaves and checks it when the address is opened.
+    """
+
+    purpose = models.CharField("usage", max_length=60, help_text="Ce que le lien ouvre (ex. accueil.suivi).")
+    object_id = models.BigIntegerField("objet")
+    token_hash = models.CharField("empreinte", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    expires_at = models.DateTimeField("valable jusqu'au")
+    first_used_at = models.DateTimeField("premier usage", null=True, blank=True)
+    supersedes = models.BooleanField(
+        "remplace les précédents",
+        default=False,
+        help_text="À son premier usage, les liens plus anciens vers le même objet cessent de fonctionner.",
+    )
+
+    class Meta:
+        verbose_name = "lien privé"
+        verbose_name_plural = "liens privés"
+        indexes = [models.Index(fields=["purpose", "object_id"], name="messagerie_link_target_idx")]
+
+    def __str__(self):
+        return f"{self.purpose} #{self.object_id} (jusqu'au {self.expires_at:%d/%m/%Y})"

@@ -15,6 +15,7 @@ from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from messagerie.links import LinkUnavailable, extract_links, fill_links, mint_links
 from messagerie.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -59,9 +60,12 @@ def queue_email(
 ) -> OutgoingEmail | None:
     """Write an email to the outbox and send it once the current transaction commits.
 
+    Private links in the context (`messagerie.links.private_link`) are not rendered: the
+    row keeps a placeholder and how to make the link, which is minted when it is sent.
     With a `dedup_key` already used, nothing is written and None is returned: the
     same reminder queued twice is sent once.
     """
+    context, links = extract_links(context)
     subject, text, html = render_email(template=template, context=context)
     email = OutgoingEmail(
         to=to,
@@ -71,6 +75,7 @@ def queue_email(
         from_email=settings.DEFAULT_FROM_EMAIL,
         reply_to=reply_to,
         headers=headers or {},
+        links=links,
         kind=template,
         dedup_key=dedup_key,
     )
@@ -93,9 +98,25 @@ def queue_email(
 def deliver_email(*, email_id: int) -> bool:
     """Send one pending email and mark it sent. Returns False if there was nothing to send.
 
-    The row is locked while it is sent (SKIP LOCKED), so two workers given the same
-    id cannot both send it, and a row already sent is left alone.
+    Its private links are minted first, in their own transaction, so that a link that
+    reached the person always works; the row keeps only placeholders. The row is locked
+    while it is sent (SKIP LOCKED), so two workers given the same id cannot both send it,
+    and a row already sent is left alone.
     """
+    links = (
+        OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.PENDING)
+        .values_list("links", flat=True)
+        .first()
+    )
+    if links is None:
+        return False
+    urls, unavailable = {}, None
+    if links:
+        try:
+            with transaction.atomic():
+                urls = mint_links(links)
+        except LinkUnavailable as exc:
+            unavailable = exc
     failure = None
     with transaction.atomic():
         email = (
@@ -105,16 +126,22 @@ def deliver_email(*, email_id: int) -> bool:
         )
         if email is None:
             return False
+        if unavailable is not None:
+            # The page the link opens is gone (erased, closed): sending would lead nowhere.
+            email.status = OutgoingEmail.Status.FAILED
+            email.last_error = f"Lien indisponible : {unavailable}"[:2000]
+            email.save(update_fields=["status", "last_error"])
+            return False
         message = EmailMultiAlternatives(
             subject=email.subject,
-            body=email.body_text,
+            body=fill_links(email.body_text, urls),
             from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,
             to=[email.to],
             reply_to=[email.reply_to] if email.reply_to else None,
-            headers=email.headers or None,
+            headers={name: fill_links(value, urls) for name, value in email.headers.items()} or None,
         )
         if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
+            message.attach_alternative(fill_links(email.body_html, urls, escape=True), "text/html")
         email.attempts += 1
         try:
             message.send(fail_silently=False)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from messagerie import services
+from messagerie import links, services
 
 
 @shared_task(
@@ -23,3 +23,8 @@ def sweep_outbox() -> int:
 @shared_task(acks_late=True)
 def purge_sent_emails() -> int:
     return services.purge_sent_emails()
+
+
+@shared_task(acks_late=True)
+def purge_expired_links() -> int:
+    return links.purge_expired_tokens()

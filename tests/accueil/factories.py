@@ -1,5 +1,5 @@
 from accueil.forms import CONSENT_TEXT
-from accueil.services import submit_request
+from accueil.services import issue_tracking_token, submit_request
 from referentiels.models import Territory, TerritoryKind
 
 
@@ -10,7 +10,8 @@ def commune(code="97411"):
 def make_request(
     *, email="porteur@exemple.re", title="Épicerie solidaire à Saint-Denis", needs=("financement",), **values
 ):
-    """A request filed through the real service; returns (request, tracking token)."""
+    """A request filed through the real service; returns (request, a tracking token of its own:
+    the one in the confirmation email is minted only when that email is sent)."""
     data = {
         "first_name": "Céline",
         "last_name": "Dijoux",
@@ -26,4 +27,5 @@ def make_request(
         "siret": "",
     }
     data.update(values)
-    return submit_request(values=data, needs=list(needs), documents=[], participant=None, consent_text=CONSENT_TEXT)
+    intake = submit_request(values=data, needs=list(needs), documents=[], participant=None, consent_text=CONSENT_TEXT)
+    return intake, issue_tracking_token(intake_id=intake.pk)

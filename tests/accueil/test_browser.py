@@ -4,11 +4,11 @@ import re
 
 import pytest
 
-from messagerie.models import OutgoingEmail
 from tests.accueil.factories import commune
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import PASSWORD, StaffFactory
 from tests.helpers.browser import serious_accessibility_violations
+from tests.helpers.mail import link_path, sent_email
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -72,8 +72,7 @@ def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
     page.wait_for_url("**/demande/envoyee/")
     reference = re.search(r"ESS-\d{4}-\d{5}", page.content()).group(0)
 
-    email = OutgoingEmail.objects.get(kind="accueil/confirmation")
-    link = re.search(r"http://\S+(/accompagnement/suivi/\S+/)", email.body_text).group(1)
+    link = link_path(sent_email(kind="accueil/confirmation"), r"/accompagnement/suivi/\S+/")
     page.goto(base + link)
     assert page.get_by_text("Nouvelle", exact=True).is_visible()
     assert page.get_by_text("budget.pdf").is_visible()
@@ -100,8 +99,7 @@ def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
     assert page.get_by_text("Orientée", exact=True).first.is_visible()
 
     # The structure answers through the private link it received.
-    partner_email = OutgoingEmail.objects.get(kind="accueil/orientation_partenaire")
-    partner_link = re.search(r"http://\S+(/accompagnement/partenaire/\S+/)", partner_email.body_text).group(1)
+    partner_link = link_path(sent_email(kind="accueil/orientation_partenaire"), r"/accompagnement/partenaire/\S+/")
     partner_page = page.context.browser.new_page()
     partner_page.goto(base + partner_link)
     assert serious_accessibility_violations(partner_page) == []

@@ -1,5 +1,4 @@
 import io
-import re
 import zipfile
 
 import pytest
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 from accueil.models import Attachment, IntakeRequest, ParticipantProfile
 from messagerie.models import OutgoingEmail
 from tests.accueil.factories import commune
+from tests.helpers.mail import deliver, link_path
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,10 @@ def test_a_holder_files_a_request_in_steps(client):
     assert ParticipantProfile.objects.get().education == "cite_5_8"
     email = OutgoingEmail.objects.get(kind="accueil/confirmation")
     assert email.to == "celine@exemple.re" and intake.reference in email.subject
-    assert re.search(r"/accompagnement/suivi/[\w-]{40,}/", email.body_text)
+    assert "/accompagnement/suivi/" not in email.body_text, "the link is minted when the email leaves"
+    sent = deliver(email)
+    tracking = link_path(sent, r"/accompagnement/suivi/[\w-]{40,}/")
+    assert intake.reference in client.get(tracking).content.decode()
     assert "accueil_demande" not in client.session
 
 

@@ -6,15 +6,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil.models import IntakeRequest, Orientation, OrientationTransition
-from accueil.orientation import ORIENTATION_WORKFLOW, orient, recommend, remind_and_expire
-from accueil.services import transition_request
+from accueil.orientation import ORIENTATION_WORKFLOW, build_partner_link, orient, recommend, remind_and_expire
+from accueil.services import PARTNER_LINK, transition_request
 from annuaire.models import Category
 from lib.workflow import TransitionNotAllowed
-from messagerie.models import OutgoingEmail
+from messagerie.links import LinkUnavailable
+from messagerie.models import OutgoingEmail, PrivateLink
 from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import commune, make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import StaffFactory
+from tests.helpers.mail import deliver, link_path, sent_email
 
 pytestmark = pytest.mark.django_db
 
@@ -70,32 +72,33 @@ def test_orienting_sends_a_private_link_and_moves_the_request():
     assert orientation.status == "envoyee" and orientation.sent_at
     intake.refresh_from_db()
     assert intake.status == IntakeRequest.Status.ORIENTED
-    email = OutgoingEmail.objects.get(kind="accueil/orientation_partenaire")
-    assert email.to == structure.email and "Proche." in email.body_text
-    assert re.search(r"/accompagnement/partenaire/[\w-]{40,}/", email.body_text)
+    email = sent_email(kind="accueil/orientation_partenaire")
+    assert email.to == [structure.email] and "Proche." in email.body
+    assert re.search(r"/accompagnement/partenaire/[\w-]{40,}/", email.body)
 
 
 def partner_link():
-    email = OutgoingEmail.objects.get(kind="accueil/orientation_partenaire")
-    return re.search(r"(/accompagnement/partenaire/[\w-]+/)", email.body_text).group(1)
+    """Send the orientation email (its link is minted then) and return the link's path."""
+    return link_path(sent_email(kind="accueil/orientation_partenaire"), r"/accompagnement/partenaire/[\w-]+/")
 
 
 def test_the_partner_accepts_and_the_holder_sees_it(client):
     structure = support("Kaz Initiatives", phone="0262 10 20 30")
     intake, token = qualifying_request()
     orient(intake=intake, organisations=[structure], by=None)
-    page = client.get(partner_link())
+    link = partner_link()
+    page = client.get(link)
     assert page.status_code == 200 and intake.title in page.content.decode()
     assert intake.email not in page.content.decode(), "the holder's contact is shown once the partner accepts"
-    response = client.post(partner_link(), {"action": "accepter", "message": "Rendez-vous mardi ?"})
+    response = client.post(link, {"action": "accepter", "message": "Rendez-vous mardi ?"})
     assert response.status_code == 302
     orientation = Orientation.objects.get()
     assert orientation.status == "acceptee" and orientation.partner_message == "Rendez-vous mardi ?"
-    assert intake.email in client.get(partner_link()).content.decode()
+    assert intake.email in client.get(link).content.decode()
     holder_page = client.get(reverse("accueil:suivi", args=[token])).content.decode()
     assert "Kaz Initiatives" in holder_page and "Rendez-vous mardi ?" in holder_page
     assert OutgoingEmail.objects.filter(kind="accueil/orientation_reponse_porteur", to=intake.email).exists()
-    client.post(partner_link(), {"action": "rapport", "message": "Statuts déposés."})
+    client.post(link, {"action": "rapport", "message": "Statuts déposés."})
     assert Orientation.objects.get().outcome_report == "Statuts déposés."
 
 
@@ -103,13 +106,14 @@ def test_the_partner_refuses_with_a_reason(client):
     structure = support("Kaz Initiatives")
     intake, _ = qualifying_request()
     orient(intake=intake, organisations=[structure], by=None)
-    response = client.post(partner_link(), {"action": "refuser", "reason": ""})
+    link = partner_link()
+    response = client.post(link, {"action": "refuser", "reason": ""})
     assert response.status_code == 400 and "Choisissez le motif du refus." in response.content.decode()
-    client.post(partner_link(), {"action": "refuser", "reason": "capacite", "message": "Complet jusqu'en mars."})
+    client.post(link, {"action": "refuser", "reason": "capacite", "message": "Complet jusqu'en mars."})
     orientation = Orientation.objects.get()
     assert (orientation.status, orientation.refusal_reason) == ("refusee", "capacite")
     # A second answer is refused in French, not with an error page.
-    response = client.post(partner_link(), {"action": "accepter"})
+    response = client.post(link, {"action": "accepter"})
     assert response.status_code == 400
 
 
@@ -117,7 +121,7 @@ def test_partner_links_are_private_and_per_orientation(client):
     mine, other = support("Kaz Initiatives"), support("Incubateur Sud", code="97416")
     intake, _ = qualifying_request()
     orient(intake=intake, organisations=[mine, other], by=None)
-    links = [re.search(r"(/accompagnement/partenaire/[\w-]+/)", e.body_text).group(1)
+    links = [link_path(deliver(e), r"/accompagnement/partenaire/[\w-]+/")
              for e in OutgoingEmail.objects.filter(kind="accueil/orientation_partenaire").order_by("to")]  # fmt: skip
     assert len(set(links)) == 2
     client.post(links[0], {"action": "accepter"})
@@ -231,7 +235,8 @@ def test_the_partner_asks_the_holder_a_question(client):
     structure = support("Kaz Initiatives")
     intake, token = qualifying_request()
     orient(intake=intake, organisations=[structure], by=None)
-    client.post(partner_link(), {"action": "question", "message": "Avez-vous un local ?"})
+    link = partner_link()
+    client.post(link, {"action": "question", "message": "Avez-vous un local ?"})
     page = client.get(reverse("accueil:suivi", args=[token])).content.decode()
     assert "Avez-vous un local ?" in page and "Kaz Initiatives, le" in page
 
@@ -239,3 +244,79 @@ def test_the_partner_asks_the_holder_a_question(client):
 def test_anonymous_users_cannot_see_the_partner_list(client):
     response = client.get(reverse("accueil:partenaire-liste"))
     assert response.status_code == 302 and "connexion" in response.headers["Location"]
+
+
+# --- Private links end with the orientation (issue 17, finding 7) ----------------------------
+
+
+def partner_links():
+    return PrivateLink.objects.filter(purpose=PARTNER_LINK)
+
+
+def test_a_refused_orientation_link_works_for_the_grace_period_then_never(client, settings):
+    structure = support("Kaz Initiatives")
+    intake, _ = qualifying_request()
+    (orientation,) = orient(intake=intake, organisations=[structure], by=None)
+    link = partner_link()
+    (stored,) = partner_links()
+    assert stored.expires_at > timezone.now() + timedelta(days=settings.ORIENTATION_LINK_DAYS - 1)
+    client.post(link, {"action": "refuser", "reason": "capacite"})
+    stored.refresh_from_db()
+    grace = timedelta(days=settings.ORIENTATION_LINK_GRACE_DAYS)
+    assert timezone.now() + grace - timedelta(minutes=1) < stored.expires_at <= timezone.now() + grace
+    assert client.get(link).status_code == 200, "the structure can still read what it answered"
+    # Once the grace period is over, the link opens nothing, and no new one can be minted.
+    PrivateLink.objects.filter(pk=stored.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.get(link)
+    assert response.status_code == 404 and intake.title not in response.content.decode()
+    OrientationTransition.objects.filter(subject=orientation).update(created_at=timezone.now() - grace * 2)
+    with pytest.raises(LinkUnavailable):
+        build_partner_link(orientation=orientation.pk)
+
+
+def test_closing_the_request_ends_partner_links_after_the_grace_period(settings):
+    structure = support("Kaz Initiatives")
+    intake, _ = qualifying_request()
+    orient(intake=intake, organisations=[structure], by=None)
+    partner_link()
+    transition_request(intake=intake, target="cloturee", outcome="projet_cree")
+    (stored,) = partner_links()
+    assert stored.expires_at <= timezone.now() + timedelta(days=settings.ORIENTATION_LINK_GRACE_DAYS)
+
+
+def test_an_anonymised_request_ends_partner_links_at_once(client, settings):
+    from accueil.services import apply_retention
+
+    structure = support("Kaz Initiatives")
+    intake, _ = qualifying_request()
+    orient(intake=intake, organisations=[structure], by=None)
+    link = partner_link()
+    transition_request(intake=intake, target="cloturee", outcome="projet_cree")
+    IntakeRequest.objects.filter(pk=intake.pk).update(closed_at=timezone.now() - timedelta(days=40 * 31))
+    apply_retention()
+    assert client.get(link).status_code == 404
+    assert not partner_links().filter(expires_at__gt=timezone.now()).exists()
+
+
+def test_the_reminder_carries_a_fresh_working_link(client):
+    structure = support("Kaz Initiatives")
+    intake, _ = qualifying_request()
+    (orientation,) = orient(intake=intake, organisations=[structure], by=None)
+    Orientation.objects.filter(pk=orientation.pk).update(sent_at=timezone.now() - timedelta(days=8))
+    remind_and_expire()
+    reminder = link_path(sent_email(kind="accueil/orientation_relance"), r"/accompagnement/partenaire/[\w-]+/")
+    assert reminder != partner_link()
+    assert intake.title in client.get(reminder).content.decode()
+
+
+def test_posts_on_a_partner_page_are_rate_limited(client, settings):
+    settings.PRIVATE_PAGE_POSTS_PER_HOUR = 2
+    structure = support("Kaz Initiatives")
+    intake, _ = qualifying_request()
+    orient(intake=intake, organisations=[structure], by=None)
+    link = partner_link()
+    for _ in range(2):
+        client.post(link, {"action": "question", "message": "Avez-vous un local ?"})
+    response = client.post(link, {"action": "question", "message": "Encore une ?"})
+    assert response.status_code == 429 and "Trop d'envois" in response.content.decode().replace("&#x27;", "'")
+    assert intake.messages.count() == 2

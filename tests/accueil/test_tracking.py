@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -11,9 +10,10 @@ from hypothesis import strategies as st
 
 from accueil.models import Attachment, IntakeRequest, Message, RequestTransition
 from accueil.services import send_staff_message, transition_request
-from messagerie.models import OutgoingEmail
+from messagerie.models import OutgoingEmail, PrivateLink
 from tests.accueil.factories import make_request
 from tests.comptes.factories import StaffFactory
+from tests.helpers.mail import link_path, sent_email
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +49,16 @@ def test_a_wrong_token_shows_nothing(client, token):
 
 def test_an_expired_token_shows_nothing_and_a_new_link_can_be_requested(client):
     intake, token = make_request()
-    IntakeRequest.objects.filter(pk=intake.pk).update(tracking_expires_at=timezone.now() - timedelta(seconds=1))
+    PrivateLink.objects.filter(purpose="accueil.suivi", object_id=intake.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     response = client.get(url(token))
     assert response.status_code == 404 and "n'est plus valable" in response.content.decode().replace("&#x27;", "'")
     response = client.post(reverse("accueil:nouveau-lien"), {"email": "PORTEUR@exemple.re"})
     assert response.status_code == 200
-    email = OutgoingEmail.objects.get(kind="accueil/nouveau_lien")
-    new_token = email.body_text.split("/accompagnement/suivi/")[1].split("/")[0]
-    assert client.get(url(new_token)).status_code == 200
-    assert client.get(url(token)).status_code == 404, "the old link stops working"
+    new_link = link_path(sent_email(kind="accueil/nouveau_lien"), r"/accompagnement/suivi/[\w-]+/")
+    assert client.get(new_link).status_code == 200
+    assert client.get(url(token)).status_code == 404
 
 
 def test_renewal_page_says_the_same_for_unknown_addresses(client):
@@ -122,12 +123,8 @@ def test_random_text_on_the_tracking_partner_and_guide_pages_never_gives_a_500(c
     transition_request(intake=intake, target="qualification")
     structure = OrganisationFactory(is_support_structure=True, email="kaz@exemple.re")
     (orientation,) = orient(intake=intake, organisations=[structure], by=None)
-    partner_token = re.search(
-        r"/accompagnement/partenaire/([\w-]+)/",
-        OutgoingEmail.objects.filter(kind="accueil/orientation_partenaire").latest("pk").body_text,
-    ).group(1)
     tracking = reverse("accueil:suivi", args=[token])
-    partner = reverse("accueil:partenaire", args=[partner_token])
+    partner = link_path(sent_email(kind="accueil/orientation_partenaire"), r"/accompagnement/partenaire/[\w-]+/")
     responses = [
         client.post(tracking, {"action": action, "reason": text, "body": text, "website_url": choice}),
         client.post(tracking, {"action": action, "reason": text}),  # twice: the second finds it closed
@@ -143,3 +140,26 @@ def test_random_text_on_the_tracking_partner_and_guide_pages_never_gives_a_500(c
     ]
     assert [r.status_code for r in responses if r.status_code >= 500] == []
     assert orientation.pk
+
+
+# --- Renewal and rate limits (issue 17, finding 7) ------------------------------------------
+
+
+def test_a_renewal_asked_by_anyone_does_not_cut_the_holder_off_until_the_new_link_is_opened(client):
+    _intake, token = make_request(email="porteur@exemple.re")
+    client.post(reverse("accueil:nouveau-lien"), {"email": "porteur@exemple.re"})  # by a stranger
+    assert client.get(url(token)).status_code == 200, "the holder's link still works"
+    new_link = link_path(sent_email(kind="accueil/nouveau_lien"), r"/accompagnement/suivi/[\w-]+/")
+    assert client.get(new_link).status_code == 200
+    assert client.get(url(token)).status_code == 404, "opening the new link ends the older ones"
+    assert client.get(new_link).status_code == 200
+
+
+def test_posts_on_the_tracking_page_are_rate_limited(client, settings):
+    settings.PRIVATE_PAGE_POSTS_PER_HOUR = 2
+    intake, token = make_request()
+    for number in range(2):
+        assert client.post(url(token), {"body": f"Message {number}"}).status_code == 302
+    response = client.post(url(token), {"body": "Un de trop"})
+    assert response.status_code == 429 and "Trop d'envois" in response.content.decode().replace("&#x27;", "'")
+    assert Message.objects.filter(request=intake).count() == 2

@@ -98,10 +98,11 @@ def test_an_organisation_without_position_sits_at_its_commune_and_follows_it():
 def test_confirming_a_claim_twice_is_a_clear_400(client):
     from annuaire.contributions import submit_claim
     from messagerie.models import OutgoingEmail
+    from tests.helpers.mail import deliver, link_path
 
     organisation = OrganisationFactory(email="contact@lakour.re")
     submit_claim(organisation=organisation, name="A", email="a@exemple.re", position="x", consent_text="ok")
-    link = OutgoingEmail.objects.get().body_text.split("http://127.0.0.1:8000")[1].split()[0]
+    link = link_path(deliver(OutgoingEmail.objects.get()), r"/annuaire/confirmation/\S+/")
     assert client.post(link).status_code == 200
     response = client.post(link)
     assert response.status_code == 400 and "déjà été traitée" in response.content.decode()

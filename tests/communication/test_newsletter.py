@@ -13,6 +13,7 @@ from messagerie.models import OutgoingEmail
 from referentiels.models import Territory, TerritoryKind
 from tests.communication.factories import EventFactory, NewsFactory
 from tests.comptes.factories import StaffFactory
+from tests.helpers.mail import link_path, sent_email
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,8 @@ def subscribe(client, email="lecteur@exemple.re", **extra):
 
 
 def confirmation_link(email="lecteur@exemple.re") -> str:
-    body = OutgoingEmail.objects.filter(to=email, kind="communication/lettre_confirmation").latest("pk").body_text
-    return re.search(r"(/actualites/lettre/confirmation/[^/\s]+/)", body).group(1)
+    sent = sent_email(to=email, kind="communication/lettre_confirmation")
+    return link_path(sent, r"/actualites/lettre/confirmation/[^/\s]+/")
 
 
 def confirmed(email, **values) -> Subscriber:

@@ -1,0 +1,236 @@
+"""No live private link rests in the database (issue 17, finding 1).
+
+The audit read a password-reset link for the superuser in the outbox as a
+communication officer, then took the account over. These tests send every kind of
+email the portal writes, through the outbox as the worker does, and look for the links
+that left in every stored column: none may be there, and each must work.
+"""
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from accueil import orientation as orientation_service
+from accueil import services as intake_services
+from accueil.models import IntakeRequest
+from annuaire import contributions
+from annuaire.models import Contribution
+from communication import newsletter
+from communication.models import NewsletterIssue
+from messagerie.links import issue_token, resolve_token
+from messagerie.models import OutgoingEmail, PrivateLink
+from messagerie.services import DeliveryError, deliver_email, retry_failed_emails
+from tests.accueil.factories import make_request
+from tests.annuaire.factories import OrganisationFactory
+from tests.comptes.factories import StaffFactory, UserFactory
+from tests.helpers.mail import deliver, deliver_all, link_path
+
+pytestmark = pytest.mark.django_db
+
+EMAIL_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "emails"
+EVERY_KIND = {
+    path.relative_to(EMAIL_TEMPLATES).as_posix().removesuffix(".subject.txt")
+    for path in EMAIL_TEMPLATES.rglob("*.subject.txt")
+}
+# The emails that open a private page, and the path of the page they open.
+PRIVATE_LINKS = {
+    "accueil/confirmation": r"/accompagnement/suivi/[\w-]+/",
+    "accueil/nouveau_lien": r"/accompagnement/suivi/[\w-]+/",
+    "accueil/orientation_partenaire": r"/accompagnement/partenaire/[\w-]+/",
+    "accueil/orientation_relance": r"/accompagnement/partenaire/[\w-]+/",
+    "annuaire/revendication_confirmation": r"/annuaire/confirmation/[\w:-]+/",
+    "annuaire/revendication_validee": r"/compte/activation/[\w-]+/[\w-]+/",
+    "comptes/reinitialisation": r"/compte/mot-de-passe/[\w-]+/[\w-]+/",
+    "communication/lettre_confirmation": r"/actualites/lettre/confirmation/[\w:-]+/",
+}
+
+
+def produce_every_email(client):
+    """Trigger each email of the portal through its real service or page."""
+    staff = StaffFactory(role="Accueil", email="nadia@cress.re")
+    structure = OrganisationFactory(name="Kaz Initiatives", email="kaz@exemple.re", is_support_structure=True)
+    late = OrganisationFactory(name="Incubateur Sud", email="sud@exemple.re", is_support_structure=True)
+
+    intake, _ = make_request(email="porteur@exemple.re")  # confirmation
+    intake_services.renew_tracking_links(email="porteur@exemple.re")  # nouveau_lien
+    intake_services.transition_request(intake=intake, target="qualification", by=staff)  # changement_etat
+    intake_services.send_staff_message(intake=intake, by=staff, body="Pouvez-vous préciser ?")  # message_equipe
+    (accepted, reminded) = orientation_service.orient(intake=intake, organisations=[structure, late], by=staff)
+    orientation_service.answer_orientation(orientation=accepted, accept=True)  # orientation_reponse_*
+    type(reminded).objects.filter(pk=reminded.pk).update(sent_at=timezone.now() - timedelta(days=8))
+    orientation_service.remind_and_expire()  # orientation_relance
+    IntakeRequest.objects.filter(pk=intake.pk).update(last_activity_at=timezone.now() - timedelta(days=30))
+    intake_services.remind_staff_of_stale_requests()  # relance_equipe
+
+    new = contributions.submit_contribution(
+        kind=Contribution.Kind.NEW,
+        values={"name": "Ressourcerie du Port", "email": "contact@ressourcerie.re"},
+        contributor_name="Paul",
+        contributor_email="paul@exemple.re",
+        consent_text="ok",
+    )  # contribution_recue
+    contributions.accept_contribution(contribution=new, by=staff)  # contribution_acceptee
+    other = contributions.submit_contribution(
+        kind=Contribution.Kind.NEW,
+        values={"name": "Doublon"},
+        contributor_name="Paul",
+        contributor_email="paul@exemple.re",
+        consent_text="ok",
+    )
+    contributions.reject_contribution(contribution=other, by=staff, comment="Déjà dans l'annuaire.")
+
+    claim = contributions.submit_claim(
+        organisation=structure, name="Nadia Payet", email="nadia.payet@exemple.re", position="Présidente",
+        consent_text="ok",
+    )  # fmt: skip
+    claim_email = OutgoingEmail.objects.get(kind="annuaire/revendication_confirmation")
+    assert client.post(link_path(deliver(claim_email), PRIVATE_LINKS[claim_email.kind])).status_code == 200
+    claim.refresh_from_db()
+    contributions.approve_claim(claim=claim, by=staff)  # revendication_validee
+    refused = contributions.submit_claim(
+        organisation=late, name="X", email="x@exemple.re", position="Y", consent_text="ok"
+    )
+    deliver(OutgoingEmail.objects.filter(kind="annuaire/revendication_confirmation").latest("pk"))
+    contributions.reject_claim(claim=refused, by=staff, comment="Inconnu de la structure.")
+
+    superuser = UserFactory(email="admin@exemple.re", is_staff=True, is_superuser=True)
+    response = client.post(reverse("comptes:mot-de-passe-oublie"), {"email": superuser.email})
+    assert response.status_code == 302  # reinitialisation
+
+    newsletter.subscribe(email="lecteur@exemple.re", themes=[], territories=[], consent_text="ok")
+    issue = NewsletterIssue.objects.create(subject="Lettre de décembre")
+    newsletter.send_test(issue, to="nadia@cress.re")  # lettre_test
+    call_command("send_test_email", "essai@exemple.re", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def outbox_table_text() -> str:
+    """Every stored column of the outbox, as the database holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT row_to_json(t)::text FROM messagerie_outgoingemail t")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(client):
+    produce_every_email(client)
+    stored = {email.pk: email for email in OutgoingEmail.objects.all()}
+    assert {email.kind for email in stored.values()} >= EVERY_KIND, "every kind of email is exercised"
+
+    before_sending = outbox_table_text()
+    for path in PRIVATE_LINKS.values():
+        assert not re.search(path, before_sending), f"a live link {path} is queued in clear"
+
+    deliver_all()
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.SENT}
+    after_sending = outbox_table_text()
+    private_tables = after_sending + json.dumps(list(PrivateLink.objects.values()), default=str)
+    for kind in PRIVATE_LINKS:
+        rows = [email for email in stored.values() if email.kind == kind]
+        assert rows and all(email.links for email in rows), f"{kind} declares its private link"
+    for message in mail.outbox:
+        for path in PRIVATE_LINKS.values():
+            for found in re.finditer(r"https?://[^/\s]+(" + path + ")", message.body):
+                secret = found.group(1).strip("/").split("/")[-1]
+                assert secret not in private_tables, f"the link of « {message.subject} » rests in the database"
+    # Each private link that left opens its page (in the order sent: opening the renewed
+    # tracking link ends the older one, as it should).
+    for kind, path in PRIVATE_LINKS.items():
+        assert any(re.search(path, m.body) for m in mail.outbox), f"no sent email carries a link for {kind}"
+    opened = set()
+    for message in mail.outbox:
+        for path in set(PRIVATE_LINKS.values()):
+            if re.search(path, message.body) and (link := link_path(message, path)) not in opened:
+                opened.add(link)
+                assert client.get(link, follow=True).status_code == 200, message.body
+
+
+def test_the_audit_path_is_closed_a_reset_link_for_the_superuser_is_never_readable(client):
+    superuser = UserFactory(email="admin@exemple.re", is_staff=True, is_superuser=True)
+    client.post(reverse("comptes:mot-de-passe-oublie"), {"email": "admin@exemple.re"})
+    email = OutgoingEmail.objects.get(to=superuser.email)
+    assert email.links == {"url": {"builder": "comptes.reinitialisation", "params": {"user": superuser.pk}}}
+    assert "/compte/mot-de-passe/" not in outbox_table_text()
+    message = deliver(email)
+    assert "/compte/mot-de-passe/" in message.body
+    assert "/compte/mot-de-passe/" not in outbox_table_text(), "nothing is written back after sending"
+
+
+def test_a_resend_carries_a_fresh_link_and_both_work(client, settings):
+    from tests.helpers.mail_backends import SPECIAL
+
+    intake, _ = make_request(email="porteur@exemple.re")
+    email = OutgoingEmail.objects.get(kind="accueil/confirmation")
+    first = deliver(email)
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.FAILED)
+    assert retry_failed_emails(queryset=OutgoingEmail.objects.filter(pk=email.pk)) == 1
+    second = deliver(email)
+    path = PRIVATE_LINKS["accueil/confirmation"]
+    assert link_path(first, path) != link_path(second, path)
+    for message in (first, second):
+        assert intake.reference in client.get(link_path(message, path)).content.decode()
+    # A failed attempt mints a link that reached no one; it is harmless and expires.
+    settings.MAILERS = {"default": {"BACKEND": "tests.helpers.mail_backends.FlakyBackend"}}
+    SPECIAL["porteur@exemple.re"] = "disconnect"
+    try:
+        intake_services.renew_tracking_links(email="porteur@exemple.re")
+        renewal = OutgoingEmail.objects.get(kind="accueil/nouveau_lien")
+        with pytest.raises(DeliveryError):
+            deliver_email(email_id=renewal.pk)
+    finally:
+        SPECIAL.clear()
+    assert "/accompagnement/suivi/" not in outbox_table_text()
+
+
+def test_an_email_whose_page_is_gone_is_not_sent():
+    intake, _ = make_request(email="porteur@exemple.re")
+    IntakeRequest.objects.filter(pk=intake.pk).update(anonymised_at=timezone.now())
+    email = OutgoingEmail.objects.get(kind="accueil/confirmation")
+    assert deliver_email(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED and "Lien indisponible" in email.last_error
+    assert mail.outbox == []
+
+
+def test_html_bodies_get_the_link_escaped():
+    from messagerie.links import fill_links
+
+    html = fill_links('<a href="[[lien-personnel:url]]">ici</a>', {"url": "https://x.re/a?b=1&c=2"}, escape=True)
+    assert html == '<a href="https://x.re/a?b=1&amp;c=2">ici</a>'
+
+
+def test_tokens_are_stored_hashed_and_expire():
+    token = issue_token(purpose="essai", object_id=7, expires_at=timezone.now() + timedelta(minutes=5))
+    assert not PrivateLink.objects.filter(token_hash__contains=token).exists()
+    assert resolve_token(purpose="essai", token=token) == 7
+    assert resolve_token(purpose="autre", token=token) is None, "a token opens only its own kind of page"
+    PrivateLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert resolve_token(purpose="essai", token=token) is None
+
+
+def test_a_superseding_token_ends_the_older_ones_only_when_used():
+    soon = timezone.now() + timedelta(days=1)
+    old = issue_token(purpose="essai", object_id=1, expires_at=soon)
+    other_object = issue_token(purpose="essai", object_id=2, expires_at=soon)
+    new = issue_token(purpose="essai", object_id=1, expires_at=soon, supersedes=True)
+    assert resolve_token(purpose="essai", token=old) == 1, "still valid until the new link is opened"
+    assert resolve_token(purpose="essai", token=new) == 1
+    assert resolve_token(purpose="essai", token=old) is None
+    assert resolve_token(purpose="essai", token=other_object) == 2
+    assert resolve_token(purpose="essai", token=new) == 1
+
+
+def test_the_outbox_admin_shows_no_body_of_an_email_with_a_private_link(admin_client):
+    make_request(email="porteur@exemple.re")
+    email = OutgoingEmail.objects.get(kind="accueil/confirmation")
+    response = admin_client.get(reverse("admin:messagerie_outgoingemail_change", args=[email.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "porteur@exemple.re" in page
+    assert "Bonjour Céline" not in page and "lien-personnel" not in page
