@@ -28,6 +28,8 @@ class AnnuaireConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from lib.media import delete_files_with_rows
+
         post_migrate.connect(_load_directory_lists, sender=self, dispatch_uid="annuaire_load_lists")
         for model_name in ("Organisation", "Category", "Label"):
             model = self.get_model(model_name)
@@ -38,3 +40,6 @@ class AnnuaireConfig(AppConfig):
             m2m_changed.connect(
                 _directory_changed, sender=relation, dispatch_uid=f"annuaire_changed_m2m_{relation.__name__}"
             )
+        # Uploaded files go with their rows, once the deletion is committed.
+        for model_name in ("Organisation", "Contribution"):
+            delete_files_with_rows(self.get_model(model_name))

@@ -18,6 +18,8 @@ class CommunicationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from lib.media import delete_files_with_rows
+
         for model_name in ("NewsArticle", "Event", "NewsCategory", "Tag"):
             model = self.get_model(model_name)
             post_save.connect(_communication_changed, sender=model, dispatch_uid=f"communication_save_{model_name}")
@@ -25,3 +27,6 @@ class CommunicationConfig(AppConfig):
         article = self.get_model("NewsArticle")
         for relation in (article.tags.through, article.territories.through, article.organisations.through):
             m2m_changed.connect(_communication_changed, sender=relation, dispatch_uid=f"communication_m2m_{relation}")
+        # Uploaded files go with their rows, once the deletion is committed.
+        for model_name in ("NewsArticle", "Event"):
+            delete_files_with_rows(self.get_model(model_name))
