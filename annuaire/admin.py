@@ -239,7 +239,7 @@ class ClaimAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def organisation_email_changes(self, claim):
         changes = recent_email_changes(claim)
         if not changes:
-            return f"Aucun depuis les {settings.CLAIM_EMAIL_CHANGE_DAYS} jours précédant la demande."
+            return f"Aucun changement depuis {settings.CLAIM_EMAIL_CHANGE_DAYS} jours avant la demande."
         return format_html_join(
             mark_safe("<br>"),
             "{} — {} : « {} » → « {} »",
