@@ -27,6 +27,7 @@ from accueil.models import (
     Orientation,
     OrientationTransition,
     ParticipantProfile,
+    RequestErasure,
     RequestTransition,
 )
 from accueil.selectors import Period
@@ -63,11 +64,20 @@ class MessageInline(admin.TabularInline):
 
 
 class InternalNoteInline(admin.StackedInline):
+    """Staff add notes; a saved note is read-only (its author and date too): only a
+    superuser may correct or delete one, so that nobody rewrites a colleague's note."""
+
     model = InternalNote
     extra = 1
     fields = ["body", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
     verbose_name_plural = "Notes internes (jamais montrées au porteur)"
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 class ParticipantInline(admin.StackedInline):
@@ -117,6 +127,16 @@ class ExportForm(forms.Form):
         choices=[(key, header) for key, (header, _value) in selectors.EXPORT_COLUMNS.items()],
         widget=forms.CheckboxSelectMultiple,
         initial=["reference", "date", "statut", "commune", "titre", "besoins"],
+    )
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de l'effacement",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Gardé dans le journal des effacements : n'y écrivez aucune donnée personnelle "
+        "(par exemple « demande d'effacement reçue par courriel le 3 mars 2026 »).",
     )
 
 
@@ -185,6 +205,16 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Nobody deletes a request: a superuser erases it (erase_view), which removes the
+        # personal data and the files and keeps the row for the figures and an audit row.
+        return False
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return redirect(reverse("admin:accueil_intakerequest_erase", args=[object_id]))
+
     def get_changelist(self, request, **kwargs):
         return IntakeRequestChangeList
 
@@ -243,12 +273,19 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         self.message_user(request, f"{count} demande(s) vous sont attribuées.")
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, InternalNote) and instance.author_id is None:
-                instance.author = request.user
-            instance.save()
-        formset.save_m2m()
+        if formset.model is not InternalNote:
+            return super().save_formset(request, form, formset, change)
+        # New notes are signed by whoever writes them; only a superuser may change or
+        # delete a saved one (InternalNoteInline), so only theirs reach the last two loops.
+        formset.save(commit=False)
+        for index, note in enumerate(formset.new_objects):
+            formset.new_objects[index] = services.add_internal_note(
+                intake=form.instance, by=request.user, body=note.body
+            )
+        for note, _fields in formset.changed_objects:
+            note.save(update_fields=["body"])
+        for note in formset.deleted_objects:
+            note.delete()
 
     change_list_template = "admin/accueil/intakerequest/change_list.html"
 
@@ -257,6 +294,7 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         return [
             path("<int:object_id>/message/", view(self.message_view), name="accueil_intakerequest_message"),
             path("<int:object_id>/orienter/", view(self.orient_view), name="accueil_intakerequest_orient"),
+            path("<int:object_id>/effacer/", view(self.erase_view), name="accueil_intakerequest_erase"),
             path("tableau-de-bord/", view(self.dashboard_view), name="accueil_intakerequest_dashboard"),
             path("export.csv", view(self.export_view), name="accueil_intakerequest_export"),
             path("rapport-fse/", view(self.fse_view), name="accueil_intakerequest_fse"),
@@ -339,8 +377,39 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
             **(extra_context or {}),
             "message_form": StaffMessageForm(),
             "outcomes": IntakeRequest.Outcome.choices,
+            "can_erase": request.user.is_superuser,
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def erase_view(self, request, object_id):
+        """A superuser erases a request at the person's demand (RGPD), after confirming
+        and giving a reason: see services.erase_request."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        intake = get_object_or_404(IntakeRequest, pk=object_id)
+        form = ErasureForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.erase_request(intake=intake, by=request.user, reason=form.cleaned_data["reason"])
+            except services.IntakeError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(
+                    request,
+                    f"La demande {intake.reference} est effacée : ses documents, messages et notes sont "
+                    "supprimés et l'identité de la personne anonymisée. L'effacement est journalisé.",
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
+        return self._page(
+            request,
+            "admin/accueil/intakerequest/effacer.html",
+            title=f"Effacer la demande {intake.reference}",
+            intake=intake,
+            form=form,
+            documents=intake.attachments.count(),
+            will_withdraw=intake.status in services.OPEN_STATES,
+        )
 
     def perform(self, intake, target, *, by, comment, request):
         outcome = request.POST.get("outcome", "") if target == IntakeRequest.Status.CLOSED else ""
@@ -406,4 +475,27 @@ class OrientationAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(RequestErasure)
+class RequestErasureAdmin(admin.ModelAdmin):
+    """The audit trail of erasures: read-only for everyone, superusers included."""
+
+    list_display = ["reference", "erased_at", "erased_by", "documents_deleted"]
+    search_fields = ["reference"]
+    list_select_related = ["erased_by"]
+    fields = ["reference", "request", "erased_at", "erased_by", "reason", "documents_deleted"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -7,7 +7,9 @@ class AccueilConfig(AppConfig):
 
     def ready(self):
         from accueil import orientation, services
+        from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
 
         register_link_builder(services.TRACKING_LINK, services.build_tracking_link)
         register_link_builder(services.PARTNER_LINK, orientation.build_partner_link)
+        delete_files_with_rows(self.get_model("Attachment"))

@@ -149,6 +149,35 @@ class RequestTransition(TransitionLog):
         return IntakeRequest.Status(self.to_state).label
 
 
+class RequestErasure(models.Model):
+    """The audit trail of an erasure (right to erasure, RGPD): who, when, why, which
+    reference. It holds no personal data; the request itself stays, anonymised, so that
+    the figures still count it."""
+
+    request = models.ForeignKey(
+        IntakeRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="erasures",
+        verbose_name="demande",
+    )
+    reference = models.CharField("référence", max_length=20)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="effacée par"
+    )
+    erased_at = models.DateTimeField("effacée le", default=timezone.now)
+    reason = models.TextField("motif", max_length=2000)
+    documents_deleted = models.PositiveIntegerField("documents supprimés", default=0)
+
+    class Meta:
+        verbose_name = "effacement d'une demande"
+        verbose_name_plural = "effacements de demandes (RGPD)"
+        ordering = ["-erased_at"]
+
+    def __str__(self):
+        return f"Effacement de {self.reference} le {self.erased_at:%d/%m/%Y}"
+
+
 def attachment_path(instance, filename):
     # The stored name never reuses the uploaded one (no path tricks, no personal data in paths).
     return f"accueil/{instance.request_id}/{instance.token}{instance.extension}"

@@ -13,7 +13,17 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accueil.models import Attachment, IntakeRequest, InternalNote, Message, ParticipantProfile, RequestTransition
+from accueil.models import (
+    Attachment,
+    IntakeRequest,
+    InternalNote,
+    Message,
+    Orientation,
+    OrientationTransition,
+    ParticipantProfile,
+    RequestErasure,
+    RequestTransition,
+)
 from lib.uploads import KINDS
 from lib.workflow import Transition, Workflow, WorkflowError
 from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
@@ -280,36 +290,86 @@ def _months_ago(months: int):
     return timezone.now() - timedelta(days=round(months * 30.44))
 
 
+@transaction.atomic
+def anonymise_request(*, intake: IntakeRequest) -> int:
+    """Remove from a request what identifies the holder, and keep what the figures count.
+
+    The one anonymisation of the portal, used by the retention job and by erasure.
+    Deleted: documents (their files leave the storage after commit, see lib/media.py),
+    messages, internal notes, and the free text of the request's and its orientations'
+    logs and of the partners' answers. Blanked: names, email, phone, SIRET, title,
+    description. Kept: dates, states and outcome, communes, stage, sector, legal form,
+    needs, which structures it was oriented to and their answers, and the FSE participant
+    answers (sex, age band, situation, education, disadvantage): once the request is
+    anonymised they identify no one, and the funder's report counts them.
+    Returns how many documents were deleted."""
+    documents = Attachment.objects.filter(request=intake).delete()[1].get(Attachment._meta.label, 0)
+    Message.objects.filter(request=intake).delete()
+    InternalNote.objects.filter(request=intake).delete()
+    RequestTransition.objects.filter(subject=intake).update(comment="", public_note="")
+    Orientation.objects.filter(request=intake).update(partner_message="", outcome_report="")
+    OrientationTransition.objects.filter(subject__request=intake).update(comment="")
+    intake.first_name, intake.last_name, intake.phone, intake.siret = "Anonyme", "", "", ""
+    intake.email = f"anonyme-{intake.pk}@anonyme.invalid"
+    intake.title, intake.description = f"Demande anonymisée {intake.reference}", ""
+    expire_tokens(purpose=TRACKING_LINK, object_id=intake.pk)
+    expire_partner_links(intake=intake)
+    intake.anonymised_at = timezone.now()
+    intake.save()
+    return documents
+
+
 def apply_retention() -> dict:
     """RGPD: delete documents of requests closed for INTAKE_ATTACHMENTS_MONTHS, and anonymise
-    requests closed for INTAKE_ANONYMISE_MONTHS. FSE participant answers, which identify
-    no one, stay for the funder's statistics. Returns what was done."""
+    requests closed for INTAKE_ANONYMISE_MONTHS (`anonymise_request`). FSE participant
+    answers, which identify no one, stay for the funder's statistics. Returns what was done."""
     closed = IntakeRequest.objects.filter(status__in=CLOSED_STATES, closed_at__isnull=False)
     attachments = Attachment.objects.filter(
         request__in=closed.filter(closed_at__lt=_months_ago(settings.INTAKE_ATTACHMENTS_MONTHS))
     )
-    deleted_files = 0
-    for attachment in attachments.iterator():
-        attachment.file.delete(save=False)
-        attachment.delete()
-        deleted_files += 1
+    # The files leave the storage once the deletion is committed (lib/media.py).
+    deleted_files = attachments.delete()[1].get(Attachment._meta.label, 0)
     anonymised = 0
     for intake in closed.filter(
         anonymised_at__isnull=True, closed_at__lt=_months_ago(settings.INTAKE_ANONYMISE_MONTHS)
     ):
-        with transaction.atomic():
-            Message.objects.filter(request=intake).delete()
-            InternalNote.objects.filter(request=intake).delete()
-            RequestTransition.objects.filter(subject=intake).update(comment="")
-            intake.first_name, intake.last_name, intake.phone, intake.siret = "Anonyme", "", "", ""
-            intake.email = f"anonyme-{intake.pk}@anonyme.invalid"
-            intake.title, intake.description = f"Demande anonymisée {intake.reference}", ""
-            expire_tokens(purpose=TRACKING_LINK, object_id=intake.pk)
-            expire_partner_links(intake=intake)
-            intake.anonymised_at = timezone.now()
-            intake.save()
-            anonymised += 1
+        deleted_files += anonymise_request(intake=intake)
+        anonymised += 1
     return {"documents_supprimes": deleted_files, "demandes_anonymisees": anonymised}
+
+
+@transaction.atomic
+def erase_request(*, intake: IntakeRequest, by, reason: str) -> RequestErasure:
+    """Erase a request at the holder's demand (right to erasure, RGPD). Superusers only.
+
+    The request is anonymised as the retention job does it (`anonymise_request`: its
+    documents leave the storage after commit, messages and notes are deleted, the identity
+    is blanked), and an open request is marked withdrawn so that it leaves the staff's
+    queue. The row stays, so that the dashboard and the FSE report count it as before;
+    a `RequestErasure` row records who erased it, when and why (no personal data).
+    """
+    if not getattr(by, "is_superuser", False):
+        raise IntakeError("Seul un superutilisateur peut effacer une demande.")
+    reason = reason.strip()
+    if not reason:
+        raise IntakeError("Indiquez le motif de l'effacement, sans donnée personnelle.")
+    intake = IntakeRequest.objects.select_for_update().get(pk=intake.pk)
+    if intake.anonymised_at is not None:
+        raise IntakeError(
+            f"Cette demande est déjà anonymisée (le {timezone.localtime(intake.anonymised_at):%d/%m/%Y}) : "
+            "elle ne contient plus de donnée personnelle."
+        )
+    documents = anonymise_request(intake=intake)
+    if intake.status in OPEN_STATES:
+        transition_request(
+            intake=intake, target=S.WITHDRAWN, by=by, comment="Données effacées à la demande de la personne (RGPD)."
+        )
+    erasure = RequestErasure(
+        request=intake, reference=intake.reference, erased_by=by, reason=reason, documents_deleted=documents
+    )
+    erasure.full_clean()
+    erasure.save()
+    return erasure
 
 
 def remind_staff_of_stale_requests() -> int:

@@ -1,8 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from annuaire.contribution_forms import support_stages_field
@@ -13,6 +17,7 @@ from annuaire.contributions import (
     accept_contribution,
     approve_claim,
     compare,
+    recent_email_changes,
     reject_claim,
     reject_contribution,
 )
@@ -220,8 +225,8 @@ class ClaimAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "email", "organisation__name"]
     list_select_related = ["organisation"]
     readonly_fields = [
-        "organisation", "name", "email", "position", "message", "status", "consent_text", "consent_at",
-        "expires_at", "created_at",
+        "organisation", "organisation_email_changes", "name", "email", "position", "message", "status",
+        "consent_text", "consent_at", "expires_at", "created_at",
     ]  # fmt: skip
     inlines = [ClaimTransitionInline]
     show_full_result_count = False
@@ -229,9 +234,32 @@ class ClaimAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    @admin.display(description="changements récents de l'adresse de la structure")
+    def organisation_email_changes(self, claim):
+        changes = recent_email_changes(claim)
+        if not changes:
+            return f"Aucun changement depuis {settings.CLAIM_EMAIL_CHANGE_DAYS} jours avant la demande."
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} — {} : « {} » → « {} »",
+            (
+                (
+                    timezone.localtime(change.changed_at).strftime("%d/%m/%Y %H:%M"),
+                    change.changed_by or "auteur inconnu (import ou script)",
+                    "inconnue" if change.old is None else change.old or "aucune",
+                    change.new or "aucune",
+                )
+                for change in changes
+            ),
+        )
+
     def perform(self, claim, target, *, by, comment, request):
         if target == Claim.Status.APPROVED:
-            approve_claim(claim=claim, by=by)
+            if approve_claim(claim=claim, by=by) is None:
+                return (
+                    "Première validation enregistrée : l'adresse de la structure a changé récemment, "
+                    "une autre personne de l'équipe doit valider à son tour pour créer l'accès."
+                )
         elif target == Claim.Status.REJECTED:
             reject_claim(claim=claim, by=by, comment=comment)
         else:

@@ -29,9 +29,11 @@ class AnnuaireConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from annuaire import contributions
+        from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
 
         register_link_builder(contributions.CLAIM_LINK, contributions.build_claim_link)
+
         post_migrate.connect(_load_directory_lists, sender=self, dispatch_uid="annuaire_load_lists")
         for model_name in ("Organisation", "Category", "Label"):
             model = self.get_model(model_name)
@@ -42,3 +44,6 @@ class AnnuaireConfig(AppConfig):
             m2m_changed.connect(
                 _directory_changed, sender=relation, dispatch_uid=f"annuaire_changed_m2m_{relation.__name__}"
             )
+        # Uploaded files go with their rows, once the deletion is committed.
+        for model_name in ("Organisation", "Contribution"):
+            delete_files_with_rows(self.get_model(model_name))

@@ -136,7 +136,9 @@ def support_stages_field() -> forms.Field:
 
 
 class MemberEditForm(forms.ModelForm):
-    """What a verified member may change on their organisation's page."""
+    """What a verified member may change on their organisation's page. Not the roles
+    « structure d'accompagnement » and « financeur »: they bring orientations, so staff
+    set them in the admin; a posted value for them is ignored."""
 
     support_stages = support_stages_field()
 
@@ -144,8 +146,7 @@ class MemberEditForm(forms.ModelForm):
         model = Organisation
         fields = [
             "acronym", "description", "address", "postcode", "commune", "website", "email", "phone", "logo",
-            "categories", "creation_year", "headcount_band", "is_support_structure", "support_stages", "is_funder",
-            "is_supplier",
+            "categories", "creation_year", "headcount_band", "support_stages", "is_supplier",
         ]  # fmt: skip
         widgets = {"categories": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 6})}
 

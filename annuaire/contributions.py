@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from annuaire.models import Category, Claim, ClaimTransition, Contribution, ContributionTransition, Organisation
+from annuaire.selectors import EmailChange, email_changes
 from annuaire.services import save_organisation
 from comptes.models import PartnerMembership
 from comptes.services import ACTIVATION_LINK
@@ -34,6 +35,10 @@ CLAIM_WORKFLOW = Workflow(
         Transition(C.EMAIL_PENDING, C.REJECTED, "Refuser"),
         Transition(C.CONFIRMED, C.APPROVED, "Valider et créer l'accès"),
         Transition(C.CONFIRMED, C.REJECTED, "Refuser"),
+        # approve_claim takes this path when the organisation's address changed recently.
+        Transition(C.CONFIRMED, C.AWAITING_SECOND_APPROVAL, "Première validation"),
+        Transition(C.AWAITING_SECOND_APPROVAL, C.APPROVED, "Valider et créer l'accès (seconde validation)"),
+        Transition(C.AWAITING_SECOND_APPROVAL, C.REJECTED, "Refuser"),
     ],
 )
 # Transitions staff trigger from the admin (the others follow the organisation's link or time).
@@ -288,9 +293,39 @@ def confirm_claim(*, token: str) -> Claim:
     return claim
 
 
+def recent_email_changes(claim: Claim) -> list[EmailChange]:
+    """Changes of the organisation's address from CLAIM_EMAIL_CHANGE_DAYS before the claim
+    until now: whoever made one may have confirmed the claim from their own mailbox."""
+    since = claim.created_at - timedelta(days=settings.CLAIM_EMAIL_CHANGE_DAYS)
+    return email_changes(organisation=claim.organisation, since=since)
+
+
 @transaction.atomic
-def approve_claim(*, claim: Claim, by) -> PartnerMembership:
-    """Give the person access: their account (created if needed) becomes a member."""
+def approve_claim(*, claim: Claim, by) -> PartnerMembership | None:
+    """Give the person access: their account (created if needed) becomes a member.
+
+    When the organisation's address changed recently (`recent_email_changes`), this first
+    approval is only recorded (who, in the claim's log) and returns None: a second
+    approval, by another staff member, grants the access.
+    """
+    # Approvals of one claim wait for each other; its state is read under the lock.
+    claim.status = Claim.objects.select_for_update().values_list("status", flat=True).get(pk=claim.pk)
+    if claim.status == C.CONFIRMED and recent_email_changes(claim):
+        CLAIM_WORKFLOW.apply(
+            claim,
+            C.AWAITING_SECOND_APPROVAL,
+            log_model=ClaimTransition,
+            by=by,
+            comment="Première validation : l'adresse de la structure a changé récemment, "
+            "une autre personne de l'équipe doit valider à son tour.",
+        )
+        return None
+    if claim.status == C.AWAITING_SECOND_APPROVAL:
+        first = claim.transitions.filter(to_state=C.AWAITING_SECOND_APPROVAL).last()
+        if first is not None and first.by_id == by.pk:
+            raise ContributionError(
+                "Vous avez déjà donné la première validation : la seconde doit venir d'une autre personne de l'équipe."
+            )
     User = get_user_model()
     user = User.objects.filter(email__iexact=claim.email).first()
     if user is None:
@@ -336,7 +371,7 @@ def purge_processed_requests() -> int:
         .exclude(transitions__created_at__gte=cutoff)
     )
     claims = (
-        Claim.objects.exclude(status__in=[C.EMAIL_PENDING, C.CONFIRMED])
+        Claim.objects.exclude(status__in=[C.EMAIL_PENDING, C.CONFIRMED, C.AWAITING_SECOND_APPROVAL])
         .filter(transitions__created_at__lt=cutoff)
         .exclude(transitions__created_at__gte=cutoff)
     )

@@ -338,12 +338,15 @@ class Claim(models.Model):
     """A person asks to manage an organisation's page.
 
     The organisation confirms by a link sent to its published address; then staff
-    approve, which creates (or reuses) the person's account and a membership.
+    approve, which creates (or reuses) the person's account and a membership. When that
+    address changed shortly before, two different staff members must approve.
     """
 
     class Status(models.TextChoices):
         EMAIL_PENDING = "a_confirmer", "En attente de confirmation par la structure"
         CONFIRMED = "confirmee", "Confirmée par la structure"
+        # The organisation's address changed recently: a second staff member must approve.
+        AWAITING_SECOND_APPROVAL = "seconde_validation", "En attente d'une seconde validation"
         APPROVED = "validee", "Validée"
         REJECTED = "refusee", "Refusée"
         EXPIRED = "expiree", "Expirée"

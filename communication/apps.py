@@ -19,6 +19,7 @@ class CommunicationConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from communication import newsletter
+        from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
 
         register_link_builder(newsletter.CONFIRM_LINK, newsletter.build_confirm_link)
@@ -30,3 +31,6 @@ class CommunicationConfig(AppConfig):
         article = self.get_model("NewsArticle")
         for relation in (article.tags.through, article.territories.through, article.organisations.through):
             m2m_changed.connect(_communication_changed, sender=relation, dispatch_uid=f"communication_m2m_{relation}")
+        # Uploaded files go with their rows, once the deletion is committed.
+        for model_name in ("NewsArticle", "Event"):
+            delete_files_with_rows(self.get_model(model_name))

@@ -70,6 +70,12 @@ app.conf.beat_schedule = {
         "task": "communication.tasks.purge_unconfirmed_subscriptions",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Uploaded files that no row names any more, and rows whose file is missing: a weekly
+    # report to the contact address (files are deleted with their rows, see lib/media.py).
+    "cress-report-orphan-files": {
+        "task": "cress.tasks.report_orphan_files",
+        "schedule": crontab(hour=4, minute=30, day_of_week=1),
+    },
     # The lexicon of name words only grows as organisations are saved; rebuilding it
     # weekly drops the words of deleted or withdrawn organisations.
     "annuaire-rebuild-search-lexicon": {

@@ -353,6 +353,8 @@ BENCHMARK_VIEWS = envbool("BENCHMARK_VIEWS", False)
 # Directory: how long the confirmation link sent to an organisation stays valid, and how
 # many contributions or claims one address may send per hour.
 CLAIM_LINK_DAYS = envint("CLAIM_LINK_DAYS", 7)
+# A claim on an organisation whose address changed within this many days needs two staff approvals.
+CLAIM_EMAIL_CHANGE_DAYS = envint("CLAIM_EMAIL_CHANGE_DAYS", 30)
 CONTRIBUTIONS_PER_HOUR = envint("CONTRIBUTIONS_PER_HOUR", 5)
 # RGPD: days a processed contribution or claim (name, address) is kept.
 CONTRIBUTION_RETENTION_DAYS = envint("CONTRIBUTION_RETENTION_DAYS", 365)

@@ -54,11 +54,13 @@ class WorkflowAdminMixin:
         if request.method != "POST" or not self.has_change_permission(request, obj):
             raise PermissionDenied
         try:
-            self.perform(obj, target, by=request.user, comment=request.POST.get("comment", ""), request=request)
+            # perform() may return what to tell the staff member instead of the usual message.
+            done = self.perform(obj, target, by=request.user, comment=request.POST.get("comment", ""), request=request)
         except (WorkflowError, ValidationError) as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
-            self.message_user(request, "C'est fait : la personne est prévenue par courriel.", messages.SUCCESS)
+            message = done if isinstance(done, str) else "C'est fait : la personne est prévenue par courriel."
+            self.message_user(request, message, messages.SUCCESS)
         opts = self.model._meta
         return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
 

@@ -26,12 +26,13 @@ def closed_request(days_ago, **values):
     return intake, token
 
 
-def test_documents_go_after_six_months_and_identity_after_thirty_six(client):
+def test_documents_go_after_six_months_and_identity_after_thirty_six(client, django_capture_on_commit_callbacks):
     recent, _ = closed_request(30, email="recent@exemple.re")
     documents_only, _ = closed_request(200, email="mid@exemple.re")
     old, old_token = closed_request(1200, email="old@exemple.re")
     stored = Attachment.objects.get(request=old).file
-    assert apply_retention() == {"documents_supprimes": 2, "demandes_anonymisees": 1}
+    with django_capture_on_commit_callbacks(execute=True):  # files leave the disk after commit
+        assert apply_retention() == {"documents_supprimes": 2, "demandes_anonymisees": 1}
     assert Attachment.objects.filter(request=recent).exists()
     assert not Attachment.objects.filter(request__in=[documents_only, old]).exists()
     assert not stored.storage.exists(stored.name), "the file itself is deleted"

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import factory
+from django.db.models import F
 from django.utils.text import slugify
 
 from annuaire.models import Organisation
@@ -29,3 +32,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
             organisation.latitude = organisation.commune.latitude
             organisation.longitude = organisation.commune.longitude
         return save_organisation(organisation=organisation, categories=categories, labels=labels)
+
+
+def age_history(organisation, *, days):
+    """Move the organisation's recorded history back in time, as if it had been created
+    (and last edited) `days` earlier."""
+    organisation.history.update(history_date=F("history_date") - timedelta(days=days))

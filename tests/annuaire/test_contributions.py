@@ -11,7 +11,7 @@ from annuaire.models import Claim, ClaimTransition, Contribution, ContributionTr
 from comptes.models import PartnerMembership
 from lib.workflow import TransitionNotAllowed
 from messagerie.models import OutgoingEmail
-from tests.annuaire.factories import OrganisationFactory, commune
+from tests.annuaire.factories import OrganisationFactory, age_history, commune
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
 from tests.helpers.mail import deliver, link_path
 
@@ -216,6 +216,7 @@ def claim_link(email):
 
 def test_claim_flow_from_request_to_editing(client, admin_client, django_capture_on_commit_callbacks):
     organisation = OrganisationFactory(name="Lakour", email="contact@lakour.re")
+    age_history(organisation, days=400)  # a long-standing address: one approval is enough
     response = client.post(
         reverse("annuaire:revendiquer", args=[organisation.slug]),
         {"name": "Nadia Payet", "email": "nadia@exemple.re", "position": "Présidente", "consent": "on"},
@@ -251,11 +252,10 @@ def test_claim_flow_from_request_to_editing(client, admin_client, django_capture
     user.save()
     client.force_login(user)
     edit = reverse("annuaire:modifier", args=[organisation.slug])
-    response = client.post(edit, {"commune": organisation.commune_id, "description": "Nouvelle présentation.",
-                                  "is_support_structure": "on"})  # fmt: skip
+    response = client.post(edit, {"commune": organisation.commune_id, "description": "Nouvelle présentation."})
     assert response.status_code == 302
     organisation.refresh_from_db()
-    assert organisation.description == "Nouvelle présentation." and organisation.is_support_structure
+    assert organisation.description == "Nouvelle présentation."
     assert organisation.history.first().history_user == user
 
 

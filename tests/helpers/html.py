@@ -26,3 +26,57 @@ def inline_script_problems(html: str) -> list[str]:
     audit = _ScriptAudit()
     audit.feed(html)
     return audit.problems
+
+
+class _FormValues(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.values: dict[str, list[str]] = {}
+        self._textarea = None
+        self._select = None
+
+    def _add(self, name, value):
+        self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self.inside = attributes.get("id") == self.form_id
+        if not self.inside or (not attributes.get("name") and tag != "option"):
+            return
+        if tag == "input" and attributes.get("type") not in {"submit", "button", "file"}:
+            checkable = attributes.get("type") in {"checkbox", "radio"}
+            if checkable and "checked" not in attributes:
+                return
+            self._add(attributes["name"], attributes.get("value", "on" if checkable else ""))
+        elif tag == "textarea":
+            self._textarea = attributes["name"]
+            self._add(self._textarea, "")
+        elif tag == "select":
+            self._select = attributes["name"]
+        elif tag == "option" and self._select and "selected" in attributes:
+            self._add(self._select, attributes.get("value", ""))
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            # A browser drops the newline that follows <textarea>.
+            value = self.values[self._textarea][-1]
+            self.values[self._textarea][-1] = value[1:] if value.startswith("\n") else value
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def form_values(html: str, form_id: str) -> dict[str, list[str]]:
+    """What a browser would post from the form `form_id` as the page shows it (no button)."""
+    parser = _FormValues(form_id)
+    parser.feed(html)
+    return parser.values

@@ -7,7 +7,9 @@ that left in every stored column: none may be there, and each must work.
 """
 
 import json
+import os
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,11 +28,12 @@ from annuaire import contributions
 from annuaire.models import Contribution
 from communication import newsletter
 from communication.models import NewsletterIssue
+from cress.services import report_orphan_files
 from messagerie.links import issue_token, resolve_token
 from messagerie.models import OutgoingEmail, PrivateLink
 from messagerie.services import DeliveryError, deliver_email, retry_failed_emails
 from tests.accueil.factories import make_request
-from tests.annuaire.factories import OrganisationFactory
+from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.helpers.mail import deliver, deliver_all, link_path
 
@@ -58,6 +61,7 @@ def produce_every_email(client):
     """Trigger each email of the portal through its real service or page."""
     staff = StaffFactory(role="Accueil", email="nadia@cress.re")
     structure = OrganisationFactory(name="Kaz Initiatives", email="kaz@exemple.re", is_support_structure=True)
+    age_history(structure, days=365)  # an address of long standing: one approval of a claim suffices
     late = OrganisationFactory(name="Incubateur Sud", email="sud@exemple.re", is_support_structure=True)
 
     intake, _ = make_request(email="porteur@exemple.re")  # confirmation
@@ -110,6 +114,12 @@ def produce_every_email(client):
     issue = NewsletterIssue.objects.create(subject="Lettre de décembre")
     newsletter.send_test(issue, to="nadia@cress.re")  # lettre_test
     call_command("send_test_email", "essai@exemple.re", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    orphan = settings.MEDIA_ROOT / "accueil" / "oubli.pdf"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"%PDF-1.4")
+    os.utime(orphan, (time.time() - 3 * 86400,) * 2)
+    report_orphan_files()  # cress/fichiers_orphelins
 
 
 def outbox_table_text() -> str:

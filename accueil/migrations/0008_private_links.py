@@ -37,7 +37,7 @@ def move_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accueil", "0006_live_duplicates"),
+        ("accueil", "0007_request_erasure"),
         ("messagerie", "0002_private_links"),
     ]
 

@@ -20,7 +20,7 @@ def move_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annuaire", "0007_support_stages"),
+        ("annuaire", "0008_claim_second_approval"),
         ("messagerie", "0002_private_links"),
     ]
 

@@ -1,0 +1,38 @@
+"""Reads of the directory shared by pages, services and the admin."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from annuaire.models import Organisation
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    changed_at: datetime
+    changed_by: object  # the user, or None when no one was logged in (import, shell)
+    old: str | None  # None: the value before is not known (the first recorded version)
+    new: str
+
+
+def email_changes(*, organisation: Organisation, since: datetime | None = None) -> list[EmailChange]:
+    """Every change of the organisation's email address, oldest first, read from its
+    history (django-simple-history records each save with who made it): who, when, the
+    old and the new address. A creation with an address counts as a change from none;
+    a first recorded version that is not a creation (an organisation loaded without
+    history) counts too, its old value unknown."""
+    history = organisation.history.order_by("history_date", "history_id")
+    previous = None
+    if since is not None:
+        before = history.filter(history_date__lt=since).exclude(history_type="-").last()
+        previous = before.email if before else None
+        history = history.filter(history_date__gte=since)
+    changes = []
+    for record in history.exclude(history_type="-").select_related("history_user"):
+        if previous is None:
+            if record.email:
+                old = "" if record.history_type == "+" else None
+                changes.append(EmailChange(record.history_date, record.history_user, old, record.email))
+        elif record.email != previous:
+            changes.append(EmailChange(record.history_date, record.history_user, previous, record.email))
+        previous = record.email
+    return changes
