@@ -23,4 +23,9 @@ class ComptesConfig(AppConfig):
     verbose_name = "Comptes et rôles"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from comptes.sessions import apply_login_policy
+
         post_migrate.connect(_sync_roles, dispatch_uid="comptes_sync_roles")
+        user_logged_in.connect(apply_login_policy, dispatch_uid="comptes_login_policy")

@@ -15,6 +15,7 @@ from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import commune, make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import StaffFactory
+from tests.helpers.auth import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,7 @@ def test_orientation_workflow_refuses_other_transitions():
 
 def test_staff_orient_from_the_admin(client):
     structure = support("Kaz Initiatives")
-    client.force_login(StaffFactory(role="Accueil"))
+    login_verified(client, StaffFactory(role="Accueil"))
     intake, _ = qualifying_request()
     url = reverse("admin:accueil_intakerequest_orient", args=[intake.pk])
     page = client.get(url).content.decode()
