@@ -132,7 +132,7 @@ class RecoveryCodeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Utiliser ce code de secours", css_class="btn-outline-primary"))
+        self.helper.add_input(Submit("secours", "Utiliser ce code de secours"))
 
 
 class SecondFactorCodeForm(forms.Form):
@@ -148,4 +148,4 @@ class SecondFactorCodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout("code", Hidden("action", "retirer"))
-        self.helper.add_input(Submit("submit", submit_label, css_class="btn-outline-danger"))
+        self.helper.add_input(Submit("retirer", submit_label))

@@ -1,5 +1,6 @@
 import unicodedata
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -165,7 +166,8 @@ class RecoveryCodeSet(ThrottlingMixin, Device):
         return f"Codes de secours de {self.user}"
 
     def get_throttle_factor(self) -> int:
-        return 1
+        # The same delays between wrong codes as for the TOTP codes (1, 2, 4, 8… seconds).
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
 
     def verify_token(self, token) -> bool:
         """Accept an unused code of this set and mark it used (race-safe: one UPDATE)."""

@@ -25,8 +25,13 @@ def confirmed_device(user) -> TOTPDevice:
 
 
 def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
+    """The code the app shows now, or the next one if now's was already used (django-otp
+    accepts each time step once, and one step ahead of its clock)."""
+    device.refresh_from_db()
+    if at is None:
+        at = max(time.time(), device.t0 + (device.last_t + 1) * device.step)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() if at is None else at
+    totp.time = at
     return f"{totp.token():0{device.digits}d}"
 
 
