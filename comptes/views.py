@@ -150,6 +150,9 @@ def second_factor_verify(request):
         return redirect(next_url)
     user = request.user
     if not services.has_second_factor(user):
+        if not user.is_staff:  # a partner whose app was reset by an administrator: nothing to verify
+            request.session[SECOND_FACTOR_SESSION_KEY] = False
+            return redirect(next_url)
         return redirect(_with_next("comptes:activation-double-authentification", next_url))
     if is_locked_out(request, user):
         logout(request)
