@@ -5,7 +5,8 @@
 - `totp_code(device)`: the code an authenticator app shows now for a device;
   `pass_second_factor(client, user)` posts it after a password login.
 - `browser_login(page, base_url, email, password)`: logs in through the admin's login form
-  in a real browser and passes the second-factor step, enrolling if needed.
+  in a real browser and passes the second-factor step (`browser_second_factor`), enrolling
+  if needed.
 """
 
 import re
@@ -62,12 +63,17 @@ def pass_second_factor(client, user):
     return response
 
 
-def browser_login(page, base_url: str, email: str, password: str, *, path: str | None = None) -> None:
-    """Admin login form, then the code step: verify with the enrolled app, or enrol one."""
-    page.goto(base_url + (path or f"/{settings.ADMIN_URL}login/"))
+def browser_login(page, base_url: str, email: str, password: str) -> None:
+    """The admin's login form, then the code step (`browser_second_factor`)."""
+    page.goto(f"{base_url}/{settings.ADMIN_URL}login/")
     page.fill("#id_username", email)
     page.fill("#id_password", password)
     page.click("[type=submit]")
+    browser_second_factor(page, email)
+
+
+def browser_second_factor(page, email: str) -> None:
+    """After the password: verify with the enrolled app, or enrol one from the shown key."""
     page.wait_for_load_state()
     if "/double-authentification/activation/" in page.url:
         secret = page.locator("#cle-secrete").inner_text()
