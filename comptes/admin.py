@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.forms import AdminUserChangeForm, AdminUserCreationForm
-from comptes.models import PartnerMembership, User
+from comptes.models import AuthenticatorApp, PartnerMembership, RecoveryCode, RecoveryCodeSet, User
 
 
 class PartnerMembershipInline(admin.TabularInline):
@@ -40,3 +41,75 @@ class PartnerMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+
+
+class SecondFactorAdmin(admin.ModelAdmin):
+    """Second factors, for superusers only: see who enrolled, delete one to reset it.
+
+    Nothing secret is shown (neither the TOTP key nor the codes, which are only hashes),
+    nothing is added or edited here: a person enrols from their own account page.
+    """
+
+    list_display = ["owner", "is_confirmed", "last_used"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    fields = ["owner", "is_confirmed", "last_used"]
+    readonly_fields = fields
+
+    @admin.display(description="utilisateur", ordering="user__email")
+    def owner(self, device):
+        return device.user
+
+    @admin.display(description="confirmé", boolean=True)
+    def is_confirmed(self, device):
+        return device.confirmed
+
+    @admin.display(description="dernière utilisation")
+    def last_used(self, device):
+        return getattr(device, "last_used_at", None) or "—"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RecoveryCodeInline(admin.TabularInline):
+    model = RecoveryCode
+    fields = ["used_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(SecondFactorAdmin):
+    pass
+
+
+@admin.register(RecoveryCodeSet)
+class RecoveryCodeSetAdmin(SecondFactorAdmin):
+    list_display = [*SecondFactorAdmin.list_display, "codes_left"]
+    inlines = [RecoveryCodeInline]
+
+    @admin.display(description="codes restants")
+    def codes_left(self, code_set):
+        return code_set.codes.filter(used_at__isnull=True).count()
+
+
+# django-otp's own admin shows the TOTP key and a QR code of it: AuthenticatorApp replaces it.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

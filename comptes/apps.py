@@ -23,9 +23,13 @@ class ComptesConfig(AppConfig):
     verbose_name = "Comptes et rôles"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from comptes import services
+        from comptes.sessions import apply_login_policy
         from messagerie.links import register_link_builder
 
         post_migrate.connect(_sync_roles, dispatch_uid="comptes_sync_roles")
+        user_logged_in.connect(apply_login_policy, dispatch_uid="comptes_login_policy")
         register_link_builder(services.RESET_LINK, services.build_reset_link)
         register_link_builder(services.ACTIVATION_LINK, services.build_activation_link)

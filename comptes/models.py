@@ -1,7 +1,27 @@
+import unicodedata
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lib.tokens import token_hash
+
+
+def login_identity(typed: str) -> str:
+    """The account an email typed at login stands for: NFKC-normalised, trimmed, lower-cased.
+
+    Login (`UserManager.get_by_natural_key`) and the lockout (`comptes.lockout`) both use
+    this, so every spelling that can open an account counts against that account's lockout.
+    NFKC folds the compatibility look-alikes (full-width « ＡＤＭＩＮ », the long « ſ »,
+    ligatures, non-breaking spaces). Confusables that NFKC keeps apart (Cyrillic « а »,
+    Turkish dotless « ı ») are left as typed: they name another address, which never opens
+    the account, and their failures still count in the per-address limit.
+    """
+    return unicodedata.normalize("NFKC", typed).strip().lower()
 
 
 class UserManager(BaseUserManager):
@@ -29,8 +49,18 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        # Login by email is case-insensitive: emails are stored lower-cased.
-        return self.get(email__iexact=username)
+        """The account whose address has the same login identity as `username`.
+
+        The database's case-insensitive match narrows the search; the comparison itself is
+        done on `login_identity`, because PostgreSQL's upper() also folds look-alikes
+        (« admın », with a dotless ı, would otherwise open « admin »'s account while its
+        failures counted against another name).
+        """
+        wanted = login_identity(username)
+        for user in self.filter(email__iexact=wanted):
+            if login_identity(user.email) == wanted:
+                return user
+        raise self.model.DoesNotExist(f"Aucun compte pour {wanted!r}.")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -105,3 +135,69 @@ class PartnerMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organisation}"
+
+
+class AuthenticatorApp(TOTPDevice):
+    """django-otp's TOTP device under its French name, for the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "application d'authentification"
+        verbose_name_plural = "applications d'authentification"
+
+    def __str__(self):
+        return f"Application d'authentification de {self.user}"
+
+
+class RecoveryCodeSet(ThrottlingMixin, Device):
+    """A user's one-time recovery codes, as a django-otp device.
+
+    Used when the authenticator app is lost: a code verifies the session like a TOTP code,
+    once. Unlike django-otp's StaticToken, only each code's SHA-256 is stored (the codes
+    are 16 random characters, about 79 bits: a fast hash is enough, and a leaked table
+    gives nothing away).
+    """
+
+    class Meta(Device.Meta):
+        verbose_name = "jeu de codes de secours"
+        verbose_name_plural = "jeux de codes de secours"
+
+    def __str__(self):
+        return f"Codes de secours de {self.user}"
+
+    def get_throttle_factor(self) -> int:
+        # The same delays between wrong codes as for the TOTP codes (1, 2, 4, 8… seconds).
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token) -> bool:
+        """Accept an unused code of this set and mark it used (race-safe: one UPDATE)."""
+        if not self.verify_is_allowed()[0]:
+            return False
+        used = self.codes.filter(digest=recovery_code_digest(str(token)), used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+
+def recovery_code_digest(code: str) -> str:
+    """SHA-256 of a recovery code as printed, ignoring case, spaces and hyphens."""
+    return token_hash("".join(ch for ch in code.upper() if ch.isalnum()))
+
+
+class RecoveryCode(models.Model):
+    code_set = models.ForeignKey(
+        RecoveryCodeSet, on_delete=models.CASCADE, related_name="codes", verbose_name="jeu de codes"
+    )
+    digest = models.CharField("empreinte SHA-256", max_length=64, unique=True)
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de secours"
+        verbose_name_plural = "codes de secours"
+
+    def __str__(self):
+        return f"Code de secours n° {self.pk} ({'utilisé' if self.used_at else 'disponible'})"

@@ -7,8 +7,15 @@ app_name = "comptes"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="connexion"),
+    path("connexion/verification/", views.second_factor_verify, name="verification"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
     path("bienvenue/", views.after_login, name="apres-connexion"),
+    path("double-authentification/", views.second_factor_settings, name="double-authentification"),
+    path(
+        "double-authentification/activation/",
+        views.second_factor_enrol,
+        name="activation-double-authentification",
+    ),
     path("mot-de-passe-oublie/", views.PasswordResetView.as_view(), name="mot-de-passe-oublie"),
     path("mot-de-passe-oublie/envoye/", views.PasswordResetDoneView.as_view(), name="mot-de-passe-envoye"),
     path(

@@ -5,12 +5,16 @@ app); each later issue adds its own. Rows are matched on a natural key, so runni
 the command twice leaves one copy of everything.
 """
 
+import base64
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accueil.demo import seed_requests
 from annuaire.demo import demo_siret, seed_moderation_queue, seed_organisations
@@ -19,9 +23,13 @@ from annuaire.services import save_organisation
 from communication.demo import seed_news_and_events
 from comptes.models import PartnerMembership, User
 from comptes.roles import ROLES
+from comptes.services import TOTP_DEVICE_NAME
 from referentiels.models import LegalForm, Territory, TerritoryKind
 
 DEMO_PASSWORD = "demo-ess-reunion"  # noqa: S105 — only ever set in DEMO_MODE, printed by `make run`
+# The second factor of every demo staff account (base32, as typed in an authenticator app).
+# Published like the password: `manage.py demo_totp` prints the current code, demo mode only.
+DEMO_TOTP_SECRET = "DEMOESSREUNIONDEMOESSREUNIONCRES"  # noqa: S105
 
 # Fictional organisations; names and SIRET are made up (SIRET pass the Luhn key).
 DEMO_ORGANISATIONS = [
@@ -95,7 +103,25 @@ def _account(spec: DemoAccount, *, is_staff: bool) -> User:
     user.save()
     if spec.group:
         user.groups.set([Group.objects.get(name=spec.group)])
+    if is_staff:
+        _demo_second_factor(user)
     return user
+
+
+def _demo_second_factor(user: User) -> None:
+    """Staff log in with a second factor, demo staff too: theirs is the published demo key."""
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.filter(user=user).exclude(key=key, confirmed=True).delete()
+    TOTPDevice.objects.get_or_create(user=user, key=key, defaults={"name": TOTP_DEVICE_NAME, "confirmed": True})
+
+
+def demo_totp_code() -> str:
+    """The code the demo staff accounts accept now (demo mode only)."""
+    if not settings.DEMO_MODE:
+        raise RuntimeError("Le code des comptes de démonstration n'existe qu'en mode démo (DEMO_MODE).")
+    totp = TOTP(base64.b32decode(DEMO_TOTP_SECRET))
+    totp.time = time.time()
+    return f"{totp.token():06d}"
 
 
 def seed_accounts() -> list[tuple[str, str]]:

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Lower layers: every feature app may import these.
     "referentiels",
     "comptes",
@@ -98,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff (and partners who opted in) reach nothing but the second-factor step until verified.
+    "comptes.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -184,10 +189,17 @@ ACCOUNT_ACTIVATION_DAYS = envint("ACCOUNT_ACTIVATION_DAYS", 14)
 PASSWORD_RESETS_PER_HOUR = envint("PASSWORD_RESETS_PER_HOUR", 5)
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failures for one email from
-# one address, that pair is locked out for AXES_COOLOFF_MINUTES.
+# one address, that pair is locked out for AXES_COOLOFF_MINUTES; after
+# LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the accounts tried
+# (password spraying), the address is. Emails count by their login identity (case, spaces,
+# full-width letters folded) and wrong second-factor codes count too: comptes/lockout.py.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "comptes.lockout.LoginLockoutHandler"
+AXES_USERNAME_CALLABLE = "comptes.lockout.lockout_username"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "recovery_code"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "comptes.views.lockout"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -200,6 +212,11 @@ AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
 # How long login attempts (email, IP address) are kept before the purge job deletes them.
 LOGIN_ATTEMPTS_RETENTION_DAYS = envint("LOGIN_ATTEMPTS_RETENTION_DAYS", 30)
+# Second factor (django-otp, TOTP): required for staff, optional for partners. A staff
+# session lasts a working day; codes tried per account and hour on the verification page.
+STAFF_SESSION_HOURS = envint("STAFF_SESSION_HOURS", 9)
+SECOND_FACTOR_TRIES_PER_HOUR = envint("SECOND_FACTOR_TRIES_PER_HOUR", 30)
+OTP_TOTP_ISSUER = SITE_NAME
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

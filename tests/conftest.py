@@ -56,6 +56,15 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, its second factor verified like every staff session."""
+    from tests.helpers.auth import login_verified
+
+    login_verified(client, admin_user)
+    return client
+
+
 @pytest.fixture(scope="session")
 def chromium():
     # Playwright's sync API runs an event loop in the test's thread; Django would then

@@ -8,6 +8,7 @@ from django.urls import reverse
 from accueil.models import InternalNote, Message
 from tests.accueil.factories import make_request
 from tests.comptes.factories import StaffFactory
+from tests.helpers.auth import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def change_url(intake):
 
 
 def test_staff_qualify_and_close_with_the_buttons(client):
-    client.force_login(StaffFactory(role="Accueil"))
+    login_verified(client, StaffFactory(role="Accueil"))
     intake, _token = make_request()
     html = client.get(change_url(intake)).content.decode()
     assert "Prendre en charge (qualification)" in html and "Clôturer" not in html
@@ -37,7 +38,7 @@ def test_staff_qualify_and_close_with_the_buttons(client):
 
 def test_staff_message_reaches_the_tracking_page_and_notes_stay_internal(client):
     staff = StaffFactory(role="Accueil")
-    client.force_login(staff)
+    login_verified(client, staff)
     intake, token = make_request()
     client.post(reverse("admin:accueil_intakerequest_message", args=[intake.pk]), {"body": "Bonjour, un rendez-vous ?"})
     assert Message.objects.get(request=intake).author == staff
@@ -48,7 +49,7 @@ def test_staff_message_reaches_the_tracking_page_and_notes_stay_internal(client)
 
 @pytest.mark.parametrize(("role", "can_change"), [("Accueil", True), ("Direction", False), ("Formation", None)])
 def test_who_can_see_and_act_on_requests(client, role, can_change):
-    client.force_login(StaffFactory(role=role))
+    login_verified(client, StaffFactory(role=role))
     intake, _token = make_request()
     response = client.get(change_url(intake))
     if can_change is None:
@@ -61,7 +62,7 @@ def test_who_can_see_and_act_on_requests(client, role, can_change):
 
 
 def test_changelist_queries_do_not_grow_with_the_rows(client):
-    client.force_login(StaffFactory(role="Accueil"))
+    login_verified(client, StaffFactory(role="Accueil"))
     url = reverse("admin:accueil_intakerequest_changelist")
     for index in range(3):
         make_request(email=f"a{index}@exemple.re", title=f"Projet {index}")
@@ -78,7 +79,7 @@ def test_changelist_queries_do_not_grow_with_the_rows(client):
 
 
 def test_staff_search_ignores_accents_and_case_and_needs_every_word(client):
-    client.force_login(StaffFactory(role="Accueil"))
+    login_verified(client, StaffFactory(role="Accueil"))
     url = reverse("admin:accueil_intakerequest_changelist")
     grocery, _ = make_request(email="celine@exemple.re", title="Épicerie solidaire à Saint-Denis")
     garage, _ = make_request(email="jean@exemple.re", title="Garage solidaire", first_name="Jean", last_name="Payet")
@@ -110,7 +111,7 @@ def test_a_long_list_is_counted_up_to_a_cap_only(client, monkeypatch):
     from lib.admin import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 5)
-    client.force_login(StaffFactory(role="Accueil"))
+    login_verified(client, StaffFactory(role="Accueil"))
     url = reverse("admin:accueil_intakerequest_changelist")
     for index in range(7):
         make_request(email=f"c{index}@exemple.re", title=f"Projet {index}")
@@ -127,7 +128,7 @@ def test_a_long_list_is_counted_up_to_a_cap_only(client, monkeypatch):
 
 def test_bulk_assignment_from_the_list_checkboxes(client):
     staff = StaffFactory(role="Accueil")
-    client.force_login(staff)
+    login_verified(client, staff)
     url = reverse("admin:accueil_intakerequest_changelist")
     first, _ = make_request(email="b1@exemple.re")
     second, _ = make_request(email="b2@exemple.re")

@@ -7,6 +7,7 @@ import pytest
 from tests.accueil.factories import commune
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import PASSWORD, StaffFactory
+from tests.helpers.auth import browser_login
 from tests.helpers.browser import serious_accessibility_violations
 from tests.helpers.mail import link_path, sent_email
 
@@ -80,10 +81,7 @@ def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
 
     # A staff member takes the request into qualification in the admin.
     staff_page = page.context.browser.new_page()
-    staff_page.goto(base + "/gestion/login/")
-    staff_page.fill("#id_username", staff.email)
-    staff_page.fill("#id_password", PASSWORD)
-    staff_page.click("input[type=submit]")
+    browser_login(staff_page, base, staff.email, PASSWORD)
     staff_page.goto(base + "/gestion/accueil/intakerequest/")
     staff_page.get_by_role("link", name=reference).click()
     staff_page.get_by_role("button", name="Prendre en charge (qualification)").click()

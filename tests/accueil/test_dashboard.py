@@ -12,6 +12,7 @@ from accueil.models import IntakeRequest, ParticipantProfile
 from accueil.selectors import Period, dashboard, fse_report
 from tests.accueil.factories import commune, make_request
 from tests.comptes.factories import StaffFactory
+from tests.helpers.auth import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_fse_report_counts_every_indicator_and_the_unanswered():
 
 
 def test_dashboard_export_and_report_pages(client):
-    client.force_login(StaffFactory(role="Accueil"))
+    login_verified(client, StaffFactory(role="Accueil"))
     requests(2)
     assert client.get(reverse("admin:accueil_intakerequest_dashboard")).status_code == 200
     response = client.get(
@@ -84,7 +85,7 @@ def test_dashboard_export_and_report_pages(client):
 
 @pytest.mark.parametrize("role", ["Formation", "Communication"])
 def test_only_roles_with_access_to_requests_see_the_dashboard(client, role):
-    client.force_login(StaffFactory(role=role))
+    login_verified(client, StaffFactory(role=role))
     for name in ["dashboard", "export", "fse"]:
         assert (
             client.get(reverse(f"admin:accueil_intakerequest_{name}"), {"colonnes": ["reference"]}).status_code == 403
@@ -92,7 +93,7 @@ def test_only_roles_with_access_to_requests_see_the_dashboard(client, role):
 
 
 def test_dashboard_queries_do_not_grow_with_the_rows(client):
-    client.force_login(StaffFactory(role="Direction"))
+    login_verified(client, StaffFactory(role="Direction"))
     requests(3)
 
     def count(name, params=None):

@@ -16,6 +16,7 @@ from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import commune, make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import StaffFactory
+from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_email
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,7 @@ def test_orientation_workflow_refuses_other_transitions():
 
 def test_staff_orient_from_the_admin(client):
     structure = support("Kaz Initiatives")
-    client.force_login(StaffFactory(role="Accueil"))
+    login_verified(client, StaffFactory(role="Accueil"))
     intake, _ = qualifying_request()
     url = reverse("admin:accueil_intakerequest_orient", args=[intake.pk])
     page = client.get(url).content.decode()

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from annuaire.models import Organisation
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import StaffFactory
+from tests.helpers.auth import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def changelist_queries(client, url):
 
 
 def test_changelist_queries_do_not_grow_with_the_rows(client, settings):
-    client.force_login(StaffFactory(role="Communication"))
+    login_verified(client, StaffFactory(role="Communication"))
     url = f"/{settings.ADMIN_URL}annuaire/organisation/"
     OrganisationFactory.create_batch(3)
     few = changelist_queries(client, url)
@@ -25,7 +26,7 @@ def test_changelist_queries_do_not_grow_with_the_rows(client, settings):
 
 
 def test_staff_edit_in_the_admin_keeps_derived_fields_and_history(client, settings):
-    client.force_login(StaffFactory(role="Communication"))
+    login_verified(client, StaffFactory(role="Communication"))
     organisation = OrganisationFactory(name="Avant")
     url = f"/{settings.ADMIN_URL}annuaire/organisation/{organisation.pk}/change/"
     assert client.get(url).status_code == 200
@@ -47,7 +48,7 @@ def test_staff_edit_in_the_admin_keeps_derived_fields_and_history(client, settin
 def test_staff_declare_the_stages_a_support_structure_accompanies(client, settings):
     from django.urls import reverse
 
-    client.force_login(StaffFactory(role="Communication"))
+    login_verified(client, StaffFactory(role="Communication"))
     organisation = OrganisationFactory(name="Couveuse Kaz", is_support_structure=True, is_published=True)
     url = f"/{settings.ADMIN_URL}annuaire/organisation/{organisation.pk}/change/"
     data = {
@@ -85,7 +86,7 @@ def test_staff_import_a_sirene_file_from_the_admin(client, settings):
 
     from annuaire.demo import demo_siret
 
-    client.force_login(StaffFactory(role="Communication"))
+    login_verified(client, StaffFactory(role="Communication"))
     good = demo_siret(4242)
     content = sirene_csv(
         [
@@ -108,9 +109,9 @@ def test_import_refuses_what_is_not_a_csv_and_needs_the_right_role(client, setti
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     url = f"/{settings.ADMIN_URL}annuaire/organisation/import-sirene/"
-    client.force_login(StaffFactory(role="Formation"))
+    login_verified(client, StaffFactory(role="Formation"))
     assert client.get(url).status_code == 403
-    client.force_login(StaffFactory(role="Communication"))
+    login_verified(client, StaffFactory(role="Communication"))
     response = client.post(url, {"file": SimpleUploadedFile("stock.xlsx", b"PK\x03\x04", "application/zip")})
     assert "Envoyez un fichier .csv." in response.content.decode()
     response = client.post(url, {"file": SimpleUploadedFile("stock.csv", b"\xff\xfe\x00bad", "text/csv")})
@@ -122,7 +123,7 @@ def test_the_organisation_list_never_counts_the_whole_table(client, settings, mo
     from lib.admin import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
-    client.force_login(StaffFactory(role="Communication"))
+    login_verified(client, StaffFactory(role="Communication"))
     OrganisationFactory.create_batch(5)
     with CaptureQueriesContext(connection) as context:
         page = client.get(f"/{settings.ADMIN_URL}annuaire/organisation/").content.decode()

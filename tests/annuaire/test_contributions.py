@@ -13,6 +13,7 @@ from lib.workflow import TransitionNotAllowed
 from messagerie.models import OutgoingEmail
 from tests.annuaire.factories import OrganisationFactory, age_history, commune
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
+from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +187,7 @@ def test_rejecting_needs_a_reason(admin_client):
 
 @pytest.mark.parametrize("role", ["Formation", "Direction"])
 def test_moderation_needs_the_change_permission(client, role):
-    client.force_login(StaffFactory(role=role))
+    login_verified(client, StaffFactory(role=role))
     client.post(reverse("annuaire:proposer"), proposal())
     contribution = Contribution.objects.get()
     response = client.post(reverse("admin:annuaire_contribution_transition", args=[contribution.pk, "acceptee"]))

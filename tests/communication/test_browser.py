@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory
+from tests.helpers.auth import browser_login
 from tests.helpers.browser import serious_accessibility_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -75,10 +76,7 @@ def test_staff_write_an_article_with_the_rich_text_editor(page, live_server):
     staff.save()
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-    page.goto(live_server.url + "/gestion/login/")
-    page.fill("#id_username", "com@exemple.re")
-    page.fill("#id_password", "mot-de-passe-solide-2026")
-    page.click("input[type=submit]")
+    browser_login(page, live_server.url, "com@exemple.re", "mot-de-passe-solide-2026")
     page.goto(live_server.url + "/gestion/communication/newsarticle/add/")
     page.fill("#id_title", "Portes ouvertes")
     page.fill("#id_summary", "Les structures ouvrent leurs portes.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from communication.models import NewsArticle
 from tests.communication.factories import EventFactory, NewsFactory
 from tests.comptes.factories import StaffFactory
+from tests.helpers.auth import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_scheduled_news_and_ending_events_change_the_pages_on_time(client):
 
 def test_publishing_from_the_admin_list_drops_the_cached_pages(client, django_capture_on_commit_callbacks):
     draft = NewsFactory(title="Encore brouillon", status="brouillon")
-    client.force_login(StaffFactory(role="Communication"))
+    login_verified(client, StaffFactory(role="Communication"))
     assert "Encore brouillon" not in client.get(reverse("actualites:index")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from communication.models import NewsArticle, Publication
 from tests.communication.factories import CategoryFactory, NewsFactory, TagFactory
 from tests.comptes.factories import StaffFactory
+from tests.helpers.auth import login_verified
 from tests.helpers.html import inline_script_problems
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,7 @@ def test_list_and_feeds_do_a_constant_number_of_queries(client):
 
 def test_communication_staff_write_an_article_in_the_admin(client):
     staff = StaffFactory(role="Communication")
-    client.force_login(staff)
+    login_verified(client, staff)
     add = reverse("admin:communication_newsarticle_add")
     page = client.get(add).content.decode()
     assert "<trix-editor" in page and 'name="csp-nonce"' in page
@@ -191,7 +192,7 @@ def test_communication_staff_write_an_article_in_the_admin(client):
     assert article.author == staff and "<script" not in article.body and "javascript:" not in article.body
     assert client.get(article.get_absolute_url()).status_code == 200
     # Another role cannot.
-    client.force_login(StaffFactory(role="Formation"))
+    login_verified(client, StaffFactory(role="Formation"))
     assert client.get(add).status_code == 403
 
 
@@ -206,7 +207,7 @@ def test_publishing_now_leaves_already_published_dates_alone(client):
     old = NewsFactory(title="Ancienne", publish_at=timezone.now() - timedelta(days=400))
     draft = NewsFactory(title="Brouillon", status=Publication.DRAFT, publish_at=timezone.now() - timedelta(days=3))
     scheduled = NewsFactory(title="Programmée", publish_at=timezone.now() + timedelta(days=3))
-    client.force_login(StaffFactory(role="Communication"))
+    login_verified(client, StaffFactory(role="Communication"))
     client.post(
         reverse("admin:communication_newsarticle_changelist"),
         {"action": "publish_now", "_selected_action": [old.pk, draft.pk, scheduled.pk]},

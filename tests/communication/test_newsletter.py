@@ -13,6 +13,7 @@ from messagerie.models import OutgoingEmail
 from referentiels.models import Territory, TerritoryKind
 from tests.communication.factories import EventFactory, NewsFactory
 from tests.comptes.factories import StaffFactory
+from tests.helpers.auth import login_verified
 from tests.helpers.mail import link_path, sent_email
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +203,7 @@ def test_unconfirmed_subscriptions_are_purged(settings):
 
 def test_staff_compose_preview_test_and_send_an_issue_in_the_admin(client):
     staff = StaffFactory(role="Communication", email="com@exemple.re")
-    client.force_login(staff)
+    login_verified(client, staff)
     recent = NewsFactory(title="Récente")
     NewsFactory(title="Trop ancienne", publish_at=timezone.now() - timedelta(days=60))
     coming = EventFactory(title="Bientôt")
@@ -235,7 +236,7 @@ def test_staff_compose_preview_test_and_send_an_issue_in_the_admin(client):
     issue.refresh_from_db()
     assert issue.status in {"envoi", "envoyee"} and issue.deliveries.count() == 1
     # Other roles cannot send.
-    client.force_login(StaffFactory(role="Formation"))
+    login_verified(client, StaffFactory(role="Formation"))
     assert client.post(reverse("admin:communication_newsletterissue_send", args=[issue.pk])).status_code == 403
 
 
@@ -338,7 +339,7 @@ def test_the_plain_text_version_has_no_html_entities(settings):
 
 
 def test_a_test_copy_for_an_account_without_email_says_so(client):
-    client.force_login(StaffFactory(role="Communication", email=""))
+    login_verified(client, StaffFactory(role="Communication", email=""))
     issue = issue_with_content()
     response = client.post(reverse("admin:communication_newsletterissue_test", args=[issue.pk]), follow=True)
     assert response.status_code == 200 and "pas d&#x27;adresse électronique" in response.content.decode()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from messagerie.models import OutgoingEmail
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import PASSWORD, PartnerMembershipFactory, StaffFactory, UserFactory
+from tests.helpers.auth import pass_second_factor
 from tests.helpers.mail import deliver, link_path
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,8 @@ def test_each_kind_of_user_lands_on_their_workplace(client, settings):
     for user, target in expected.items():
         client.logout()
         login(client, user.email)
+        if user.is_staff:
+            pass_second_factor(client, user)
         assert client.get(reverse("comptes:apres-connexion")).headers["Location"] == target
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 
 from comptes.roles import ROLES, sync_role_permissions
 from tests.comptes.factories import StaffFactory
+from tests.helpers.auth import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_sync_is_idempotent():
 
 def test_staff_sees_only_what_their_role_allows_in_the_admin(client, settings):
     user = StaffFactory(role="Formation")
-    client.force_login(user)
+    login_verified(client, user)
     admin = f"/{settings.ADMIN_URL}"
     assert client.get(f"{admin}annuaire/organisation/").status_code == 200
     assert client.get(f"{admin}annuaire/organisation/add/").status_code == 403

@@ -74,6 +74,7 @@ def test_home_call_to_action_leads_to_the_intake_area(page, live_server):
 
 def test_staff_logs_in_by_email_and_reaches_the_admin(page, live_server):
     from tests.comptes.factories import PASSWORD, StaffFactory
+    from tests.helpers.auth import browser_second_factor
 
     StaffFactory(email="nadia@exemple.re", role="Accueil")
     csp_violations = watch_csp(page)
@@ -81,6 +82,7 @@ def test_staff_logs_in_by_email_and_reaches_the_admin(page, live_server):
     page.get_by_label("Adresse électronique").fill("nadia@exemple.re")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    browser_second_factor(page, "nadia@exemple.re")
     page.wait_for_url("**/gestion/")
     assert page.get_by_role("heading", name="Espace de gestion de la CRESS").is_visible()
     assert csp_violations == []

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cress.demo import DEMO_PASSWORD, seed_all
+from cress.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_all
 
 
 class Command(BaseCommand):
@@ -31,6 +31,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
             for email, role in report["accounts"]:
                 self.stdout.write(f"  {email:40} {role}")
+            self.stdout.write(
+                "Les comptes de l'équipe demandent ensuite un code à 6 chiffres (double authentification) : "
+                f"ajoutez la clé {DEMO_TOTP_SECRET} à une application d'authentification, "
+                "ou affichez le code du moment avec « python manage.py demo_totp »."
+            )
         else:
             self.stdout.write("Mode démo désactivé : aucun compte créé.")
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration à jour."))
