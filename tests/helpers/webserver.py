@@ -9,6 +9,7 @@ server reads committed rows.
 import http.client
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -74,7 +75,7 @@ class WebServer:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
