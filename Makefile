@@ -14,22 +14,24 @@ TEST_ENV := DJANGO_ENV=test \
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/1} \
 	CELERY_BROKER_URL=$${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/2}
 
-.PHONY: run test install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil clean help
+.PHONY: run test install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil lock audit clean help
 
 help:
 	@echo "make run    — installe, migre, charge la démo et sert le portail sur http://$(HOST):$(PORT)/"
 	@echo "make test   — installe les outils, vérifie (ruff, migrations, check) et lance pytest"
 	@echo "make worker / make beat — un worker Celery / l'ordonnanceur (CELERY_BROKER_URL requis)"
+	@echo "make audit  — vulnérabilités connues des dépendances (pip-audit, npm audit ; réseau requis, hors make test)"
+	@echo "make lock   — régénère requirements*.txt (versions et empreintes) depuis requirements*.in"
 
 $(VENV)/.python:
 	@py=$$(scripts/find-python.sh) && "$$py" -m venv $(VENV) && echo "$$py" > $@
 
 $(VENV)/.installed: requirements.txt $(VENV)/.python
-	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	$(PIP) install -q --disable-pip-version-check --require-hashes -r requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install -q --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -83,6 +85,21 @@ bench-annuaire: install-dev
 bench-accueil: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.accueil
+
+# requirements*.in (direct dependencies) -> requirements*.txt (everything, pinned with the
+# hashes of its files). Resolved against the public index alone: no local index, wheel
+# folder or constraint of this machine's pip configuration may slip in its own files.
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet \
+	--allow-unsafe --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links
+
+lock: install-dev
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+
+# Not part of `make test`: needs the advisory databases on the network (see scripts/audit.sh).
+audit: install-dev node_modules/.installed
+	@scripts/audit.sh $(VENV)/bin
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -399,6 +399,12 @@ ORIENTATION_LINK_GRACE_DAYS = envint("ORIENTATION_LINK_GRACE_DAYS", 7)
 # A request in progress with no action for more than this many days is highlighted.
 STALE_REQUEST_DAYS = envint("STALE_REQUEST_DAYS", 7)
 
+# Largest request body accepted (MB), refused with 413 before anything reads it
+# (lib/request_body.py); the proxy in front must cap at the same size. Sized for the largest
+# legitimate form, the directory's Sirene import (50 MB, staff), which is above the intake
+# form's INTAKE_MAX_FILES documents of INTAKE_MAX_FILE_MB; one more MB for the other fields.
+MAX_REQUEST_BODY_MB = envint("MAX_REQUEST_BODY_MB", max(50, INTAKE_MAX_FILES * INTAKE_MAX_FILE_MB) + 1)
+
 # Newsletter: validity of the confirmation link; RGPD deletion of unconfirmed subscriptions;
 # sending in batches (a batch is one task; the next one is queued while recipients remain);
 # a claimed row older than the timeout belongs to a dead worker and becomes « incertain ».

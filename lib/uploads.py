@@ -1,6 +1,7 @@
 """Checking uploaded documents by their content, not by their name."""
 
 import zipfile
+import zlib
 
 from django.core.exceptions import ValidationError
 
@@ -16,21 +17,71 @@ KINDS = {
 ACCEPTED = "PDF, ODT, DOCX, PNG, JPEG ou WebP"
 
 
+# An archive-based document (ODT, DOCX) is judged by its table of contents and at most
+# ARCHIVE_PEEK_BYTES of one member: nothing is ever decompressed whole, so a zip bomb (a
+# small file that inflates to gigabytes) costs no memory. What the table declares must also
+# look like an office document, so that a bomb is refused before anyone opens it.
+ARCHIVE_PEEK_BYTES = 256
+ARCHIVE_MAX_MEMBERS = 1000
+ARCHIVE_MAX_MEMBER_BYTES = 50 * 1024 * 1024
+ARCHIVE_MAX_TOTAL_BYTES = 100 * 1024 * 1024
+# Uncompressed / compressed, for the archive as a whole: office XML compresses about
+# 5 to 30 times, a bomb about 1 000 times.
+ARCHIVE_MAX_RATIO = 200
+# A small archive whose contents stay below this size is never refused for its ratio.
+ARCHIVE_RATIO_FLOOR_BYTES = 10 * 1024 * 1024
+
+# Errors a damaged or hostile archive raises while its table or a member is read.
+_ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, RuntimeError, ValueError)
+
+
+class OversizedArchive(Exception):
+    """The archive declares more content than a document of this size can hold."""
+
+
+def _check_archive_bounds(members: list[zipfile.ZipInfo], archive_bytes: int) -> None:
+    if len(members) > ARCHIVE_MAX_MEMBERS:
+        raise OversizedArchive(f"{len(members)} members")
+    total = 0
+    for member in members:
+        if member.file_size > ARCHIVE_MAX_MEMBER_BYTES:
+            raise OversizedArchive(f"{member.filename}: {member.file_size} bytes")
+        total += member.file_size
+    if total > ARCHIVE_MAX_TOTAL_BYTES:
+        raise OversizedArchive(f"{total} bytes in all")
+    if total > ARCHIVE_RATIO_FLOOR_BYTES and total > ARCHIVE_MAX_RATIO * max(archive_bytes, 1):
+        raise OversizedArchive(f"{total} bytes from {archive_bytes}")
+
+
+def _peek(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """The first bytes of a member, inflating no more than that (never the whole member)."""
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return b""
+    with archive.open(member) as stream:
+        return stream.read(ARCHIVE_PEEK_BYTES)
+
+
 def _zip_kind(upload) -> str | None:
+    """ODT or DOCX from the archive's table; raises OversizedArchive for a zip bomb."""
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == KINDS["odt"][1].encode():
+            members = archive.infolist()
+            _check_archive_bounds(members, upload.size)
+            by_name = {member.filename: member for member in members}
+            if "mimetype" in by_name and _peek(archive, by_name["mimetype"]).strip() == KINDS["odt"][1].encode():
                 return "odt"
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
+            if "[Content_Types].xml" in by_name and "word/document.xml" in by_name:
                 return "docx"
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+    except _ARCHIVE_ERRORS:
         return None
     return None
 
 
 def detect_kind(upload) -> str | None:
-    """The document kind read from the first bytes (and the archive's table for ODT/DOCX)."""
+    """The document kind read from the first bytes (and the archive's table for ODT/DOCX).
+
+    Raises OversizedArchive when an archive declares far more content than it may hold.
+    """
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -43,9 +94,10 @@ def detect_kind(upload) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
     if head.startswith(b"PK\x03\x04"):
-        kind = _zip_kind(upload)
-        upload.seek(0)
-        return kind
+        try:
+            return _zip_kind(upload)
+        finally:
+            upload.seek(0)
     return None
 
 
@@ -57,7 +109,14 @@ def validate_document(upload, *, max_bytes: int) -> str:
             f"« {name} » dépasse {max_bytes // (1024 * 1024)} Mo : réduisez-le ou envoyez-le plus tard.",
             code="too_big",
         )
-    kind = detect_kind(upload)
+    try:
+        kind = detect_kind(upload)
+    except OversizedArchive as exc:
+        raise ValidationError(
+            f"« {name} » est une archive anormale : son contenu décompressé serait bien plus gros que le "
+            "fichier. Enregistrez-le de nouveau depuis votre traitement de texte, ou envoyez-le en PDF.",
+            code="oversized_archive",
+        ) from exc
     if kind is None:
         raise ValidationError(
             f"« {name} » n'est pas un document accepté ({ACCEPTED}), quel que soit son nom.", code="bad_type"
@@ -83,6 +142,11 @@ def validate_image(upload, *, max_bytes: int, max_side: int = 4000, what: str = 
             image_format = image.format
             width, height = image.size
             image.verify()
+    except Image.DecompressionBombError as exc:
+        # Pillow refuses to open an image declaring hundreds of millions of pixels.
+        raise ValidationError(
+            f"L'image est trop grande ({max_side} pixels de côté au plus).", code="dimensions"
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(
             "Ce fichier n'est pas une image valide (formats acceptés : PNG, JPEG, WebP).", code="not_image"

@@ -126,3 +126,14 @@ def celery_worker_process(smtp_sink, tmp_path):
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Uploaded files of a test go to its own folder, never into the project tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def web_server(transactional_db, tmp_path):
+    """gunicorn serving cress.wsgi on the test database, one worker watched through /proc."""
+    from tests.helpers.webserver import WebServer
+
+    server = WebServer(log_path=tmp_path / "gunicorn.log", media_root=tmp_path / "server-media")
+    server.start()
+    yield server
+    server.stop()
