@@ -185,6 +185,10 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A request goes with its log, messages and FSE answers: only a superuser deletes.
+        return request.user.is_active and request.user.is_superuser
+
     def get_changelist(self, request, **kwargs):
         return IntakeRequestChangeList
 
@@ -408,3 +412,6 @@ class OrientationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser  # personal records
