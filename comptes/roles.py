@@ -45,8 +45,8 @@ DIRECTION = "Direction"
 
 class Sensitivity(models.TextChoices):
     SECRET = "secret", "secret"  # a password, a session, a private link (even hashed) or an email carrying one
-    PERSONAL = "personnel", "données personnelles"
-    FSE = "fse", "données FSE des participants"
+    PERSONAL = "personal", "personal data"
+    FSE = "fse", "FSE participant data"
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,9 @@ _REFERENCE = {
     PARTENARIATS: VIEW,
     DIRECTION: VIEW,
 }
-_REFERENCE_NOTE = "Référentiel chargé par migration ; l'observatoire le tient à jour, sans supprimer (lignes référencées)."
+_REFERENCE_NOTE = (
+    "Reference data loaded by migration; Observatoire keeps it up to date, never deletes (rows are referenced)."
+)
 _INTAKE_DETAIL = {ACCUEIL: VIEW, DIRECTION: VIEW}
 _TAXONOMY = {
     ACCUEIL: VIEW,
@@ -108,27 +110,41 @@ _TAXONOMY = {
     PARTENARIATS: VIEW,
     DIRECTION: VIEW,
 }
-_DIRECTORY_MODERATION = {ACCUEIL: VIEW_CHANGE, OBSERVATOIRE: VIEW_CHANGE, COMMUNICATION: VIEW_CHANGE,
-                         PARTENARIATS: VIEW_CHANGE, DIRECTION: VIEW}  # fmt: skip
+_DIRECTORY_MODERATION = {
+    ACCUEIL: VIEW_CHANGE,
+    OBSERVATOIRE: VIEW_CHANGE,
+    COMMUNICATION: VIEW_CHANGE,
+    PARTENARIATS: VIEW_CHANGE,
+    DIRECTION: VIEW,
+}
 _DIRECTORY_LOG = {ACCUEIL: VIEW, OBSERVATOIRE: VIEW, COMMUNICATION: VIEW, PARTENARIATS: VIEW, DIRECTION: VIEW}
-_CLAIM = {ACCUEIL: VIEW_CHANGE, OBSERVATOIRE: VIEW, COMMUNICATION: VIEW_CHANGE, PARTENARIATS: VIEW_CHANGE,
-          DIRECTION: VIEW}  # fmt: skip
+_CLAIM = {
+    ACCUEIL: VIEW_CHANGE,
+    OBSERVATOIRE: VIEW,
+    COMMUNICATION: VIEW_CHANGE,
+    PARTENARIATS: VIEW_CHANGE,
+    DIRECTION: VIEW,
+}
 _NEWS = {COMMUNICATION: ALL, DIRECTION: VIEW}
 _PERSONAL = (Sensitivity.PERSONAL,)
 _PERSONAL_SECRET = (Sensitivity.PERSONAL, Sensitivity.SECRET)
 
 MODEL_RULES = (
     # --- Django and libraries ------------------------------------------------------------
-    ModelRule("admin.LogEntry", _PERSONAL, note="Journal de l'admin ; chaque fiche montre le sien à qui la voit."),
-    ModelRule("auth.Permission", note="Les droits ne se donnent que par superutilisateur."),
+    ModelRule(
+        "admin.LogEntry",
+        _PERSONAL,
+        note="The admin's log; each record's history page shows its part to whoever sees the record.",
+    ),
+    ModelRule("auth.Permission", note="Rights are given by superusers only."),
     ModelRule(
         "auth.Group",
         rights=_READ_ALL,
-        note="Les rôles : seul un superutilisateur crée, modifie ou supprime un groupe.",
+        note="The roles: only a superuser adds, edits or deletes a group (enforced in comptes/admin.py).",
     ),
     ModelRule("contenttypes.ContentType"),
-    ModelRule("sessions.Session", _PERSONAL_SECRET, note="Une session ouverte vaut un mot de passe."),
-    ModelRule("axes.AccessAttempt", _PERSONAL, note="Adresses et IP des connexions (verrouillage)."),
+    ModelRule("sessions.Session", _PERSONAL_SECRET, note="An open session is as good as a password."),
+    ModelRule("axes.AccessAttempt", _PERSONAL, note="Emails and IP addresses of logins (lockout)."),
     ModelRule("axes.AccessAttemptExpiration", _PERSONAL),
     ModelRule("axes.AccessFailureLog", _PERSONAL),
     ModelRule("axes.AccessLog", _PERSONAL),
@@ -144,15 +160,15 @@ MODEL_RULES = (
         _PERSONAL_SECRET,
         rights={DIRECTION: VIEW_CHANGE},
         admin_views={"auth_user_password_change": SUPERUSER_ONLY},
-        note="La direction voit les comptes et ne modifie que le nom et l'activation d'un compte "
-        "qui n'est pas superutilisateur ; droits, adresse et mot de passe : superutilisateur.",
+        note="Direction sees accounts and edits only names and activation of non-superuser accounts "
+        "(DELEGATED_ACCOUNT_FIELDS); rights, email and passwords: superusers (enforced in comptes/admin.py).",
     ),
     ModelRule(
         "comptes.PartnerMembership",
         _PERSONAL,
         rights=_READ_ALL,
-        note="Un rattachement ouvre les orientations d'une structure : il naît d'une revendication "
-        "approuvée, ou d'un superutilisateur.",
+        note="A membership opens a structure's orientations (holders' contacts): it comes from an approved "
+        "claim, or from a superuser.",
     ),
     # --- annuaire --------------------------------------------------------------------------
     ModelRule(
@@ -170,18 +186,23 @@ MODEL_RULES = (
             "annuaire_organisation_import": "add",
             "annuaire_organisation_simple_history": "view",
         },
-        note="Coordonnées publiées, parfois celles d'une personne. On retire une fiche de l'annuaire "
-        "(action « Retirer ») ; seule l'observatoire supprime (doublons, imports Sirene), car la "
-        "suppression emporte revendications et contributions.",
+        note="Published contacts, sometimes a person's. Staff unpublish a record (« Retirer » action); only "
+        "Observatoire deletes (duplicates, Sirene imports), since a deletion takes its claims and contributions.",
     ),
     ModelRule(
         "annuaire.HistoricalOrganisation",
         _PERSONAL,
-        rights={ACCUEIL: VIEW, OBSERVATOIRE: VIEW, COMMUNICATION: VIEW, FORMATION: VIEW, PARTENARIATS: VIEW,
-                DIRECTION: VIEW},  # fmt: skip
-        note="Historique des fiches : lu, jamais modifié.",
+        rights={
+            ACCUEIL: VIEW,
+            OBSERVATOIRE: VIEW,
+            COMMUNICATION: VIEW,
+            FORMATION: VIEW,
+            PARTENARIATS: VIEW,
+            DIRECTION: VIEW,
+        },
+        note="History of the records: read, never changed.",
     ),
-    ModelRule("annuaire.SearchWord", note="Lexique interne de la recherche, tenu par le code."),
+    ModelRule("annuaire.SearchWord", note="The search's internal lexicon, kept by code."),
     ModelRule("annuaire.Category", rights=_TAXONOMY),
     ModelRule("annuaire.Label", rights=_TAXONOMY),
     ModelRule(
@@ -189,8 +210,7 @@ MODEL_RULES = (
         _PERSONAL,
         rights=_DIRECTORY_MODERATION,
         admin_views={"annuaire_contribution_transition": "change"},
-        note="Qui peut modifier une fiche modère les propositions qui la concernent ; "
-        "la purge RGPD supprime, personne à la main.",
+        note="Who may edit a record moderates the proposals about it; the retention job deletes, nobody by hand.",
     ),
     ModelRule("annuaire.ContributionTransition", _PERSONAL, rights=_DIRECTORY_LOG),
     ModelRule(
@@ -198,15 +218,15 @@ MODEL_RULES = (
         _PERSONAL_SECRET,
         rights=_CLAIM,
         admin_views={"annuaire_claim_transition": "change"},
-        note="Approuver donne un accès partenaire aux orientations de la structure : accueil, "
-        "communication et partenariats seulement.",
+        note="Approving gives partner access to the structure's orientations: Accueil, Communication and "
+        "Partenariats only.",
     ),
     ModelRule("annuaire.ClaimTransition", _PERSONAL, rights=_DIRECTORY_LOG),
     # --- messagerie ------------------------------------------------------------------------
     ModelRule(
         "messagerie.OutgoingEmail",
         _PERSONAL_SECRET,
-        note="La file des courriels porte des liens privés : superutilisateur seulement.",
+        note="Emails carry private links: superusers only (enforced in messagerie/admin.py).",
     ),
     # --- accueil ---------------------------------------------------------------------------
     ModelRule(
@@ -221,18 +241,18 @@ MODEL_RULES = (
             "accueil_intakerequest_export": "view",
             "accueil_intakerequest_fse": "view",
         },
-        note="Déposées en ligne par les porteurs (pas d'ajout dans l'admin) ; seul un superutilisateur "
-        "supprime une demande.",
+        note="Filed online by holders (no add in the admin); only a superuser deletes one (enforced in "
+        "accueil/admin.py).",
     ),
     ModelRule("accueil.RequestTransition", _PERSONAL, rights=_INTAKE_DETAIL),
-    ModelRule("accueil.Attachment", _PERSONAL, rights=_INTAKE_DETAIL, note="Nom et taille ; fichiers jamais servis."),
+    ModelRule("accueil.Attachment", _PERSONAL, rights=_INTAKE_DETAIL, note="Name and size; files are never served."),
     ModelRule(
         "accueil.ParticipantProfile",
         (Sensitivity.PERSONAL, Sensitivity.FSE),
         rights={ACCUEIL: VIEW},
-        note="Réponses individuelles FSE : l'accueil seulement ; la direction voit le rapport agrégé.",
+        note="Individual FSE answers: Accueil only; Direction sees the aggregated FSE report.",
     ),
-    ModelRule("accueil.Message", _PERSONAL, rights=_INTAKE_DETAIL, note="Écrits par le bouton « message »."),
+    ModelRule("accueil.Message", _PERSONAL, rights=_INTAKE_DETAIL, note="Written through the « message » button."),
     ModelRule(
         "accueil.InternalNote",
         _PERSONAL,
@@ -242,7 +262,7 @@ MODEL_RULES = (
         "accueil.Orientation",
         _PERSONAL_SECRET,
         rights=_INTAKE_DETAIL,
-        note="Créées par le bouton « orienter », changées par la structure : lecture seule dans l'admin.",
+        note="Made by the « orienter » page, moved on by the partner: read-only in the admin.",
     ),
     ModelRule("accueil.OrientationTransition", _PERSONAL, rights=_INTAKE_DETAIL),
     # --- communication ---------------------------------------------------------------------
@@ -254,7 +274,7 @@ MODEL_RULES = (
         "communication.Subscriber",
         _PERSONAL,
         rights={COMMUNICATION: VIEW_CHANGE, DIRECTION: VIEW},
-        note="Désinscrire efface l'adresse ; personne n'ajoute une adresse (double consentement).",
+        note="Unsubscribing erases the address; nobody adds one (double opt-in); deletion: superusers.",
     ),
     ModelRule(
         "communication.NewsletterIssue",
@@ -270,7 +290,7 @@ MODEL_RULES = (
         "communication.Delivery",
         _PERSONAL,
         rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
-        note="Écrit par l'envoi de la lettre : lecture seule.",
+        note="Written by the send: read-only.",
     ),
 )
 
@@ -300,3 +320,46 @@ def sync_role_permissions(*, group_model, permission_model) -> None:
                     codename__in=[f"{action}_{rule.model_name}" for action in actions],
                 )
         group.permissions.set(permission_model.objects.filter(wanted).values_list("pk", flat=True))
+
+
+ACTION_LETTERS = {"view": "V", "add": "A", "change": "C", "delete": "D"}
+
+
+def _cell(actions) -> str:
+    return " ".join(ACTION_LETTERS[action] for action in ALL if action in actions) or "—"
+
+
+def declaration_markdown() -> str:
+    """The declaration as Markdown tables, for docs/security.md (`manage.py security_table`)."""
+    from django.apps import apps
+
+    header = ["model (admin name)", "sensitive data", *ROLE_NAMES, "why"]
+    lines = [
+        "Rights: V view, A add, C change, D delete; « — » nothing. A superuser has every right. A model "
+        "missing from this table fails `tests/test_access_matrix.py`.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + " --- |" * len(header),
+    ]
+    for rule in MODEL_RULES:
+        verbose = apps.get_model(rule.model)._meta.verbose_name
+        kinds = ", ".join(kind.label for kind in rule.kinds) or "—"
+        cells = [f"`{rule.model}` ({verbose})", kinds, *(_cell(rule.rights.get(role, ())) for role in ROLE_NAMES)]
+        lines.append("| " + " | ".join([*cells, rule.note.replace("|", "/")]) + " |")
+    lines += [
+        "",
+        "Pages a ModelAdmin adds, and the right on its model each needs:",
+        "",
+        "| page (URL name) | model | right needed |",
+        "| --- | --- | --- |",
+    ]
+    for rule in MODEL_RULES:
+        for name, action in rule.admin_views.items():
+            needed = "superusers only" if action is SUPERUSER_ONLY else action
+            lines.append(f"| `admin:{name}` | `{rule.model}` | {needed} |")
+    lines += [
+        "",
+        "On an account that is not a superuser's, a role with the change right on users (Direction) edits "
+        f"only: {', '.join(f'`{name}`' for name in DELEGATED_ACCOUNT_FIELDS)}.",
+    ]
+    return "\n".join(lines) + "\n"

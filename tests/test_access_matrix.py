@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
@@ -25,11 +26,14 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from accueil.models import IntakeRequest, Orientation
 from accueil.orientation import orient
 from accueil.services import transition_request
 from annuaire.contributions import submit_claim
-from annuaire.models import Claim, Contribution, Label
+from annuaire.models import Claim, Contribution, Label, Organisation
 from communication.models import Delivery, NewsletterIssue, Subscriber
 from comptes.models import PartnerMembership, User
 from comptes.roles import MODEL_RULES, ROLE_NAMES, RULES_BY_MODEL, SUPERUSER_ONLY, rights_of
@@ -90,7 +94,9 @@ def _fail_on_undefined_template_variable(settings):
 
 
 def registered_admins():
-    return [(model, admin.site.get_model_admin(model)) for model in apps.get_models() if admin.site.is_registered(model)]
+    return [
+        (model, admin.site.get_model_admin(model)) for model in apps.get_models() if admin.site.is_registered(model)
+    ]
 
 
 # --- The declaration covers the project -----------------------------------------------
@@ -158,11 +164,11 @@ def test_the_groups_hold_exactly_the_declared_permissions():
 @dataclass
 class World:
     superuser: User
-    organisation: object
-    other_organisation: object
-    intake: object
+    organisation: Organisation
+    other_organisation: Organisation
+    intake: IntakeRequest
     tracking_token: str
-    orientation: object
+    orientation: Orientation
     claim: Claim
     subscriber: Subscriber
     members: dict  # "own"/"other" -> partner user
@@ -194,14 +200,13 @@ def world():
         consent_at=timezone.now(),
     )  # fmt: skip
     Label.objects.create(name="Label de test", slug="label-de-test")
-    CategoryFactory(), TagFactory(), NewsFactory(), EventFactory()
+    for factory in (CategoryFactory, TagFactory, NewsFactory, EventFactory):
+        factory()
     subscriber = Subscriber.objects.create(
         email="abonnee@exemple.re", status=Subscriber.Status.CONFIRMED, consent_text="J'accepte.",
         consent_at=timezone.now(),
     )  # fmt: skip
     Delivery.objects.create(issue=NewsletterIssue.objects.create(subject="Lettre de mars"), subscriber=subscriber)
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     seen = {"username": "x@exemple.re", "ip_address": "192.0.2.1", "user_agent": "test", "http_accept": "*/*",
             "path_info": "/compte/connexion/"}  # fmt: skip
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
@@ -347,7 +352,9 @@ def check_admin(client, audience: Audience, world: World) -> list[str]:
             problems.append(f"{url}: {response.status_code}")
     for app_label in sorted({model._meta.app_label for model, _model_admin in registered_admins()}):
         visible = audience.staff and any(
-            rights(audience, model._meta.label) for model, _ in registered_admins() if model._meta.app_label == app_label
+            rights(audience, model._meta.label)
+            for model, _ in registered_admins()
+            if model._meta.app_label == app_label
         )
         response = client.get(reverse("admin:app_list", args=[app_label]))
         if not (reached(response) if visible else refused(response, audience, not_found_ok=True)):
@@ -451,9 +458,6 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     response = client.post(reverse("annuaire:confirmer", args=[FORGED_TOKEN]))
     expect("confirmation de revendication (faux lien)", response, response.status_code == 400)
     for name in ("comptes:mot-de-passe-nouveau", "comptes:activation"):
-        from django.utils.encoding import force_bytes
-        from django.utils.http import urlsafe_base64_encode
-
         uid = urlsafe_base64_encode(force_bytes(world.superuser.pk))
         response = client.get(reverse(name, args=[uid, "cz3n4b-0123456789abcdef0123456789abcdef"]))
         expect(f"{name} (faux lien)", response, 'name="new_password1"' not in response.content.decode())
@@ -492,7 +496,9 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     if audience.staff:
         expect("comptes:apres-connexion", response, response.headers.get("Location") == admin_root())
     elif audience.partner_of:
-        expect("comptes:apres-connexion", response, response.headers.get("Location") == reverse("accueil:partenaire-liste"))
+        expect(
+            "comptes:apres-connexion", response, response.headers.get("Location") == reverse("accueil:partenaire-liste")
+        )
     else:
         expect("comptes:apres-connexion", response, needs_login(response))
     return problems

@@ -148,7 +148,9 @@ def test_direction_cannot_add_delete_accounts_or_edit_groups(client, direction):
 
 def test_a_hand_given_permission_does_not_open_groups_to_a_non_superuser(client, direction):
     # Even if someone gave Direction the group permissions by hand, the admin still refuses.
-    direction.user_permissions.add(*Permission.objects.filter(content_type__app_label="auth", codename__endswith="_group"))
+    direction.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="auth", codename__endswith="_group")
+    )
     accueil = Group.objects.get(name="Accueil")
     response = client.post(admin_url(f"auth/group/{accueil.pk}/change/"), {"name": "Accueil", "permissions": []})
     assert response.status_code == 403
