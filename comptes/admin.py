@@ -1,9 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.forms import AdminUserChangeForm, AdminUserCreationForm
 from comptes.models import AuthenticatorApp, PartnerMembership, RecoveryCode, RecoveryCodeSet, User
+from comptes.roles import DELEGATED_ACCOUNT_FIELDS
 
 
 class PartnerMembershipInline(admin.TabularInline):
@@ -12,8 +17,21 @@ class PartnerMembershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+class DelegatedUserChangeForm(forms.ModelForm):
+    """The account form of a non-superuser: no password field, and the admin makes every
+    field outside DELEGATED_ACCOUNT_FIELDS read-only (so a forged POST cannot set it)."""
+
+    class Meta:
+        model = User
+        fields = DELEGATED_ACCOUNT_FIELDS
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Only a superuser grants rights, sets another person's password or touches a
+    superuser's account. Direction (change permission on users) may view every account
+    and edit the names and activation of an account that is not a superuser's."""
+
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     ordering = ["email"]
@@ -24,14 +42,68 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Identité", {"fields": ("first_name", "last_name")}),
-        ("Rôles et droits", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Rôles et droits", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    delegated_fieldsets = (
+        (None, {"fields": ("email",)}),
+        ("Identité", {"fields": ("first_name", "last_name")}),
+        ("Rôles et droits", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),
     )
     readonly_fields = ["last_login", "date_joined"]
-    filter_horizontal = ["groups"]
+    filter_horizontal = ["groups", "user_permissions"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False  # read-only for anyone else
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser  # deleting personal records
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.delegated_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return self.readonly_fields
+        shown = [name for _title, options in self.delegated_fieldsets for name in options["fields"]]
+        return [name for name in shown if name not in DELEGATED_ACCOUNT_FIELDS]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and not request.user.is_superuser:
+            kwargs["form"] = DelegatedUserChangeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting a password without knowing the old one: superusers only. Everyone changes
+        # their own password through the admin's « Changer de mot de passe » page.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """The role groups are synced from comptes.roles; only a superuser edits groups."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(PartnerMembership)

@@ -419,6 +419,8 @@ NEWSLETTER_SUBSCRIPTIONS_PER_HOUR = envint("NEWSLETTER_SUBSCRIPTIONS_PER_HOUR", 
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)
+# Where to report a vulnerability: /.well-known/security.txt and the /securite/ page.
+SECURITY_CONTACT = envstr("SECURITY_CONTACT", CONTACT_EMAIL)
 HOSTING_PROVIDER = envstr("HOSTING_PROVIDER", "")
 
 LOGGING = {

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path(
         "sitemap.xml",
         cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="mentions-legales"),
     path("donnees-personnelles/", views.personal_data, name="donnees-personnelles"),
     path("accessibilite/", views.accessibility, name="accessibilite"),
+    path("securite/", views.security_policy, name="securite"),
     path("compte/", include("comptes.urls")),
     path("api/v1/", include("cress.api_urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -1,7 +1,11 @@
+from datetime import UTC, timedelta
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -44,15 +48,40 @@ def home(request):
 
 @require_GET
 def robots_txt(request):
+    # The admin's address is not listed: robots.txt is read by people looking for it too.
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
         "Disallow: /accompagnement/suivi/",
         "Disallow: /accompagnement/partenaire/",
         "Disallow: /compte/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+SECURITY_TXT_VALIDITY = timedelta(days=365)  # RFC 9116: Expires less than a year ahead
+
+
+@require_GET
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability. Built from settings at each request, so
+    the contact is the deployment's and the expiry date never lies in the past."""
+    contact = settings.SECURITY_CONTACT
+    if ":" not in contact:
+        contact = f"mailto:{contact}"
+    expires = (timezone.now() + SECURITY_TXT_VALIDITY).replace(microsecond=0)
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: fr",
+        f"Canonical: {settings.SITE_URL}{reverse('security-txt')}",
+        f"Policy: {settings.SITE_URL}{reverse('securite')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def security_policy(request):
+    return render(request, "cress/securite.html", {"security_contact": settings.SECURITY_CONTACT})
 
 
 def coming_soon(request, area):

@@ -14,6 +14,17 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     show_full_result_count = False
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
 
+    # The outbox carries private links (password resets, tracking and partner pages):
+    # superusers only, whatever permission a group was given (comptes/roles.py).
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
     def has_add_permission(self, request):
         return False
 

@@ -84,4 +84,4 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
 def test_robots_txt_points_to_the_sitemap_and_away_from_private_pages(client):
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: " in text and text.rstrip().endswith("/sitemap.xml")
-    assert "Disallow: /gestion/" in text and "Disallow: /accompagnement/suivi/" in text
+    assert "Disallow: /accompagnement/suivi/" in text

@@ -87,3 +87,13 @@ def browser_second_factor(page, email: str) -> None:
         page.get_by_label("Code à 6 chiffres").fill(totp_code(device))
         page.get_by_role("button", name="Vérifier").click()
     page.wait_for_load_state()
+
+
+def login_as(client, user):
+    """Log `user` in on the Django test client, as after a complete login (staff with their
+    second factor verified); the access matrix opens every session through here."""
+    if user.is_staff:
+        login_verified(client, user)
+    else:
+        client.force_login(user)
+    return client

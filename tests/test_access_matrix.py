@@ -1,0 +1,536 @@
+"""The access matrix: what every audience reaches, compared with the declaration.
+
+For each staff role (a user in that group), a staff member without a role, an anonymous
+visitor and two partner users, this walks
+- every admin URL of every registered ModelAdmin: the list, add, change (on a real
+  object), delete and history pages, every page its `get_urls()` adds and every action,
+  and compares the answer with `comptes.roles` (allowed: 200, or a redirect that stays
+  in the admin; refused: 403, or the login page for who is not staff);
+- every private page of the public side (tracking and partner links, the partner's
+  list and orientation pages, a structure's member page, the links of emails) and
+  checks that only its holder gets in.
+A model, an admin page or a public URL that is not declared fails a test here.
+"""
+
+import inspect
+from dataclasses import dataclass
+from functools import cached_property
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accueil.models import IntakeRequest, Orientation, RequestErasure
+from accueil.orientation import orient
+from accueil.services import transition_request
+from annuaire.contributions import submit_claim
+from annuaire.models import Claim, Contribution, Label, Organisation
+from communication.models import Delivery, NewsletterIssue, Subscriber
+from comptes.models import PartnerMembership, User
+from comptes.roles import MODEL_RULES, ROLE_NAMES, RULES_BY_MODEL, SUPERUSER_ONLY, rights_of
+from comptes.services import issue_recovery_codes
+from tests.accueil.factories import make_request
+from tests.annuaire.factories import OrganisationFactory
+from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
+from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
+from tests.helpers.auth import confirmed_device, login_as
+
+pytestmark = pytest.mark.django_db
+
+STANDARD_VIEWS = {"changelist": "view", "add": "add", "change": "view", "delete": "delete", "history": "view"}
+PROJECT_APPS = {"accueil", "annuaire", "communication", "comptes", "messagerie", "referentiels"}
+FORGED_TOKEN = "jeton-invente-0123456789abcdef"
+POST_DATA = {"body": "", "comment": ""}  # what a form of a custom admin page sends, empty: it changes nothing
+
+
+@dataclass(frozen=True)
+class Audience:
+    name: str
+    role: str | None = None
+    staff: bool = False
+    partner_of: str = ""  # "own": member of the structure the orientation went to; "other": of another one
+
+    def __str__(self):
+        return self.name
+
+
+AUDIENCES = [
+    *(Audience(role, role=role, staff=True) for role in ROLE_NAMES),
+    Audience("equipe-sans-role", staff=True),
+    Audience("anonyme"),
+    Audience("partenaire-autre-structure", partner_of="other"),
+    Audience("partenaire-de-la-structure", partner_of="own"),
+]
+
+
+class UndefinedTemplateVariable(str):
+    """The suite's guard (tests/conftest.py), less the variables third-party admin templates
+    read without defining: simple_history's revert page prints {{ onclick_attrib }}."""
+
+    third_party = {"onclick_attrib"}
+
+    def __contains__(self, item):
+        return item == "%s"
+
+    def __mod__(self, variable):
+        if str(variable) in self.third_party:
+            return ""
+        raise AssertionError(f"Variable de gabarit non définie : {variable!r}")
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_undefined_template_variable(settings):
+    templates = [dict(engine) for engine in settings.TEMPLATES]
+    templates[0]["OPTIONS"] = {**templates[0]["OPTIONS"], "string_if_invalid": UndefinedTemplateVariable("%s")}
+    settings.TEMPLATES = templates
+
+
+def registered_admins():
+    return [
+        (model, admin.site.get_model_admin(model)) for model in apps.get_models() if admin.site.is_registered(model)
+    ]
+
+
+# --- The declaration covers the project -----------------------------------------------
+
+
+def test_every_model_is_declared_once_and_every_declared_model_exists():
+    installed = {model._meta.label for model in apps.get_models()}
+    declared = [rule.model for rule in MODEL_RULES]
+    assert len(declared) == len(set(declared)), "a model is declared twice"
+    assert installed - set(declared) == set(), "models missing from comptes/roles.py MODEL_RULES"
+    assert set(declared) - installed == set(), "models declared in comptes/roles.py that do not exist"
+    registered = {model._meta.label for model, _model_admin in registered_admins()}
+    assert registered <= set(declared)
+
+
+def test_declared_rights_are_actions_of_known_roles_and_include_viewing():
+    for rule in MODEL_RULES:
+        for role, actions in rule.rights.items():
+            assert role in ROLE_NAMES, (rule.model, role)
+            assert set(actions) <= {"view", "add", "change", "delete"}, (rule.model, role)
+            assert "view" in actions, f"{rule.model}: {role} acts on what it cannot see"
+        for name, action in rule.admin_views.items():
+            assert action in {SUPERUSER_ONLY, "view", "add", "change", "delete"}, (rule.model, name)
+
+
+def test_every_custom_admin_page_is_declared_and_every_declared_page_exists():
+    found = {}
+    for model, model_admin in registered_admins():
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        for pattern in model_admin.urls:
+            if pattern.name and pattern.name not in {f"{info}_{suffix}" for suffix in STANDARD_VIEWS}:
+                found[pattern.name] = model._meta.label
+            if not pattern.name:
+                assert str(pattern.pattern) == "<path:object_id>/", f"unnamed admin URL {pattern.pattern}"
+    declared = {name: rule.model for rule in MODEL_RULES for name in rule.admin_views}
+    assert found == declared, "custom admin pages and comptes/roles.py admin_views differ"
+
+
+def test_every_action_of_the_project_says_which_permission_it_needs():
+    for model, model_admin in registered_admins():
+        if model._meta.app_label not in PROJECT_APPS:
+            continue
+        for name in model_admin.actions or []:
+            func = model_admin.get_action(name).func
+            assert getattr(func, "allowed_permissions", ()), f"{model._meta.label}: action {name} has no permissions="
+
+
+def test_the_groups_hold_exactly_the_declared_permissions():
+    for role in ROLE_NAMES:
+        held = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in Group.objects.get(name=role).permissions.select_related("content_type")
+        }
+        wanted = {
+            f"{rule.app_label}.{action}_{rule.model_name}"
+            for rule in MODEL_RULES
+            for action in rule.rights.get(role, ())
+        }
+        assert held == wanted, role
+
+
+# --- The objects every page is tried on ---------------------------------------------------
+
+
+@dataclass
+class World:
+    superuser: User
+    organisation: Organisation
+    other_organisation: Organisation
+    intake: IntakeRequest
+    tracking_token: str
+    orientation: Orientation
+    claim: Claim
+    subscriber: Subscriber
+    members: dict  # "own"/"other" -> partner user
+    objects: dict  # model -> an instance to open
+
+    @cached_property
+    def superuser_client(self) -> Client:
+        return login_as(Client(), self.superuser)
+
+
+@pytest.fixture
+def world():
+    superuser = User.objects.create_superuser(email="admin@exemple.re", password=PASSWORD)
+    organisation = OrganisationFactory(name="Kaz Initiatives", email="kaz@exemple.re", is_support_structure=True)
+    other_organisation = OrganisationFactory(name="Incubateur Sud", email="sud@exemple.re")
+    intake, token = make_request(title="Épicerie solidaire de Bras-Panon")
+    transition_request(intake=intake, target="qualification")
+    (orientation,) = orient(intake=intake, organisations=[organisation], by=None)
+    members = {"own": UserFactory(email="membre@exemple.re"), "other": UserFactory(email="autre@exemple.re")}
+    PartnerMembership.objects.create(user=members["own"], organisation=organisation)
+    PartnerMembership.objects.create(user=members["other"], organisation=other_organisation)
+    claim = submit_claim(
+        organisation=organisation, name="Paul Hoarau", email="paul@exemple.re", position="Président",
+        consent_text="J'accepte.",
+    )  # fmt: skip
+    Contribution.objects.create(
+        kind=Contribution.Kind.CORRECTION, organisation=organisation, proposed={"phone": "0262 00 00 00"},
+        contributor_name="Lise", contributor_email="lise@exemple.re", consent_text="J'accepte.",
+        consent_at=timezone.now(),
+    )  # fmt: skip
+    Label.objects.create(name="Label de test", slug="label-de-test")
+    for factory in (CategoryFactory, TagFactory, NewsFactory, EventFactory):
+        factory()
+    subscriber = Subscriber.objects.create(
+        email="abonnee@exemple.re", status=Subscriber.Status.CONFIRMED, consent_text="J'accepte.",
+        consent_at=timezone.now(),
+    )  # fmt: skip
+    Delivery.objects.create(issue=NewsletterIssue.objects.create(subject="Lettre de mars"), subscriber=subscriber)
+    seen = {"username": "x@exemple.re", "ip_address": "192.0.2.1", "user_agent": "test", "http_accept": "*/*",
+            "path_info": "/compte/connexion/"}  # fmt: skip
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**seen)
+    AccessLog.objects.create(**seen)
+
+    # Second factor of the superuser (an app and recovery codes), and an erasure's audit row.
+    confirmed_device(superuser)
+    issue_recovery_codes(user=superuser)
+    RequestErasure.objects.create(reference="ESS-2026-00000", erased_by=superuser, reason="Demande du porteur.")
+
+    objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
+    objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
+    objects[Group] = Group.objects.get(name=ROLE_NAMES[0])
+    missing = [model._meta.label for model, obj in objects.items() if obj is None]
+    assert not missing, f"make an object of {missing} in this fixture"
+    return World(
+        superuser, organisation, other_organisation, intake, token, orientation, claim, subscriber, members, objects
+    )
+
+
+def client_for(audience: Audience, world: World) -> Client:
+    client = Client()
+    if audience.staff:
+        login_as(client, StaffFactory(role=audience.role, email="personne-testee@exemple.re"))
+    elif audience.partner_of:
+        login_as(client, world.members[audience.partner_of])
+    return client
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    url: str
+    name: str
+    model: str
+    required: str | None  # an action of comptes.roles, or SUPERUSER_ONLY
+    kind: str  # changelist, add, change, delete, history or custom
+
+
+def _arguments(pattern, obj) -> tuple[list, dict]:
+    """The URL's arguments: named groups by name, unnamed ones by the view's parameter names."""
+    named = list(pattern.pattern.regex.groupindex)
+    if not named and pattern.pattern.regex.groups:
+        parameters = list(inspect.signature(pattern.callback).parameters)[1:]  # after request
+        positional = parameters[: pattern.pattern.regex.groups]
+    else:
+        positional = []
+    values = {}
+    for name in named + positional:
+        if name in {"object_id", "pk", "id"}:
+            values[name] = obj.pk
+        elif name == "target":
+            values[name] = "etat-inexistant"  # reaches the permission check, changes nothing
+        elif name == "version_id":
+            values[name] = obj.history.order_by("history_id").first().history_id
+        else:
+            raise AssertionError(f"admin URL {pattern.name}: say which value to give <{name}>")
+    return [values[name] for name in positional], {name: values[name] for name in named}
+
+
+def admin_pages(world: World) -> list[AdminPage]:
+    pages = []
+    for model, model_admin in registered_admins():
+        label, info = model._meta.label, f"{model._meta.app_label}_{model._meta.model_name}"
+        for pattern in model_admin.urls:
+            if not pattern.name:
+                continue
+            kind = next((s for s in STANDARD_VIEWS if pattern.name == f"{info}_{s}"), "custom")
+            required = STANDARD_VIEWS[kind] if kind != "custom" else RULES_BY_MODEL[label].admin_views[pattern.name]
+            args, kwargs = _arguments(pattern, world.objects[model])
+            url = reverse(f"admin:{pattern.name}", args=args or None, kwargs=kwargs or None)
+            pages.append(AdminPage(url, pattern.name, label, required, kind))
+    return pages
+
+
+_METHOD = {}  # custom admin URL name -> "get" or "post", or None when nobody reaches it
+
+
+def method_for(page: AdminPage, world: World) -> str | None:
+    """The list, add, change, delete and history pages answer a GET. A custom page that
+    acts takes a POST (a GET is refused to everyone): a superuser finds which, once."""
+    if page.kind != "custom":
+        return "get"
+    if page.name not in _METHOD:
+        _METHOD[page.name] = None
+        for method in ("get", "post"):
+            response = getattr(world.superuser_client, method)(page.url, POST_DATA if method == "post" else {})
+            if reached(response):
+                _METHOD[page.name] = method
+                break
+    return _METHOD[page.name]
+
+
+def admin_root():
+    return f"/{settings.ADMIN_URL}"
+
+
+def reached(response) -> bool:
+    if response.status_code == 200:
+        return True
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and location.startswith(admin_root()) and "/login/" not in location
+
+
+def refused(response, audience: Audience, *, not_found_ok=False) -> bool:
+    if not audience.staff:
+        location = response.headers.get("Location", "")
+        return response.status_code == 302 and location.startswith(reverse("admin:login"))
+    return response.status_code == 403 or (not_found_ok and response.status_code == 404)
+
+
+def rights(audience: Audience, model: str) -> tuple[str, ...]:
+    return rights_of(audience.role, model) if audience.role else ()
+
+
+def allowed(audience: Audience, page: AdminPage) -> bool:
+    return audience.staff and page.required is not SUPERUSER_ONLY and page.required in rights(audience, page.model)
+
+
+def _action_ran(response) -> bool:
+    """An action ran if it answered with its own page, or redirected without the admin's
+    « no action selected » warning."""
+    if response.status_code == 200:
+        return "admin/change_list.html" not in {template.name for template in response.templates}
+    with translation.override(settings.LANGUAGE_CODE):
+        warning = translation.gettext("No action selected.")
+        return response.status_code == 302 and warning not in {str(m) for m in get_messages(response.wsgi_request)}
+
+
+def actions_of(model_admin):
+    if model_admin.actions is None:
+        return []
+    names = [name for name, _func in admin.site.actions] + [
+        action if isinstance(action, str) else action.__name__ for action in model_admin.actions
+    ]
+    return [model_admin.get_action(name) for name in dict.fromkeys(names)]
+
+
+def check_admin(client, audience: Audience, world: World) -> list[str]:
+    problems = []
+    root = admin_root()
+    for url in (root, reverse("admin:password_change")):
+        response = client.get(url)
+        if not (reached(response) if audience.staff else refused(response, audience)):
+            problems.append(f"{url}: {response.status_code}")
+    for app_label in sorted({model._meta.app_label for model, _model_admin in registered_admins()}):
+        visible = audience.staff and any(
+            rights(audience, model._meta.label)
+            for model, _ in registered_admins()
+            if model._meta.app_label == app_label
+        )
+        response = client.get(reverse("admin:app_list", args=[app_label]))
+        if not (reached(response) if visible else refused(response, audience, not_found_ok=True)):
+            problems.append(f"{app_label} (index de l'application): {response.status_code}, attendu {visible}")
+
+    for page in admin_pages(world):
+        method = method_for(page, world)
+        if method is None:
+            problems.append(f"{page.url}: même un superutilisateur n'y accède pas")
+            continue
+        response = getattr(client, method)(page.url, POST_DATA if method == "post" else {})
+        expected = allowed(audience, page)
+        if not (reached(response) if expected else refused(response, audience)):
+            problems.append(f"{method.upper()} {page.url} [{page.model} {page.kind}]: {response.status_code}")
+        elif expected and page.kind == "change" and "change" not in rights(audience, page.model):
+            html = response.content.decode()
+            if 'name="_save"' in html:
+                problems.append(f"{page.url}: lecture seule, mais le bouton Enregistrer est là")
+
+    # Actions last: an allowed one may change the objects the pages above were tried on.
+    for model, model_admin in registered_admins():
+        label, obj = model._meta.label, world.objects[model]
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for action in actions_of(model_admin):
+            func, name = action.func, action.name
+            needed = set(getattr(func, "allowed_permissions", ())) | {"view"}
+            assert needed <= {"view", "add", "change", "delete"}, f"{label}.{name}: map its permission here"
+            expected = audience.staff and needed <= set(rights(audience, label))
+            client.cookies.pop("messages", None)  # only this request's messages tell whether it ran
+            response = client.post(changelist, {"action": name, "_selected_action": [obj.pk], "index": 0})
+            if not audience.staff:
+                ok = refused(response, audience)
+            elif "view" not in rights(audience, label):
+                ok = response.status_code == 403
+            else:
+                ok = _action_ran(response) == expected
+            if not ok:
+                problems.append(f"action {label}.{name}: {response.status_code}, attendu {expected}")
+    return problems
+
+
+# --- Private pages of the public side -------------------------------------------------------
+
+# Every named URL outside the admin is here: open to all, or private and checked below.
+PUBLIC_URLS = {
+    "home", "healthz", "robots", "security-txt", "sitemap", "sitemap-section", "mentions-legales",
+    "donnees-personnelles", "accessibilite", "securite",
+    "comptes:connexion", "comptes:deconnexion", "comptes:mot-de-passe-oublie", "comptes:mot-de-passe-envoye",
+    "comptes:mot-de-passe-change",
+    "api:structures", "api:structure", "api:schema",
+    "annuaire:index", "annuaire:structure", "annuaire:carte-donnees", "annuaire:export-csv",
+    "annuaire:export-geojson", "annuaire:donnees", "annuaire:widget", "annuaire:proposer", "annuaire:corriger",
+    "annuaire:revendiquer",
+    "actualites:index", "actualites:rss", "actualites:atom", "actualites:lettre-inscription", "actualites:article",
+    "agenda:index", "agenda:archives", "agenda:ce-mois", "agenda:mois", "agenda:ical", "agenda:evenement",
+    "agenda:evenement-ics",
+    "formation:index", "observatoire:index", "territoires:index", "partenariats:index", "experimentations:index",
+    "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
+}  # fmt: skip
+PRIVATE_URLS = {
+    "accueil:suivi", "accueil:partenaire", "accueil:partenaire-liste", "accueil:partenaire-orientation",
+    "annuaire:modifier", "annuaire:confirmer", "actualites:lettre-confirmation", "actualites:lettre-desinscription",
+    "comptes:mot-de-passe-nouveau", "comptes:activation", "comptes:apres-connexion",
+    "comptes:verification", "comptes:double-authentification", "comptes:activation-double-authentification",
+}  # fmt: skip
+
+
+def _url_names(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace != "admin":
+                yield from _url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else f"(sans nom) {entry.pattern}"
+
+
+def test_every_public_url_is_declared_open_or_private():
+    names = set(_url_names(get_resolver().url_patterns)) - {"(sans nom) _bench/gabarit/"}
+    assert names - PUBLIC_URLS - PRIVATE_URLS == set(), "new URL: add it to PUBLIC_URLS or check it as private"
+    assert (PUBLIC_URLS | PRIVATE_URLS) - names == set()
+
+
+def check_private_pages(client, audience: Audience, world: World) -> list[str]:
+    problems = []
+    login = reverse(settings.LOGIN_URL)
+    member = audience.partner_of == "own"
+
+    def expect(label, response, ok):
+        if not ok:
+            problems.append(f"{label}: {response.status_code} {response.headers.get('Location', '')}")
+
+    def needs_login(response):
+        return response.status_code == 302 and response.headers["Location"].startswith(login)
+
+    # Links that are their own key: a forged one opens nothing, for staff as for anyone.
+    for name in ("accueil:suivi", "accueil:partenaire", "actualites:lettre-confirmation"):
+        response = client.get(reverse(name, args=[FORGED_TOKEN]))
+        expect(f"{name} (faux lien)", response, response.status_code == 404)
+    response = client.post(reverse("actualites:lettre-desinscription", args=[FORGED_TOKEN]))
+    expect("désinscription (faux lien)", response, response.status_code == 404)
+    response = client.post(reverse("annuaire:confirmer", args=[FORGED_TOKEN]))
+    expect("confirmation de revendication (faux lien)", response, response.status_code == 400)
+    for name in ("comptes:mot-de-passe-nouveau", "comptes:activation"):
+        uid = urlsafe_base64_encode(force_bytes(world.superuser.pk))
+        response = client.get(reverse(name, args=[uid, "cz3n4b-0123456789abcdef0123456789abcdef"]))
+        expect(f"{name} (faux lien)", response, 'name="new_password1"' not in response.content.decode())
+    # The real tracking link opens the page whoever holds it: the link is the key.
+    response = client.get(reverse("accueil:suivi", args=[world.tracking_token]))
+    expect("accueil:suivi (vrai lien)", response, response.status_code == 200)
+
+    # Pages behind a login.
+    response = client.get(reverse("accueil:partenaire-liste"))
+    if audience.staff or audience.partner_of:
+        shows = world.intake.title in response.content.decode()
+        expect("accueil:partenaire-liste", response, response.status_code == 200 and shows == member)
+    else:
+        expect("accueil:partenaire-liste", response, needs_login(response))
+    page = reverse("accueil:partenaire-orientation", args=[world.orientation.pk])
+    response = client.get(page)
+    if member:
+        expect("accueil:partenaire-orientation", response, response.status_code == 200)
+    elif audience.staff or audience.partner_of:
+        expect("accueil:partenaire-orientation", response, response.status_code == 404)
+        response = client.post(page, {"action": "accepter"})
+        expect("accueil:partenaire-orientation (POST)", response, response.status_code == 404)
+    else:
+        expect("accueil:partenaire-orientation", response, needs_login(response))
+    edit = reverse("annuaire:modifier", args=[world.organisation.slug])
+    response = client.get(edit)
+    if member:
+        expect("annuaire:modifier", response, response.status_code == 200)
+    elif audience.staff or audience.partner_of:
+        expect("annuaire:modifier", response, response.status_code == 403)
+        response = client.post(edit, {"name": "Fiche prise", "email": "pirate@exemple.re"})
+        expect("annuaire:modifier (POST)", response, response.status_code == 403)
+    else:
+        expect("annuaire:modifier", response, needs_login(response))
+    # Second-factor pages: one's own only, after a password login.
+    for name in ("comptes:double-authentification", "comptes:activation-double-authentification"):
+        response = client.get(reverse(name))
+        if audience.staff or audience.partner_of:
+            expect(name, response, response.status_code in (200, 302) and not needs_login(response))
+        else:
+            expect(name, response, needs_login(response))
+    response = client.get(reverse("comptes:verification"))
+    expect("comptes:verification", response, response.status_code == 302 or audience.staff)
+    response = client.get(reverse("comptes:apres-connexion"))
+    if audience.staff:
+        expect("comptes:apres-connexion", response, response.headers.get("Location") == admin_root())
+    elif audience.partner_of:
+        expect(
+            "comptes:apres-connexion", response, response.headers.get("Location") == reverse("accueil:partenaire-liste")
+        )
+    else:
+        expect("comptes:apres-connexion", response, needs_login(response))
+    return problems
+
+
+# --- The walk ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("audience", AUDIENCES, ids=str)
+def test_each_audience_reaches_exactly_what_is_declared(audience, world):
+    client = client_for(audience, world)
+    before = (world.orientation.status, world.claim.status, world.organisation.name)
+    problems = check_private_pages(client, audience, world) + check_admin(client, audience, world)
+    assert problems == [], "\n".join(problems)
+
+    # Nothing a refused page was asked to do happened.
+    for obj in (world.orientation, world.claim, world.organisation):
+        obj.refresh_from_db()
+    assert (world.orientation.status, world.claim.status, world.organisation.name) == before
