@@ -14,8 +14,8 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     show_full_result_count = False
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
 
-    # The outbox carries private links (password resets, tracking and partner pages):
-    # superusers only, whatever permission a group was given (comptes/roles.py).
+    # The outbox says what was written to whom (its private links are never stored, see
+    # messagerie/links.py): superusers only, whatever permission a group was given.
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 

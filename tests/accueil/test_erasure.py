@@ -30,6 +30,7 @@ from accueil.services import (
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.helpers.auth import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def erase_url(intake):
 
 @pytest.mark.parametrize("role", ["Accueil", "Direction"])
 def test_staff_cannot_delete_requests_one_by_one_or_all(client, role):
-    client.force_login(StaffFactory(role=role))
+    login_as(client, StaffFactory(role=role))
     first, _ = make_request(email="a@exemple.re")
     second, _ = make_request(email="b@exemple.re")
     assert client.get(delete_url(first)).status_code == 403
@@ -90,7 +91,7 @@ def test_the_accueil_role_cannot_delete_an_orientation(client):
     transition_request(intake=intake, target="qualification")
     partner = OrganisationFactory(is_support_structure=True, email="partenaire@exemple.re")
     (orientation,) = orient(intake=intake, organisations=[partner], by=None)
-    client.force_login(StaffFactory(role="Accueil"))
+    login_as(client, StaffFactory(role="Accueil"))
     url = reverse("admin:accueil_orientation_delete", args=[orientation.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"post": "yes"}).status_code == 403
@@ -99,7 +100,7 @@ def test_the_accueil_role_cannot_delete_an_orientation(client):
 
 def test_a_superusers_delete_leads_to_the_erasure_page_and_the_list_has_no_bulk_delete(client):
     intake, _ = make_request()
-    client.force_login(superuser())
+    login_as(client, superuser())
     response = client.get(delete_url(intake))
     assert response.status_code == 302 and response["Location"] == erase_url(intake)
     page = client.get(reverse("admin:accueil_intakerequest_changelist")).content.decode()
@@ -119,7 +120,7 @@ def test_a_superuser_erases_a_request_the_files_go_the_audit_row_and_the_figures
     path = stored.path
     figures = fse_report(Period())
     admin = superuser()
-    client.force_login(admin)
+    login_as(client, admin)
 
     page = client.get(erase_url(intake))
     assert page.status_code == 200 and intake.reference in page.content.decode()
@@ -164,7 +165,7 @@ def test_an_erased_request_cannot_be_erased_again(client):
     intake, _ = make_request()
     admin = superuser()
     erase_request(intake=intake, by=admin, reason="Demande reçue le 3 mars.")
-    client.force_login(admin)
+    login_as(client, admin)
     response = client.post(erase_url(intake), {"reason": "Encore"})
     assert response.status_code == 200 and "déjà anonymisée" in response.content.decode()
     assert RequestErasure.objects.count() == 1
@@ -174,7 +175,7 @@ def test_the_erasure_log_is_read_only_even_for_a_superuser(client):
     intake, _ = make_request()
     admin = superuser()
     erasure = erase_request(intake=intake, by=admin, reason="Demande reçue le 3 mars.")
-    client.force_login(admin)
+    login_as(client, admin)
     assert client.get(reverse("admin:accueil_requesterasure_changelist")).status_code == 200
     delete = reverse("admin:accueil_requesterasure_delete", args=[erasure.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403

@@ -61,6 +61,7 @@ def test_the_delete_action_is_not_offered_even_with_a_hand_given_permission(clie
     assert client.get(f"{ADMIN}intakerequest/{intakes[0].pk}/delete/").status_code == 403
 
 
-def test_a_superuser_reaches_the_deletion_page(client, intakes):
+def test_a_superusers_deletion_page_is_the_erasure_page(client, intakes):
     login_as(client, User.objects.create_superuser(email="admin@exemple.re", password=PASSWORD))
-    assert client.get(f"{ADMIN}intakerequest/{intakes[1].pk}/delete/").status_code == 200
+    response = client.get(f"{ADMIN}intakerequest/{intakes[1].pk}/delete/")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/{intakes[1].pk}/effacer/")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from accueil.models import InternalNote
 from tests.accueil.factories import make_request
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.helpers.auth import login_as
 from tests.helpers.html import form_values
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def posted_form(client, intake, **changes):
 def test_a_new_note_is_signed_by_whoever_writes_it(client):
     writer, colleague = StaffFactory(role="Accueil"), StaffFactory(role="Accueil")
     intake, _ = make_request()
-    client.force_login(writer)
+    login_as(client, writer)
     response = posted_form(client, intake, **{"notes-0-body": "Rappeler jeudi.", "notes-0-author": str(colleague.pk)})
     assert response.status_code == 302
     note = InternalNote.objects.get(request=intake)
@@ -40,7 +41,7 @@ def test_a_colleague_can_neither_rewrite_nor_delete_a_saved_note(client):
     writer, colleague = StaffFactory(role="Accueil"), StaffFactory(role="Accueil")
     intake, _ = make_request()
     note = InternalNote.objects.create(request=intake, author=writer, body="Projet solide, voir France Active.")
-    client.force_login(colleague)
+    login_as(client, colleague)
     page = client.get(change_url(intake)).content.decode()
     assert "Projet solide, voir France Active." in page
     shown = form_values(page, FORM_ID)
@@ -62,7 +63,7 @@ def test_only_a_superuser_corrects_or_deletes_a_note_and_the_author_stays(client
     writer = StaffFactory(role="Accueil")
     intake, _ = make_request()
     note = InternalNote.objects.create(request=intake, author=writer, body="Tél. 0692 00 00 00")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    login_as(client, UserFactory(is_staff=True, is_superuser=True))
     posted_form(client, intake, **{"notes-0-body": "Téléphone retiré de la note."})
     note.refresh_from_db()
     assert (note.body, note.author) == ("Téléphone retiré de la note.", writer)

@@ -15,6 +15,7 @@ from annuaire.selectors import email_changes
 from comptes.models import PartnerMembership
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.helpers.auth import login_as
 from tests.helpers.html import form_values
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +43,13 @@ def test_every_change_of_an_organisations_address_is_logged_with_who_when_old_an
     organisation = OrganisationFactory(email="contact@lakour.re")
     age_history(organisation, days=100)
     staff = StaffFactory(role="Communication")
-    client.force_login(staff)
+    login_as(client, staff)
     before = timezone.now()
     edit_in_admin(client, organisation, email="boite@staff.example", description="Texte revu.")
     edit_in_admin(client, organisation, description="Texte revu encore.")  # not an address change
     member = UserFactory()
     PartnerMembership.objects.create(user=member, organisation=organisation)
-    client.force_login(member)
+    login_as(client, member)
     client.post(
         reverse("annuaire:modifier", args=[organisation.slug]),
         {"commune": organisation.commune_id, "email": "bureau@lakour.re"},
@@ -74,7 +75,7 @@ def test_a_claim_after_a_recent_address_change_needs_two_different_staff_members
     organisation = OrganisationFactory(email="contact@lakour.re")
     age_history(organisation, days=400)
     insider, colleague = StaffFactory(role="Communication"), StaffFactory(role="Accueil")
-    client.force_login(insider)
+    login_as(client, insider)
     edit_in_admin(client, organisation, email="insider@staff.example")
     claim = confirmed_claim(organisation, email="insider-perso@exemple.re")
     approve = reverse("admin:annuaire_claim_transition", args=[claim.pk, "validee"])
@@ -97,7 +98,7 @@ def test_a_claim_after_a_recent_address_change_needs_two_different_staff_members
     with pytest.raises(ContributionError):
         approve_claim(claim=claim, by=insider)
 
-    client.force_login(colleague)
+    login_as(client, colleague)
     client.post(approve)
     claim.refresh_from_db()
     assert claim.status == "validee"
@@ -134,7 +135,7 @@ def test_a_member_cannot_give_their_organisation_the_roles_that_bring_orientatio
     organisation = OrganisationFactory()
     member = UserFactory()
     PartnerMembership.objects.create(user=member, organisation=organisation)
-    client.force_login(member)
+    login_as(client, member)
     edit = reverse("annuaire:modifier", args=[organisation.slug])
     page = client.get(edit).content.decode()
     assert 'name="is_support_structure"' not in page and 'name="is_funder"' not in page
@@ -156,6 +157,6 @@ def test_a_member_cannot_give_their_organisation_the_roles_that_bring_orientatio
 
 def test_staff_set_the_roles_in_the_admin(client):
     organisation = OrganisationFactory()
-    client.force_login(StaffFactory(role="Communication"))
+    login_as(client, StaffFactory(role="Communication"))
     edit_in_admin(client, organisation, is_support_structure="on", is_funder="on")
     assert (organisation.is_support_structure, organisation.is_funder) == (True, True)
