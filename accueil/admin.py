@@ -134,7 +134,7 @@ class ErasureForm(forms.Form):
     reason = forms.CharField(
         label="Motif de l'effacement",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Gardé dans le journal des effacements : n'y écrivez aucune donnée personnelle "
         "(par exemple « demande d'effacement reçue par courriel le 3 mars 2026 »).",
     )
