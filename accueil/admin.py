@@ -31,7 +31,7 @@ from accueil.models import (
     RequestTransition,
 )
 from accueil.selectors import Period
-from lib.admin import CappedPaginator, QuickCheckboxMixin, TransitionInline, WorkflowAdminMixin
+from lib.admin import CappedPaginator, QuickCheckboxMixin, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
 from lib.spreadsheet import safe_cell, streaming_writer
 from lib.workflow import WorkflowError
 
@@ -482,7 +482,7 @@ class OrientationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestErasure)
-class RequestErasureAdmin(admin.ModelAdmin):
+class RequestErasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail of erasures: read-only for everyone, superusers included."""
 
     list_display = ["reference", "erased_at", "erased_by", "documents_deleted"]
@@ -490,12 +490,3 @@ class RequestErasureAdmin(admin.ModelAdmin):
     list_select_related = ["erased_by"]
     fields = ["reference", "request", "erased_at", "erased_by", "reason", "documents_deleted"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -25,6 +25,7 @@ from communication.models import (
     Tag,
     Theme,
 )
+from lib.admin import ReadOnlyAdminMixin
 from lib.forms import RichTextWidget
 
 
@@ -306,7 +307,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Per-recipient status of each issue (read-only: the send writes it)."""
 
     list_display = ["issue", "subscriber", "status", "attempts", "sent_at", "error"]
@@ -314,12 +315,3 @@ class DeliveryAdmin(admin.ModelAdmin):
     search_fields = ["subscriber__email"]
     list_select_related = ["issue", "subscriber"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -96,3 +96,17 @@ class QuickCheckboxMixin:
             obj.pk,
             gettext("Select this object for an action - {}").format(obj),
         )
+
+
+class ReadOnlyAdminMixin:
+    """An admin page that only shows what the code writes (logs, deliveries): nobody adds,
+    changes or deletes a row here, superusers included."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
