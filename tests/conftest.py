@@ -39,8 +39,8 @@ def _fail_on_undefined_template_variable(settings):
 
 @pytest.fixture(scope="session", autouse=True)
 def _clean_test_redis():
-    """This run's keys only: no message left by an interrupted run of the same id reaches a
-    worker started by a test, and nothing of this run stays behind."""
+    """This run's keys, at its start (a run given the same TEST_RUN_ID again finds no stale
+    message) and at its end; never a whole database, nor another run's keys."""
     from tests.helpers.isolation import delete_run_keys
 
     delete_run_keys(settings.REDIS_URL, settings.CELERY_BROKER_URL)
