@@ -8,12 +8,6 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# Defaults of the test run: local PostgreSQL and Redis (overridable from the environment).
-TEST_ENV := DJANGO_ENV=test \
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cress} \
-	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/1} \
-	CELERY_BROKER_URL=$${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/2}
-
 .PHONY: run test install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil lock audit clean help
 
 help:
@@ -51,14 +45,14 @@ run: install
 	@echo "Connexion : une adresse ci-dessus et le mot de passe de démonstration affiché."
 	@scripts/run.sh $(PY) $(HOST) $(PORT)
 
+# A run has its own test database and Redis keys, named after a run id and removed at the
+# end (scripts/test.sh): two clones can run `make test` at the same time.
 test: install-dev
 	@scripts/system-deps.sh
 	@scripts/services.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(PY) manage.py check
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	scripts/test.sh $(PY) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

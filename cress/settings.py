@@ -296,6 +296,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "cress")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Every broker key (queues, unacknowledged messages, bindings, control channels) starts with
+# this prefix: several portals, or several test runs, share one Redis database safely.
+if _broker_key_prefix := envstr("CELERY_KEY_PREFIX"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = _broker_key_prefix
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A request that enqueues a task must not hang when the broker is down: give up
 # quickly, the outbox row stays pending and the periodic sweep sends it later.

@@ -3,6 +3,10 @@
 The portal's pages only use the cache to go faster (and rate limits fail open), so an
 outage of Redis must slow them down, not break them. After a failure the process stops
 trying for a few seconds, so that each request does not wait for the connect timeout.
+
+Clearing the cache deletes the keys under its own KEY_PREFIX, never the whole Redis
+database: the broker (CELERY_BROKER_URL defaults to REDIS_URL), another site or another
+test run may be using the same database.
 """
 
 import logging
@@ -15,6 +19,7 @@ from redis.exceptions import ResponseError as RedisResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from lib import cacheversion
+from lib.rediskeys import delete_prefixed
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +29,18 @@ PAUSE_SECONDS = 10.0
 READS = {"get", "get_many", "has_key"}
 
 
-class ResilientRedisCache(RedisCache):
+class PrefixedRedisCache(RedisCache):
+    """Django's Redis cache whose clear() deletes its own keys only (Django's is FLUSHDB).
+
+    Keys are made by Django's default key function, `<KEY_PREFIX>:<version>:<key>`.
+    """
+
+    def clear(self):
+        delete_prefixed(self._cache.get_client(None, write=True), f"{self.key_prefix}:")
+        return True
+
+
+class ResilientRedisCache(PrefixedRedisCache):
     _down_until = 0.0  # per process: while in the future, Redis is not even tried
     _missed_writes = False  # this process failed to reach Redis: versions to bump once back
 

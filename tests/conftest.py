@@ -1,8 +1,9 @@
 """Shared fixtures and guard-rails of the test suite.
 
 - A test fails when a template prints an undefined variable.
-- The Redis databases of the test run are emptied once at the start, so that no
-  message left by an earlier run reaches a worker started by a test.
+- A run owns its Redis keys (tests/helpers/isolation.py): they are deleted at its start
+  and end, never a whole database, which other runs may share.
+- A test that takes Redis away stops its own server (`private_redis`), never the machine's.
 - Browser fixtures drive Debian's Chromium through Playwright (never a downloaded browser).
 """
 
@@ -38,10 +39,13 @@ def _fail_on_undefined_template_variable(settings):
 
 @pytest.fixture(scope="session", autouse=True)
 def _clean_test_redis():
-    import redis
+    """This run's keys, at its start (a run given the same TEST_RUN_ID again finds no stale
+    message) and at its end; never a whole database, nor another run's keys."""
+    from tests.helpers.isolation import delete_run_keys
 
-    for url in {settings.REDIS_URL, settings.CELERY_BROKER_URL} - {""}:
-        redis.Redis.from_url(url).flushdb()
+    delete_run_keys(settings.REDIS_URL, settings.CELERY_BROKER_URL)
+    yield
+    delete_run_keys(settings.REDIS_URL, settings.CELERY_BROKER_URL)
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +58,44 @@ def _clear_cache():
     ResilientRedisCache._missed_writes = False
     cache.clear()
     yield
+
+
+@pytest.fixture
+def private_redis(settings, tmp_path, monkeypatch):
+    """A redis-server of this test's own, serving as cache and broker of the test process
+    and of the workers and web servers it starts; stop() and start() it at will. The
+    machine's Redis is left alone, and checked to be so at the end."""
+    from cress.celery import app
+    from tests.helpers.redis_server import MachineRedisWatch, PrivateRedis
+
+    watch = MachineRedisWatch(settings.REDIS_URL) if settings.REDIS_URL else None
+    server = PrivateRedis(directory=tmp_path / "redis")
+    server.start()
+    settings.REDIS_URL = server.url
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
+    settings.CELERY_BROKER_URL = server.url
+    # Celery read its settings once, and prefers CELERY_BROKER_URL from the environment.
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
+    monkeypatch.setenv("REDIS_URL", server.url)
+    broker_url = app.conf.broker_url
+    app.conf.broker_url = server.url
+    _forget_broker_connections(app)
+    try:
+        yield server
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.broker_url = broker_url
+        _forget_broker_connections(app)
+        server.stop()
+        if watch is not None:
+            watch.assert_untouched()
+
+
+def _forget_broker_connections(app):
+    """The next task sent opens a connection to the broker of app.conf, not a pooled one."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -44,16 +44,26 @@ def test_without_the_commit_the_cached_copy_is_served(client):
 
 
 def test_scheduled_news_and_ending_events_change_the_pages_on_time(client):
+    moment = timezone.now() + timedelta(seconds=3)
     NewsFactory(title="Déjà publiée")
-    NewsFactory(title="Publiée dans un instant", publish_at=timezone.now() + timedelta(seconds=2))
-    EventFactory(title="Finit dans un instant", starts_at=timezone.now() - timedelta(hours=1),
-                 ends_at=timezone.now() + timedelta(seconds=2))  # fmt: skip
+    NewsFactory(title="Publiée dans un instant", publish_at=moment)
+    EventFactory(title="Finit dans un instant", starts_at=timezone.now() - timedelta(hours=1), ends_at=moment)
     news, agenda = reverse("actualites:index"), reverse("agenda:index")
     assert "Publiée dans un instant" not in client.get(news).content.decode()
     assert "Finit dans un instant" in client.get(agenda).content.decode()
-    time.sleep(2.5)  # no write in between: only the cached copies' own expiry
-    assert "Publiée dans un instant" in client.get(news).content.decode()
-    assert "Finit dans un instant" not in client.get(agenda).content.decode()
+    assert timezone.now() < moment, "the pages were read and cached before the moment"
+
+    # No write from here on: only the cached copies' own expiry can change the pages. They
+    # are asked for until they do, for a few seconds past the moment (the copies would
+    # otherwise be kept for ten minutes).
+    deadline = time.monotonic() + (moment - timezone.now()).total_seconds() + 5
+    while "Publiée dans un instant" not in client.get(news).content.decode():
+        assert time.monotonic() < deadline, "the news page still shows its copy from before the publication"
+        time.sleep(0.05)
+    while "Finit dans un instant" in client.get(agenda).content.decode():
+        assert time.monotonic() < deadline, "the agenda still shows its copy from before the event's end"
+        time.sleep(0.05)
+    assert timezone.now() >= moment
     assert "Finit dans un instant" in client.get(reverse("agenda:archives")).content.decode()
 
 

@@ -2,8 +2,10 @@
 
 import time
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.db.models import Max
 from django.utils import timezone
 
 from communication import newsletter
@@ -53,13 +55,15 @@ def test_a_worker_killed_mid_send_is_resumed_with_no_duplicate(tmp_path):
     second = WorkerProcess(smtp_port=sink.port, log_path=tmp_path / "worker-2.log", extra_env=settings_env)
     second.start()
     try:
-        time.sleep(1.2)  # past the claim timeout: what the crashed worker held is stale
+        # Past the claim timeout (1 s here), what the crashed worker held is stale.
+        last_claim = Delivery.objects.filter(issue=issue).aggregate(last=Max("claimed_at"))["last"]
+        wait_until(lambda: timezone.now() > last_claim + timedelta(seconds=1.1))
         resume_stalled_sends.delay()  # what beat sends to the workers every two minutes
         wait_until(
             lambda: NewsletterIssue.objects.get(pk=issue.pk).status == NewsletterIssue.Status.SENT,
             message="l'envoi n'a pas repris jusqu'au bout",
         )
-        time.sleep(0.5)
+        second.wait_until_idle(tasks=1)  # the last batch has returned: nothing more is sent
     finally:
         second.stop()
         sink.stop()

@@ -9,12 +9,11 @@ from django.urls import reverse
 from lib.cache import ResilientRedisCache
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import EventFactory, NewsFactory
-from tests.messagerie.test_worker import redis_cli, start_redis
 
 pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
 
-def test_public_pages_answer_while_redis_is_down(client):
+def test_public_pages_answer_while_redis_is_down(client, private_redis):
     organisation = OrganisationFactory(name="Ressourcerie Lespas", description="Réemploi et insertion.")
     news = NewsFactory(title="Une nouvelle")
     event = EventFactory(title="Un forum")
@@ -24,20 +23,22 @@ def test_public_pages_answer_while_redis_is_down(client):
         reverse("annuaire:index") + "?q=insertion", reverse("annuaire:structure", args=[organisation.slug]),
         reverse("territoires:index"), reverse("accueil:index"),
     ]  # fmt: skip
-    redis_cli("shutdown", "nosave")
-    try:
-        assert redis_cli("ping").returncode != 0
-        started = time.monotonic()
-        for url in urls:
-            response = client.get(url)
-            assert response.status_code == 200, url
-        assert time.monotonic() - started < 10, "after the first failure, Redis is not waited for"
-        health = client.get("/healthz")
-        assert health.status_code == 503 and health.json()["checks"]["cache"]["ok"] is False
-    finally:
-        start_redis()
-        ResilientRedisCache._down_until = 0.0
+    assert client.get("/healthz").status_code == 200, "the private Redis serves as cache and broker"
+    private_redis.stop()
+    assert not private_redis.ping()
+    started = time.monotonic()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert time.monotonic() - started < 10, "after the first failure, Redis is not waited for"
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.json()["checks"]["cache"]["ok"] is False
+    assert health.json()["checks"]["broker"]["ok"] is False
+
+    private_redis.start()
+    ResilientRedisCache._down_until = 0.0  # the pause after a failure, over
     assert "Ressourcerie Lespas" in client.get(reverse("annuaire:index") + "?q=insertion").content.decode()
+    assert client.get("/healthz").status_code == 200
 
 
 def test_cache_versions_are_bumped_once_redis_answers_again():

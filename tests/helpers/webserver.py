@@ -16,10 +16,8 @@ import time
 import uuid
 from pathlib import Path
 
-from django.conf import settings
-
 from tests.helpers.smtp import free_port
-from tests.helpers.worker import ROOT, database_url
+from tests.helpers.worker import ROOT, services_env
 
 
 class WebServer:
@@ -33,10 +31,7 @@ class WebServer:
     def env(self) -> dict:
         return {
             **os.environ,
-            "DJANGO_ENV": "test",
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": settings.REDIS_URL,
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            **services_env(),
             "DB_CONN_MAX_AGE": "0",
             "MEDIA_ROOT": str(self.media_root),
             **self.extra_env,
