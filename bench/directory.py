@@ -24,7 +24,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from bench.loadgen import run_load
+from bench.loadgen import print_against_bare, run_load
 from bench.server import ROOT, gunicorn_server
 
 SIZE = 200_000
@@ -146,10 +146,7 @@ def main() -> None:
         directory = run_load(host="127.0.0.1", port=port, paths=directory_paths, clients=args.clients,
                              seconds=args.seconds, label="annuaire (16 requêtes variées)")  # fmt: skip
         print("\nSous charge :")
-        print(bare.row())
-        print(directory.row())
-        ratio = directory.requests_per_second / bare.requests_per_second
-        print(f"débit annuaire / gabarit nu : {ratio:.0%}")
+        print_against_bare(bare, [directory])
 
         print("\nDonnées de carte (première requête, puis p95 de 20 requêtes sous charge de 10 clients) :")
         for label, params in MAP_REQUESTS:

@@ -87,3 +87,17 @@ def run_load(
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+def print_against_bare(bare: LoadResult, results: list[LoadResult]) -> None:
+    """Each measure beside the bare layout of the same run: the machines are shared and
+    noisy, so only a share of the bare layout's throughput (and p95 beside its p95) compares
+    from one run to the next (FACTS.md)."""
+    print(bare.row())
+    for result in results:
+        print(result.row())
+    print()
+    print(f"{'mesure':38} {'débit / gabarit nu':>19}   {'p95':>9}   {'p95 gabarit nu':>14}")
+    for result in results:
+        share = result.requests_per_second / bare.requests_per_second if bare.requests_per_second else float("nan")
+        print(f"{result.label:38} {share:19.0%}   {result.percentile(0.95):6.1f} ms   {bare.percentile(0.95):11.1f} ms")

@@ -12,7 +12,7 @@ import platform
 import subprocess
 import sys
 
-from bench.loadgen import run_load
+from bench.loadgen import print_against_bare, run_load
 from bench.server import ROOT, gunicorn_server
 
 PREPARE = "from communication.demo import seed_news_and_events; print(seed_news_and_events())"
@@ -52,11 +52,7 @@ def main() -> None:
         ]
     print(f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}")
     print(f"gunicorn 2 workers sync, PostgreSQL, {args.clients} clients, {args.seconds:.0f} s par page")
-    for result in (bare, *results):
-        print(result.row())
-    for result in results:
-        ratio = result.requests_per_second / bare.requests_per_second if bare.requests_per_second else float("nan")
-        print(f"débit {result.label} / gabarit nu : {ratio:.0%}")
+    print_against_bare(bare, results)
 
 
 if __name__ == "__main__":
