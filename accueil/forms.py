@@ -5,6 +5,7 @@ from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.conf import settings
 
+from accueil.guide import Activity, Answers, Founders, Governance, ProfitSharing, Purpose
 from accueil.models import Need, Orientation, ParticipantProfile, Stage
 from lib.forms import HoneypotMixin
 from lib.uploads import ACCEPTED, validate_document
@@ -203,48 +204,33 @@ STEPS = [
 
 
 YES_NO = [("oui", "Oui"), ("non", "Non")]
+YES_NO_QUESTIONS = ["founders_employed", "capital", "stakeholders", "endowment", "mutual_protection"]
 
 
 class GuideForm(forms.Form):
     purpose = forms.ChoiceField(
         label="Quel est le but premier de votre projet ?",
-        choices=[
-            ("social", "Servir l'intérêt général ou une utilité sociale, sans but lucratif"),
-            ("mixed", "Mener une activité économique qui a une utilité sociale"),
-            ("profit", "Développer une activité rentable pour ses associés"),
-        ],
+        choices=Purpose.choices,
         widget=forms.RadioSelect,
     )
     profit_sharing = forms.ChoiceField(
         label="Que deviennent les bénéfices ?",
-        choices=[
-            ("none", "Ils restent entièrement dans le projet"),
-            ("limited", "La plus grande partie est réinvestie, une part peut revenir aux associés ou salariés"),
-            ("free", "Ils reviennent librement aux associés"),
-        ],
+        choices=ProfitSharing.choices,
         widget=forms.RadioSelect,
     )
     governance = forms.ChoiceField(
         label="Comment voulez-vous prendre les décisions ?",
-        choices=[
-            ("democratic", "Ensemble : une personne, une voix"),
-            ("capital", "Selon le capital apporté par chacun"),
-            ("founder", "Le fondateur ou la fondatrice décide"),
-        ],
+        choices=Governance.choices,
         widget=forms.RadioSelect,
     )
     founders = forms.ChoiceField(
         label="Combien êtes-vous à porter le projet ?",
-        choices=[("one", "Seul·e"), ("two", "Deux"), ("three_plus", "Trois ou plus")],
+        choices=Founders.choices,
         widget=forms.RadioSelect,
     )
     activity = forms.ChoiceField(
         label="Vendrez-vous des biens ou des services ?",
-        choices=[
-            ("market", "Oui, c'est l'essentiel des ressources"),
-            ("mixed", "En partie, avec aussi des subventions, cotisations ou dons"),
-            ("non_market", "Non, ou très peu"),
-        ],
+        choices=Activity.choices,
         widget=forms.RadioSelect,
     )
     founders_employed = forms.ChoiceField(
@@ -276,11 +262,16 @@ class GuideForm(forms.Form):
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Voir les statuts adaptés"))
 
-    def answers(self):
-        from accueil.guide import Answers
-
-        data = {key: value == "oui" if value in {"oui", "non"} else value for key, value in self.cleaned_data.items()}
-        return Answers(**data)
+    def answers(self) -> Answers:
+        data = self.cleaned_data
+        return Answers(
+            purpose=Purpose(data["purpose"]),
+            profit_sharing=ProfitSharing(data["profit_sharing"]),
+            governance=Governance(data["governance"]),
+            founders=Founders(data["founders"]),
+            activity=Activity(data["activity"]),
+            **{name: data[name] == "oui" for name in YES_NO_QUESTIONS},
+        )
 
 
 class PartnerAnswerForm(forms.Form):

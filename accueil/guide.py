@@ -8,14 +8,48 @@ The explanations are general information, not legal advice: the guide says so.
 
 from dataclasses import dataclass, field
 
+from django.db import models
+
+# The questionnaire's answers, shared by the form (accueil/forms.py) and the rules below.
+
+
+class Purpose(models.TextChoices):
+    SOCIAL = "social", "Servir l'intérêt général ou une utilité sociale, sans but lucratif"
+    MIXED = "mixed", "Mener une activité économique qui a une utilité sociale"
+    PROFIT = "profit", "Développer une activité rentable pour ses associés"
+
+
+class ProfitSharing(models.TextChoices):
+    NONE = "none", "Ils restent entièrement dans le projet"
+    LIMITED = "limited", "La plus grande partie est réinvestie, une part peut revenir aux associés ou salariés"
+    FREE = "free", "Ils reviennent librement aux associés"
+
+
+class Governance(models.TextChoices):
+    DEMOCRATIC = "democratic", "Ensemble : une personne, une voix"
+    CAPITAL = "capital", "Selon le capital apporté par chacun"
+    FOUNDER = "founder", "Le fondateur ou la fondatrice décide"
+
+
+class Founders(models.TextChoices):
+    ONE = "one", "Seul·e"
+    TWO = "two", "Deux"
+    THREE_PLUS = "three_plus", "Trois ou plus"
+
+
+class Activity(models.TextChoices):
+    MARKET = "market", "Oui, c'est l'essentiel des ressources"
+    MIXED = "mixed", "En partie, avec aussi des subventions, cotisations ou dons"
+    NON_MARKET = "non_market", "Non, ou très peu"
+
 
 @dataclass
 class Answers:
-    purpose: str  # "social" (intérêt général, non lucratif), "mixed" (activité économique à utilité sociale), "profit"
-    profit_sharing: str  # "none", "limited", "free"
-    governance: str  # "democratic" (une personne, une voix), "capital", "founder"
-    founders: str  # "one", "two", "three_plus"
-    activity: str  # "market", "non_market", "mixed"
+    purpose: Purpose
+    profit_sharing: ProfitSharing
+    governance: Governance
+    founders: Founders
+    activity: Activity
     founders_employed: bool  # the founders want to be employees of the structure
     capital: bool  # the founders can bring capital
     stakeholders: bool  # associate several kinds of partners (employees, users, local authorities…)
@@ -29,21 +63,31 @@ class Suggestion:
     name: str
     summary: str
     legal_form_code: str  # INSEE code carried into the intake request
-    reasons: list[str] = field(default_factory=list)
-    cautions: list[str] = field(default_factory=list)
-    fits: bool = True
+    reasons: list[str] = field(default_factory=list)  # what speaks for this form
+    cautions: list[str] = field(default_factory=list)  # what to look at, without ruling it out
+    rejections: list[str] = field(default_factory=list)  # why it does not fit, shown to the person
+
+    @property
+    def fits(self) -> bool:
+        """A form fits unless it was rejected, and a rejection always says why (reject())."""
+        return not self.rejections
 
     @property
     def score(self) -> int:
         return len(self.reasons) - len(self.cautions)
 
-    def require(self, condition: bool, reason: str, caution: str) -> None:
-        """A condition of this form: met, it is a reason; not met, the form does not fit."""
+    def reject(self, reason: str) -> None:
+        """The one way to rule this form out: with the reason the result page shows."""
+        if not reason.strip():
+            raise ValueError("A rejection needs its reason.")
+        self.rejections.append(reason)
+
+    def require(self, condition: bool, reason: str, rejection: str) -> None:
+        """A condition of this form: met, it is a reason; not met, the form is rejected."""
         if condition:
             self.reasons.append(reason)
         else:
-            self.fits = False
-            self.cautions.append(caution)
+            self.reject(rejection)
 
 
 def _association(a: Answers) -> Suggestion:
@@ -55,18 +99,17 @@ def _association(a: Answers) -> Suggestion:
         "9220",
     )
     s.require(
-        a.profit_sharing == "none",
+        a.profit_sharing == ProfitSharing.NONE,
         "Vous ne souhaitez pas partager de bénéfices : c'est le principe de l'association.",
         "Une association ne peut pas distribuer de bénéfices à ses membres.",
     )
-    if a.founders == "one":
-        s.fits = False
-        s.cautions.append("Il faut être au moins deux pour fonder une association.")
-    if a.purpose == "social":
+    if a.founders == Founders.ONE:
+        s.reject("Il faut être au moins deux pour fonder une association.")
+    if a.purpose == Purpose.SOCIAL:
         s.reasons.append("Votre projet vise l'intérêt général ou l'utilité sociale.")
-    if a.governance == "democratic":
+    if a.governance == Governance.DEMOCRATIC:
         s.reasons.append("La gouvernance démocratique est l'usage dans les associations.")
-    if a.activity in {"non_market", "mixed"}:
+    if a.activity in {Activity.NON_MARKET, Activity.MIXED}:
         s.reasons.append(
             "Une activité non marchande ou mixte se finance bien en association (cotisations, subventions, dons)."
         )
@@ -91,22 +134,20 @@ def _scop(a: Answers) -> Suggestion:
         "Vous voulez être salariés de votre entreprise et la détenir ensemble.",
         "Dans une SCOP, les associés majoritaires sont les salariés de l'entreprise.",
     )
-    if a.founders == "one":
-        s.fits = False
-        s.cautions.append("Une SCOP compte au moins deux associés salariés.")
+    if a.founders == Founders.ONE:
+        s.reject("Une SCOP compte au moins deux associés salariés.")
     s.require(
-        a.activity in {"market", "mixed"},
+        a.activity in {Activity.MARKET, Activity.MIXED},
         "Votre activité est marchande : la SCOP est une société commerciale.",
         "Une SCOP vit de la vente de biens ou de services.",
     )
-    if a.governance == "democratic":
+    if a.governance == Governance.DEMOCRATIC:
         s.reasons.append("Vous voulez décider selon le principe « une personne, une voix ».")
-    elif a.governance == "capital":
-        s.fits = False
-        s.cautions.append("Dans une coopérative, le pouvoir ne dépend pas du capital apporté.")
-    if a.profit_sharing in {"limited", "none"}:
+    elif a.governance == Governance.CAPITAL:
+        s.reject("Dans une coopérative, le pouvoir ne dépend pas du capital apporté.")
+    if a.profit_sharing in {ProfitSharing.LIMITED, ProfitSharing.NONE}:
         s.reasons.append("Vous acceptez de réinvestir une grande partie des bénéfices (réserves impartageables).")
-    elif a.profit_sharing == "free":
+    elif a.profit_sharing == ProfitSharing.FREE:
         s.cautions.append("Une part des bénéfices reste obligatoirement dans l'entreprise.")
     return s
 
@@ -125,20 +166,19 @@ def _scic(a: Answers) -> Suggestion:
         "La SCIC associe obligatoirement au moins trois catégories de partenaires.",
     )
     s.require(
-        a.founders == "three_plus",
+        a.founders == Founders.THREE_PLUS,
         "Vous êtes au moins trois : condition pour réunir les catégories d'associés.",
         "Une SCIC a au moins trois associés de catégories différentes.",
     )
     s.require(
-        a.purpose in {"social", "mixed"},
+        a.purpose in {Purpose.SOCIAL, Purpose.MIXED},
         "Votre projet a une utilité sociale et une activité économique.",
         "La SCIC doit avoir un caractère d'utilité sociale.",
     )
-    if a.activity == "non_market":
+    if a.activity == Activity.NON_MARKET:
         s.cautions.append("Une SCIC est une entreprise : elle vend des biens ou des services.")
-    if a.profit_sharing == "free":
-        s.fits = False
-        s.cautions.append("Dans une SCIC, au moins 57,5 % des bénéfices sont mis en réserve.")
+    if a.profit_sharing == ProfitSharing.FREE:
+        s.reject("Dans une SCIC, au moins 57,5 % des bénéfices sont mis en réserve.")
     return s
 
 
@@ -151,12 +191,12 @@ def _cae(a: Answers) -> Suggestion:
         "",
     )
     s.require(
-        a.founders == "one",
+        a.founders == Founders.ONE,
         "Vous portez le projet seul et voulez tester votre activité avec un cadre collectif.",
         "Cette solution convient surtout à une personne qui lance son activité.",
     )
     s.require(
-        a.activity != "non_market",
+        a.activity != Activity.NON_MARKET,
         "Votre activité est marchande.",
         "Il faut une activité qui vend des biens ou des services.",
     )
@@ -179,12 +219,12 @@ def _fondation(a: Answers) -> Suggestion:
         "Il faut apporter une dotation affectée définitivement au projet.",
     )
     s.require(
-        a.purpose == "social",
+        a.purpose == Purpose.SOCIAL,
         "Votre projet vise l'intérêt général.",
         "Une fondation poursuit un but d'intérêt général, non lucratif.",
     )
-    if a.profit_sharing != "none":
-        s.fits = False
+    if a.profit_sharing != ProfitSharing.NONE:
+        s.reject("Une fondation ou un fonds de dotation ne distribue aucun bénéfice : tout sert la cause.")
     return s
 
 
@@ -201,9 +241,8 @@ def _mutuelle(a: Answers) -> Suggestion:
         "Votre projet consiste à protéger des membres en mutualisant leurs cotisations.",
         "Une mutuelle sert à protéger ses membres contre des risques par la solidarité.",
     )
-    if a.profit_sharing != "none":
-        s.fits = False
-        s.cautions.append("Une mutuelle est à but non lucratif.")
+    if a.profit_sharing != ProfitSharing.NONE:
+        s.reject("Une mutuelle est à but non lucratif.")
     return s
 
 
@@ -216,29 +255,28 @@ def _commerciale(a: Answers) -> Suggestion:
         "5710",
     )
     s.require(
-        a.activity != "non_market",
+        a.activity != Activity.NON_MARKET,
         "Votre activité est marchande.",
         "Une société commerciale vit de la vente de biens ou de services.",
     )
-    if a.profit_sharing == "free":
-        s.fits = False
-        s.cautions.append("Pour être de l'ESS, au moins 50 % des bénéfices doivent être réinvestis.")
-    elif a.profit_sharing == "limited":
+    if a.profit_sharing == ProfitSharing.FREE:
+        s.reject("Pour être de l'ESS, au moins 50 % des bénéfices doivent être réinvestis.")
+    elif a.profit_sharing == ProfitSharing.LIMITED:
         s.reasons.append("Vous acceptez de limiter le partage des bénéfices.")
-    if a.purpose in {"social", "mixed"}:
+    if a.purpose in {Purpose.SOCIAL, Purpose.MIXED}:
         s.reasons.append("Votre projet poursuit une utilité sociale.")
     else:
         s.cautions.append("Les statuts doivent poursuivre un but autre que le seul partage des bénéfices.")
     if a.capital:
         s.reasons.append("Vous pouvez apporter du capital.")
-    if a.governance == "capital":
+    if a.governance == Governance.CAPITAL:
         s.cautions.append("La gouvernance doit associer salariés et parties prenantes, pas seulement le capital.")
     return s
 
 
 def esus_note(a: Answers, suggestions: list[Suggestion]) -> str:
     """When the ESUS agreement is worth asking for, in one sentence; else empty."""
-    if a.purpose in {"social", "mixed"} and any(
+    if a.purpose in {Purpose.SOCIAL, Purpose.MIXED} and any(
         s.key in {"societe_commerciale", "scop", "scic"} for s in suggestions if s.fits
     ):
         return (

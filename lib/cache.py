@@ -10,8 +10,10 @@ test run may be using the same database.
 """
 
 import logging
+import re
 import time
 
+import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -35,8 +37,17 @@ class PrefixedRedisCache(RedisCache):
     Keys are made by Django's default key function, `<KEY_PREFIX>:<version>:<key>`.
     """
 
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        # Django writes to the first server; clear() talks to it with a client of its own
+        # (Django's client is private), with the same socket timeouts.
+        self.write_url = (re.split("[;,]", server) if isinstance(server, str) else server)[0]
+        options = params.get("OPTIONS", {})
+        self.socket_options = {name: value for name, value in options.items() if name.startswith("socket_")}
+
     def clear(self):
-        delete_prefixed(self._cache.get_client(None, write=True), f"{self.key_prefix}:")
+        with redis.Redis.from_url(self.write_url, **self.socket_options) as client:
+            delete_prefixed(client, f"{self.key_prefix}:")
         return True
 
 

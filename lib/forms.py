@@ -7,7 +7,9 @@ from django.utils.html import format_html
 class HoneypotMixin(forms.Form):
     """A field people never see or fill; robots that fill every field are refused.
 
-    The form error is in French and generic: it tells a robot nothing useful.
+    The form error is in French and generic: it tells a robot nothing useful. It is a
+    non-field error, shown at the top of the form: a person whose browser filled the hidden
+    field must see why the form was refused, not an error inside a field they cannot see.
     """
 
     website_url = forms.CharField(
@@ -18,7 +20,7 @@ class HoneypotMixin(forms.Form):
 
     def clean_website_url(self):
         if self.cleaned_data.get("website_url"):
-            raise forms.ValidationError("Envoi refusé : le formulaire semble avoir été rempli automatiquement.")
+            self.add_error(None, "Envoi refusé : le formulaire semble avoir été rempli automatiquement.")
         return ""
 
 

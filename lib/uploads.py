@@ -121,20 +121,41 @@ def validate_document(upload, *, max_bytes: int) -> str:
         raise ValidationError(
             f"« {name} » n'est pas un document accepté ({ACCEPTED}), quel que soit son nom.", code="bad_type"
         )
+    if kind in IMAGE_KINDS:
+        # Its first bytes say image: Pillow must also decode it whole, within a pixel bound.
+        try:
+            validate_image(
+                upload, max_bytes=max_bytes, max_side=DOCUMENT_IMAGE_MAX_SIDE, max_pixels=DOCUMENT_IMAGE_MAX_PIXELS
+            )
+        except ValidationError as error:
+            message = error.messages[0]
+            raise ValidationError(f"« {name} » : {message[:1].lower()}{message[1:]}", code=error.code) from error
     return kind
 
 
 IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
+IMAGE_KINDS = {"png", "jpeg", "webp"}
+# A scanned A4 page at 600 dpi is 4 960 x 7 016 pixels; a phone photo 4 032 x 3 024. Decoding
+# takes about 3 bytes a pixel: the bound keeps one document under about 120 MB of memory.
+DOCUMENT_IMAGE_MAX_SIDE = 12_000
+DOCUMENT_IMAGE_MAX_PIXELS = 40_000_000
 
 
-def validate_image(upload, *, max_bytes: int, max_side: int = 4000, what: str = "L'image") -> None:
-    """A PNG, JPEG or WebP image, read by Pillow (not trusted by its name), within limits."""
+def validate_image(
+    upload, *, max_bytes: int, max_side: int = 4000, max_pixels: int | None = None, what: str = "L'image"
+) -> None:
+    """A PNG, JPEG or WebP image, read by Pillow (not trusted by its name), within limits.
+
+    The image is verified, its size checked against the bounds, then decoded whole: a valid
+    header followed by damaged or foreign data is refused.
+    """
     from PIL import Image, UnidentifiedImageError
 
     if upload.size > max_bytes:
         raise ValidationError(
             f"{what} dépasse {max_bytes // (1024 * 1024)} Mo : réduisez sa taille avant de l'envoyer.", code="too_big"
         )
+    too_large = ValidationError(f"L'image est trop grande ({max_side} pixels de côté au plus).", code="dimensions")
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
@@ -142,18 +163,23 @@ def validate_image(upload, *, max_bytes: int, max_side: int = 4000, what: str = 
             image_format = image.format
             width, height = image.size
             image.verify()
+        if image_format not in IMAGE_FORMATS:
+            raise ValidationError("Format d'image refusé : envoyez un PNG, un JPEG ou un WebP.", code="format")
+        if max(width, height) > max_side:
+            raise too_large
+        if max_pixels is not None and width * height > max_pixels:
+            raise ValidationError(
+                f"L'image est trop grande ({max_pixels // 1_000_000} millions de pixels au plus).", code="dimensions"
+            )
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()  # bounded by the check above
     except Image.DecompressionBombError as exc:
         # Pillow refuses to open an image declaring hundreds of millions of pixels.
-        raise ValidationError(
-            f"L'image est trop grande ({max_side} pixels de côté au plus).", code="dimensions"
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise too_large from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ValidationError(
             "Ce fichier n'est pas une image valide (formats acceptés : PNG, JPEG, WebP).", code="not_image"
         ) from exc
     finally:
         upload.seek(position)
-    if image_format not in IMAGE_FORMATS:
-        raise ValidationError("Format d'image refusé : envoyez un PNG, un JPEG ou un WebP.", code="format")
-    if max(width, height) > max_side:
-        raise ValidationError(f"L'image est trop grande ({max_side} pixels de côté au plus).", code="dimensions")

@@ -113,3 +113,57 @@ def test_an_image_declaring_a_billion_pixels_is_refused_in_french():
         validate_image(upload(png_header(30_000, 30_000), "logo.png"), max_bytes=MAX)
     assert refusal.value.code == "dimensions"
     assert "trop grande" in refusal.value.messages[0]
+
+
+def chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def real_png(size=(40, 30)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+IHDR = chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 30, 8, 2, 0, 0, 0))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        PNG_SIGNATURE + b"junk after the signature, not an image" * 20,
+        # A well-formed chunk list whose pixel data is not zlib: verify() alone accepts it.
+        PNG_SIGNATURE + IHDR + chunk(b"IDAT", b"not zlib data at all" * 10) + chunk(b"IEND", b""),
+        real_png()[:-40] + b"\0" * 40,  # damaged end
+        b"\xff\xd8\xff\xe0" + b"junk" * 100,
+        b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"junk" * 100,
+    ],
+)
+def test_an_image_document_that_does_not_decode_is_refused_in_french(content):
+    with pytest.raises(ValidationError) as refusal:
+        validate_document(upload(content, "photo-du-local.png"), max_bytes=MAX)
+    assert refusal.value.code == "not_image"
+    assert refusal.value.messages == [
+        "« photo-du-local.png » : ce fichier n'est pas une image valide (formats acceptés : PNG, JPEG, WebP)."
+    ]
+
+
+def test_a_real_image_document_is_accepted_even_larger_than_a_cover():
+    assert validate_document(upload(real_png(), "photo.png"), max_bytes=MAX) == "png"
+    assert validate_document(upload(real_png((5000, 300)), "scan.png"), max_bytes=MAX) == "png"
+
+
+def test_an_image_document_beyond_the_pixel_bound_is_refused_before_decoding():
+    with pytest.raises(ValidationError) as refusal:
+        validate_document(upload(png_header(8000, 6000), "photo.png"), max_bytes=MAX)
+    assert refusal.value.code == "dimensions" and "millions de pixels" in refusal.value.messages[0]
+
+
+def test_a_cover_whose_chunks_are_well_formed_but_whose_pixels_do_not_decode_is_refused():
+    content = PNG_SIGNATURE + IHDR + chunk(b"IDAT", b"not zlib data at all" * 10) + chunk(b"IEND", b"")
+    with pytest.raises(ValidationError) as refusal:
+        validate_image(upload(content, "couverture.png"), max_bytes=MAX)
+    assert refusal.value.code == "not_image"

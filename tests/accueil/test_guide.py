@@ -1,7 +1,11 @@
+import itertools
+
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
-from accueil.guide import Answers, suggest
+from accueil.forms import GuideForm
+from accueil.guide import RULES, Activity, Answers, Founders, Governance, ProfitSharing, Purpose, Suggestion, suggest
 from accueil.models import IntakeRequest
 from tests.accueil.factories import commune
 from tests.accueil.test_intake import PERSON, PROJECT, step
@@ -53,7 +57,68 @@ def test_free_profit_sharing_leaves_no_ess_form():
 def test_every_suggestion_says_why():
     fitting, others = suggest(Answers(**BASE))
     assert all(s.reasons for s in fitting)
-    assert all(s.cautions for s in others)
+    assert all(s.rejections for s in others)
+
+
+def every_answers():
+    choices = [Purpose, ProfitSharing, Governance, Founders, Activity]
+    for values in itertools.product(*choices, *[(True, False)] * 5):
+        yield Answers(*values)
+
+
+def test_every_rejection_of_every_form_carries_its_reason_for_every_answer():
+    for answers in every_answers():
+        fitting, others = suggest(answers)
+        assert len(fitting) + len(others) == len(RULES)
+        for suggestion in others:
+            assert suggestion.rejections and all(r.strip() for r in suggestion.rejections), (suggestion.key, answers)
+        assert not any(s.rejections for s in fitting)
+
+
+def test_a_rejection_without_its_reason_is_refused():
+    suggestion = Suggestion("essai", "Essai", "", "")
+    with pytest.raises(ValueError):
+        suggestion.reject(" ")
+    assert suggestion.fits
+
+
+FONDATION_WITH_SHARED_PROFITS = {
+    "purpose": "social", "profit_sharing": "limited", "governance": "democratic", "founders": "two",
+    "activity": "non_market", "founders_employed": "non", "capital": "non", "stakeholders": "non",
+    "endowment": "oui", "mutual_protection": "non",
+}  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"founders": "one", "activity": "market", "founders_employed": "oui"},
+        {"purpose": "profit", "profit_sharing": "free", "governance": "capital", "mutual_protection": "oui"},
+        {"founders": "three_plus", "stakeholders": "oui", "purpose": "mixed", "governance": "founder"},
+    ],
+)
+def test_the_result_page_shows_why_each_other_form_was_ruled_out(client, changes):
+    data = {**FONDATION_WITH_SHARED_PROFITS, **changes}
+    html = client.post(reverse("accueil:guide"), data).content.decode()
+    others_section = html[html.index("Les autres statuts") :]
+    form = GuideForm(data)
+    assert form.is_valid()
+    _fitting, others = suggest(form.answers())
+    assert others
+    for suggestion in others:
+        for rejection in suggestion.rejections:
+            assert escape(rejection) in others_section, (suggestion.key, rejection)
+
+
+@pytest.mark.django_db
+def test_a_fondation_refused_for_shared_profits_says_so(client):
+    html = client.post(reverse("accueil:guide"), FONDATION_WITH_SHARED_PROFITS).content.decode()
+    others_section = html[html.index("Les autres statuts") :]
+    fondation = others_section[others_section.index("Fondation ou fonds de dotation") :]
+    assert fondation.split("</ul>")[0].count("<li>") >= 1
+    assert escape("ne distribue aucun bénéfice") in fondation.split("</ul>")[0]
 
 
 GUIDE_ANSWERS = {

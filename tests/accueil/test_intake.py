@@ -104,6 +104,10 @@ def oversized_pdf():
     return pdf("gros.pdf", size=5 * 1024 * 1024 + 1)
 
 
+def png_header_then_junk():
+    return SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"junk" * 200, "image/png")
+
+
 def docx_file():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -117,6 +121,7 @@ def docx_file():
     [
         (executable_renamed_pdf, "n&#x27;est pas un document accepté"),
         (oversized_pdf, "dépasse 5 Mo"),
+        (png_header_then_junk, "« photo.png » : ce fichier n&#x27;est pas une image valide"),
     ],
 )
 def test_disguised_or_oversized_uploads_are_refused_and_nothing_is_saved(client, make_upload, message):
