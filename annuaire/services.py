@@ -2,6 +2,9 @@
 the search text and the cache version stay right."""
 
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from annuaire.models import Organisation
 from lib import cacheversion
@@ -45,7 +48,8 @@ def _place_on_the_map(organisation: Organisation) -> None:
         organisation.latitude, organisation.longitude = point
         return
     if organisation.pk:
-        before = (
+        # Where it stood when loaded (see Organisation.from_db); read only if it was not loaded.
+        before = getattr(organisation, "loaded_position", None) or (
             Organisation.objects.filter(pk=organisation.pk).values_list("commune_id", "latitude", "longitude").first()
         )
         if (
@@ -93,6 +97,40 @@ def save_organisation(
         organisation.territories_covered.set(territories_covered)
     refresh_search_text(organisation=organisation)
     return organisation
+
+
+@transaction.atomic
+def save_organisations_in_bulk(
+    *, created: list, updated: list, fields, change_reason: str, references: dict | None = None
+) -> None:
+    """Write many organisations, each with its history row and its search text, in a number
+    of queries that does not grow with them (an import).
+
+    The caller has set their values and called `derive_fields` on each. `fields` are the
+    fields changed on `updated`. `references` maps "epci" and "sector" to the in_bulk()
+    dicts of the territories and NAF sections derive_fields pointed to, so that computing
+    the search text reads them from memory.
+    """
+    now = timezone.now()
+    for organisation in updated:
+        organisation.updated_at = now
+    bulk_create_with_history(created, Organisation, default_change_reason=change_reason, default_date=now)
+    prefetch_related_objects(created, "categories", "labels")  # one query for all, rather than two each
+    references = references or {}
+    for organisation in created + updated:
+        if "epci" in references:
+            organisation.epci = references["epci"].get(organisation.epci_id)
+        if "sector" in references:
+            organisation.sector = references["sector"].get(organisation.sector_id)
+        organisation.search_text = search_text_for(organisation)
+    Organisation.objects.bulk_update(created, ["search_text"])
+    bulk_update_with_history(
+        updated,
+        Organisation,
+        sorted({*fields, "search_text", "updated_at"}),
+        default_change_reason=change_reason,
+        default_date=now,
+    )
 
 
 @transaction.atomic
