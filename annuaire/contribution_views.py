@@ -129,7 +129,7 @@ def member_edit(request, slug):
     form = MemberEditForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
-        save_organisation(organisation=organisation, categories=form.cleaned_data["categories"])
+        save_organisation(organisation=organisation, by=request.user, categories=form.cleaned_data["categories"])
         messages.success(request, "La fiche est enregistrée.")
         return (
             redirect("annuaire:structure", slug=organisation.slug)

@@ -83,11 +83,18 @@ def refresh_search_text(*, organisation: Organisation) -> None:
 
 @transaction.atomic
 def save_organisation(
-    *, organisation: Organisation, categories=None, labels=None, territories_covered=None
+    *, organisation: Organisation, by=None, categories=None, labels=None, territories_covered=None
 ) -> Organisation:
-    """Validate and save an organisation with its relations, in one transaction."""
+    """Validate and save an organisation with its relations, in one transaction.
+
+    The one write path of a single organisation (admin, member edit, accepted contribution):
+    derived fields, one history row (recorded as made by `by`, a user, when given) and the
+    search text. A relation left to None is left as it is.
+    """
     derive_fields(organisation)
     organisation.full_clean(exclude=["search_vector"])
+    if by is not None:
+        organisation._history_user = by
     organisation.save()
     if categories is not None:
         organisation.categories.set(categories)
