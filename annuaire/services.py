@@ -169,30 +169,3 @@ def rebuild_search_lexicon() -> int:
         cursor.execute("SELECT count(*) FROM annuaire_searchword")
         return cursor.fetchone()[0]
 
-
-def refresh_all_search_text() -> int:
-    """Recompute the search text of every organisation in one statement (after a bulk import)."""
-    if connection.vendor != "postgresql":
-        count = 0
-        for organisation in Organisation.objects.select_related("commune", "epci", "naf_activity", "sector"):
-            refresh_search_text(organisation=organisation)
-            count += 1
-        return count
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE annuaire_organisation o SET search_text = concat_ws(' ',
-                nullif(o.acronym, ''), c.name, e.name, e.short_name, n.label, s.label,
-                (SELECT string_agg(cat.name, ' ') FROM annuaire_organisation_categories oc
-                   JOIN annuaire_category cat ON cat.id = oc.category_id WHERE oc.organisation_id = o.id),
-                (SELECT string_agg(l.name, ' ') FROM annuaire_organisation_labels ol
-                   JOIN annuaire_label l ON l.id = ol.label_id WHERE ol.organisation_id = o.id))
-            FROM annuaire_organisation o2
-            LEFT JOIN referentiels_territory c ON c.id = o2.commune_id
-            LEFT JOIN referentiels_territory e ON e.id = o2.epci_id
-            LEFT JOIN referentiels_nafactivity n ON n.id = o2.naf_activity_id
-            LEFT JOIN referentiels_nafsection s ON s.id = o2.sector_id
-            WHERE o2.id = o.id
-            """
-        )
-        return cursor.rowcount
