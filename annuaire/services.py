@@ -168,4 +168,3 @@ def rebuild_search_lexicon() -> int:
         )
         cursor.execute("SELECT count(*) FROM annuaire_searchword")
         return cursor.fetchone()[0]
-
