@@ -60,6 +60,11 @@ def _place_on_the_map(organisation: Organisation) -> None:
             organisation.latitude, organisation.longitude = point
 
 
+def _remember_position(organisation: Organisation) -> None:
+    """Once saved, where it stands is what a later save of the same object compares with."""
+    organisation.loaded_position = (organisation.commune_id, organisation.latitude, organisation.longitude)
+
+
 def search_text_for(organisation: Organisation) -> str:
     parts = [organisation.acronym]
     if organisation.commune_id:
@@ -96,6 +101,7 @@ def save_organisation(
     if by is not None:
         organisation._history_user = by
     organisation.save()
+    _remember_position(organisation)
     if categories is not None:
         organisation.categories.set(categories)
     if labels is not None:
@@ -125,6 +131,7 @@ def save_organisations_in_bulk(
     prefetch_related_objects(created, "categories", "labels")  # one query for all, rather than two each
     references = references or {}
     for organisation in created + updated:
+        _remember_position(organisation)
         if "epci" in references:
             organisation.epci = references["epci"].get(organisation.epci_id)
         if "sector" in references:

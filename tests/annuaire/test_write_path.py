@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from annuaire.contributions import accept_contribution, submit_contribution
 from annuaire.models import Contribution, Organisation
+from annuaire.services import save_organisation
 from comptes.models import PartnerMembership
 from tests.annuaire.factories import OrganisationFactory, commune
 from tests.comptes.factories import StaffFactory, UserFactory
@@ -78,3 +79,15 @@ def test_each_write_path_derives_the_same_fields_and_records_who_wrote(client, s
     assert first.history_type == "+" and latest.history_type == "~"
     assert organisation.history.count() == 2, "one history row per write"
     assert latest.history_user == author
+
+
+def test_an_object_saved_twice_follows_each_new_commune():
+    """Placing on the map compares with the last save, not with the first load."""
+    organisation = Organisation.objects.get(pk=OrganisationFactory(commune=commune("97411")).pk)
+    for code in ("97415", "97416"):
+        organisation.commune = commune(code)
+        save_organisation(organisation=organisation)
+        assert (organisation.latitude, organisation.longitude) == (
+            organisation.commune.latitude,
+            organisation.commune.longitude,
+        )
