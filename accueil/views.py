@@ -23,7 +23,7 @@ from accueil.forms import (
 )
 from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, Message, Need, RequestTransition
-from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit
+from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit, submit_within_limit
 from lib.workflow import WorkflowError
 from referentiels.models import LegalForm
 
@@ -110,25 +110,25 @@ def _send(request, form, stored):
         if not bound.is_valid():
             messages.error(request, "Une étape de votre demande est à compléter avant l'envoi.")
             return redirect("accueil:etape", name=name)
-    if not hit(
-        scope="accueil-demande",
-        key=client_address(request),
-        limit=settings.INTAKE_SUBMISSIONS_PER_HOUR,
-        window_seconds=3600,
-    ):
-        form.add_error(None, TOO_MANY_MESSAGE)
-        return render(request, "accueil/etape.html", _step_context("envoi", STEPS[-1][1], form, stored), status=429)
-    if not form.is_valid():
-        return render(request, "accueil/etape.html", _step_context("envoi", STEPS[-1][1], form, stored), status=400)
     person, project = forms["personne"].cleaned_data, forms["projet"].cleaned_data
-    intake = services.submit_request(
-        values={**person, **project},
-        needs=forms["besoin"].cleaned_data["needs"],
-        documents=form.cleaned_data["documents"],
-        participant=forms["participant"].profile(),
-        consent_text=CONSENT_TEXT,
-        guide_summary=request.session.get(GUIDE_KEY, {}).get("summary", ""),
+    submission = submit_within_limit(
+        request,
+        scope="accueil-demande",
+        limit_setting="INTAKE_SUBMISSIONS_PER_HOUR",
+        form=form,
+        action=lambda data: services.submit_request(
+            values={**person, **project},
+            needs=forms["besoin"].cleaned_data["needs"],
+            documents=data["documents"],
+            participant=forms["participant"].profile(),
+            consent_text=CONSENT_TEXT,
+            guide_summary=request.session.get(GUIDE_KEY, {}).get("summary", ""),
+        ),
     )
+    if not submission.done:
+        context = _step_context("envoi", STEPS[-1][1], form, stored)
+        return render(request, "accueil/etape.html", context, status=submission.status)
+    intake = submission.result
     del request.session[SESSION_KEY]
     request.session["accueil_reference"] = intake.reference
     return redirect("accueil:envoyee")
@@ -198,17 +198,24 @@ def tracking(request, token):
 @require_http_methods(["GET", "POST"])
 def renew_link(request):
     form = RenewLinkForm(request.POST or None)
+    status = 200
     if request.method == "POST":
-        allowed = hit(scope="accueil-lien", key=client_address(request), limit=10, window_seconds=3600)
-        if not allowed:
-            form.add_error(None, TOO_MANY_MESSAGE)
-        elif form.is_valid():
-            services.renew_tracking_links(email=form.cleaned_data["email"])
+        submission = submit_within_limit(
+            request,
+            scope="accueil-lien",
+            limit_setting="TRACKING_LINK_RENEWALS_PER_HOUR",
+            form=form,
+            action=lambda data: services.renew_tracking_links(email=data["email"]),
+        )
+        if submission.done:
             return render(request, "accueil/lien_envoye.html")
-    return render(request, "accueil/nouveau_lien.html", {"form": form}, status=400 if form.errors else 200)
+        status = submission.status
+    return render(request, "accueil/nouveau_lien.html", {"form": form}, status=status)
 
 
 GUIDE_KEY = "accueil_guide"
+# The rate limit shared by the posts on the private pages (tracking, partner).
+PRIVATE_PAGE_SCOPE = "accueil-page-privee"
 
 
 @require_http_methods(["GET", "POST"])
@@ -235,43 +242,48 @@ def _private_post_allowed(request) -> bool:
     """Posts on the private pages (tracking, partner) are counted per address: whoever holds
     a link cannot flood the team's mail or the holder's file with them."""
     return hit(
-        scope="accueil-page-privee",
+        scope=PRIVATE_PAGE_SCOPE,
         key=client_address(request),
         limit=settings.PRIVATE_PAGE_POSTS_PER_HOUR,
         window_seconds=3600,
     )
 
 
+def _answer_as_partner(orientation, data: dict, user) -> None:
+    action, message = data["action"], data["message"]
+    if action == "rapport":
+        orientation_service.report_outcome(orientation=orientation, report=message)
+    elif action == "question":
+        orientation_service.ask_holder(orientation=orientation, question=message, by=user)
+    else:
+        orientation_service.answer_orientation(
+            orientation=orientation, accept=action == "accepter", reason=data["reason"], message=message
+        )
+
+
 def _partner_page(request, orientation, here):
     """A structure's page for one orientation: accept, refuse, ask the holder, report."""
     form = PartnerAnswerForm(request.POST or None)
-    if request.method == "POST" and not _private_post_allowed(request):
-        form.add_error(None, TOO_MANY_MESSAGE)
-    elif request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST":
         user = request.user if request.user.is_authenticated else None
-        try:
-            action, message = form.cleaned_data["action"], form.cleaned_data["message"]
-            if action == "rapport":
-                orientation_service.report_outcome(orientation=orientation, report=message)
-            elif action == "question":
-                orientation_service.ask_holder(orientation=orientation, question=message, by=user)
-            else:
-                orientation_service.answer_orientation(
-                    orientation=orientation,
-                    accept=action == "accepter",
-                    reason=form.cleaned_data["reason"],
-                    message=message,
-                )
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
+        submission = submit_within_limit(
+            request,
+            scope=PRIVATE_PAGE_SCOPE,
+            limit_setting="PRIVATE_PAGE_POSTS_PER_HOUR",
+            form=form,
+            action=lambda data: _answer_as_partner(orientation, data, user),
+            errors=(WorkflowError,),
+        )
+        if submission.done:
             messages.success(request, "Merci : votre réponse est transmise.")
             return redirect(here)
+        status = submission.status
     response = render(
         request,
         "accueil/partenaire.html",
         {"orientation": orientation, "intake": orientation.request, "form": form},
-        status=(429 if TOO_MANY_MESSAGE in form.non_field_errors() else 400) if form.errors else 200,
+        status=status,
     )
     response["Referrer-Policy"] = "same-origin"  # see tracking()
     return response

@@ -30,7 +30,7 @@ from annuaire.models import (
     Label,
     Organisation,
 )
-from annuaire.services import derive_fields, refresh_search_text, set_published
+from annuaire.services import save_organisation, set_published
 from annuaire.sirene import SireneFileError, import_sirene_csv
 from lib.admin import CappedPaginator, QuickCheckboxMixin, TransitionInline, WorkflowAdminMixin
 from lib.workflow import TransitionNotAllowed
@@ -51,6 +51,10 @@ class SireneImportForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("Envoyez un fichier .csv.")
         return upload
+
+
+# The many-to-many fields of the organisation form, which save_organisation sets.
+ORGANISATION_RELATIONS = ("categories", "labels", "territories_covered")
 
 
 class OrganisationAdminForm(forms.ModelForm):
@@ -142,12 +146,16 @@ class OrganisationAdmin(QuickCheckboxMixin, SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/annuaire/import_sirene.html", context)
 
     def save_model(self, request, obj, form, change):
-        derive_fields(obj)
-        super().save_model(request, obj, form, change)
+        """Saved in save_related, with its relations, by the service every write goes through."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        refresh_search_text(organisation=form.instance)
+        save_organisation(
+            organisation=form.instance,
+            by=request.user,
+            **{name: form.cleaned_data[name] for name in ORGANISATION_RELATIONS if name in form.cleaned_data},
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(description="Publier dans l'annuaire", permissions=["change"])
     def publish(self, request, queryset):

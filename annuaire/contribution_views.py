@@ -1,6 +1,5 @@
 """Pages where the public contributes to the directory, and members edit their page."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,17 +10,8 @@ from annuaire import contributions
 from annuaire.contribution_forms import CONSENT_TEXT, ClaimForm, ContributionForm, MemberEditForm
 from annuaire.models import Contribution, Organisation
 from annuaire.services import save_organisation
-from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit
+from lib.ratelimit import submit_within_limit
 from lib.workflow import WorkflowError
-
-
-def _allowed(request) -> bool:
-    return hit(
-        scope="annuaire-contribution",
-        key=client_address(request),
-        limit=settings.CONTRIBUTIONS_PER_HOUR,
-        window_seconds=3600,
-    )
 
 
 def _published(slug) -> Organisation:
@@ -41,27 +31,26 @@ def _contribute(request, *, kind, organisation=None):
     )
     status = 200
     if request.method == "POST":
-        if not _allowed(request):
-            form.add_error(None, TOO_MANY_MESSAGE)
-            status = 429
-        elif form.is_valid():
-            try:
-                contributions.submit_contribution(
-                    kind=kind,
-                    organisation=organisation,
-                    values=form.organisation_values(),
-                    logo=form.cleaned_data.get("logo"),
-                    message=form.cleaned_data["message"],
-                    contributor_name=form.cleaned_data["contributor_name"],
-                    contributor_email=form.cleaned_data["contributor_email"],
-                    consent_text=CONSENT_TEXT,
-                )
-            except (contributions.ContributionError, ValidationError) as error:
-                form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
-            else:
-                return render(request, "annuaire/contribution_merci.html", {"organisation": organisation})
-        if form.errors:
-            status = status if status != 200 else 400
+        submission = submit_within_limit(
+            request,
+            scope="annuaire-contribution",
+            limit_setting="CONTRIBUTIONS_PER_HOUR",
+            form=form,
+            action=lambda data: contributions.submit_contribution(
+                kind=kind,
+                organisation=organisation,
+                values=form.organisation_values(),
+                logo=data.get("logo"),
+                message=data["message"],
+                contributor_name=data["contributor_name"],
+                contributor_email=data["contributor_email"],
+                consent_text=CONSENT_TEXT,
+            ),
+            errors=(contributions.ContributionError, ValidationError),
+        )
+        if submission.done:
+            return render(request, "annuaire/contribution_merci.html", {"organisation": organisation})
+        status = submission.status
     return render(request, "annuaire/contribution.html", {"form": form, "organisation": organisation}, status=status)
 
 
@@ -81,25 +70,24 @@ def claim(request, slug):
     form = ClaimForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not _allowed(request):
-            form.add_error(None, TOO_MANY_MESSAGE)
-            status = 429
-        elif form.is_valid():
-            try:
-                contributions.submit_claim(
-                    organisation=organisation,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    position=form.cleaned_data["position"],
-                    message=form.cleaned_data["message"],
-                    consent_text=CONSENT_TEXT,
-                )
-            except contributions.ContributionError as error:
-                form.add_error(None, str(error))
-            else:
-                return render(request, "annuaire/revendication_envoyee.html", {"organisation": organisation})
-        if form.errors and status == 200:
-            status = 400
+        submission = submit_within_limit(
+            request,
+            scope="annuaire-contribution",
+            limit_setting="CONTRIBUTIONS_PER_HOUR",
+            form=form,
+            action=lambda data: contributions.submit_claim(
+                organisation=organisation,
+                name=data["name"],
+                email=data["email"],
+                position=data["position"],
+                message=data["message"],
+                consent_text=CONSENT_TEXT,
+            ),
+            errors=(contributions.ContributionError,),
+        )
+        if submission.done:
+            return render(request, "annuaire/revendication_envoyee.html", {"organisation": organisation})
+        status = submission.status
     return render(request, "annuaire/revendication.html", {"form": form, "organisation": organisation}, status=status)
 
 
@@ -129,7 +117,7 @@ def member_edit(request, slug):
     form = MemberEditForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
-        save_organisation(organisation=organisation, categories=form.cleaned_data["categories"])
+        save_organisation(organisation=organisation, by=request.user, categories=form.cleaned_data["categories"])
         messages.success(request, "La fiche est enregistrée.")
         return (
             redirect("annuaire:structure", slug=organisation.slug)

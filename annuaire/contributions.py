@@ -187,7 +187,7 @@ def accept_contribution(*, contribution: Contribution, by, comment: str = "") ->
     if contribution.logo:
         organisation.logo = contribution.logo
     organisation.last_verified_at = timezone.localdate()
-    save_organisation(organisation=organisation, categories=categories)
+    save_organisation(organisation=organisation, by=by, categories=categories)
     if contribution.kind == Contribution.Kind.NEW:
         contribution.created_organisation = organisation
         contribution.save(update_fields=["created_organisation"])

@@ -239,6 +239,15 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        # Where it stood when loaded: placing it on the map compares with this, without a query.
+        loaded = dict(zip(field_names, values, strict=True))
+        if {"commune_id", "latitude", "longitude"} <= loaded.keys():
+            instance.loaded_position = (loaded["commune_id"], loaded["latitude"], loaded["longitude"])
+        return instance
+
     def support_stage_labels(self) -> list[str]:
         labels = dict(ProjectStage.choices)
         return [labels[stage] for stage in ProjectStage.values if stage in self.support_stages]

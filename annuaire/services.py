@@ -2,6 +2,9 @@
 the search text and the cache version stay right."""
 
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from annuaire.models import Organisation
 from lib import cacheversion
@@ -45,7 +48,8 @@ def _place_on_the_map(organisation: Organisation) -> None:
         organisation.latitude, organisation.longitude = point
         return
     if organisation.pk:
-        before = (
+        # Where it stood when loaded (see Organisation.from_db); read only if it was not loaded.
+        before = getattr(organisation, "loaded_position", None) or (
             Organisation.objects.filter(pk=organisation.pk).values_list("commune_id", "latitude", "longitude").first()
         )
         if (
@@ -54,6 +58,11 @@ def _place_on_the_map(organisation: Organisation) -> None:
             and before[1:] == (organisation.latitude, organisation.longitude)
         ):
             organisation.latitude, organisation.longitude = point
+
+
+def _remember_position(organisation: Organisation) -> None:
+    """Once saved, where it stands is what a later save of the same object compares with."""
+    organisation.loaded_position = (organisation.commune_id, organisation.latitude, organisation.longitude)
 
 
 def search_text_for(organisation: Organisation) -> str:
@@ -79,12 +88,20 @@ def refresh_search_text(*, organisation: Organisation) -> None:
 
 @transaction.atomic
 def save_organisation(
-    *, organisation: Organisation, categories=None, labels=None, territories_covered=None
+    *, organisation: Organisation, by=None, categories=None, labels=None, territories_covered=None
 ) -> Organisation:
-    """Validate and save an organisation with its relations, in one transaction."""
+    """Validate and save an organisation with its relations, in one transaction.
+
+    The one write path of a single organisation (admin, member edit, accepted contribution):
+    derived fields, one history row (recorded as made by `by`, a user, when given) and the
+    search text. A relation left to None is left as it is.
+    """
     derive_fields(organisation)
     organisation.full_clean(exclude=["search_vector"])
+    if by is not None:
+        organisation._history_user = by
     organisation.save()
+    _remember_position(organisation)
     if categories is not None:
         organisation.categories.set(categories)
     if labels is not None:
@@ -93,6 +110,41 @@ def save_organisation(
         organisation.territories_covered.set(territories_covered)
     refresh_search_text(organisation=organisation)
     return organisation
+
+
+@transaction.atomic
+def save_organisations_in_bulk(
+    *, created: list, updated: list, fields, change_reason: str, references: dict | None = None
+) -> None:
+    """Write many organisations, each with its history row and its search text, in a number
+    of queries that does not grow with them (an import).
+
+    The caller has set their values and called `derive_fields` on each. `fields` are the
+    fields changed on `updated`. `references` maps "epci" and "sector" to the in_bulk()
+    dicts of the territories and NAF sections derive_fields pointed to, so that computing
+    the search text reads them from memory.
+    """
+    now = timezone.now()
+    for organisation in updated:
+        organisation.updated_at = now
+    bulk_create_with_history(created, Organisation, default_change_reason=change_reason, default_date=now)
+    prefetch_related_objects(created, "categories", "labels")  # one query for all, rather than two each
+    references = references or {}
+    for organisation in created + updated:
+        _remember_position(organisation)
+        if "epci" in references:
+            organisation.epci = references["epci"].get(organisation.epci_id)
+        if "sector" in references:
+            organisation.sector = references["sector"].get(organisation.sector_id)
+        organisation.search_text = search_text_for(organisation)
+    Organisation.objects.bulk_update(created, ["search_text"])
+    bulk_update_with_history(
+        updated,
+        Organisation,
+        sorted({*fields, "search_text", "updated_at"}),
+        default_change_reason=change_reason,
+        default_date=now,
+    )
 
 
 @transaction.atomic
@@ -123,31 +175,3 @@ def rebuild_search_lexicon() -> int:
         )
         cursor.execute("SELECT count(*) FROM annuaire_searchword")
         return cursor.fetchone()[0]
-
-
-def refresh_all_search_text() -> int:
-    """Recompute the search text of every organisation in one statement (after a bulk import)."""
-    if connection.vendor != "postgresql":
-        count = 0
-        for organisation in Organisation.objects.select_related("commune", "epci", "naf_activity", "sector"):
-            refresh_search_text(organisation=organisation)
-            count += 1
-        return count
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE annuaire_organisation o SET search_text = concat_ws(' ',
-                nullif(o.acronym, ''), c.name, e.name, e.short_name, n.label, s.label,
-                (SELECT string_agg(cat.name, ' ') FROM annuaire_organisation_categories oc
-                   JOIN annuaire_category cat ON cat.id = oc.category_id WHERE oc.organisation_id = o.id),
-                (SELECT string_agg(l.name, ' ') FROM annuaire_organisation_labels ol
-                   JOIN annuaire_label l ON l.id = ol.label_id WHERE ol.organisation_id = o.id))
-            FROM annuaire_organisation o2
-            LEFT JOIN referentiels_territory c ON c.id = o2.commune_id
-            LEFT JOIN referentiels_territory e ON e.id = o2.epci_id
-            LEFT JOIN referentiels_nafactivity n ON n.id = o2.naf_activity_id
-            LEFT JOIN referentiels_nafsection s ON s.id = o2.sector_id
-            WHERE o2.id = o.id
-            """
-        )
-        return cursor.rowcount

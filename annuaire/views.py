@@ -183,11 +183,9 @@ def map_data(request):
     return HttpResponse(map_json(filters, box, zoom), content_type="application/json")
 
 
-EXPORTS_PER_10_MINUTES = 30
-
-
 def _export_refused(request):
-    if hit(scope="annuaire-export", key=client_address(request), limit=EXPORTS_PER_10_MINUTES, window_seconds=600):
+    limit = settings.EXPORTS_PER_10_MINUTES
+    if hit(scope="annuaire-export", key=client_address(request), limit=limit, window_seconds=600):
         return None
     return HttpResponse(
         "Trop de téléchargements depuis votre connexion : réessayez dans dix minutes.",

@@ -3,8 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect
@@ -12,8 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from communication import newsletter
-from communication.cache import bump_version
+from communication import newsletter, services
 from communication.models import (
     Delivery,
     Event,
@@ -71,17 +69,12 @@ class PublishableAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publier maintenant les éléments choisis", permissions=["change"])
     def publish_now(self, request, queryset):
-        # Drafts and scheduled items go live now; what is already public keeps its date.
-        now = timezone.now()
-        waiting = queryset.filter(Q(status=Publication.DRAFT) | Q(publish_at__gt=now))
-        count = waiting.update(status=Publication.PUBLISHED, publish_at=now)
-        transaction.on_commit(bump_version)  # update() sends no signal: the cached pages are dropped here
+        count = services.publish_now(items=queryset)
         self.message_user(request, f"{count} élément(s) publié(s).")
 
     @admin.action(description="Repasser en brouillon", permissions=["change"])
     def back_to_draft(self, request, queryset):
-        count = queryset.update(status=Publication.DRAFT)
-        transaction.on_commit(bump_version)
+        count = services.move_back_to_draft(items=queryset)
         self.message_user(request, f"{count} élément(s) repassé(s) en brouillon.")
 
 

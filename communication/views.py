@@ -15,7 +15,7 @@ from communication import cache, ical, newsletter, selectors
 from communication.forms import NEWSLETTER_CONSENT_TEXT, SubscribeForm
 from communication.models import EventKind
 from lib.jsonld import json_ld
-from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit
+from lib.ratelimit import submit_within_limit
 
 NEWS_PAGE_SIZE = 12
 EVENTS_PAGE_SIZE = 20
@@ -288,25 +288,21 @@ def newsletter_subscribe(request):
     form = SubscribeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        allowed = hit(
+        submission = submit_within_limit(
+            request,
             scope="lettre-inscription",
-            key=client_address(request),
-            limit=settings.NEWSLETTER_SUBSCRIPTIONS_PER_HOUR,
-            window_seconds=3600,
-        )
-        if not allowed:
-            form.add_error(None, TOO_MANY_MESSAGE)
-            status = 429
-        elif form.is_valid():
-            newsletter.subscribe(
-                email=form.cleaned_data["email"],
-                themes=form.cleaned_data["themes"],
-                territories=form.cleaned_data["territories"],
+            limit_setting="NEWSLETTER_SUBSCRIPTIONS_PER_HOUR",
+            form=form,
+            action=lambda data: newsletter.subscribe(
+                email=data["email"],
+                themes=data["themes"],
+                territories=data["territories"],
                 consent_text=NEWSLETTER_CONSENT_TEXT,
-            )
+            ),
+        )
+        if submission.done:
             return render(request, "communication/lettre_verifiez.html", {"days": settings.NEWSLETTER_CONFIRM_DAYS})
-        else:
-            status = 400
+        status = submission.status
     return render(request, "communication/lettre_inscription.html", {"form": form}, status=status)
 
 

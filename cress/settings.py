@@ -377,6 +377,8 @@ CLAIM_LINK_DAYS = envint("CLAIM_LINK_DAYS", 7)
 # A claim on an organisation whose address changed within this many days needs two staff approvals.
 CLAIM_EMAIL_CHANGE_DAYS = envint("CLAIM_EMAIL_CHANGE_DAYS", 30)
 CONTRIBUTIONS_PER_HOUR = envint("CONTRIBUTIONS_PER_HOUR", 5)
+# Downloads of the open-data exports (CSV, GeoJSON) per ten minutes from one address.
+EXPORTS_PER_10_MINUTES = envint("EXPORTS_PER_10_MINUTES", 30)
 # RGPD: days a processed contribution or claim (name, address) is kept.
 CONTRIBUTION_RETENTION_DAYS = envint("CONTRIBUTION_RETENTION_DAYS", 365)
 
@@ -386,6 +388,8 @@ INTAKE_MAX_FILE_MB = envint("INTAKE_MAX_FILE_MB", 5)
 INTAKE_MAX_FILES = envint("INTAKE_MAX_FILES", 5)
 INTAKE_MAX_FILES_TOTAL = envint("INTAKE_MAX_FILES_TOTAL", 10)
 INTAKE_SUBMISSIONS_PER_HOUR = envint("INTAKE_SUBMISSIONS_PER_HOUR", 5)
+# Requests for a new tracking link per hour from one address.
+TRACKING_LINK_RENEWALS_PER_HOUR = envint("TRACKING_LINK_RENEWALS_PER_HOUR", 10)
 # Messages, documents and answers posted on the private pages (tracking, partner) per hour
 # from one address.
 PRIVATE_PAGE_POSTS_PER_HOUR = envint("PRIVATE_PAGE_POSTS_PER_HOUR", 30)

@@ -2,9 +2,12 @@
 
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from ipware import get_client_ip
 
 logger = logging.getLogger(__name__)
@@ -46,3 +49,46 @@ def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
 
 
 TOO_MANY_MESSAGE = "Trop d'envois depuis votre connexion : merci de réessayer dans une heure."
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What became of a form posted through `submit_within_limit`."""
+
+    done: bool  # the action ran without error
+    status: int  # HTTP status for the page shown again: 200 when done, 429 over the limit, 400 otherwise
+    result: object = None  # what the action returned
+
+
+def submit_within_limit(
+    request,
+    *,
+    scope: str,
+    limit_setting: str,
+    form,
+    action: Callable[[dict], object],
+    errors: tuple[type[Exception], ...] = (),
+    window_seconds: int = 3600,
+    key: str | None = None,
+    message: str = TOO_MANY_MESSAGE,
+) -> Submission:
+    """The one path of a posted public form: rate limit, validate, call the service, show errors.
+
+    Counts the attempt in `scope` per client address (or `key`) against the setting named
+    `limit_setting` (attempts per `window_seconds`), then validates the bound `form`, then
+    calls `action(form.cleaned_data)`. Over the limit, `message` goes on top of the form; an
+    exception of `errors` raised by the action goes there too (a ValidationError's first
+    message, else its text), and the page is to be shown again with the returned status.
+    """
+    limit = getattr(settings, limit_setting)
+    if not hit(scope=scope, key=key or client_address(request), limit=limit, window_seconds=window_seconds):
+        form.add_error(None, message)
+        return Submission(done=False, status=429)
+    if not form.is_valid():
+        return Submission(done=False, status=400)
+    try:
+        result = action(form.cleaned_data)
+    except errors as error:
+        form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
+        return Submission(done=False, status=400)
+    return Submission(done=True, status=200, result=result)

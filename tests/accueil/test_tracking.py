@@ -163,3 +163,11 @@ def test_posts_on_the_tracking_page_are_rate_limited(client, settings):
     response = client.post(url(token), {"body": "Un de trop"})
     assert response.status_code == 429 and "Trop d'envois" in response.content.decode().replace("&#x27;", "'")
     assert Message.objects.filter(request=intake).count() == 2
+
+
+def test_requests_for_a_new_link_are_rate_limited_by_a_setting(client, settings):
+    settings.TRACKING_LINK_RENEWALS_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post(reverse("accueil:nouveau-lien"), {"email": "inconnu@exemple.re"}).status_code == 200
+    response = client.post(reverse("accueil:nouveau-lien"), {"email": "inconnu@exemple.re"})
+    assert response.status_code == 429 and "Trop d'envois" in response.content.decode().replace("&#x27;", "'")

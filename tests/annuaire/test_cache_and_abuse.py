@@ -6,7 +6,6 @@ import io
 import pytest
 from django.urls import reverse
 
-from annuaire import views
 from annuaire.models import Organisation
 from annuaire.services import save_organisation
 from tests.annuaire.factories import OrganisationFactory, commune
@@ -78,8 +77,8 @@ def test_spreadsheet_formulas_are_neutralised_in_exports(client):
     assert rows[0]["nom"].startswith("'=") and rows[0]["adresse"] == "'@SUM(A1)"
 
 
-def test_exports_are_rate_limited(client, monkeypatch):
-    monkeypatch.setattr(views, "EXPORTS_PER_10_MINUTES", 2)
+def test_exports_are_rate_limited(client, settings):
+    settings.EXPORTS_PER_10_MINUTES = 2
     for _ in range(2):
         assert client.get(reverse("annuaire:export-csv")).status_code == 200
     response = client.get(reverse("annuaire:export-geojson"))

@@ -328,3 +328,33 @@ def test_the_command_fails_cleanly_on_a_missing_or_invalid_file(tmp_path):
     with pytest.raises(CommandError, match="rien n'a été importé : Colonnes obligatoires absentes"):
         call_command("import_sirene", str(path))
     assert not Organisation.objects.exists()
+
+
+def _queries_of_an_import(count: int) -> tuple[int, int]:
+    """The queries of an import creating `count` rows, then of one updating them all (new
+    name and commune, position left as it was: each follows its new commune)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [row(index, f"STRUCTURE {index}", latitude="", longitude="") for index in range(100, 100 + count)]
+    with CaptureQueriesContext(connection) as creation:
+        report = import_sirene_csv(file=io.StringIO(csv_text(rows)))
+    assert report.created == count
+    moved = [row | {"denominationUniteLegale": f"{row['denominationUniteLegale']} BIS"} for row in rows]
+    moved = [row | {"codeCommuneEtablissement": "97415", "codePostalEtablissement": "97460"} for row in moved]
+    with CaptureQueriesContext(connection) as update:
+        report = import_sirene_csv(file=io.StringIO(csv_text(moved)))
+    assert report.updated == count
+    return len(creation), len(update)
+
+
+def test_the_number_of_queries_of_an_import_does_not_grow_with_its_rows():
+    ten = _queries_of_an_import(10)
+    Organisation.objects.all().delete()
+    forty = _queries_of_an_import(40)
+    print(f"Sirene import queries (creation, update): 10 rows {ten}, 40 rows {forty}")
+    assert forty == ten, f"10 rows: {ten} queries (creation, update); 40 rows: {forty}"
+    saint_paul = Organisation.objects.select_related("commune", "epci").get(siret=demo_siret(120))
+    assert (saint_paul.latitude, saint_paul.longitude) == (saint_paul.commune.latitude, saint_paul.commune.longitude)
+    assert saint_paul.epci.short_name == "TCO"
+    assert saint_paul.history.count() == 2

@@ -219,3 +219,30 @@ def test_publishing_now_leaves_already_published_dates_alone(client):
     assert old.publish_at == before
     assert draft.is_visible and scheduled.is_visible
     assert abs((draft.publish_at - timezone.now()).total_seconds()) < 60
+
+
+def test_the_publish_now_service_puts_drafts_and_scheduled_items_online_and_drops_the_cache(
+    django_capture_on_commit_callbacks,
+):
+    from communication.cache import VERSION_KEY
+    from communication.services import move_back_to_draft, publish_now
+    from lib import cacheversion
+
+    old = NewsFactory(title="Ancienne", publish_at=timezone.now() - timedelta(days=400))
+    draft = NewsFactory(title="Brouillon", status=Publication.DRAFT, publish_at=timezone.now() - timedelta(days=3))
+    scheduled = NewsFactory(title="Programmée", publish_at=timezone.now() + timedelta(days=3))
+    version = cacheversion.current(VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publish_now(items=NewsArticle.objects.all()) == 2
+    assert cacheversion.current(VERSION_KEY) != version, "the cached pages are dropped"
+    assert NewsArticle.objects.get(pk=old.pk).publish_at == old.publish_at
+    assert all(NewsArticle.objects.get(pk=item.pk).is_visible for item in (old, draft, scheduled))
+
+    version = cacheversion.current(VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert publish_now(items=NewsArticle.objects.all()) == 0
+    assert callbacks == [] and cacheversion.current(VERSION_KEY) == version, "nothing changed"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert move_back_to_draft(items=NewsArticle.objects.filter(pk=draft.pk)) == 1
+    assert not NewsArticle.objects.get(pk=draft.pk).is_visible
