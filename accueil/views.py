@@ -1,6 +1,5 @@
 """Public pages of the intake: the form in steps, the confirmation, the private tracking page."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,7 +22,7 @@ from accueil.forms import (
 )
 from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, Message, Need, RequestTransition
-from lib.ratelimit import TOO_MANY_MESSAGE, client_address, hit, submit_within_limit
+from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from lib.workflow import WorkflowError
 from referentiels.models import LegalForm
 
@@ -150,7 +149,11 @@ def tracking(request, token):
         return render(request, "accueil/lien_invalide.html", {"form": RenewLinkForm()}, status=404)
     form = HolderInformationForm()
     status = 200
-    if request.method == "POST" and not _private_post_allowed(request):
+    # Posts on the private pages (tracking, partner) are counted per address: whoever holds
+    # a link cannot flood the team's mail or the holder's file with them.
+    if request.method == "POST" and not within_limit(
+        request, scope=PRIVATE_PAGE_SCOPE, limit_setting="PRIVATE_PAGE_POSTS_PER_HOUR"
+    ):
         messages.error(request, TOO_MANY_MESSAGE)
         status = 429
     elif request.method == "POST":
@@ -236,17 +239,6 @@ def guide(request):
             {"fitting": fitting, "others": others, "esus": esus_note(answers, fitting)},
         )
     return render(request, "accueil/guide.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def _private_post_allowed(request) -> bool:
-    """Posts on the private pages (tracking, partner) are counted per address: whoever holds
-    a link cannot flood the team's mail or the holder's file with them."""
-    return hit(
-        scope=PRIVATE_PAGE_SCOPE,
-        key=client_address(request),
-        limit=settings.PRIVATE_PAGE_POSTS_PER_HOUR,
-        window_seconds=3600,
-    )
 
 
 def _answer_as_partner(orientation, data: dict, user) -> None:

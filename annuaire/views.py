@@ -22,7 +22,7 @@ from annuaire.search import SUMMARY_TTL as FRAGMENT_TTL
 from annuaire.search import search_directory
 from annuaire.services import directory_version
 from lib.jsonld import json_ld
-from lib.ratelimit import client_address, hit
+from lib.ratelimit import within_limit
 from referentiels.models import Territory
 
 # West, south, east, north of La Réunion, with a margin.
@@ -184,8 +184,7 @@ def map_data(request):
 
 
 def _export_refused(request):
-    limit = settings.EXPORTS_PER_10_MINUTES
-    if hit(scope="annuaire-export", key=client_address(request), limit=limit, window_seconds=600):
+    if within_limit(request, scope="annuaire-export", limit_setting="EXPORTS_PER_10_MINUTES", window_seconds=600):
         return None
     return HttpResponse(
         "Trop de téléchargements depuis votre connexion : réessayez dans dix minutes.",

@@ -26,7 +26,7 @@ from comptes.lockout import count_failed_code, forgive_failures, is_locked_out
 from comptes.sessions import SECOND_FACTOR_SESSION_KEY, awaits_second_factor
 from comptes.tokens import activation_token_generator
 from lib.qrcode import qr_svg
-from lib.ratelimit import client_address, hit
+from lib.ratelimit import within_limit
 
 
 def _with_next(url_name: str, next_url: str) -> str:
@@ -61,12 +61,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("comptes:mot-de-passe-envoye")
 
     def form_valid(self, form):
-        if not hit(
-            scope="comptes-reinitialisation",
-            key=client_address(self.request),
-            limit=settings.PASSWORD_RESETS_PER_HOUR,
-            window_seconds=3600,
-        ):
+        if not within_limit(self.request, scope="comptes-reinitialisation", limit_setting="PASSWORD_RESETS_PER_HOUR"):
             form.add_error(None, "Trop de demandes depuis votre connexion : réessayez dans une heure.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
@@ -116,11 +111,8 @@ def _check_code(request, form, field: str, check, *, counts_as_login: bool):
     With `counts_as_login`, a wrong code counts in the login lockout like a wrong password,
     and the session is ended once the account is locked out (see `request.axes_locked_out`).
     """
-    if not hit(
-        scope="comptes-code",
-        key=str(request.user.pk),
-        limit=settings.SECOND_FACTOR_TRIES_PER_HOUR,
-        window_seconds=3600,
+    if not within_limit(
+        request, scope="comptes-code", limit_setting="SECOND_FACTOR_TRIES_PER_HOUR", key=str(request.user.pk)
     ):
         form.add_error(None, "Trop d'essais de code pour ce compte : réessayez dans une heure.")
         return None

@@ -60,6 +60,19 @@ class Submission:
     result: object = None  # what the action returned
 
 
+def within_limit(
+    request, *, scope: str, limit_setting: str, window_seconds: int = 3600, key: str | None = None
+) -> bool:
+    """Count one attempt of this client (or of `key`) in `scope`, against the setting named
+    `limit_setting`; True while within it. Every limit of the portal is a setting."""
+    return hit(
+        scope=scope,
+        key=key or client_address(request),
+        limit=getattr(settings, limit_setting),
+        window_seconds=window_seconds,
+    )
+
+
 def submit_within_limit(
     request,
     *,
@@ -80,8 +93,7 @@ def submit_within_limit(
     exception of `errors` raised by the action goes there too (a ValidationError's first
     message, else its text), and the page is to be shown again with the returned status.
     """
-    limit = getattr(settings, limit_setting)
-    if not hit(scope=scope, key=key or client_address(request), limit=limit, window_seconds=window_seconds):
+    if not within_limit(request, scope=scope, limit_setting=limit_setting, window_seconds=window_seconds, key=key):
         form.add_error(None, message)
         return Submission(done=False, status=429)
     if not form.is_valid():
