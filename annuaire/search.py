@@ -207,15 +207,100 @@ def match_set(filters: DirectoryFilters, options: dict, corrected: str) -> tuple
 
 # --- Counts ---------------------------------------------------------------------------------
 
+# The facet keys of the directory tables (migration annuaire 0010): « commune:<pk> »,
+# « epci:<pk> », « famille:<value> », « secteur:<pk> », « role:<value> », « thematique:<pk> »,
+# « label:<pk> »; the total is « * ».
+KEY_PREFIXES = {
+    "commune": "commune",
+    "epci": "epci",
+    "family": "famille",
+    "sector": "secteur",
+    "role": "role",
+    "category": "thematique",
+    "label": "label",
+}
+FACET_NAMES = {prefix: name for name, prefix in KEY_PREFIXES.items()}
 
-def _facet_counts(matches: QuerySet) -> dict:
+MAINTAINED_COUNTS_SQL = "SELECT facet_key, n FROM annuaire_directorycount WHERE filter_key = %s AND n > 0"
+
+# All facets and the total in one pass over the narrow entries. The entries' lexemes have
+# no positions, so a phrase (« "économie solidaire" », « porte-à-porte ») is matched there
+# as its words together, then checked against the organisation's full search vector.
+SINGLE_SCAN_COUNTS_SQL = """
+WITH q AS (
+  SELECT tsq, tsq::text LIKE '%%<%%' AS phrase,
+         regexp_replace(tsq::text, '<(-|[0-9]+)>', '&', 'g')::tsquery AS loose
+  FROM (SELECT {tsquery} AS tsq) t
+)
+SELECT k, count(*) FROM (
+  SELECT unnest(array_prepend('*', e.keys)) AS k
+  FROM annuaire_directoryentry e
+  WHERE e.keys @> %s::text[] {text_condition}
+) s GROUP BY k
+"""
+TEXT_CONDITION = """
+    AND e.lexemes @@ (SELECT loose FROM q)
+    AND ((SELECT NOT phrase FROM q) OR EXISTS (
+      SELECT 1 FROM annuaire_organisation o
+      WHERE o.id = e.organisation_id AND o.search_vector @@ (SELECT tsq FROM q)))
+"""
+
+
+def filter_keys(filters: DirectoryFilters, options: dict) -> list[str]:
+    """The facet keys a selection requires (its filters, not its text)."""
+    keys = []
+    for name, prefix in KEY_PREFIXES.items():
+        value = getattr(filters, name)
+        if value:
+            identifier = value if name in ("family", "role") else _ids(options, name)[value]
+            keys.append(f"{prefix}:{identifier}")
+    return keys
+
+
+def _counts_from_keys(rows) -> dict:
+    counts = {"total": 0, **{name: {} for name in KEY_PREFIXES}}
+    for key, n in rows:
+        if key == "*":
+            counts["total"] = n
+            continue
+        prefix, _sep, identifier = key.partition(":")
+        name = FACET_NAMES[prefix]
+        counts[name][identifier if name in ("family", "role") else int(identifier)] = n
+    return counts
+
+
+def _facet_counts(filters: DirectoryFilters, options: dict, corrected: str) -> dict:
+    """Total and facet counts of a selection, in one query (PostgreSQL).
+
+    With no text and at most one filter, the counts kept by the database are read; else
+    one pass over the narrow entries of the matching organisations counts every facet.
+    """
+    keys = filter_keys(filters, options)
+    text = filters.q.strip()
+    with connection.cursor() as cursor:
+        if not text and len(keys) <= 1:
+            cursor.execute(MAINTAINED_COUNTS_SQL, [keys[0] if keys else ""])
+        else:
+            params = []
+            tsquery = "NULL::tsquery"
+            if text:
+                tsquery = "websearch_to_tsquery('fr', %s)"
+                params.append(text)
+                if corrected:
+                    tsquery = f"({tsquery} || websearch_to_tsquery('fr', %s))"
+                    params.append(corrected)
+            sql = SINGLE_SCAN_COUNTS_SQL.format(tsquery=tsquery, text_condition=TEXT_CONDITION if text else "")
+            cursor.execute(sql, [*params, keys])
+        return _counts_from_keys(cursor.fetchall())
+
+
+def _facet_counts_without_postgresql(matches: QuerySet) -> dict:
+    """The same counts with the ORM, for SQLite (the zero-setup default of `make run`)."""
     role_counts = matches.aggregate(
         total=Count("id"), **{role.value: Count("id", filter=Q(**{field: True})) for role, field in ROLE_FIELDS.items()}
     )
     total = role_counts.pop("total")
     counts = {"total": total, "role": role_counts}
-    if total == 0:
-        return counts | {name: {} for name in ("commune", "epci", "family", "sector", "category", "label")}
     grouped = {
         "commune": "commune_id",
         "epci": "epci_id",
@@ -245,8 +330,11 @@ def summary(filters: DirectoryFilters, options: dict) -> dict:
     if cached is not None:
         return cached
     corrected = correct_query(filters.q) if filters.q.strip() else ""
-    matches, _query = match_set(filters, options, corrected)
-    result = {"corrected": corrected, **_facet_counts(matches)}
+    if is_postgres():
+        counts = _facet_counts(filters, options, corrected)
+    else:
+        counts = _facet_counts_without_postgresql(match_set(filters, options, corrected)[0])
+    result = {"corrected": corrected, **counts}
     cache.set(key, result, SUMMARY_TTL)
     return result
 

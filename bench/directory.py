@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -80,6 +81,97 @@ def ensure_directory(env: dict) -> None:
         print(f"seed_demo --size {SIZE} : {time.monotonic() - started:.0f} s", flush=True)
 
 
+VOCABULARY_SCRIPT = """
+import json
+from django.db import connection
+from annuaire.search import filter_options
+with connection.cursor() as cursor:
+    cursor.execute(
+        "SELECT DISTINCT w FROM (SELECT regexp_split_to_table(lower(name || ' ' || description), '[^[:alpha:]]+') w "
+        "FROM annuaire_organisation WHERE is_published) s WHERE length(w) >= 3"
+    )
+    words = sorted(row[0] for row in cursor.fetchall())
+options = filter_options()
+print(json.dumps({"words": words, **{
+    name: [value for value, _label, _pk in options[name]]
+    for name in ("commune", "epci", "family", "sector", "category", "role", "label")
+}}))
+"""
+FILTER_PARAMS = {
+    "commune": "commune", "epci": "epci", "family": "famille", "sector": "secteur",
+    "category": "thematique", "role": "role", "label": "label",
+}  # fmt: skip
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """One edit of a word (swap, drop, double or replace a letter): what people type."""
+    i = rng.randrange(1, len(word) - 1)
+    edits = [
+        word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :],
+        word[:i] + word[i + 1 :],
+        word[:i] + word[i] + word[i:],
+        word[:i] + rng.choice("aeiourstlnm") + word[i + 1 :],
+    ]
+    return rng.choice(edits)
+
+
+def long_tail_paths(vocabulary: dict, count: int, seed: int) -> list[str]:
+    """`count` distinct directory requests, none repeated: single words of the directory
+    and their typos, pairs of words, one or two filters with or without a word, page 2."""
+    rng = random.Random(seed)
+    words = vocabulary["words"]
+    seen, paths = set(), []
+    while len(paths) < count:
+        kind = rng.random()
+        params = {}
+        if kind < 0.30:
+            params["q"] = rng.choice(words)
+        elif kind < 0.45:
+            params["q"] = typo(rng.choice([w for w in words if len(w) >= 5] or words), rng)
+        elif kind < 0.70:
+            params["q"] = f"{rng.choice(words)} {rng.choice(words)}"
+        else:
+            for name in rng.sample(list(FILTER_PARAMS), rng.choice([1, 2])):
+                params[FILTER_PARAMS[name]] = rng.choice(vocabulary[name])
+            if rng.random() < 0.5:
+                params["q"] = rng.choice(words)
+        if rng.random() < 0.15:
+            params["page"] = "2"
+        url = path("/annuaire/", params)
+        if url not in seen:
+            seen.add(url)
+            paths.append(url)
+    return paths
+
+
+# Accepts a contribution (a correction moving a published organisation to another commune
+# and changing its description) every second, through the portal's service, until stdin
+# closes: every write changes the directory version, so every cached selection expires.
+WRITER_SCRIPT = """
+import random, select, sys, time
+from annuaire.contributions import accept_contribution, submit_contribution
+from annuaire.models import Contribution, Organisation
+from comptes.models import User
+from referentiels.models import Territory, TerritoryKind
+staff, _ = User.objects.get_or_create(email="bench-ecriture@cress-reunion.invalid", defaults={"is_staff": True})
+communes = list(Territory.objects.filter(kind=TerritoryKind.COMMUNE).values_list("code", flat=True))
+ids = list(Organisation.objects.filter(is_published=True).values_list("pk", flat=True)[:5000])
+rng = random.Random()
+print("pret", flush=True)
+written = 0
+while not select.select([sys.stdin], [], [], 1.0)[0]:
+    organisation = Organisation.objects.get(pk=rng.choice(ids))
+    contribution = submit_contribution(
+        kind=Contribution.Kind.CORRECTION, organisation=organisation,
+        values={"commune": rng.choice(communes), "description": f"Mise à jour de mesure n°{written} ({rng.random()})."},
+        contributor_name="Mesure", contributor_email="mesure@cress-reunion.invalid", consent_text="mesure",
+    )
+    accept_contribution(contribution=contribution, by=staff)
+    written += 1
+print(f"ecritures {written}", flush=True)
+"""
+
+
 def timed_get(port: int, url: str) -> tuple[float, int]:
     started = time.perf_counter()
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=60) as response:
@@ -129,12 +221,16 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cress_bench")
     )
+    parser.add_argument("--longue-traine", action="store_true", help="only the long-tail and write-mix measures")
     args = parser.parse_args()
 
     directory_paths = [path("/annuaire/", params) for params in DIRECTORY_QUERIES]
     with gunicorn_server(database_url=args.database_url, prepare=ensure_directory) as (port, env):
         print(f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}")
         print(f"gunicorn 2 workers sync, PostgreSQL, {SIZE} structures, {args.clients} clients, {args.seconds:.0f} s")
+        if args.longue_traine:
+            long_tail_measures(port, env, args)
+            return
         print("\nTemps base de données (un processus, sans charge) :")
         print(database_times(env))
 
@@ -161,6 +257,40 @@ def main() -> None:
                 f"({loaded.requests_per_second:.0f} req/s)"
             )
         print(f"\nlatence médiane annuaire : {statistics.median(directory.latencies_ms):.1f} ms")
+
+        long_tail_measures(port, env, args)
+
+
+def long_tail_measures(port: int, env: dict, args) -> None:
+    """The cold path: every request a selection never seen before, then the same with a
+    write every second; the bare layout measured again beside them."""
+    vocabulary = json.loads(
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", VOCABULARY_SCRIPT],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        ).stdout.strip().splitlines()[-1]
+    )  # fmt: skip
+    paths = long_tail_paths(vocabulary, 40_000, seed=time.time_ns())
+    half = len(paths) // 2
+    bare = run_load(host="127.0.0.1", port=port, paths=["/_bench/gabarit/"], clients=args.clients,
+                    seconds=args.seconds, label="gabarit nu")  # fmt: skip
+    cold = run_load(host="127.0.0.1", port=port, paths=paths[:half], clients=args.clients, seconds=args.seconds,
+                    label="annuaire, longue traîne", once=True)  # fmt: skip
+    writer = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", WRITER_SCRIPT],
+        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert writer.stdout.readline().strip() == "pret"
+    try:
+        written = run_load(host="127.0.0.1", port=port, paths=paths[half:], clients=args.clients,
+                           seconds=args.seconds, label="longue traîne + 1 écriture/s", once=True)  # fmt: skip
+    finally:
+        writer.stdin.close()
+        report = writer.stdout.read().strip()
+        writer.wait(timeout=30)
+    print(f"\nLongue traîne ({len(vocabulary['words'])} mots de l'annuaire, fautes de frappe, paires, filtres, page 2 ;"
+          f" aucune requête répétée) — {report} :")  # fmt: skip
+    print_against_bare(bare, [cold, written])
 
 
 if __name__ == "__main__":

@@ -43,16 +43,26 @@ def run_load(
     seconds: float = 10.0,
     label: str = "",
     headers: dict | None = None,
+    once: bool = False,
 ) -> LoadResult:
+    """With `once`, the clients share one pass over `paths`: no path is sent twice (a
+    long tail of requests never seen before); the run ends early if they run out."""
     result = LoadResult(label=label or paths[0])
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
+    shared = iter(paths)
+
+    def next_shared():
+        with lock:
+            return next(shared, None)
 
     def client(offset: int):
         local_paths = cycle(paths[offset % len(paths) :] + paths[: offset % len(paths)])
         connection = http.client.HTTPConnection(host, port, timeout=30)
         while time.monotonic() < deadline:
-            path = next(local_paths)
+            path = next_shared() if once else next(local_paths)
+            if path is None:
+                break
             started = time.perf_counter()
             try:
                 connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
