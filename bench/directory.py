@@ -154,7 +154,7 @@ from annuaire.models import Contribution, Organisation
 from comptes.models import User
 from referentiels.models import Territory, TerritoryKind
 staff, _ = User.objects.get_or_create(email="bench-ecriture@cress-reunion.invalid", defaults={"is_staff": True})
-communes = list(Territory.objects.filter(kind=TerritoryKind.COMMUNE).values_list("code", flat=True))
+communes = list(Territory.objects.filter(kind=TerritoryKind.COMMUNE))
 ids = list(Organisation.objects.filter(is_published=True).values_list("pk", flat=True)[:5000])
 rng = random.Random()
 print("pret", flush=True)
@@ -280,7 +280,8 @@ def long_tail_measures(port: int, env: dict, args) -> None:
         [sys.executable, "manage.py", "shell", "-c", WRITER_SCRIPT],
         cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
-    assert writer.stdout.readline().strip() == "pret"
+    while (line := writer.stdout.readline()) and line.strip() != "pret":  # after the shell's own lines
+        pass
     try:
         written = run_load(host="127.0.0.1", port=port, paths=paths[half:], clients=args.clients,
                            seconds=args.seconds, label="longue traîne + 1 écriture/s", once=True)  # fmt: skip
