@@ -379,12 +379,26 @@ def _distance_expression(latitude: float, longitude: float):
     )
 
 
-def _page_ids(filters, sort, matches, query, near_point) -> list[tuple[int, float | None]]:
+# A page in alphabetical order of a selection without text, from the narrow entries.
+NAME_ORDER_SQL = """
+SELECT organisation_id, NULL FROM annuaire_directoryentry WHERE keys @> %s::text[]
+ORDER BY name, organisation_id LIMIT %s OFFSET %s
+"""
+
+
+def _page_ids(filters, sort, matches, query, near_point, options) -> list[tuple[int, float | None]]:
     """The ids (and squared distances) of one page, in order; cached like the summary."""
     key = f"annuaire:page:{directory_version()}:{filters.selection_key()}:{sort}:{filters.near}:{filters.page}"
     cached = cache.get(key)
     if cached is not None:
         return cached
+    offset = (filters.page - 1) * PAGE_SIZE
+    if sort == Sort.NAME and query is None and is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(NAME_ORDER_SQL, [filter_keys(filters, options), PAGE_SIZE, offset])
+            ids = [tuple(row) for row in cursor.fetchall()]
+        cache.set(key, ids, SUMMARY_TTL)
+        return ids
     if sort == Sort.RELEVANCE:
         candidates = matches.order_by().values("pk")[:RANK_CANDIDATES]
         ordered = (
@@ -398,7 +412,6 @@ def _page_ids(filters, sort, matches, query, near_point) -> list[tuple[int, floa
         )
     else:
         ordered = matches.annotate(distance2=Value(None, FloatField())).order_by("name", "pk")
-    offset = (filters.page - 1) * PAGE_SIZE
     ids = list(ordered.values_list("pk", "distance2")[offset : offset + PAGE_SIZE])
     cache.set(key, ids, SUMMARY_TTL)
     return ids
@@ -421,7 +434,7 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     page = min(max(filters.page, 1), page_count)
     filters = replace(filters, page=page)
 
-    ranked = _page_ids(filters, sort, matches, query, near_point)
+    ranked = _page_ids(filters, sort, matches, query, near_point, options)
     by_pk = (
         Organisation.objects.filter(is_published=True)
         .select_related("commune", "legal_form")

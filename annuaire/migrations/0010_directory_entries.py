@@ -1,8 +1,8 @@
 """The directory's cold path: a narrow copy of each published organisation, and facet
 counts kept up to date by the database.
 
-`annuaire_directoryentry` holds, for each published organisation, only what the search
-and the facets read: its filter values, its keys (« commune:12 », « famille:association »,
+`annuaire_directoryentry` holds, for each published organisation, only what the search,
+the facets and the alphabetical order read: its name, its filter values, its keys (« commune:12 », « famille:association »,
 « thematique:4 »…) and its search vector without positions. A search with facets reads
 these narrow rows (a few dozen bytes of keys beside the lexemes) instead of the
 organisation rows (about 1 kB each).
@@ -42,7 +42,7 @@ ROLES_SQL = """
 def entry_select(source: str) -> str:
     """The entry of each published organisation of `source` (a table or transition table)."""
     return f"""
-    SELECT o.id, o.commune_id, o.epci_id, o.ess_family, o.sector_id, {ROLES_SQL.format(o="o")},
+    SELECT o.id, o.name, o.commune_id, o.epci_id, o.ess_family, o.sector_id, {ROLES_SQL.format(o="o")},
            coalesce((SELECT array_agg(c.category_id ORDER BY c.category_id)
                      FROM annuaire_organisation_categories c WHERE c.organisation_id = o.id), '{{}}'),
            coalesce((SELECT array_agg(l.label_id ORDER BY l.label_id)
@@ -52,16 +52,18 @@ def entry_select(source: str) -> str:
     """
 
 
-ENTRY_COLUMNS = "organisation_id, commune_id, epci_id, ess_family, sector_id, roles, category_ids, label_ids, lexemes"
+ENTRY_COLUMNS = (
+    "organisation_id, name, commune_id, epci_id, ess_family, sector_id, roles, category_ids, label_ids, lexemes"
+)
 UPSERT = """
     ON CONFLICT (organisation_id) DO UPDATE SET
-      commune_id = EXCLUDED.commune_id, epci_id = EXCLUDED.epci_id, ess_family = EXCLUDED.ess_family,
+      name = EXCLUDED.name, commune_id = EXCLUDED.commune_id, epci_id = EXCLUDED.epci_id, ess_family = EXCLUDED.ess_family,
       sector_id = EXCLUDED.sector_id, roles = EXCLUDED.roles, category_ids = EXCLUDED.category_ids,
       label_ids = EXCLUDED.label_ids, lexemes = EXCLUDED.lexemes
-    WHERE (annuaire_directoryentry.commune_id, annuaire_directoryentry.epci_id, annuaire_directoryentry.ess_family,
+    WHERE (annuaire_directoryentry.name, annuaire_directoryentry.commune_id, annuaire_directoryentry.epci_id, annuaire_directoryentry.ess_family,
            annuaire_directoryentry.sector_id, annuaire_directoryentry.roles, annuaire_directoryentry.category_ids,
            annuaire_directoryentry.label_ids, annuaire_directoryentry.lexemes)
-          IS DISTINCT FROM (EXCLUDED.commune_id, EXCLUDED.epci_id, EXCLUDED.ess_family, EXCLUDED.sector_id,
+          IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.commune_id, EXCLUDED.epci_id, EXCLUDED.ess_family, EXCLUDED.sector_id,
                             EXCLUDED.roles, EXCLUDED.category_ids, EXCLUDED.label_ids, EXCLUDED.lexemes)
 """
 
@@ -120,6 +122,7 @@ FORWARD = [
     """
     CREATE TABLE annuaire_directoryentry (
       organisation_id bigint PRIMARY KEY,
+      name varchar(255) NOT NULL,
       commune_id bigint,
       epci_id bigint,
       ess_family varchar(30) NOT NULL,
@@ -134,6 +137,7 @@ FORWARD = [
     """,
     "CREATE INDEX annuaire_directoryentry_lexemes ON annuaire_directoryentry USING gin (lexemes)",
     "CREATE INDEX annuaire_directoryentry_keys ON annuaire_directoryentry USING gin (keys)",
+    "CREATE INDEX annuaire_directoryentry_name ON annuaire_directoryentry (name, organisation_id)",
     """
     CREATE TABLE annuaire_directorycount (
       filter_key text NOT NULL,

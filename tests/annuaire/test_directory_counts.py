@@ -13,7 +13,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from annuaire.models import ROLE_FIELDS, Category, Label, Organisation
-from annuaire.search import DirectoryFilters, _facet_counts_without_postgresql, filter_options, match_set, summary
+from annuaire.search import (
+    DirectoryFilters,
+    _facet_counts_without_postgresql,
+    filter_options,
+    match_set,
+    search_directory,
+    summary,
+)
 from annuaire.services import save_organisation, set_published
 from annuaire.sirene import import_sirene_csv
 from referentiels.models import LegalForm, NafSection
@@ -226,3 +233,35 @@ def test_a_truncated_directory_leaves_no_entry_nor_count_behind():
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE annuaire_organisation CASCADE")
     assert entries() == {} and maintained_counts() == {}
+
+
+@pytest.mark.parametrize(
+    ("params", "orm_filter"),
+    [
+        ({}, {}),
+        ({"epci": "tco"}, {"epci__slug": "tco"}),
+        ({"category": "insertion-par-lactivite-economique", "role": "financeur"},
+         {"categories__slug": "insertion-par-lactivite-economique", "is_funder": True}),
+    ],
+)  # fmt: skip
+def test_alphabetical_pages_without_text_follow_the_names(params, orm_filter):
+    insertion = Category.objects.get(slug="insertion-par-lactivite-economique")
+    for n in range(45):
+        OrganisationFactory(
+            name=f"{'Zèbre' if n % 3 else 'Ébène'} {45 - n:02d}",
+            commune=commune("97415" if n % 2 else "97411"),
+            categories=[insertion] if n % 4 else [],
+            is_funder=n % 5 != 0,
+        )
+    renamed = Organisation.objects.order_by("pk").first()
+    renamed.name = "Aaa, renommée"
+    save_organisation(organisation=renamed)
+    expected = list(
+        Organisation.objects.filter(is_published=True, **orm_filter)
+        .order_by("name", "pk")
+        .values_list("name", flat=True)
+    )
+    assert len(expected) > 20
+    for page in (1, 2):
+        got = [o.name for o in search_directory(DirectoryFilters(sort="nom", page=page, **params)).organisations]
+        assert got == expected[(page - 1) * 20 : page * 20]
