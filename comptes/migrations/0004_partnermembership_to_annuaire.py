@@ -5,7 +5,7 @@ class Migration(migrations.Migration):
     """Partner memberships move to annuaire, beside the organisations they point at.
 
     Only the model's state leaves comptes: its table, rows and permissions are taken over
-    by annuaire's 0010, which renames the table.
+    by annuaire's 0011, which renames the table.
     """
 
     dependencies = [

@@ -1,4 +1,4 @@
-"""Partner memberships moved from comptes to annuaire (comptes 0004, annuaire 0010) with
+"""Partner memberships moved from comptes to annuaire (comptes 0004, annuaire 0011) with
 their rows, their content type, and so the permissions groups and people hold on them."""
 
 import pytest
@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 from annuaire.models import PartnerMembership
 from tests.annuaire.factories import PartnerMembershipFactory
 
-BEFORE = [("annuaire", "0009_claim_private_links"), ("comptes", "0003_second_factor")]
-AFTER = [("annuaire", "0010_partnermembership"), ("comptes", "0004_partnermembership_to_annuaire")]
+BEFORE = [("annuaire", "0010_directory_entries"), ("comptes", "0003_second_factor")]
+AFTER = [("annuaire", "0011_partnermembership"), ("comptes", "0004_partnermembership_to_annuaire")]
 
 
 def migrate(targets):

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
     constraint take annuaire's names."""
 
     dependencies = [
-        ("annuaire", "0009_claim_private_links"),
+        ("annuaire", "0010_directory_entries"),
         ("comptes", "0004_partnermembership_to_annuaire"),
         ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
