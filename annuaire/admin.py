@@ -29,6 +29,7 @@ from annuaire.models import (
     ContributionTransition,
     Label,
     Organisation,
+    PartnerMembership,
 )
 from annuaire.services import save_organisation, set_published
 from annuaire.sirene import SireneFileError, import_sirene_csv
@@ -65,6 +66,14 @@ class OrganisationAdminForm(forms.ModelForm):
         fields = ["support_stages"]  # the admin adds the fields of its fieldsets
 
 
+class PartnerMembershipInline(admin.TabularInline):
+    """The people who act for the structure; shown to those allowed to see memberships."""
+
+    model = PartnerMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(QuickCheckboxMixin, SimpleHistoryAdmin):
     form = OrganisationAdminForm
@@ -89,6 +98,7 @@ class OrganisationAdmin(QuickCheckboxMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
     actions = ["publish", "unpublish"]
+    inlines = [PartnerMembershipInline]
     fieldsets = (
         ("Identité", {"fields": ("name", "acronym", "slug", "siret", "siren", "legal_form", "logo", "description")}),
         (
@@ -180,6 +190,15 @@ class LabelAdmin(admin.ModelAdmin):
     list_display = ["name", "description"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PartnerMembership)
+class PartnerMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
 
 
 class ContributionTransitionInline(TransitionInline):

@@ -11,10 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from annuaire.models import Category, Claim, ClaimTransition, Contribution, ContributionTransition, Organisation
+from annuaire.models import (
+    Category,
+    Claim,
+    ClaimTransition,
+    Contribution,
+    ContributionTransition,
+    Organisation,
+    PartnerMembership,
+)
 from annuaire.selectors import EmailChange, email_changes
 from annuaire.services import save_organisation
-from comptes.models import PartnerMembership
 from comptes.services import ACTIVATION_LINK
 from lib.workflow import Transition, Workflow, WorkflowError
 from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -388,3 +389,34 @@ class ClaimTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = "changement d'état d'une demande de gestion"
         verbose_name_plural = "journal des demandes de gestion"
+
+
+class PartnerMembership(models.Model):
+    """Links a partner user to the organisation of the directory they act for.
+
+    It opens that structure's private pages (its orientations) to the person: an approved
+    claim creates it (`approve_claim`), or a superuser in the admin.
+    """
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administrateur de la structure"
+        MEMBER = "membre", "Membre"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name="structure"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rattachement à une structure partenaire"
+        verbose_name_plural = "rattachements aux structures partenaires"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="annuaire_partnermembership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation}"

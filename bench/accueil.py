@@ -32,7 +32,8 @@ PREPARE = f"""
 from django.contrib.auth.models import Group
 from accueil.demo import seed_bulk_requests
 from accueil.models import Orientation
-from comptes.models import PartnerMembership, User
+from annuaire.models import PartnerMembership
+from comptes.models import User
 seed_bulk_requests(size={SIZE})
 staff, _ = User.objects.get_or_create(email="banc-accueil@example.re", defaults={{"is_staff": True}})
 staff.set_password("{PASSWORD}"); staff.is_staff = True; staff.save()

@@ -7,14 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.forms import AdminUserChangeForm, AdminUserCreationForm
-from comptes.models import AuthenticatorApp, PartnerMembership, RecoveryCode, RecoveryCodeSet, User
+from comptes.models import AuthenticatorApp, RecoveryCode, RecoveryCodeSet, User
 from comptes.roles import DELEGATED_ACCOUNT_FIELDS
-
-
-class PartnerMembershipInline(admin.TabularInline):
-    model = PartnerMembership
-    extra = 0
-    autocomplete_fields = ["organisation"]
 
 
 class DelegatedUserChangeForm(forms.ModelForm):
@@ -38,7 +32,6 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email", "first_name", "last_name"]
-    inlines = [PartnerMembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Identité", {"fields": ("first_name", "last_name")}),
@@ -94,7 +87,7 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
-    """The role groups are synced from comptes.roles; only a superuser edits groups."""
+    """The role groups are synced from the declaration (cress/access.py); only a superuser edits groups."""
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -104,15 +97,6 @@ class GroupAdmin(BaseGroupAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
-
-
-@admin.register(PartnerMembership)
-class PartnerMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "role", "created_at"]
-    list_filter = ["role"]
-    search_fields = ["user__email", "organisation__name"]
-    autocomplete_fields = ["user", "organisation"]
-    list_select_related = ["user", "organisation"]
 
 
 class SecondFactorAdmin(admin.ModelAdmin):

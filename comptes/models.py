@@ -106,35 +106,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_partner(self) -> bool:
+        """Whether the person acts for a structure of the directory.
+
+        `memberships` is the reverse side of `annuaire.PartnerMembership.user`: memberships
+        live with the organisations they point at, in the layer above, and comptes reads
+        them only through this relation.
+        """
         return self.memberships.exists()
-
-
-class PartnerMembership(models.Model):
-    """Links a partner user to the organisation of the directory they act for."""
-
-    class Role(models.TextChoices):
-        ADMIN = "admin", "Administrateur de la structure"
-        MEMBER = "membre", "Membre"
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur")
-    organisation = models.ForeignKey(
-        "annuaire.Organisation",
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name="structure",
-    )
-    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "rattachement à une structure partenaire"
-        verbose_name_plural = "rattachements aux structures partenaires"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="comptes_membership_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} — {self.organisation}"
 
 
 class AuthenticatorApp(TOTPDevice):

@@ -47,12 +47,13 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def after_login(request):
-    """Send each kind of user to their workplace."""
+    """Send each kind of user to their workplace: staff to the admin, the others where the
+    settings say (pages of the apps above comptes, chosen by the composition root)."""
     if request.user.is_staff:
         return redirect(f"/{settings.ADMIN_URL}")
     if request.user.is_partner:
-        return redirect("accueil:partenaire-liste")
-    return redirect("home")
+        return redirect(settings.PARTNER_LOGIN_REDIRECT_URL)
+    return redirect(settings.VISITOR_LOGIN_REDIRECT_URL)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,6 +1,14 @@
 from django.conf import settings
+from django.urls import reverse_lazy
 
 from cress.navigation import AREAS
+
+# The site's own pages that an app's page may link to: the apps' templates take them from
+# here rather than naming the composition root's URLs (tests/test_layering.py).
+SITE_PAGES = {
+    "home_url": reverse_lazy("home"),
+    "personal_data_url": reverse_lazy("donnees-personnelles"),
+}
 
 
 def site(request):
@@ -14,4 +22,5 @@ def site(request):
         "contact_email": settings.CONTACT_EMAIL,
         "map_tiles_url": settings.MAP_TILES_URL,
         "map_attribution": settings.MAP_ATTRIBUTION,
+        **SITE_PAGES,
     }

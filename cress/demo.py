@@ -18,10 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accueil.demo import seed_requests
 from annuaire.demo import demo_siret, seed_moderation_queue, seed_organisations
-from annuaire.models import Organisation
+from annuaire.models import Organisation, PartnerMembership
 from annuaire.services import save_organisation
 from communication.demo import seed_news_and_events
-from comptes.models import PartnerMembership, User
+from comptes.models import User
 from comptes.roles import ROLES
 from comptes.services import TOTP_DEVICE_NAME
 from referentiels.models import LegalForm, Territory, TerritoryKind

@@ -186,6 +186,10 @@ if DJANGO_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "comptes:apres-connexion"
+# Where that page sends a partner and anyone else who is not staff (staff go to the admin):
+# pages of apps above comptes, so the composition root names them.
+PARTNER_LOGIN_REDIRECT_URL = "accueil:partenaire-liste"
+VISITOR_LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
 # Days a "choose your password" link sent with a newly given access stays valid.

@@ -45,7 +45,7 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibilite"),
     path("securite/", views.security_policy, name="securite"),
     path("compte/", include("comptes.urls")),
-    path("api/v1/", include("cress.api_urls")),
+    path("api/v1/", include("annuaire.api_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *(path(area.path, _area_urls(area)) for area in (*AREAS, INTAKE)),
 ]

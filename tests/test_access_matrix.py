@@ -4,7 +4,7 @@ For each staff role (a user in that group), a staff member without a role, an an
 visitor and two partner users, this walks
 - every admin URL of every registered ModelAdmin: the list, add, change (on a real
   object), delete and history pages, every page its `get_urls()` adds and every action,
-  and compares the answer with `comptes.roles` (allowed: 200, or a redirect that stays
+  and compares the answer with `cress/access.py` (allowed: 200, or a redirect that stays
   in the admin; refused: 403, or the login page for who is not staff);
 - every private page of the public side (tracking and partner links, the partner's
   list and orientation pages, a structure's member page, the links of emails) and
@@ -33,11 +33,12 @@ from accueil.models import IntakeRequest, Orientation, RequestErasure
 from accueil.orientation import orient
 from accueil.services import transition_request
 from annuaire.contributions import submit_claim
-from annuaire.models import Claim, Contribution, Label, Organisation
+from annuaire.models import Claim, Contribution, Label, Organisation, PartnerMembership
 from communication.models import Delivery, NewsletterIssue, Subscriber
-from comptes.models import PartnerMembership, User
-from comptes.roles import MODEL_RULES, ROLE_NAMES, RULES_BY_MODEL, SUPERUSER_ONLY, rights_of
+from comptes.models import User
+from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
+from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
@@ -107,8 +108,8 @@ def test_every_model_is_declared_once_and_every_declared_model_exists():
     installed = {model._meta.label for model in apps.get_models()}
     declared = [rule.model for rule in MODEL_RULES]
     assert len(declared) == len(set(declared)), "a model is declared twice"
-    assert installed - set(declared) == set(), "models missing from comptes/roles.py MODEL_RULES"
-    assert set(declared) - installed == set(), "models declared in comptes/roles.py that do not exist"
+    assert installed - set(declared) == set(), "models missing from cress/access.py MODEL_RULES"
+    assert set(declared) - installed == set(), "models declared in cress/access.py that do not exist"
     registered = {model._meta.label for model, _model_admin in registered_admins()}
     assert registered <= set(declared)
 
@@ -133,7 +134,7 @@ def test_every_custom_admin_page_is_declared_and_every_declared_page_exists():
             if not pattern.name:
                 assert str(pattern.pattern) == "<path:object_id>/", f"unnamed admin URL {pattern.pattern}"
     declared = {name: rule.model for rule in MODEL_RULES for name in rule.admin_views}
-    assert found == declared, "custom admin pages and comptes/roles.py admin_views differ"
+    assert found == declared, "custom admin pages and cress/access.py admin_views differ"
 
 
 def test_every_action_of_the_project_says_which_permission_it_needs():
@@ -246,7 +247,7 @@ class AdminPage:
     url: str
     name: str
     model: str
-    required: str | None  # an action of comptes.roles, or SUPERUSER_ONLY
+    required: str | None  # an action of cress/access.py, or SUPERUSER_ONLY
     kind: str  # changelist, add, change, delete, history or custom
 
 

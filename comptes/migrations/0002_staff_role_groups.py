@@ -4,9 +4,10 @@ from django.db import migrations
 def create_role_groups(apps, schema_editor):
     from comptes.roles import sync_role_permissions
 
-    # Permissions of models created later are attached by the post_migrate sync
-    # (comptes.apps); this migration makes sure the groups exist from the start.
+    # Permissions are attached by the post_migrate sync of the declaration (cress.apps,
+    # cress/access.py); this migration makes sure the groups exist from the start.
     sync_role_permissions(
+        rules=(),
         group_model=apps.get_model("auth", "Group"),
         permission_model=apps.get_model("auth", "Permission"),
     )

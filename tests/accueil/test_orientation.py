@@ -169,7 +169,7 @@ def test_a_partner_user_sees_only_their_structures_orientations(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from comptes.models import PartnerMembership
+    from annuaire.models import PartnerMembership
     from tests.comptes.factories import UserFactory
 
     mine, theirs = support("Kaz Initiatives"), support("Incubateur Sud", code="97416")
@@ -203,7 +203,7 @@ def test_a_partner_user_sees_only_their_structures_orientations(client):
 def test_the_partner_list_has_tabs_by_state_and_pages(client):
     from accueil.orientation import answer_orientation
     from accueil.views import PARTNER_PAGE_SIZE
-    from comptes.models import PartnerMembership
+    from annuaire.models import PartnerMembership
     from tests.comptes.factories import UserFactory
 
     mine = support("Kaz Initiatives")

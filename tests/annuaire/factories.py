@@ -4,9 +4,10 @@ import factory
 from django.db.models import F
 from django.utils.text import slugify
 
-from annuaire.models import Organisation
+from annuaire.models import Organisation, PartnerMembership
 from annuaire.services import save_organisation
 from referentiels.models import LegalForm, Territory, TerritoryKind
+from tests.comptes.factories import UserFactory
 
 
 def commune(code="97411"):
@@ -32,6 +33,14 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
             organisation.latitude = organisation.commune.latitude
             organisation.longitude = organisation.commune.longitude
         return save_organisation(organisation=organisation, categories=categories, labels=labels)
+
+
+class PartnerMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerMembership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
 
 
 def age_history(organisation, *, days):

@@ -130,3 +130,40 @@ def test_the_organisation_list_never_counts_the_whole_table(client, settings, mo
     assert "Plus de 3 " in page
     counts = [q["sql"] for q in context.captured_queries if "COUNT(" in q["sql"]]
     assert counts and all("LIMIT 4" in sql for sql in counts)
+
+
+def test_a_superuser_gives_a_person_access_to_a_structure_from_its_admin_page(client, settings):
+    from annuaire.models import PartnerMembership
+    from comptes.models import User
+    from tests.comptes.factories import PASSWORD, UserFactory
+    from tests.helpers.html import form_values
+
+    login_verified(client, User.objects.create_superuser(email="admin@exemple.re", password=PASSWORD))
+    organisation = OrganisationFactory()
+    person = UserFactory()
+    url = f"/{settings.ADMIN_URL}annuaire/organisation/{organisation.pk}/change/"
+    data = form_values(client.get(url).content.decode(), "organisation_form")
+    assert data["memberships-TOTAL_FORMS"] == ["0"]
+    data.update(
+        {"memberships-TOTAL_FORMS": ["1"], "memberships-0-user": [str(person.pk)], "memberships-0-role": ["admin"]}
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    membership = PartnerMembership.objects.get()
+    assert (membership.user, membership.organisation, membership.role) == (person, organisation, "admin")
+    assert person.is_partner
+
+
+def test_the_memberships_show_on_a_structures_page_only_to_who_may_see_them(client, settings):
+    from tests.annuaire.factories import PartnerMembershipFactory
+
+    organisation = OrganisationFactory()
+    member = PartnerMembershipFactory(organisation=organisation, user__first_name="Nadia", user__last_name="Payet").user
+    url = f"/{settings.ADMIN_URL}annuaire/organisation/{organisation.pk}/change/"
+    login_verified(client, StaffFactory(role="Direction"))  # reads memberships (cress/access.py)
+    assert str(member) == "Nadia Payet" and "Nadia Payet" in client.get(url).content.decode()
+    client.logout()
+    login_verified(client, StaffFactory(role="Accueil"))  # edits the structure, not its members
+    page = client.get(url).content.decode()
+    assert 'id="organisation_form"' in page
+    assert "Nadia Payet" not in page and "memberships-TOTAL_FORMS" not in page

@@ -31,7 +31,7 @@ def test_repeated_parameters_cannot_poison_the_cached_page(client):
 def test_deleting_in_the_admin_refreshes_cached_pages_and_map(client, django_capture_on_commit_callbacks, settings):
     organisation = OrganisationFactory(name="Lakour Disparue")
     assert "Lakour Disparue" in client.get(URL).content.decode()
-    login_verified(client, StaffFactory(role="Observatoire"))  # the role that deletes records (comptes/roles.py)
+    login_verified(client, StaffFactory(role="Observatoire"))  # the role that deletes records (cress/access.py)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/{settings.ADMIN_URL}annuaire/organisation/{organisation.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302

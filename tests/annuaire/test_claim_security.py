@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annuaire.contributions import CLAIM_WORKFLOW, ContributionError, approve_claim, submit_claim
-from annuaire.models import Claim, ClaimTransition, Organisation
+from annuaire.models import Claim, ClaimTransition, Organisation, PartnerMembership
 from annuaire.selectors import email_changes
-from comptes.models import PartnerMembership
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.helpers.auth import login_as

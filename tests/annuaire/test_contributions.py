@@ -7,8 +7,14 @@ from django.urls import reverse
 from PIL import Image
 
 from annuaire.contributions import CONTRIBUTION_WORKFLOW, ContributionError, submit_claim
-from annuaire.models import Claim, ClaimTransition, Contribution, ContributionTransition, Organisation
-from comptes.models import PartnerMembership
+from annuaire.models import (
+    Claim,
+    ClaimTransition,
+    Contribution,
+    ContributionTransition,
+    Organisation,
+    PartnerMembership,
+)
 from lib.workflow import TransitionNotAllowed
 from messagerie.models import OutgoingEmail
 from tests.annuaire.factories import OrganisationFactory, age_history, commune

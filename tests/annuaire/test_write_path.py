@@ -5,9 +5,8 @@ import pytest
 from django.urls import reverse
 
 from annuaire.contributions import accept_contribution, submit_contribution
-from annuaire.models import Contribution, Organisation
+from annuaire.models import Contribution, Organisation, PartnerMembership
 from annuaire.services import save_organisation
-from comptes.models import PartnerMembership
 from tests.annuaire.factories import OrganisationFactory, commune
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.helpers.auth import login_verified

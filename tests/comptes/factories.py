@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth.models import Group
 
-from comptes.models import PartnerMembership, User
+from comptes.models import User
 
 PASSWORD = "mot-de-passe-solide-2026"
 
@@ -24,11 +24,3 @@ class StaffFactory(UserFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted))
-
-
-class PartnerMembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PartnerMembership
-
-    user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory("tests.annuaire.factories.OrganisationFactory")

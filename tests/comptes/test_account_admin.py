@@ -23,16 +23,12 @@ def admin_url(path):
 
 
 def change_form(user, **values):
-    """What the user change form posts, with the inline's management form."""
+    """What the user change form posts."""
     data = {
         "email": user.email,
         "first_name": user.first_name,
         "last_name": user.last_name,
         "is_active": "on" if user.is_active else "",
-        "memberships-TOTAL_FORMS": "0",
-        "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0",
-        "memberships-MAX_NUM_FORMS": "1000",
     }
     data.update(values)
     return {key: value for key, value in data.items() if value != ""}

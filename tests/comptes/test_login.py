@@ -6,8 +6,8 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 
 from messagerie.models import OutgoingEmail
-from tests.annuaire.factories import OrganisationFactory
-from tests.comptes.factories import PASSWORD, PartnerMembershipFactory, StaffFactory, UserFactory
+from tests.annuaire.factories import OrganisationFactory, PartnerMembershipFactory
+from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
 from tests.helpers.auth import pass_second_factor
 from tests.helpers.mail import deliver, link_path
 
@@ -45,6 +45,16 @@ def test_each_kind_of_user_lands_on_their_workplace(client, settings):
         if user.is_staff:
             pass_second_factor(client, user)
         assert client.get(reverse("comptes:apres-connexion")).headers["Location"] == target
+
+
+def test_the_composition_root_chooses_where_a_partner_and_a_visitor_land(client, settings):
+    settings.PARTNER_LOGIN_REDIRECT_URL = "annuaire:index"
+    settings.VISITOR_LOGIN_REDIRECT_URL = "actualites:index"
+    partner = PartnerMembershipFactory(organisation=OrganisationFactory()).user
+    client.force_login(partner)
+    assert client.get(reverse("comptes:apres-connexion")).headers["Location"] == reverse("annuaire:index")
+    client.force_login(UserFactory())
+    assert client.get(reverse("comptes:apres-connexion")).headers["Location"] == reverse("actualites:index")
 
 
 def test_lockout_after_repeated_failures(client, settings):

@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from comptes.roles import MODEL_RULES, ROLE_NAMES, ROLES, Sensitivity, sync_role_permissions
+from comptes.roles import ROLE_NAMES, ROLES, Sensitivity, sync_role_permissions
+from cress.access import MODEL_RULES
 from tests.comptes.factories import StaffFactory
 from tests.helpers.auth import login_verified
 
@@ -41,7 +42,9 @@ def test_every_role_exists_as_a_group_with_permissions():
         ("Direction", "comptes.change_user", True),
         ("Direction", "comptes.add_user", False),
         ("Direction", "comptes.delete_user", False),
-        ("Direction", "comptes.change_partnermembership", False),
+        ("Direction", "annuaire.view_partnermembership", True),
+        ("Direction", "annuaire.change_partnermembership", False),
+        ("Accueil", "annuaire.view_partnermembership", False),
         ("Direction", "auth.change_group", False),
         ("Direction", "auth.view_group", True),
         ("Direction", "annuaire.change_organisation", False),
@@ -78,7 +81,7 @@ def test_sync_is_idempotent():
     before = {group.name: set(group.permissions.values_list("pk", flat=True)) for group in Group.objects.all()}
     from django.contrib.auth.models import Permission
 
-    sync_role_permissions(group_model=Group, permission_model=Permission)
+    sync_role_permissions(rules=MODEL_RULES, group_model=Group, permission_model=Permission)
     after = {group.name: set(group.permissions.values_list("pk", flat=True)) for group in Group.objects.all()}
     assert after == before
 

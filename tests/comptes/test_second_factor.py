@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes import services
 from comptes.models import RecoveryCode, recovery_code_digest
-from tests.annuaire.factories import OrganisationFactory
-from tests.comptes.factories import PASSWORD, PartnerMembershipFactory, StaffFactory
+from tests.annuaire.factories import OrganisationFactory, PartnerMembershipFactory
+from tests.comptes.factories import PASSWORD, StaffFactory
 from tests.helpers.auth import confirmed_device, login_verified, totp_code
 from tests.helpers.html import inline_script_problems
 
@@ -71,7 +71,7 @@ def admin_urls(organisation, staff):
         ("get", reverse("admin:accueil_intakerequest_export")),
         ("get", reverse("admin:comptes_user_changelist")),
         ("get", reverse("admin:login")),
-        ("get", reverse("admin:autocomplete") + "?app_label=comptes&model_name=partnermembership&field_name=user"),
+        ("get", reverse("admin:autocomplete") + "?app_label=annuaire&model_name=partnermembership&field_name=user"),
         ("post", reverse("admin:password_change")),
         (
             "post",

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from annuaire.models import Organisation
-from comptes.models import PartnerMembership, User
+from annuaire.models import Organisation, PartnerMembership
+from comptes.models import User
 from cress.demo import DEMO_PASSWORD
 from referentiels.validators import validate_siret
 

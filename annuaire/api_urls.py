@@ -1,4 +1,9 @@
-"""The portal's public JSON API, version 1."""
+"""The portal's public JSON API, version 1, mounted at /api/v1/ by cress/urls.py.
+
+It serves the directory only, so the directory owns it (its open-data page links it).
+When another app publishes data here, the composition root gathers each app's
+endpoints under this namespace instead.
+"""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
