@@ -379,14 +379,24 @@ def _distance_expression(latitude: float, longitude: float):
     )
 
 
-# A page in alphabetical order of a selection without text, from the narrow entries.
+# A page in alphabetical order of a selection without text, from the narrow entries. A
+# large selection is read along the name index until the page is full; a small one is
+# gathered first (keys index) then sorted: walking the name index for a selection of a few
+# hundred rows, or none, would read the whole index (300 ms for two exclusive filters).
 NAME_ORDER_SQL = """
 SELECT organisation_id, NULL FROM annuaire_directoryentry WHERE keys @> %s::text[]
 ORDER BY name, organisation_id LIMIT %s OFFSET %s
 """
+SMALL_SELECTION_NAME_ORDER_SQL = """
+WITH selection AS MATERIALIZED (
+  SELECT organisation_id, name FROM annuaire_directoryentry WHERE keys @> %s::text[]
+)
+SELECT organisation_id, NULL FROM selection ORDER BY name, organisation_id LIMIT %s OFFSET %s
+"""
+SMALL_SELECTION = 20_000
 
 
-def _page_ids(filters, sort, matches, query, near_point, options) -> list[tuple[int, float | None]]:
+def _page_ids(filters, sort, matches, query, near_point, options, total) -> list[tuple[int, float | None]]:
     """The ids (and squared distances) of one page, in order; cached like the summary."""
     key = f"annuaire:page:{directory_version()}:{filters.selection_key()}:{sort}:{filters.near}:{filters.page}"
     cached = cache.get(key)
@@ -394,9 +404,12 @@ def _page_ids(filters, sort, matches, query, near_point, options) -> list[tuple[
         return cached
     offset = (filters.page - 1) * PAGE_SIZE
     if sort == Sort.NAME and query is None and is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(NAME_ORDER_SQL, [filter_keys(filters, options), PAGE_SIZE, offset])
-            ids = [tuple(row) for row in cursor.fetchall()]
+        ids = []
+        if total:
+            sql = SMALL_SELECTION_NAME_ORDER_SQL if total < SMALL_SELECTION else NAME_ORDER_SQL
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [filter_keys(filters, options), PAGE_SIZE, offset])
+                ids = [tuple(row) for row in cursor.fetchall()]
         cache.set(key, ids, SUMMARY_TTL)
         return ids
     if sort == Sort.RELEVANCE:
@@ -434,7 +447,7 @@ def search_directory(filters: DirectoryFilters) -> DirectoryPage:
     page = min(max(filters.page, 1), page_count)
     filters = replace(filters, page=page)
 
-    ranked = _page_ids(filters, sort, matches, query, near_point, options)
+    ranked = _page_ids(filters, sort, matches, query, near_point, options, total)
     by_pk = (
         Organisation.objects.filter(is_published=True)
         .select_related("commune", "legal_form")
