@@ -199,6 +199,15 @@ def test_an_unknown_address_under_api_answers_json(client, path):
     }
 
 
+def test_a_bad_host_under_api_answers_json_400_and_a_page_elsewhere(client):
+    response = client.get(reverse("api:structures"), HTTP_HOST="ailleurs.example")
+    assert response.status_code == 400
+    assert response.json() == {"erreur": "Requête invalide.", "details": {}}
+    page = client.get(reverse("annuaire:index"), HTTP_HOST="ailleurs.example")
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")
+
+
 def test_a_page_outside_the_api_still_answers_html(client):
     response = client.get("/annuaire/structure/inconnue-du-portail/")
     assert response.status_code == 404
