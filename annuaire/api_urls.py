@@ -14,6 +14,6 @@ app_name = "api"
 
 urlpatterns = [
     path("structures/", OrganisationList.as_view(), name="structures"),
-    path("structures/<slug:slug>/", OrganisationDetail.as_view(), name="structure"),
+    path("structures/<slug:identifiant>/", OrganisationDetail.as_view(), name="structure"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -53,5 +53,7 @@ urlpatterns = [
 if settings.BENCHMARK_VIEWS:
     urlpatterns.append(path("_bench/gabarit/", views.bare_layout))
 
+handler400 = "cress.views.error_400"
+handler403 = "cress.views.error_403"
 handler404 = "cress.views.error_404"
 handler500 = "cress.views.error_500"

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,6 +14,7 @@ from communication import cache as communication_cache
 from communication import selectors as communication_selectors
 from cress import health
 from cress.navigation import AREAS, INTAKE
+from lib import api
 
 # Published figures (INSEE Analyses Réunion n°39, 2019, data for end 2015; CRESS/INSEE 2014).
 KEY_FIGURES = [
@@ -124,9 +126,28 @@ def bare_layout(request):
     return render(request, "cress/gabarit_nu.html", {"items": range(20)})
 
 
+# Under /api/ every error answers JSON in the API's shape (lib/api.py); elsewhere, a page.
+
+
+def error_400(request, exception):
+    if api.is_api_request(request):
+        return api.error_response("Requête invalide.", status=400)
+    return defaults.bad_request(request, exception)
+
+
+def error_403(request, exception):
+    if api.is_api_request(request):
+        return api.error_response("Accès refusé.", status=403)
+    return defaults.permission_denied(request, exception)
+
+
 def error_404(request, exception):
+    if api.is_api_request(request):
+        return api.error_response(api.NOT_FOUND, status=404)
     return render(request, "404.html", status=404)
 
 
 def error_500(request):
+    if api.is_api_request(request):
+        return api.error_response(api.SERVER_ERROR, status=500)
     return render(request, "500.html", status=500)

@@ -15,6 +15,7 @@ CONTENT_LENGTH before its first middleware runs:
 The proxy in front should refuse the same bodies first (nginx: client_max_body_size).
 """
 
+import json
 import logging
 import tempfile
 
@@ -97,11 +98,19 @@ class LimitRequestBody:
             environ.get("REQUEST_METHOD"),
             environ.get("PATH_INFO"),
         )
-        page = render_to_string("413.html", {"limit_mb": settings.MAX_REQUEST_BODY_MB}).encode()
+        # Imported here: cress/wsgi.py imports this module before Django is set up.
+        from lib.api import API_PATH_PREFIX, error_body
+
+        if environ.get("PATH_INFO", "").startswith(API_PATH_PREFIX):  # the API answers JSON, even here
+            message = f"Corps de requête trop gros : {settings.MAX_REQUEST_BODY_MB} Mo au plus."
+            page, content_type = json.dumps(error_body(message), ensure_ascii=False).encode(), "application/json"
+        else:
+            page = render_to_string("413.html", {"limit_mb": settings.MAX_REQUEST_BODY_MB}).encode()
+            content_type = "text/html; charset=utf-8"
         start_response(
             "413 Content Too Large",
             [
-                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Type", content_type),
                 ("Content-Length", str(len(page))),
                 ("Cache-Control", "no-store"),
                 ("X-Content-Type-Options", "nosniff"),

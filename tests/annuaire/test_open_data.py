@@ -139,28 +139,38 @@ def test_api_lists_published_organisations_with_filters(client):
     OrganisationFactory(name="Asso Solidaire", description="insertion")
     OrganisationFactory(name="Cachée Solidaire", description="insertion", is_published=False)
     data = client.get(reverse("api:structures"), {"q": "insertion"}).json()
-    assert data["count"] == 2
-    assert {row["name"] for row in data["results"]} == {"Coop Solidaire", "Asso Solidaire"}
+    assert data["nombre"] == 2
+    assert {row["nom"] for row in data["resultats"]} == {"Coop Solidaire", "Asso Solidaire"}
     data = client.get(reverse("api:structures"), {"q": "insertion", "famille": "cooperative"}).json()
-    assert [row["name"] for row in data["results"]] == ["Coop Solidaire"]
-    assert data["results"][0]["famille_ess"] == "Coopérative"
+    assert [row["nom"] for row in data["resultats"]] == ["Coop Solidaire"]
+    assert data["resultats"][0]["famille_ess"] == "Coopérative"
 
 
 def test_api_refuses_unknown_filters_in_french(client):
     response = client.get(reverse("api:structures"), {"famille": "inconnue"})
     assert response.status_code == 400
-    assert "Famille de l'ESS" in response.json()["erreurs"][0]
+    body = response.json()
+    assert set(body) == {"erreur", "details"}
+    assert "Paramètres refusés" in body["erreur"]
+    assert body["details"] == {
+        "famille": [
+            "« inconnue » n'est pas une valeur possible. "
+            "Valeurs : association, cooperative, mutuelle, fondation, societe_commerciale."
+        ]
+    }
 
 
 def test_api_detail_hides_unpublished(client):
     visible = OrganisationFactory(name="Visible")
     hidden = OrganisationFactory(name="Cachée", is_published=False)
-    assert client.get(reverse("api:structure", args=[visible.slug])).json()["name"] == "Visible"
+    assert client.get(reverse("api:structure", args=[visible.slug])).json()["nom"] == "Visible"
     assert client.get(reverse("api:structure", args=[hidden.slug])).status_code == 404
 
 
 def test_api_is_read_only(client):
-    assert client.post(reverse("api:structures"), {}, content_type="application/json").status_code == 405
+    response = client.post(reverse("api:structures"), {}, content_type="application/json")
+    assert response.status_code == 405
+    assert response.json()["erreur"] == "Méthode POST refusée : l'API est en lecture seule (GET)."
 
 
 def test_api_list_queries_do_not_grow_with_the_rows(client):

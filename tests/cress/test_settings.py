@@ -53,3 +53,9 @@ def test_check_deploy_reports_nothing_in_production():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_former_api_rate_limit_variable_is_refused_with_its_new_name():
+    result = run_manage("check", env={**PRODUCTION, "API_RATE_LIMIT": "300/minute"})
+    assert result.returncode != 0
+    assert "API_RATE_LIMIT is replaced by API_REQUESTS_PER_MINUTE" in result.stderr

@@ -1,4 +1,5 @@
 import csv
+import sys
 
 import pytest
 from django.apps import apps
@@ -6,7 +7,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from referentiels.loading import DATA_DIR, load_all
+from referentiels.loading import DATA_DIR, NAF_FILE, load_all, load_naf
 from referentiels.models import EssFamily, LegalForm, NafActivity, NafDivision, NafSection, Territory, TerritoryKind
 from referentiels.validators import validate_siret
 
@@ -72,13 +73,58 @@ def test_legal_forms_carry_their_ess_family():
     assert families == {"association", "cooperative", "mutuelle", "fondation"}
 
 
-def test_naf_rev2_sections_divisions_and_subclasses():
+def naf_rows():
+    with open(DATA_DIR / NAF_FILE, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_naf_table_ships_the_five_levels_of_naf_rev2():
+    rows = naf_rows()
+    levels = {
+        level: {row[f"code_{level}"]: row[f"libelle_{level}"] for row in rows}
+        for level in ("section", "division", "groupe", "classe", "sous_classe")
+    }
+    counts = {level: len(codes) for level, codes in levels.items()}
+    assert counts == {"section": 21, "division": 88, "groupe": 272, "classe": 615, "sous_classe": 732}
+    assert sorted(levels["section"]) == list("ABCDEFGHIJKLMNOPQRSTU")
+    for row in rows:
+        # Each code sits under the one above it: 88.99B < 88.99 < 88.9 < 88.
+        assert row["code_sous_classe"].startswith(row["code_classe"])
+        assert row["code_classe"].startswith(row["code_groupe"])
+        assert row["code_groupe"].startswith(row["code_division"])
+        assert all(value == " ".join(value.split()) and value for value in row.values())
+
+
+def test_naf_rev2_is_loaded_from_the_shipped_table():
     assert NafSection.objects.count() == 21
     assert NafDivision.objects.count() == 88
     assert NafActivity.objects.count() == 732
-    assert NafSection.objects.get(code="Q").label.startswith("Santé humaine et action sociale")
-    activity = NafActivity.objects.select_related("division__section").get(code="88.99B")
-    assert (activity.division.code, activity.division.section.code) == ("88", "Q")
+    assert set(NafActivity.objects.values_list("code", flat=True)) == {row["code_sous_classe"] for row in naf_rows()}
+    assert NafSection.objects.get(code="Q").label == "Santé humaine et action sociale"
+    assert NafSection.objects.get(code="O").label == "Administration publique"
+    known = {
+        "88.99B": ("Action sociale sans hébergement n.c.a.", "88", "Q"),
+        "94.99Z": ("Autres organisations fonctionnant par adhésion volontaire", "94", "S"),
+        "88.10A": ("Aide à domicile", "88", "Q"),
+        "01.11Z": (
+            "Culture de céréales (à l'exception du riz), de légumineuses et de graines oléagineuses",
+            "01",
+            "A",
+        ),
+    }
+    for code, expected in known.items():
+        activity = NafActivity.objects.select_related("division__section").get(code=code)
+        assert (activity.label, activity.division.code, activity.division.section.code) == expected
+    assert NafDivision.objects.get(code="94").label == "Activités des organisations associatives"
+
+
+def test_naf_loads_from_an_empty_table_without_any_naf_package(monkeypatch):
+    monkeypatch.setitem(sys.modules, "naf", None)  # `import naf` now fails
+    NafActivity.objects.all().delete()
+    NafDivision.objects.all().delete()
+    NafSection.objects.all().delete()
+    assert load_naf(apps) == (21, 88, 732)
+    assert NafActivity.objects.get(code="94.99Z").division.section.code == "S"
 
 
 def test_loading_again_changes_nothing():
