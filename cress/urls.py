@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_page
 
 from cress import views
@@ -46,6 +46,9 @@ urlpatterns = [
     path("securite/", views.security_policy, name="securite"),
     path("compte/", include("comptes.urls")),
     path("api/v1/", include("annuaire.api_urls")),
+    # Any other address under /api/ answers the API's JSON 404, in development too (with
+    # DEBUG, Django would show its own HTML page instead of calling handler404).
+    re_path(r"^api/", views.api_not_found),
     path(settings.ADMIN_URL, admin.site.urls),
     *(path(area.path, _area_urls(area)) for area in (*AREAS, INTAKE)),
 ]

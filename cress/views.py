@@ -141,6 +141,10 @@ def error_403(request, exception):
     return defaults.permission_denied(request, exception)
 
 
+def api_not_found(request):
+    return api.error_response(api.NOT_FOUND, status=404)
+
+
 def error_404(request, exception):
     if api.is_api_request(request):
         return api.error_response(api.NOT_FOUND, status=404)

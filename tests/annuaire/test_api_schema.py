@@ -189,7 +189,9 @@ def test_api_fields_are_the_columns_of_the_csv_export(client):
 @pytest.mark.parametrize(
     "path", ["/api/", "/api/v1/", "/api/v1/inconnu/", "/api/v2/structures/", "/api/v1/structures/é/"]
 )
-def test_an_unknown_address_under_api_answers_json(client, path):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "développement"])
+def test_an_unknown_address_under_api_answers_json(client, settings, path, debug):
+    settings.DEBUG = debug  # with DEBUG, Django shows its own 404 page unless a route answers
     response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
