@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
-from cress.navigation import AREAS
+from cress.navigation import TRACKING, live_areas
 
 # The site's own pages that an app's page may link to: the apps' templates take them from
 # here rather than naming the composition root's URLs (tests/test_layering.py).
@@ -14,10 +14,15 @@ SITE_PAGES = {
 def site(request):
     """What the base layout needs on every page: the menu and the site's identity."""
     path = request.path
-    menu = [{"label": area.label, "url": f"/{area.path}", "active": path.startswith(f"/{area.path}")} for area in AREAS]
+    menu = []
+    for area in live_areas():
+        url = reverse(area.url_name)
+        menu.append({"label": area.label, "url": url, "active": path.startswith(url)})
+    tracking = reverse(TRACKING.url_name)
     return {
         "site_name": settings.SITE_NAME,
         "main_menu": menu,
+        "tracking_link": {"label": TRACKING.label, "url": tracking, "active": path.startswith(tracking)},
         "admin_url": f"/{settings.ADMIN_URL}",
         "contact_email": settings.CONTACT_EMAIL,
         "map_tiles_url": settings.MAP_TILES_URL,

@@ -1,9 +1,13 @@
-"""The public areas of the portal: one table for the main navigation and for the
-areas whose pages are not built yet.
+"""The public areas of the portal: one table for the main navigation, the home page's
+blocks and the sitemap.
 
-An area that is not built yet (no `urls`) answers with an honest "bientôt disponible"
-page at its final address, under its final URL name (`<namespace>:index`), so that
-links made today keep working when the area is built and names its `urls`.
+An area is live once it names its `urls`: only then is it routed, in the menu, on the home
+page and in the sitemap. An area still to come keeps its row (its final address and
+label, reserved) but is linked from nowhere and its address answers 404; it appears
+everywhere on the day its app names its URLconf here.
+
+Labels and summaries are read by the public: people's words, never the programme's
+internal names (« Action 4 — Communication ») — those belong on the « À propos » page.
 """
 
 from dataclasses import dataclass
@@ -15,8 +19,15 @@ class Area:
     path: str
     label: str
     summary: str
-    action: str = ""
     urls: str = ""  # the app's URLconf once the area is built
+
+    @property
+    def live(self) -> bool:
+        return bool(self.urls)
+
+    @property
+    def url_name(self) -> str:
+        return f"{self.namespace}:index"
 
 
 AREAS = (
@@ -26,7 +37,6 @@ AREAS = (
         "Annuaire",
         "L'annuaire et la carte des structures de l'économie sociale et solidaire de La Réunion : "
         "associations, coopératives, mutuelles, fondations et sociétés commerciales de l'ESS.",
-        action="Action 4 — Communication",
         urls="annuaire.urls",
     ),
     Area(
@@ -34,7 +44,6 @@ AREAS = (
         "actualites/",
         "Actualités",
         "Les actualités de l'ESS à La Réunion et de la CRESS.",
-        action="Action 4 — Communication",
         urls="communication.urls_news",
     ),
     Area(
@@ -42,7 +51,6 @@ AREAS = (
         "agenda/",
         "Agenda",
         "Les événements de l'ESS : Mois de l'ESS, forums, rencontres et formations ouvertes au public.",
-        action="Action 4 — Communication",
         urls="communication.urls_agenda",
     ),
     Area(
@@ -51,7 +59,6 @@ AREAS = (
         "Formations",
         "Le catalogue des formations pour les salariés, bénévoles et employeurs de l'ESS, "
         "et l'inscription aux sessions.",
-        action="Action 6 — Formation",
     ),
     Area(
         "observatoire",
@@ -59,14 +66,12 @@ AREAS = (
         "Observatoire",
         "Les chiffres de l'ESS par territoire, famille et secteur, les niches d'activité et les "
         "publications de l'observatoire régional.",
-        action="Action 3 — Observatoire",
     ),
     Area(
         "territoires",
         "territoires/",
         "Territoires",
-        "Les intercommunalités et communes de La Réunion, et les plans d'action concertés pour l'ESS.",
-        action="Action 2 — Territoires",
+        "Les intercommunalités et les communes de La Réunion, et leur population.",
         urls="territoires.urls",
     ),
     Area(
@@ -75,7 +80,6 @@ AREAS = (
         "Partenaires",
         "Les partenaires de la CRESS (chambres consulaires, URSCOP, Cité des Métiers, France Travail, "
         "CGSS…), les conventions et l'espace des structures partenaires.",
-        action="Action 1 — Partenariats",
     ),
     Area(
         "experimentations",
@@ -83,7 +87,6 @@ AREAS = (
         "Financer et acheter responsable",
         "Les outils financiers pour les projets de l'ESS, les expérimentations et la plateforme "
         "d'achat responsable qui met en relation acheteurs et fournisseurs de l'ESS.",
-        action="Action 7 — Expérimentations",
     ),
 )
 
@@ -95,6 +98,20 @@ INTAKE = Area(
     "Décrivez votre projet une fois : l'équipe de la CRESS l'étudie et vous oriente vers les "
     "structures d'accompagnement qui peuvent vous aider. Vous suivez votre demande par un lien "
     "personnel. Un guide vous aide aussi à choisir le statut de votre projet.",
-    action="Action 5 — Accueil",
     urls="accueil.urls",
 )
+
+
+def live_areas() -> tuple[Area, ...]:
+    """The areas whose pages work, in menu order."""
+    return tuple(area for area in AREAS if area.live)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+
+
+# In the header on every page: where a holder gets the link to follow their request.
+TRACKING = Link("Suivre ma demande", "accueil:nouveau-lien")

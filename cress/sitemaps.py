@@ -9,17 +9,17 @@ from django.urls import reverse
 
 from annuaire.models import Organisation
 from communication.models import Event, NewsArticle
-from cress.navigation import AREAS, INTAKE
+from cress.navigation import INTAKE, live_areas
 
 
 class PagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        built = [f"{area.namespace}:index" for area in (*AREAS, INTAKE) if area.urls]
+        areas = [area.url_name for area in (*live_areas(), INTAKE)]
         return [
-            "home", *built, "accueil:guide", "agenda:archives", "annuaire:donnees",
-            "mentions-legales", "donnees-personnelles", "accessibilite",
+            "home", *areas, "accueil:guide", "agenda:archives", "annuaire:donnees",
+            "a-propos", "mentions-legales", "donnees-personnelles", "accessibilite",
         ]  # fmt: skip
 
     def location(self, item):

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET
 from communication import cache as communication_cache
 from communication import selectors as communication_selectors
 from cress import health
-from cress.navigation import AREAS, INTAKE
+from cress.navigation import INTAKE, live_areas
 from lib import api
 
 # Published figures (INSEE Analyses Réunion n°39, 2019, data for end 2015; CRESS/INSEE 2014).
@@ -38,7 +39,7 @@ def home(request):
         request,
         "cress/accueil.html",
         {
-            "areas": AREAS,
+            "areas": live_areas(),
             "intake": INTAKE,
             "key_figures": KEY_FIGURES,
             "communication_blocks": communication_cache.fragment(
@@ -86,8 +87,64 @@ def security_policy(request):
     return render(request, "cress/securite.html", {"security_contact": settings.SECURITY_CONTACT})
 
 
-def coming_soon(request, area):
-    return render(request, "cress/bientot.html", {"area": area})
+@dataclass(frozen=True)
+class Mission:
+    """One of the seven actions of the CRESS programme, told in the public's words."""
+
+    title: str
+    text: str
+    area: str = ""  # the namespace of the area that serves it on the portal, if any
+
+
+# The programme's seven actions, in its order; the page numbers them but never shows the
+# programme's internal labels.
+MISSIONS = (
+    Mission(
+        "Travailler avec les partenaires de l'ESS",
+        "Chambres consulaires, URSCOP, France Travail, Cité des Métiers, CGSS, financeurs : la CRESS "
+        "passe des conventions avec eux pour que chaque porteur de projet trouve le bon interlocuteur.",
+    ),
+    Mission(
+        "Développer l'ESS dans chaque territoire",
+        "Avec les intercommunalités et les communes, la CRESS prépare des plans d'action pour l'ESS "
+        "et accompagne les politiques publiques locales.",
+        area="territoires",
+    ),
+    Mission(
+        "Observer l'ESS réunionnaise",
+        "L'observatoire régional compte les structures et les emplois de l'ESS, repère les activités "
+        "qui manquent sur l'île et publie ses études.",
+    ),
+    Mission(
+        "Faire connaître les acteurs et leurs actions",
+        "L'annuaire et la carte des structures, les actualités, l'agenda des événements et la lettre d'information.",
+        area="annuaire",
+    ),
+    Mission(
+        "Accueillir et orienter les porteurs de projet",
+        "Vous décrivez votre projet une fois ; l'équipe de la CRESS l'étudie et vous oriente vers les "
+        "structures qui peuvent vous accompagner.",
+        area="accueil",
+    ),
+    Mission(
+        "Former les salariés, bénévoles et dirigeants",
+        "Des formations pour celles et ceux qui font vivre les associations, coopératives, mutuelles et fondations.",
+    ),
+    Mission(
+        "Expérimenter et financer autrement",
+        "Des outils financiers pour les projets de l'ESS, des expérimentations, et la mise en relation "
+        "des acheteurs avec les fournisseurs de l'ESS.",
+    ),
+)
+
+
+def about(request):
+    routed = {area.namespace for area in (*live_areas(), INTAKE)}
+    missions = [
+        {"mission": mission, "url": reverse(f"{mission.area}:index") if mission.area in routed else ""}
+        for mission in MISSIONS
+    ]
+    return render(request, "cress/a_propos.html", {"missions": missions})
 
 
 def legal_notice(request):

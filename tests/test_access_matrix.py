@@ -418,7 +418,7 @@ PUBLIC_URLS = {
     "actualites:index", "actualites:rss", "actualites:atom", "actualites:lettre-inscription", "actualites:article",
     "agenda:index", "agenda:archives", "agenda:ce-mois", "agenda:mois", "agenda:ical", "agenda:evenement",
     "agenda:evenement-ics",
-    "formation:index", "observatoire:index", "territoires:index", "partenariats:index", "experimentations:index",
+    "territoires:index", "a-propos",
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
 }  # fmt: skip
 PRIVATE_URLS = {

@@ -3,22 +3,30 @@ import re
 import pytest
 from django.urls import reverse
 
-from cress.navigation import AREAS, INTAKE
+from cress.navigation import AREAS, INTAKE, live_areas
 from tests.helpers.html import inline_script_problems
 
 pytestmark = pytest.mark.django_db
 
-FOOTER_PAGES = ["mentions-legales", "donnees-personnelles", "accessibilite"]
+FOOTER_PAGES = ["a-propos", "mentions-legales", "donnees-personnelles", "accessibilite"]
+AREAS_TO_COME = [area for area in AREAS if not area.live]
 
 
 def public_urls():
-    return ["/", *(f"/{area.path}" for area in (*AREAS, INTAKE)), *(reverse(name) for name in FOOTER_PAGES)]
+    return ["/", *(f"/{area.path}" for area in (*live_areas(), INTAKE)), *(reverse(name) for name in FOOTER_PAGES)]
+
+
+def menu_links(html):
+    menu = re.search(r'<ul class="navbar-nav">(.*?)</ul>', html, re.S).group(1)
+    return re.findall(r'<a class="nav-link[^"]*" href="([^"]+)"', menu)
 
 
 def test_every_navigation_link_answers(client):
     home = client.get("/")
     html = home.content.decode()
-    for area in AREAS:
+    links = menu_links(html)
+    assert links == [f"/{area.path}" for area in live_areas()]
+    for area in live_areas():
         assert f'href="/{area.path}"' in html, f"le menu ne mène pas à {area.label}"
     for url in public_urls():
         response = client.get(url)
@@ -54,10 +62,69 @@ def test_layout_has_skip_link_landmarks_and_french(client):
     assert 'aria-label="Navigation principale"' in html
 
 
-def test_areas_not_built_yet_say_so_honestly(client):
-    response = client.get(reverse("formation:index"))
-    assert "Bientôt disponible" in response.content.decode()
-    assert "Bientôt disponible" not in client.get(reverse("annuaire:index")).content.decode()
+def test_the_menu_holds_only_areas_that_work():
+    assert AREAS_TO_COME, "every area is live: this test and the next have nothing left to check"
+    assert {area.namespace for area in live_areas()} == {"annuaire", "actualites", "agenda", "territoires"}
+
+
+@pytest.mark.parametrize("area", AREAS_TO_COME, ids=lambda area: area.namespace)
+def test_an_area_still_to_come_is_linked_nowhere_and_answers_404(client, area):
+    address = f"/{area.path}"
+    assert client.get(address).status_code == 404
+    for url in [*public_urls(), reverse("sitemap-section", args=["pages"])]:
+        page = client.get(url).content.decode()
+        assert f"{address}<" not in page and f'href="{address}"' not in page, f"{url} mène à {address}"
+        assert "Bientôt disponible" not in page, url
+
+
+def test_the_header_leads_a_holder_to_their_tracking_link(client):
+    tracking = reverse("accueil:nouveau-lien")
+    for url in public_urls():
+        html = client.get(url).content.decode()
+        header = html.split("</header>")[0]
+        assert f'href="{tracking}"' in header and ">Suivre ma demande</a>" in header, url
+    page = client.get(tracking).content.decode()
+    assert "lien de suivi" in page
+    assert f'href="{tracking}" aria-current="page">Suivre ma demande' in page
+
+
+PROGRAMME_LABEL = re.compile(r"Action\s*[1-7]\b")
+
+
+def test_no_public_page_shows_the_programmes_internal_labels(client):
+    from tests.annuaire.factories import OrganisationFactory
+    from tests.communication.factories import EventFactory, NewsFactory
+
+    organisation = OrganisationFactory()
+    news, event = NewsFactory(), EventFactory()
+    urls = [
+        *public_urls(), news.get_absolute_url(), event.get_absolute_url(),
+        reverse("annuaire:structure", args=[organisation.slug]), reverse("agenda:archives"),
+        reverse("agenda:ce-mois"), reverse("actualites:lettre-inscription"), reverse("accueil:guide"),
+        reverse("accueil:etape", args=["personne"]), reverse("accueil:nouveau-lien"), reverse("annuaire:donnees"),
+        reverse("annuaire:proposer"), reverse("comptes:connexion"),
+    ]  # fmt: skip
+    for url in urls:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert not PROGRAMME_LABEL.search(response.content.decode()), url
+
+
+def test_the_about_page_presents_the_cress_the_fse_and_the_seven_actions(client):
+    from cress.views import MISSIONS
+
+    html = client.get(reverse("a-propos")).content.decode()
+    assert "Cofinancé par l&#x27;Union européenne" in html or "Cofinancé par l'Union européenne" in html
+    assert "Fonds social européen plus (FSE+)" in html and "drapeau-ue.svg" in html
+    missions = re.search(r'<ol class="missions">(.*?)</ol>', html, re.S)[1]
+    items = re.findall(r'<li class="mb-3">(.*?)</li>', missions, re.S)
+    assert len(items) == len(MISSIONS) == 7
+    for item, mission in zip(items, MISSIONS, strict=True):
+        assert mission.title in item.replace("&#x27;", "'")
+    # A mission links to its area only when that area works.
+    linked = {href for item in items for href in re.findall(r'href="([^"]+)"', item)}
+    assert linked == {reverse("territoires:index"), reverse("annuaire:index"), reverse("accueil:index")}
+    assert f'href="{reverse("a-propos")}"' in client.get("/").content.decode()
 
 
 def test_territories_page_shows_the_reference_data(client):
