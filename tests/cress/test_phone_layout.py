@@ -239,3 +239,24 @@ def test_field_borders_contrast_at_least_3_to_1(chromium, live_server, pages, na
     weak = [field for field in fields if field["width"] < 1 or field["ratio"] < 3]
     assert weak == [], weak
     context.close()
+
+
+def test_a_signed_in_persons_buttons_move_into_the_phone_menu(chromium, live_server, pages):
+    from tests.comptes.factories import PASSWORD, StaffFactory
+    from tests.helpers.auth import browser_login
+
+    StaffFactory(email="nadia@exemple.re", role="Accueil")
+    context, page = open_page(chromium, 1280, 900)
+    browser_login(page, live_server.url, "nadia@exemple.re", PASSWORD)
+    page.goto(live_server.url + "/")
+    assert page.get_by_role("button", name="Se déconnecter").is_visible()
+    page.set_viewport_size({"width": 320, "height": PHONE_HEIGHT})
+    for path in ("/", pages["annuaire"], pages["article"]):
+        page.goto(live_server.url + path)
+        assert page.evaluate(OVERFLOW) == [], path
+        logout = page.get_by_role("button", name="Se déconnecter")
+        assert not logout.is_visible() and page.get_by_role("link", name="Suivre ma demande").is_visible()
+        page.get_by_role("button", name="Menu").click()
+        logout.wait_for(state="visible")
+        assert logout.bounding_box()["height"] >= 44
+    context.close()
