@@ -19,6 +19,35 @@ class Need(models.TextChoices):
     EMPLOYMENT = "emploi", "Emploi"
 
 
+class LegalFormKind(models.TextChoices):
+    """The legal form a holder has in mind, in their words: the common forms of the ESS,
+    « not yet known », or a form picked from the INSEE list (then `legal_form` says which).
+
+    The values of the ESS forms are the keys of the status guide's suggestions
+    (accueil/guide.py), so that the guide's result fills this answer."""
+
+    ASSOCIATION = "association", "Association loi 1901"
+    SCOP = "scop", "SCOP (société coopérative et participative)"
+    SCIC = "scic", "SCIC (société coopérative d'intérêt collectif)"
+    CAE = "cae", "CAE (coopérative d'activité et d'emploi)"
+    MUTUELLE = "mutuelle", "Mutuelle"
+    FONDATION = "fondation", "Fondation"
+    ENDOWMENT = "fonds_dotation", "Fonds de dotation"
+    COMMERCIAL = "societe_commerciale", "Société commerciale de l'ESS (SAS, SARL…)"
+    UNKNOWN = "inconnue", "Je ne sais pas encore"
+    LISTED = "insee", "Une autre forme (liste INSEE)"
+
+
+# The common forms that are exactly one INSEE catégorie juridique. The others depend on a
+# choice the holder may not have made (a SCOP or a SCIC may be a SARL, an SA or an SAS).
+LEGAL_FORM_KIND_CODES = {
+    LegalFormKind.ASSOCIATION: "9220",
+    LegalFormKind.FONDATION: "9300",
+    LegalFormKind.MUTUELLE: "8210",
+}
+COOPERATIVE_KINDS = {LegalFormKind.SCOP, LegalFormKind.SCIC, LegalFormKind.CAE}
+
+
 class IntakeRequest(models.Model):
     """A project holder's request for support: the heart of Action 5 (Accueil)."""
 
@@ -72,6 +101,12 @@ class IntakeRequest(models.Model):
         blank=True,
         verbose_name="forme juridique envisagée ou existante",
     )
+    legal_form_kind = models.CharField(
+        "forme juridique (réponse du porteur)",
+        max_length=30,
+        choices=LegalFormKind.choices,
+        default=LegalFormKind.UNKNOWN,
+    )
     siret = models.CharField("SIRET", max_length=14, blank=True)
     needs = models.JSONField("besoins", default=list)
     guide_summary = models.CharField("résultat du guide des statuts", max_length=500, blank=True)
@@ -110,6 +145,12 @@ class IntakeRequest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(siret="") | models.Q(siret__regex=r"^[0-9]{14}$"),
                 name="accueil_siret_14_digits",
+            ),
+            # A form « from the INSEE list » names one; « not known yet » names none.
+            models.CheckConstraint(
+                condition=~models.Q(legal_form_kind="insee", legal_form__isnull=True)
+                & ~models.Q(legal_form_kind="inconnue", legal_form__isnull=False),
+                name="accueil_legal_form_matches_kind",
             ),
         ]
         indexes = [

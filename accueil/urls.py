@@ -11,6 +11,7 @@ urlpatterns = [
     path("demande/<slug:name>/", views.step, name="etape"),
     path("suivi/", views.renew_link, name="nouveau-lien"),
     path("suivi/<str:token>/", views.tracking, name="suivi"),
+    path("suivi/<str:token>/retirer/", views.withdraw, name="retrait"),
     path("partenaire/", views.partner_list, name="partenaire-liste"),
     path("partenaire/orientation/<int:pk>/", views.partner_orientation, name="partenaire-orientation"),
     path("partenaire/<str:token>/", views.partner, name="partenaire"),
