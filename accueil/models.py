@@ -171,6 +171,19 @@ class IntakeRequest(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def legal_form_answer(self) -> str:
+        """The legal form in the holder's words, or the INSEE form picked from the list."""
+        if self.legal_form_kind == LegalFormKind.LISTED and self.legal_form_id:
+            return self.legal_form.label
+        return self.get_legal_form_kind_display()
+
+    @property
+    def is_cooperative(self) -> bool:
+        if self.legal_form_kind in COOPERATIVE_KINDS:
+            return True
+        return bool(self.legal_form_id) and self.legal_form.family == "cooperative"
+
     def get_needs_display(self) -> list[str]:
         labels = dict(Need.choices)
         return [labels.get(need, need) for need in self.needs]
