@@ -64,7 +64,7 @@ class StepForm(forms.Form):
         for name, field in self.fields.items():
             value = self.cleaned_data.get(name)
             if isinstance(field, forms.ModelChoiceField):
-                answer = str(value) if value else ""
+                answer = str(value) if value else field.empty_label or ""  # « Je ne sais pas »
             elif isinstance(field, forms.MultipleChoiceField):
                 labels = dict(field.choices)
                 answer = ", ".join(str(labels.get(item, item)) for item in value or [])

@@ -30,6 +30,7 @@ def test_the_review_shows_every_answer_with_a_link_to_change_each_step(client):
     ]:  # fmt: skip
         assert answer in html, answer
     assert "Je préfère ne pas répondre" in html, "an FSE question left unanswered says so"
+    assert re.search(r"<dt[^>]*>Secteur d&#x27;activité</dt><dd[^>]*>Je ne sais pas</dd>", html), "the step's words"
     links = re.findall(r'href="(/accompagnement/demande/[a-z]+/\?revoir=1)"', html)
     assert links == [step(name) + "?revoir=1" for name in ["personne", "projet", "besoin", "participant"]]
     assert IntakeRequest.objects.count() == 0, "nothing is sent before the review"
