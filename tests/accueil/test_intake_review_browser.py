@@ -60,7 +60,14 @@ def test_holder_corrects_reviews_sends_then_withdraws(page, live_server, tmp_pat
     page.get_by_label("Décrivez votre projet").fill("Une épicerie à petits prix pour les familles.")
     page.get_by_label("Commune où le projet aura lieu").select_option(label="Saint-Denis")
     page.get_by_label("Création").check()
+    listed = page.get_by_label("Autre forme : tapez un mot de son nom ou son code INSEE")
+    assert not listed.is_visible(), "the INSEE list shows only for « Une autre forme »"
+    page.get_by_label("Forme juridique envisagée ou existante").select_option(
+        label="SCOP (société coopérative et participative)"
+    )
+    assert not listed.is_visible()
     page.get_by_label("Forme juridique envisagée ou existante").select_option(label="Une autre forme (liste INSEE)")
+    assert listed.is_visible()
     page.get_by_label("Autre forme : tapez un mot de son nom ou son code INSEE").fill("5710")
     look("etape-projet")
     page.get_by_role("button", name="Continuer").click()
