@@ -185,7 +185,7 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
     ]
     readonly_fields = [
         "reference", "status", "outcome", "first_name", "last_name", "email", "phone", "commune", "title",
-        "description", "sector", "activity_commune", "stage", "legal_form_kind", "legal_form", "siret",
+        "description", "sector", "naf_activity", "activity_commune", "stage", "legal_form_kind", "legal_form", "siret",
         "needs_display", "guide_summary",
         "consent_text", "consent_at", "created_at", "last_activity_at", "closed_at", "duplicates",
     ]  # fmt: skip
@@ -199,6 +199,7 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
                     "title",
                     "description",
                     "sector",
+                    "naf_activity",
                     "activity_commune",
                     "stage",
                     "legal_form_kind",

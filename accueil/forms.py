@@ -19,6 +19,7 @@ from lib.forms import HoneypotMixin
 from lib.text import normalise_text
 from lib.uploads import ACCEPTED, validate_document
 from referentiels.models import LegalForm, NafSection, Territory, TerritoryKind
+from referentiels.selectors import search_naf_activities
 from referentiels.validators import normalise_identifier, validate_siret
 
 CONSENT_TEXT = (
@@ -148,6 +149,12 @@ class ProjectForm(StepForm):
         required=False,
         empty_label="Je ne sais pas",
     )
+    naf_activity = forms.CharField(
+        label="Activité précise (facultatif)",
+        required=False,
+        max_length=250,
+        help_text="Des mots de votre activité ou son code NAF, par exemple « aide à domicile » ou « 88.10 ».",
+    )
     activity_commune = forms.ModelChoiceField(label="Commune où le projet aura lieu", queryset=communes())
     stage = forms.ChoiceField(label="Où en est le projet ?", choices=Stage.choices, widget=forms.RadioSelect)
     legal_form_kind = forms.ChoiceField(
@@ -178,10 +185,32 @@ class ProjectForm(StepForm):
             validate_siret(value)
         return value
 
+    def clean_naf_activity(self):
+        """The one NAF activity the words or the code lead to; when several do, they are
+        listed with their codes so that the person can type theirs."""
+        text = self.cleaned_data.get("naf_activity", "").strip()
+        if not text:
+            return None
+        # An activity as the review and the suggestions write it: « 88.10A — Aide à domicile ».
+        found = list(search_naf_activities(text.split(" — ")[0])[:6])
+        if not found:
+            raise forms.ValidationError(
+                "Aucune activité ne correspond : essayez d'autres mots ou un code NAF, ou laissez ce champ vide."
+            )
+        if len(found) > 1:
+            listed = " ; ".join(str(activity) for activity in found[:5])
+            more = " ; …" if len(found) > 5 else ""
+            raise forms.ValidationError(
+                f"Plusieurs activités correspondent. Précisez, ou tapez le code de la vôtre : {listed}{more}."
+            )
+        return found[0]
+
     def clean(self):
         """The legal form as the request stores it: the answer, and the INSEE form when one
         is known (picked from the list, or the only form of a common answer)."""
         data = super().clean()
+        if data.get("naf_activity") and not data.get("sector"):
+            data["sector"] = data["naf_activity"].division.section
         kind, text = data.get("legal_form_kind"), data.get("legal_form", "")
         data["legal_form"] = None
         if kind == LegalFormKind.LISTED:

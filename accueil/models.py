@@ -4,7 +4,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from lib.workflow import TransitionLog
-from referentiels.models import LegalForm, NafSection, ProjectStage, Territory, TerritoryKind
+from referentiels.models import LegalForm, NafActivity, NafSection, ProjectStage, Territory, TerritoryKind
 
 Stage = ProjectStage  # the directory's support structures declare the same stages
 
@@ -85,6 +85,9 @@ class IntakeRequest(models.Model):
     description = models.TextField("description du projet", max_length=5000)
     sector = models.ForeignKey(
         NafSection, on_delete=models.PROTECT, null=True, blank=True, verbose_name="secteur d'activité"
+    )
+    naf_activity = models.ForeignKey(
+        NafActivity, on_delete=models.PROTECT, null=True, blank=True, verbose_name="activité précise (NAF)"
     )
     activity_commune = models.ForeignKey(
         Territory,

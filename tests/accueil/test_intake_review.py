@@ -150,3 +150,30 @@ def test_the_database_refuses_a_legal_form_that_contradicts_the_answer():
     for kind, form in [("insee", None), ("inconnue", LegalForm.objects.get(code="9220"))]:
         with pytest.raises(IntegrityError), transaction.atomic():
             IntakeRequest.objects.filter(pk=intake.pk).update(legal_form_kind=kind, legal_form=form)
+
+
+@pytest.mark.parametrize("typed", ["aide à domicile", "AIDE A DOMICILE", "8810a", "88.10A — Aide à domicile"])
+def test_the_activity_is_found_by_its_words_or_its_code(client, typed):
+    fill_until_send(client, project={"naf_activity": typed})
+    assert "88.10A — Aide à domicile" in client.get(step("envoi")).content.decode()
+    client.post(step("envoi"), {"consent": "on"})
+    intake = IntakeRequest.objects.select_related("naf_activity", "sector").get()
+    assert intake.naf_activity.code == "88.10A"
+    assert intake.sector.code == "Q", "the sector follows the activity when left blank"
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("8899", "Plusieurs activités correspondent. Précisez, ou tapez le code de la vôtre : 88.99A"),
+        ("88.99", "88.99B — Action sociale sans hébergement n.c.a."),
+        ("hebergement", " ; …."),
+        ("zzzz", "Aucune activité ne correspond"),
+    ],
+)
+def test_an_activity_that_is_not_one_is_explained(client, typed, message):
+    client.post(step("personne"), {**PERSON, "commune": commune().pk})
+    response = client.post(step("projet"), project(naf_activity=typed))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'href="#id_naf_activity"' in response.content.decode()

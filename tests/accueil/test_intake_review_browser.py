@@ -59,6 +59,7 @@ def test_holder_corrects_reviews_sends_then_withdraws(page, live_server, tmp_pat
     page.get_by_label("Nom ou titre du projet").fill("Épicerie solidaire du Chaudron")
     page.get_by_label("Décrivez votre projet").fill("Une épicerie à petits prix pour les familles.")
     page.get_by_label("Commune où le projet aura lieu").select_option(label="Saint-Denis")
+    page.get_by_label("Activité précise (facultatif)").fill("aide a domicile")
     page.get_by_label("Création").check()
     listed = page.get_by_label("Autre forme : tapez un mot de son nom ou son code INSEE")
     assert not listed.is_visible(), "the INSEE list shows only for « Une autre forme »"
@@ -77,7 +78,10 @@ def test_holder_corrects_reviews_sends_then_withdraws(page, live_server, tmp_pat
 
     # The review: every answer, a « Modifier » link per step; nothing is sent yet.
     assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez votre demande"
-    for answer in ["celine@exemple.re", "Épicerie solidaire du Chaudron", "SAS, société par actions simplifiée (5710)"]:
+    for answer in [
+        "celine@exemple.re", "Épicerie solidaire du Chaudron", "88.10A — Aide à domicile",
+        "SAS, société par actions simplifiée (5710)",
+    ]:  # fmt: skip
         assert page.get_by_text(answer, exact=True).is_visible(), answer
     assert page.get_by_role("link", name="Modifier").count() == 4
     assert IntakeRequest.objects.count() == 0
