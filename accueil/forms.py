@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 
 from accueil.guide import Activity, Answers, Founders, Governance, ProfitSharing, Purpose
@@ -154,6 +155,8 @@ class ProjectForm(StepForm):
         required=False,
         max_length=250,
         help_text="Des mots de votre activité ou son code NAF, par exemple « aide à domicile » ou « 88.10 ».",
+        # Suggestions as one types (static/js/activite-naf.js); found on sending without script.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-suggestions": reverse_lazy("accueil:activites")}),
     )
     activity_commune = forms.ModelChoiceField(label="Commune où le projet aura lieu", queryset=communes())
     stage = forms.ChoiceField(label="Où en est le projet ?", choices=Stage.choices, widget=forms.RadioSelect)

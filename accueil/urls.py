@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("quel-statut/", views.guide, name="guide"),
     path("demande/envoyee/", views.sent, name="envoyee"),
+    path("demande/activites/", views.naf_suggestions, name="activites"),
     path("demande/<slug:name>/", views.step, name="etape"),
     path("suivi/", views.renew_link, name="nouveau-lien"),
     path("suivi/<str:token>/", views.tracking, name="suivi"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -24,6 +24,7 @@ from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, LegalFormKind, Message, Need, RequestTransition
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from lib.workflow import WorkflowError
+from referentiels.selectors import search_naf_activities
 
 SESSION_KEY = "accueil_demande"
 STEP_NAMES = [name for name, _title, _form in STEPS]
@@ -31,6 +32,7 @@ REVIEW_STEP = STEP_NAMES[-1]
 # A step opened from the review's « Modifier » link goes back to the review once valid.
 BACK_TO_REVIEW = "revoir"
 PARTNER_PAGE_SIZE = 25
+NAF_SUGGESTIONS = 10
 
 
 def index(request):
@@ -144,6 +146,15 @@ def _send(request, form, stored):
     del request.session[SESSION_KEY]
     request.session["accueil_reference"] = intake.reference
     return redirect("accueil:envoyee")
+
+
+@require_http_methods(["GET"])
+def naf_suggestions(request):
+    """The intake's activity suggestions as the person types: at most ten NAF activities
+    for the words or the code typed (the same search that the step applies on sending)."""
+    text = request.GET.get("q", "")[:100]
+    found = search_naf_activities(text)[:NAF_SUGGESTIONS] if len(text.strip()) >= 2 else []
+    return JsonResponse({"results": [str(activity) for activity in found]})
 
 
 def sent(request):

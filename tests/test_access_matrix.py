@@ -420,6 +420,7 @@ PUBLIC_URLS = {
     "agenda:evenement-ics",
     "formation:index", "observatoire:index", "territoires:index", "partenariats:index", "experimentations:index",
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
+    "accueil:activites",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from accueil.models import IntakeRequest
 from referentiels.models import LegalForm
@@ -177,3 +178,19 @@ def test_an_activity_that_is_not_one_is_explained(client, typed, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert 'href="#id_naf_activity"' in response.content.decode()
+
+
+def test_activity_suggestions_follow_the_words_or_the_code_typed(client):
+    address = reverse("accueil:activites")
+    assert client.get(address, {"q": "8899"}).json() == {
+        "results": [
+            "88.99A — Autre accueil ou accompagnement sans hébergement d’enfants et d’adolescents",
+            "88.99B — Action sociale sans hébergement n.c.a.",
+        ]
+    }
+    assert "88.10A — Aide à domicile" in client.get(address, {"q": "AIDE a DOMICILE"}).json()["results"]
+    assert len(client.get(address, {"q": "hébergement"}).json()["results"]) == 10, "ten at most"
+    for typed in ["", "a", "zzzz", "'; select", "x" * 5000]:
+        response = client.get(address, {"q": typed})
+        assert response.status_code == 200 and response.json() == {"results": []}
+    assert client.post(address, {"q": "8899"}).status_code == 405

@@ -59,7 +59,22 @@ def test_holder_corrects_reviews_sends_then_withdraws(page, live_server, tmp_pat
     page.get_by_label("Nom ou titre du projet").fill("Épicerie solidaire du Chaudron")
     page.get_by_label("Décrivez votre projet").fill("Une épicerie à petits prix pour les familles.")
     page.get_by_label("Commune où le projet aura lieu").select_option(label="Saint-Denis")
-    page.get_by_label("Activité précise (facultatif)").fill("aide a domicile")
+    # The activity: suggestions as one types, by the code without its dot, chosen with the keyboard.
+    activity = page.get_by_role("combobox", name="Activité précise (facultatif)")
+    activity.fill("8899")
+    suggestions = page.get_by_role("listbox", name="Activités suggérées")
+    suggestions.get_by_role("option").first.wait_for()
+    assert suggestions.get_by_role("option").all_inner_texts() == [
+        "88.99A — Autre accueil ou accompagnement sans hébergement d’enfants et d’adolescents",
+        "88.99B — Action sociale sans hébergement n.c.a.",
+    ]
+    assert activity.get_attribute("aria-expanded") == "true"
+    look("activite-suggestions")
+    activity.press("ArrowDown")
+    activity.press("ArrowDown")
+    activity.press("Enter")
+    assert activity.input_value() == "88.99B — Action sociale sans hébergement n.c.a."
+    assert not suggestions.is_visible() and activity.get_attribute("aria-expanded") == "false"
     page.get_by_label("Création").check()
     listed = page.get_by_label("Autre forme : tapez un mot de son nom ou son code INSEE")
     assert not listed.is_visible(), "the INSEE list shows only for « Une autre forme »"
@@ -79,7 +94,7 @@ def test_holder_corrects_reviews_sends_then_withdraws(page, live_server, tmp_pat
     # The review: every answer, a « Modifier » link per step; nothing is sent yet.
     assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez votre demande"
     for answer in [
-        "celine@exemple.re", "Épicerie solidaire du Chaudron", "88.10A — Aide à domicile",
+        "celine@exemple.re", "Épicerie solidaire du Chaudron", "88.99B — Action sociale sans hébergement n.c.a.",
         "SAS, société par actions simplifiée (5710)",
     ]:  # fmt: skip
         assert page.get_by_text(answer, exact=True).is_visible(), answer
