@@ -209,8 +209,9 @@ class ProjectForm(StepForm):
         return found[0]
 
     def clean(self):
-        """The legal form as the request stores it: the answer, and the INSEE form when one
-        is known (picked from the list, or the only form of a common answer)."""
+        """The sector of the activity when none is chosen; the legal form as the request
+        stores it: the answer, and the INSEE form when one is known (picked from the list,
+        or the only form of a common answer)."""
         data = super().clean()
         if data.get("naf_activity") and not data.get("sector"):
             data["sector"] = data["naf_activity"].division.section

@@ -194,3 +194,13 @@ def test_activity_suggestions_follow_the_words_or_the_code_typed(client):
         response = client.get(address, {"q": typed})
         assert response.status_code == 200 and response.json() == {"results": []}
     assert client.post(address, {"q": "8899"}).status_code == 405
+
+
+def test_a_refused_sending_keeps_the_review_and_links_to_the_consent(client):
+    fill_until_send(client)
+    response = client.post(step("envoi"), {})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_consent"' in html and 'id="id_consent"' in html
+    assert "Épicerie solidaire du Chaudron" in html, "the answers stay under the eyes"
+    assert IntakeRequest.objects.count() == 0
