@@ -185,7 +185,8 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
     ]
     readonly_fields = [
         "reference", "status", "outcome", "first_name", "last_name", "email", "phone", "commune", "title",
-        "description", "sector", "activity_commune", "stage", "legal_form", "siret", "needs_display", "guide_summary",
+        "description", "sector", "naf_activity", "activity_commune", "stage", "legal_form_kind", "legal_form", "siret",
+        "needs_display", "guide_summary",
         "consent_text", "consent_at", "created_at", "last_activity_at", "closed_at", "duplicates",
     ]  # fmt: skip
     fieldsets = (
@@ -193,7 +194,19 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         ("Porteur de projet", {"fields": ("first_name", "last_name", "email", "phone", "commune")}),
         (
             "Projet",
-            {"fields": ("title", "description", "sector", "activity_commune", "stage", "legal_form", "siret")},
+            {
+                "fields": (
+                    "title",
+                    "description",
+                    "sector",
+                    "naf_activity",
+                    "activity_commune",
+                    "stage",
+                    "legal_form_kind",
+                    "legal_form",
+                    "siret",
+                )
+            },
         ),
         ("Besoins", {"fields": ("needs_display", "guide_summary")}),
         (

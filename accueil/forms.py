@@ -4,12 +4,23 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
+from django.utils.html import format_html, format_html_join
 
 from accueil.guide import Activity, Answers, Founders, Governance, ProfitSharing, Purpose
-from accueil.models import Need, Orientation, ParticipantProfile, Stage
+from accueil.models import (
+    LEGAL_FORM_KIND_CODES,
+    LegalFormKind,
+    Need,
+    Orientation,
+    ParticipantProfile,
+    Stage,
+)
 from lib.forms import HoneypotMixin
+from lib.text import normalise_text
 from lib.uploads import ACCEPTED, validate_document
 from referentiels.models import LegalForm, NafSection, Territory, TerritoryKind
+from referentiels.selectors import search_naf_activities
 from referentiels.validators import normalise_identifier, validate_siret
 
 CONSENT_TEXT = (
@@ -27,26 +38,102 @@ def communes():
 
 class StepForm(forms.Form):
     submit_label = "Continuer"
+    # What the review shows for a question left blank.
+    blank_answer = "Non renseigné"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(anchor, field label, message) for each error, in the order of the fields: the
+        summary at the top of a failed step links each to its field."""
+        links = []
+        for name, field in self.fields.items():
+            if name not in self.errors:
+                continue
+            bound = self[name]
+            # A group of radios or boxes has no element of its own id: link to its first choice.
+            grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+            anchor = f"{bound.auto_id}_0" if grouped else bound.auto_id
+            links.extend((anchor, field.label, message) for message in self.errors[name])
+        return links
+
+    def review(self) -> list[tuple[str, str]]:
+        """(question, answer as the person chose it) for each field of a valid form."""
+        rows = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if isinstance(field, forms.ModelChoiceField):
+                answer = str(value) if value else field.empty_label or ""  # « Je ne sais pas »
+            elif isinstance(field, forms.MultipleChoiceField):
+                labels = dict(field.choices)
+                answer = ", ".join(str(labels.get(item, item)) for item in value or [])
+            elif isinstance(field, forms.ChoiceField):
+                answer = str(dict(field.choices).get(self.data.get(name, ""), "")) if self.data.get(name) else ""
+            else:
+                answer = str(value or "")
+            rows.append((field.label, answer or self.blank_answer))
+        return rows
+
 
 class PersonForm(StepForm):
-    first_name = forms.CharField(label="Prénom", max_length=100)
-    last_name = forms.CharField(label="Nom", max_length=100)
+    # Input types and autocomplete tokens let browsers and assistive tools fill these in
+    # (WCAG 1.3.5, input purpose).
+    first_name = forms.CharField(
+        label="Prénom", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     email = forms.EmailField(
-        label="Adresse électronique", help_text="Nous y envoyons le lien de suivi de votre demande."
+        label="Adresse électronique",
+        help_text="Nous y envoyons le lien de suivi de votre demande.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.RegexField(
         label="Téléphone (facultatif)",
         regex=r"^\+?[0-9 .()-]{6,20}$",
         required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         error_messages={"invalid": "Saisissez un numéro de téléphone (chiffres, espaces, points ou tirets)."},
     )
-    commune = forms.ModelChoiceField(label="Commune de résidence", queryset=communes())
+    commune = forms.ModelChoiceField(
+        label="Commune de résidence",
+        queryset=communes(),
+        widget=forms.Select(attrs={"autocomplete": "address-level2"}),
+    )
+
+
+class DatalistInput(forms.TextInput):
+    """A text input with its list of suggestions: browsers filter the list as one types,
+    without any script."""
+
+    def __init__(self, options=(), attrs=None):
+        super().__init__(attrs)
+        self.options = options
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or 'id_' + name}_liste"
+        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}"></option>', ((option,) for option in self.options))
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
+def listed_legal_forms() -> list[LegalForm]:
+    """The INSEE list by name, the forms of local law (Alsace-Moselle) last."""
+    return sorted(LegalForm.objects.all(), key=lambda form: ("droit local" in form.label, form.label))
+
+
+def find_legal_form(text: str) -> LegalForm | None:
+    """The form named by an entry of the list (« Label (code) »), its code or its exact name."""
+    text = text.strip()
+    code = text[-5:-1] if text.endswith(")") else text
+    if code.isdigit():
+        return LegalForm.objects.filter(code=code).first()
+    folded = normalise_text(text)
+    return next((form for form in LegalForm.objects.all() if normalise_text(form.label) == folded), None)
 
 
 class ProjectForm(StepForm):
@@ -63,21 +150,102 @@ class ProjectForm(StepForm):
         required=False,
         empty_label="Je ne sais pas",
     )
+    naf_activity = forms.CharField(
+        label="Activité précise (facultatif)",
+        required=False,
+        max_length=250,
+        help_text="Des mots de votre activité ou son code NAF, par exemple « aide à domicile » ou « 88.10 ».",
+        # Suggestions as one types (static/js/activite-naf.js); found on sending without script.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-suggestions": reverse_lazy("accueil:activites")}),
+    )
     activity_commune = forms.ModelChoiceField(label="Commune où le projet aura lieu", queryset=communes())
     stage = forms.ChoiceField(label="Où en est le projet ?", choices=Stage.choices, widget=forms.RadioSelect)
-    legal_form = forms.ModelChoiceField(
+    legal_form_kind = forms.ChoiceField(
         label="Forme juridique envisagée ou existante",
-        queryset=LegalForm.objects.order_by("label"),
-        required=False,
-        empty_label="Je ne sais pas encore",
+        choices=[("", "Choisissez une réponse"), *LegalFormKind.choices],
+        error_messages={"required": "Choisissez une forme juridique, ou « Je ne sais pas encore »."},
     )
-    siret = forms.CharField(label="SIRET, si la structure existe (facultatif)", max_length=20, required=False)
+    legal_form = forms.CharField(
+        label="Autre forme : tapez un mot de son nom ou son code INSEE",
+        required=False,
+        max_length=250,
+        help_text="Seulement si vous avez choisi « Une autre forme (liste INSEE) » ; la liste s'affiche en tapant.",
+    )
+    siret = forms.CharField(
+        label="SIRET, si la structure existe (facultatif)",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_form"].widget = DatalistInput(options=[str(form) for form in listed_legal_forms()])
 
     def clean_siret(self):
         value = normalise_identifier(self.cleaned_data.get("siret", ""))
         if value:
             validate_siret(value)
         return value
+
+    def clean_naf_activity(self):
+        """The one NAF activity the words or the code lead to; when several do, they are
+        listed with their codes so that the person can type theirs."""
+        text = self.cleaned_data.get("naf_activity", "").strip()
+        if not text:
+            return None
+        # An activity as the review and the suggestions write it: « 88.10A — Aide à domicile ».
+        found = list(search_naf_activities(text.split(" — ")[0])[:6])
+        if not found:
+            raise forms.ValidationError(
+                "Aucune activité ne correspond : essayez d'autres mots ou un code NAF, ou laissez ce champ vide."
+            )
+        if len(found) > 1:
+            listed = " ; ".join(str(activity) for activity in found[:5])
+            more = " ; …" if len(found) > 5 else ""
+            raise forms.ValidationError(
+                f"Plusieurs activités correspondent. Précisez, ou tapez le code de la vôtre : {listed}{more}."
+            )
+        return found[0]
+
+    def clean(self):
+        """The sector of the activity when none is chosen; the legal form as the request
+        stores it: the answer, and the INSEE form when one is known (picked from the list,
+        or the only form of a common answer)."""
+        data = super().clean()
+        if data.get("naf_activity") and not data.get("sector"):
+            data["sector"] = data["naf_activity"].division.section
+        kind, text = data.get("legal_form_kind"), data.get("legal_form", "")
+        data["legal_form"] = None
+        if kind == LegalFormKind.LISTED:
+            data["legal_form"] = find_legal_form(text) if text else None
+            if data["legal_form"] is None:
+                self.add_error(
+                    "legal_form",
+                    "Choisissez une forme dans la liste : tapez un mot de son nom "
+                    "ou son code INSEE (par exemple 5710).",
+                )
+        elif text:
+            self.add_error(
+                "legal_form",
+                "Vous avez choisi une forme courante : videz ce champ, "
+                "ou choisissez « Une autre forme (liste INSEE) ».",
+            )
+        elif kind in LEGAL_FORM_KIND_CODES:
+            data["legal_form"] = LegalForm.objects.filter(code=LEGAL_FORM_KIND_CODES[kind]).first()
+        return data
+
+    def review(self):
+        """One row for the legal form: the answer, or the INSEE form picked from the list."""
+        kind, form = self.cleaned_data["legal_form_kind"], self.cleaned_data["legal_form"]
+        answer = str(form) if kind == LegalFormKind.LISTED else LegalFormKind(kind).label
+        rows = []
+        for label, value in super().review():
+            if label == self.fields["legal_form_kind"].label:
+                rows.append((label, answer))
+            elif label != self.fields["legal_form"].label:
+                rows.append((label, value))
+        return rows
 
 
 class NeedForm(StepForm):
@@ -91,6 +259,8 @@ class NeedForm(StepForm):
 
 class ParticipantForm(StepForm):
     """FSE+ participant data: every answer is optional and can be refused."""
+
+    blank_answer = "Je préfère ne pas répondre"
 
     sex = forms.ChoiceField(
         label="Sexe", choices=[("", "Je préfère ne pas répondre"), *ParticipantProfile.Sex.choices], required=False
@@ -181,11 +351,25 @@ class HolderInformationForm(HoneypotMixin):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label="Pourquoi retirez-vous votre demande ? (facultatif)", max_length=500, required=False)
+    reason = forms.CharField(
+        label="Pourquoi retirez-vous votre demande ? (facultatif)",
+        help_text="Votre réponse est notée dans l'historique de la demande et nous aide à améliorer l'accueil.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
 
 
 class RenewLinkForm(HoneypotMixin):
-    email = forms.EmailField(label="L'adresse électronique donnée dans votre demande")
+    email = forms.EmailField(
+        label="L'adresse électronique donnée dans votre demande",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,7 +383,9 @@ STEPS = [
     ("projet", "Votre projet", ProjectForm),
     ("besoin", "Votre besoin", NeedForm),
     ("participant", "Questions du Fonds social européen", ParticipantForm),
-    ("envoi", "Documents et envoi", SendForm),
+    # The last step shows every answer, each step with a link to change it; documents and
+    # consent are given there, and the request leaves only from it.
+    ("envoi", "Vérifiez votre demande", SendForm),
 ]
 
 

@@ -4,7 +4,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from lib.workflow import TransitionLog
-from referentiels.models import LegalForm, NafSection, ProjectStage, Territory, TerritoryKind
+from referentiels.models import LegalForm, NafActivity, NafSection, ProjectStage, Territory, TerritoryKind
 
 Stage = ProjectStage  # the directory's support structures declare the same stages
 
@@ -17,6 +17,35 @@ class Need(models.TextChoices):
     FULL = "global", "Accompagnement global"
     TRAINING = "formation", "Formation"
     EMPLOYMENT = "emploi", "Emploi"
+
+
+class LegalFormKind(models.TextChoices):
+    """The legal form a holder has in mind, in their words: the common forms of the ESS,
+    « not yet known », or a form picked from the INSEE list (then `legal_form` says which).
+
+    The values of the ESS forms are the keys of the status guide's suggestions
+    (accueil/guide.py), so that the guide's result fills this answer."""
+
+    ASSOCIATION = "association", "Association loi 1901"
+    SCOP = "scop", "SCOP (société coopérative et participative)"
+    SCIC = "scic", "SCIC (société coopérative d'intérêt collectif)"
+    CAE = "cae", "CAE (coopérative d'activité et d'emploi)"
+    MUTUELLE = "mutuelle", "Mutuelle"
+    FONDATION = "fondation", "Fondation"
+    ENDOWMENT = "fonds_dotation", "Fonds de dotation"
+    COMMERCIAL = "societe_commerciale", "Société commerciale de l'ESS (SAS, SARL…)"
+    UNKNOWN = "inconnue", "Je ne sais pas encore"
+    LISTED = "insee", "Une autre forme (liste INSEE)"
+
+
+# The common forms that are exactly one INSEE catégorie juridique. The others depend on a
+# choice the holder may not have made (a SCOP or a SCIC may be a SARL, an SA or an SAS).
+LEGAL_FORM_KIND_CODES = {
+    LegalFormKind.ASSOCIATION: "9220",
+    LegalFormKind.FONDATION: "9300",
+    LegalFormKind.MUTUELLE: "8210",
+}
+COOPERATIVE_KINDS = {LegalFormKind.SCOP, LegalFormKind.SCIC, LegalFormKind.CAE}
 
 
 class IntakeRequest(models.Model):
@@ -57,6 +86,9 @@ class IntakeRequest(models.Model):
     sector = models.ForeignKey(
         NafSection, on_delete=models.PROTECT, null=True, blank=True, verbose_name="secteur d'activité"
     )
+    naf_activity = models.ForeignKey(
+        NafActivity, on_delete=models.PROTECT, null=True, blank=True, verbose_name="activité précise (NAF)"
+    )
     activity_commune = models.ForeignKey(
         Territory,
         on_delete=models.PROTECT,
@@ -71,6 +103,12 @@ class IntakeRequest(models.Model):
         null=True,
         blank=True,
         verbose_name="forme juridique envisagée ou existante",
+    )
+    legal_form_kind = models.CharField(
+        "forme juridique (réponse du porteur)",
+        max_length=30,
+        choices=LegalFormKind.choices,
+        default=LegalFormKind.UNKNOWN,
     )
     siret = models.CharField("SIRET", max_length=14, blank=True)
     needs = models.JSONField("besoins", default=list)
@@ -111,6 +149,12 @@ class IntakeRequest(models.Model):
                 condition=models.Q(siret="") | models.Q(siret__regex=r"^[0-9]{14}$"),
                 name="accueil_siret_14_digits",
             ),
+            # A form « from the INSEE list » names one; « not known yet » names none.
+            models.CheckConstraint(
+                condition=~models.Q(legal_form_kind="insee", legal_form__isnull=True)
+                & ~models.Q(legal_form_kind="inconnue", legal_form__isnull=False),
+                name="accueil_legal_form_matches_kind",
+            ),
         ]
         indexes = [
             models.Index(fields=["email"], name="accueil_request_email_idx"),
@@ -129,6 +173,19 @@ class IntakeRequest(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def legal_form_answer(self) -> str:
+        """The legal form in the holder's words, or the INSEE form picked from the list."""
+        if self.legal_form_kind == LegalFormKind.LISTED and self.legal_form_id:
+            return self.legal_form.label
+        return self.get_legal_form_kind_display()
+
+    @property
+    def is_cooperative(self) -> bool:
+        if self.legal_form_kind in COOPERATIVE_KINDS:
+            return True
+        return bool(self.legal_form_id) and self.legal_form.family == "cooperative"
 
     def get_needs_display(self) -> list[str]:
         labels = dict(Need.choices)

@@ -59,7 +59,7 @@ def recommend(intake: IntakeRequest, *, limit: int = 10) -> list[Recommendation]
         .prefetch_related("territories_covered", "categories")
     )
     wanted_categories = set().union(*(NEED_CATEGORIES.get(need, set()) for need in intake.needs))
-    cooperative = intake.legal_form_id and intake.legal_form.family == "cooperative"
+    cooperative = intake.is_cooperative
     results = []
     for organisation in candidates:
         rec = Recommendation(organisation)

@@ -151,7 +151,7 @@ EXPORT_COLUMNS = {
     "titre": ("Projet", lambda r: r.title),
     "stade": ("Stade", lambda r: r.get_stage_display()),
     "besoins": ("Besoins", lambda r: "; ".join(r.get_needs_display())),
-    "forme": ("Forme juridique", lambda r: r.legal_form.label if r.legal_form else ""),
+    "forme": ("Forme juridique", lambda r: r.legal_form_answer),
     "charge": ("Chargé·e d'accueil", lambda r: str(r.assigned_to) if r.assigned_to else ""),
 }
 

@@ -298,7 +298,7 @@ def anonymise_request(*, intake: IntakeRequest) -> int:
     Deleted: documents (their files leave the storage after commit, see lib/media.py),
     messages, internal notes, and the free text of the request's and its orientations'
     logs and of the partners' answers. Blanked: names, email, phone, SIRET, title,
-    description. Kept: dates, states and outcome, communes, stage, sector, legal form,
+    description. Kept: dates, states and outcome, communes, stage, sector, activity, legal form,
     needs, which structures it was oriented to and their answers, and the FSE participant
     answers (sex, age band, situation, education, disadvantage): once the request is
     anonymised they identify no one, and the funder's report counts them.

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -21,14 +21,18 @@ from accueil.forms import (
     WithdrawForm,
 )
 from accueil.guide import esus_note, suggest
-from accueil.models import IntakeRequest, Message, Need, RequestTransition
+from accueil.models import IntakeRequest, LegalFormKind, Message, Need, RequestTransition
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from lib.workflow import WorkflowError
-from referentiels.models import LegalForm
+from referentiels.selectors import search_naf_activities
 
 SESSION_KEY = "accueil_demande"
 STEP_NAMES = [name for name, _title, _form in STEPS]
+REVIEW_STEP = STEP_NAMES[-1]
+# A step opened from the review's « Modifier » link goes back to the review once valid.
+BACK_TO_REVIEW = "revoir"
 PARTNER_PAGE_SIZE = 25
+NAF_SUGGESTIONS = 10
 
 
 def index(request):
@@ -68,6 +72,8 @@ def step(request, name):
         if form.is_valid():
             stored[name] = {key: request.POST.getlist(key) for key in form.fields}
             request.session[SESSION_KEY] = stored
+            if BACK_TO_REVIEW in request.GET:
+                return redirect("accueil:etape", name=REVIEW_STEP)  # it sends back any step left to do
             return redirect("accueil:etape", name=STEP_NAMES[index_ + 1])
         status = 400
     else:
@@ -84,23 +90,32 @@ def _initial_from_guide(request, name) -> dict:
     result = request.session.get(GUIDE_KEY)
     if not result:
         return {}
-    if name == "projet" and result["legal_form_code"]:
-        form = LegalForm.objects.filter(code=result["legal_form_code"]).first()
-        return {"legal_form": form.pk} if form else {}
+    if name == "projet" and result.get("legal_form_kind") in LegalFormKind.values:
+        return {"legal_form_kind": result["legal_form_kind"]}
     if name == "besoin":
         return {"needs": [Need.STATUS]}
     return {}
 
 
 def _step_context(name, title, form, stored):
-    return {
+    context = {
         "form": form,
         "title": title,
         "name": name,
         "position": STEP_NAMES.index(name) + 1,
         "steps": [(step_name, step_title, step_name in stored) for step_name, step_title, _f in STEPS],
         "previous": STEP_NAMES[STEP_NAMES.index(name) - 1] if name != STEP_NAMES[0] else None,
+        "back_to_review": BACK_TO_REVIEW,
     }
+    if name == REVIEW_STEP:
+        # Every answer of the earlier steps, each valid (the step view sends back to any other).
+        reviewed = []
+        for step_name, step_title, form_class in STEPS[:-1]:
+            bound = _bound(form_class, stored.get(step_name))
+            if bound.is_valid():
+                reviewed.append((step_name, step_title, bound.review()))
+        context["review"] = reviewed
+    return context
 
 
 def _send(request, form, stored):
@@ -133,6 +148,15 @@ def _send(request, form, stored):
     return redirect("accueil:envoyee")
 
 
+@require_http_methods(["GET"])
+def naf_suggestions(request):
+    """The intake's activity suggestions as the person types: at most ten NAF activities
+    for the words or the code typed (the same search that the step applies on sending)."""
+    text = request.GET.get("q", "")[:100]
+    found = search_naf_activities(text)[:NAF_SUGGESTIONS] if len(text.strip()) >= 2 else []
+    return JsonResponse({"results": [str(activity) for activity in found]})
+
+
 def sent(request):
     reference = request.session.pop("accueil_reference", None)
     if reference is None:
@@ -158,16 +182,8 @@ def tracking(request, token):
         status = 429
     elif request.method == "POST":
         if request.POST.get("action") == "retirer":
-            withdraw = WithdrawForm(request.POST)
-            try:
-                if not withdraw.is_valid():
-                    raise services.IntakeError(" ".join(withdraw.errors.get("reason", [])))
-                services.withdraw_request(intake=intake, reason=withdraw.cleaned_data["reason"])
-            except services.IntakeError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, "Votre demande est retirée. Merci de nous avoir prévenus.")
-            return redirect(reverse("accueil:suivi", args=[token]))
+            # A withdrawal is confirmed on its own page (an older tracking page posted it here).
+            return redirect(reverse("accueil:retrait", args=[token]))
         form = HolderInformationForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -190,11 +206,45 @@ def tracking(request, token):
         "orientations": intake.orientations.select_related("organisation").exclude(status="proposee"),
         "form": form,
         "can_act": intake.status in services.OPEN_STATES,
+        "token": token,
     }
     response = render(request, "accueil/suivi.html", context, status=status)
     # The address is the key: never send it to another site. (Not "no-referrer": browsers
     # then send "Origin: null" with the page's own forms, which CSRF protection refuses.)
     response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request, token):
+    """« Retirer ma demande »: asked, then confirmed with an optional reason, without script."""
+    intake = services.find_by_token(token)
+    if intake is None:
+        return render(request, "accueil/lien_invalide.html", {"form": RenewLinkForm()}, status=404)
+    tracking_url = reverse("accueil:suivi", args=[token])
+    if intake.status not in services.OPEN_STATES:
+        messages.info(request, "Cette demande est déjà close.")
+        return redirect(tracking_url)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)  # an empty reason is a post too
+    status = 200
+    if request.method == "POST":
+        submission = submit_within_limit(
+            request,
+            scope=PRIVATE_PAGE_SCOPE,
+            limit_setting="PRIVATE_PAGE_POSTS_PER_HOUR",
+            form=form,
+            action=lambda data: services.withdraw_request(intake=intake, reason=data["reason"]),
+            errors=(services.IntakeError,),
+        )
+        if submission.done:
+            messages.success(request, "Votre demande est retirée. Merci de nous avoir prévenus.")
+            return redirect(tracking_url)
+        status = submission.status
+    response = render(
+        request, "accueil/retrait.html", {"intake": intake, "form": form, "tracking_url": tracking_url}, status=status
+    )
+    response["Referrer-Policy"] = "same-origin"  # see tracking()
     return response
 
 
@@ -230,7 +280,8 @@ def guide(request):
         fitting, others = suggest(answers)
         best = fitting[0] if fitting else None
         request.session[GUIDE_KEY] = {
-            "legal_form_code": best.legal_form_code if best else "",
+            # The guide's suggestions are keyed by the answers of the request's legal form.
+            "legal_form_kind": best.key if best else "",
             "summary": "Guide des statuts : " + (", ".join(s.name for s in fitting) or "aucun statut évident"),
         }
         return render(

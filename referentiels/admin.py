@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from referentiels.models import LegalForm, NafActivity, NafDivision, NafSection, Territory
+from referentiels.selectors import search_naf_activities
 
 
 @admin.register(Territory)
@@ -40,3 +41,9 @@ class NafActivityAdmin(admin.ModelAdmin):
     list_filter = ["division__section"]
     search_fields = ["code", "label"]
     list_select_related = ["division"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The list's search and the type-ahead of every NAF activity field (the directory's
+        organisations): by the words of the label, accents ignored, or by the code as people
+        type it, « 88.99 », « 8899 » or « 88.99B »."""
+        return search_naf_activities(search_term, queryset), False

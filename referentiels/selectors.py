@@ -1,8 +1,13 @@
 """Reads of the reference data that pages and forms share."""
 
-from django.db.models import Prefetch, QuerySet
+import re
 
-from referentiels.models import Territory, TerritoryKind
+from django.db import connection
+from django.db.models import F, Func, Prefetch, QuerySet
+from django.db.models.functions import Lower
+
+from lib.text import normalise_text
+from referentiels.models import NafActivity, Territory, TerritoryKind
 
 
 def communes() -> QuerySet[Territory]:
@@ -16,3 +21,31 @@ def epcis_with_communes() -> QuerySet[Territory]:
         .order_by("name")
         .prefetch_related(Prefetch("children", queryset=communes(), to_attr="commune_list"))
     )
+
+
+# A NAF code as people type it: an optional section letter (« Q »), the division, then the
+# rest of the class with or without its dot, then the sous-classe letter: « 88 », « 88.9 »,
+# « 88.99 », « 88 99 », « 8899 », « 88.99B », « Q 88.99 ».
+NAF_CODE = re.compile(r"^(?:[a-u]\s*)?(\d{2})[. ]?(\d{0,2})\s*([a-z]?)$")
+
+
+def search_naf_activities(text: str, queryset: QuerySet[NafActivity] | None = None) -> QuerySet[NafActivity]:
+    """NAF sous-classes found by their code (with or without its dot or letters) or by the
+    words of their label, each word anywhere in it, accents and case ignored."""
+    queryset = NafActivity.objects.all() if queryset is None else queryset
+    folded = normalise_text(text)
+    if not folded:
+        return queryset
+    code = NAF_CODE.match(folded)
+    if code:
+        division, rest, letter = code.groups()
+        prefix = f"{division}.{rest}" if rest else division
+        return queryset.filter(code__istartswith=prefix + letter if len(rest) == 2 else prefix)
+    if connection.vendor == "postgresql":
+        queryset = queryset.annotate(folded_label=Lower(Func(F("label"), function="unaccent")))
+        for word in folded.split():
+            queryset = queryset.filter(folded_label__contains=word)
+        return queryset
+    for word in text.split():  # SQLite, the zero-setup default: no unaccent, case only
+        queryset = queryset.filter(label__icontains=word)
+    return queryset

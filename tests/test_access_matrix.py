@@ -420,10 +420,12 @@ PUBLIC_URLS = {
     "agenda:evenement-ics",
     "territoires:index", "a-propos",
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
+    "accueil:activites",
 }  # fmt: skip
 PRIVATE_URLS = {
-    "accueil:suivi", "accueil:partenaire", "accueil:partenaire-liste", "accueil:partenaire-orientation",
-    "annuaire:modifier", "annuaire:confirmer", "actualites:lettre-confirmation", "actualites:lettre-desinscription",
+    "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
+    "accueil:partenaire-orientation", "annuaire:modifier", "annuaire:confirmer", "actualites:lettre-confirmation",
+    "actualites:lettre-desinscription",
     "comptes:mot-de-passe-nouveau", "comptes:activation", "comptes:apres-connexion",
     "comptes:verification", "comptes:double-authentification", "comptes:activation-double-authentification",
 }  # fmt: skip
@@ -460,9 +462,11 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         return response.status_code == 302 and response.headers["Location"].startswith(login)
 
     # Links that are their own key: a forged one opens nothing, for staff as for anyone.
-    for name in ("accueil:suivi", "accueil:partenaire", "actualites:lettre-confirmation"):
+    for name in ("accueil:suivi", "accueil:retrait", "accueil:partenaire", "actualites:lettre-confirmation"):
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
+    response = client.post(reverse("accueil:retrait", args=[FORGED_TOKEN]), {"reason": "x"})
+    expect("retrait (faux lien)", response, response.status_code == 404)
     response = client.post(reverse("actualites:lettre-desinscription", args=[FORGED_TOKEN]))
     expect("désinscription (faux lien)", response, response.status_code == 404)
     response = client.post(reverse("annuaire:confirmer", args=[FORGED_TOKEN]))

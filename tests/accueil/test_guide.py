@@ -137,14 +137,17 @@ def test_the_result_is_carried_into_the_request(client):
     page = client.get(step("projet"))
     assert page.status_code == 200, page.headers.get("Location")
     form = page.context["form"]
-    assert form.initial["legal_form"]
-    client.post(step("projet"), {**PROJECT, "activity_commune": commune().pk, "legal_form": form.initial["legal_form"]})
+    assert form.initial == {"legal_form_kind": "scop"}
+    project = {**PROJECT, "activity_commune": commune().pk, "legal_form_kind": form.initial["legal_form_kind"]}
+    assert client.post(step("projet"), project).status_code == 302
     assert client.get(step("besoin")).context["form"].initial == {"needs": ["statut"]}
     client.post(step("besoin"), {"needs": ["statut"]})
     client.post(step("participant"), {})
     client.post(step("envoi"), {"consent": "on"})
     intake = IntakeRequest.objects.get()
-    assert intake.guide_summary.startswith("Guide des statuts : SCOP") and intake.legal_form.code == "5458"
+    assert intake.guide_summary.startswith("Guide des statuts : SCOP")
+    # A SCOP may be a SARL, an SA or an SAS: the answer is kept, no INSEE form is guessed.
+    assert (intake.legal_form_kind, intake.legal_form) == ("scop", None)
 
 
 @pytest.mark.django_db

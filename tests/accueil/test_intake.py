@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 PERSON = {"first_name": "Céline", "last_name": "Dijoux", "email": "celine@exemple.re", "phone": "0692 12 34 56"}
 PROJECT = {
+    "legal_form_kind": "inconnue",
     "title": "Épicerie solidaire du Chaudron",
     "description": "Une épicerie à petits prix pour les familles du quartier.",
     "stage": "creation",

@@ -12,7 +12,7 @@ from annuaire.models import Category
 from lib.workflow import TransitionNotAllowed
 from messagerie.links import LinkUnavailable
 from messagerie.models import OutgoingEmail, PrivateLink
-from referentiels.models import Territory, TerritoryKind
+from referentiels.models import LegalForm, Territory, TerritoryKind
 from tests.accueil.factories import commune, make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import StaffFactory
@@ -321,3 +321,15 @@ def test_posts_on_a_partner_page_are_rate_limited(client, settings):
     response = client.post(link, {"action": "question", "message": "Encore une ?"})
     assert response.status_code == 429 and "Trop d'envois" in response.content.decode().replace("&#x27;", "'")
     assert intake.messages.count() == 2
+
+
+@pytest.mark.parametrize(
+    "kind, code, cooperative",
+    [("scic", None, True), ("cae", None, True), ("insee", "5458", True), ("association", "9220", False)],
+)
+def test_a_cooperative_project_is_matched_whether_answered_or_picked_in_the_list(kind, code, cooperative):
+    coop = support("URSCOP Réunion", legal_form=LegalForm.objects.get(code="5458"))
+    form = LegalForm.objects.get(code=code) if code else None
+    intake, _ = qualifying_request(legal_form_kind=kind, legal_form=form)
+    (ranked,) = [r for r in recommend(intake) if r.organisation == coop]
+    assert ("Structure coopérative, pour un projet coopératif." in ranked.reasons) is cooperative

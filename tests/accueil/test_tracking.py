@@ -8,7 +8,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accueil.models import Attachment, IntakeRequest, Message, RequestTransition
+from accueil.models import Attachment, Message, RequestTransition
 from accueil.services import send_staff_message, transition_request
 from messagerie.models import OutgoingEmail, PrivateLink
 from tests.accueil.factories import make_request
@@ -83,22 +83,62 @@ def test_an_empty_addition_is_refused_in_french(client):
     assert "Écrivez un message ou joignez un document." in response.content.decode()
 
 
-def test_the_holder_withdraws_the_request(client):
+def withdrawal(token):
+    return reverse("accueil:retrait", args=[token])
+
+
+def test_one_click_no_longer_withdraws_a_request(client):
     intake, token = make_request()
+    page = client.get(url(token)).content.decode()
+    assert f'href="{withdrawal(token)}"' in page, "the tracking page links to the confirmation"
+    assert 'name="action" value="retirer"' not in page
+    # A post from a tracking page of before (a tab left open) only leads to the confirmation.
     response = client.post(url(token), {"action": "retirer", "reason": "Projet abandonné"})
-    assert response.status_code == 302
+    assert response.headers["Location"] == withdrawal(token)
+    intake.refresh_from_db()
+    assert intake.status == "nouvelle"
+    confirmation = client.get(withdrawal(token))
+    html = confirmation.content.decode()
+    assert confirmation.status_code == 200 and "Retirer votre demande ?" in html
+    assert "Oui, retirer ma demande" in html and f'href="{url(token)}"' in html
+    assert confirmation.headers["Referrer-Policy"] == "same-origin"
+    assert "no-cache" in confirmation.headers["Cache-Control"]
+    intake.refresh_from_db()
+    assert intake.status == "nouvelle", "opening the confirmation changes nothing"
+
+
+def test_the_holder_confirms_the_withdrawal_with_a_reason(client):
+    intake, token = make_request()
+    response = client.post(withdrawal(token), {"reason": "Projet abandonné"})
+    assert response.headers["Location"] == url(token)
     intake.refresh_from_db()
     assert intake.status == "retiree" and intake.closed_at
+    step = RequestTransition.objects.get(subject=intake, to_state="retiree")
+    assert step.comment == "Projet abandonné", "the reason is kept in the request's history"
     html = client.get(url(token)).content.decode()
+    assert "Votre demande est retirée." in html
     assert "Vous avez retiré cette demande." in html and "Retirer ma demande" not in html
-    # A second click (another tab left open) says it is already closed, and changes nothing.
-    again = client.post(url(token), {"action": "retirer", "reason": "Encore"}, follow=True).content.decode()
+    # A second confirmation (another tab left open) says it is already closed, and changes nothing.
+    again = client.post(withdrawal(token), {"reason": "Encore"}, follow=True).content.decode()
     assert "Cette demande est déjà close." in again
     assert RequestTransition.objects.filter(subject=intake, to_state="retiree").count() == 1
-    too_long = make_request(email="autre@exemple.re")[1]
-    page = client.post(url(too_long), {"action": "retirer", "reason": "x" * 501}, follow=True).content.decode()
-    assert "au plus 500 caractères" in page
-    assert IntakeRequest.objects.get(email="autre@exemple.re").status == "nouvelle"
+
+
+def test_the_reason_is_optional_and_bounded(client):
+    intake, token = make_request()
+    page = client.post(withdrawal(token), {"reason": "x" * 501})
+    assert page.status_code == 400 and "au plus 500 caractères" in page.content.decode()
+    intake.refresh_from_db()
+    assert intake.status == "nouvelle"
+    assert client.post(withdrawal(token), {}).status_code == 302
+    step = RequestTransition.objects.get(subject=intake, to_state="retiree")
+    assert step.comment == "Retrait par le porteur."
+
+
+@pytest.mark.parametrize("token", ["faux", "x" * 43])
+def test_a_withdrawal_needs_a_valid_link(client, token):
+    assert client.get(withdrawal(token)).status_code == 404
+    assert client.post(withdrawal(token), {"reason": "x"}).status_code == 404
 
 
 GUIDE_FIELDS = [
@@ -127,7 +167,8 @@ def test_random_text_on_the_tracking_partner_and_guide_pages_never_gives_a_500(c
     partner = link_path(sent_email(kind="accueil/orientation_partenaire"), r"/accompagnement/partenaire/[\w-]+/")
     responses = [
         client.post(tracking, {"action": action, "reason": text, "body": text, "website_url": choice}),
-        client.post(tracking, {"action": action, "reason": text}),  # twice: the second finds it closed
+        client.post(withdrawal(token), {"reason": text}),
+        client.post(withdrawal(token), {"reason": text}),  # twice: the second finds it closed
         client.get(f"/accompagnement/suivi/{quote(text or 'x', safe='')}/"),
         client.post(reverse("accueil:nouveau-lien"), {"email": text, "website_url": choice}),
         client.post(partner, {"action": action, "reason": choice, "message": text}),
