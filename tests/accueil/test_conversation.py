@@ -201,3 +201,25 @@ def test_every_message_email_leaves_with_its_link_and_the_outbox_keeps_none(clie
         row = OutgoingEmail.objects.get(kind=kind)
         assert row.links and not re.search(path, row.body_text), "the outbox holds no live link"
         assert client.get(link_path(sent_email(kind=kind), path)).status_code == 200
+
+
+def test_the_pages_read_the_conversation_in_a_fixed_number_of_queries(client, oriented):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts():
+        pages = [reverse("accueil:suivi", args=[oriented["token"]]), oriented["kaz_page"]]
+        found = []
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page).status_code == 200
+            found.append(len(queries))
+        return found
+
+    ask_holder(orientation=oriented["kaz"], question="Première question ?")
+    counts()  # the first use of a link records it: not a reading of the conversation
+    before = counts()
+    for number in range(5):
+        ask_holder(orientation=oriented["kaz"], question=f"Question {number} ?")
+        send_staff_message(intake=oriented["intake"], by=oriented["staff"], body=f"Message {number}")
+    assert counts() == before
