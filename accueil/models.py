@@ -316,12 +316,26 @@ class Message(models.Model):
 
     @property
     def readers_label(self) -> str:
-        """Who reads it, named (« le porteur, Kaz Initiatives et la CRESS »)."""
+        """Who reads it, named (« le porteur, Kaz Initiatives et la CRESS »), as staff see it."""
+        return self.readers_for("equipe")
+
+    @property
+    def readers_for_holder(self) -> str:
+        return self.readers_for("porteur")
+
+    @property
+    def readers_for_structure(self) -> str:
+        return self.readers_for("structure")
+
+    def readers_for(self, reader: str) -> str:
+        """Who reads it, told to `reader` (porteur, structure or equipe), who is « vous »."""
+        holder = "vous" if reader == "porteur" else "le porteur"
+        structure = "vous" if reader == "structure" else self.structure_name
         if self.audience == self.Audience.PARTNER_HOLDER:
-            return f"le porteur, {self.structure_name} et la CRESS"
+            return f"{holder}, {structure} et la CRESS"
         if self.audience == self.Audience.PARTNER_STAFF:
-            return f"{self.structure_name} et la CRESS"
-        return "le porteur et la CRESS"
+            return f"{structure} et la CRESS"
+        return f"{holder} et la CRESS"
 
 
 class InternalNote(models.Model):

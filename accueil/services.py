@@ -341,6 +341,7 @@ def _email_readers(message: Message) -> None:
             template="accueil/message_porteur",
             context={
                 **common,
+                "readers": message.readers_for("porteur"),
                 "first_name": intake.first_name,
                 "url": private_link(TRACKING_LINK, intake=intake.pk),
             },
@@ -353,6 +354,7 @@ def _email_readers(message: Message) -> None:
                 template="accueil/message_structure",
                 context={
                     **common,
+                    "readers": message.readers_for("structure"),
                     "organisation": organisation.name,
                     "url": private_link(PARTNER_LINK, orientation=message.orientation_id),
                 },

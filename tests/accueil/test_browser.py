@@ -148,7 +148,7 @@ def test_a_structure_asks_the_holder_answers_from_the_email_and_the_structure_re
     partner.get_by_text("Votre question est envoyée au porteur").wait_for()
     echanges = partner.get_by_role("region", name="Vos échanges sur ce projet")
     assert echanges.get_by_text("Avez-vous déjà un local ?").is_visible()
-    assert echanges.get_by_text("Lu par : le porteur, Kaz Initiatives et la CRESS").is_visible()
+    assert echanges.get_by_text("Lu par : le porteur, vous et la CRESS").is_visible()
     readable(partner)
 
     email = sent_email(kind="accueil/message_porteur")

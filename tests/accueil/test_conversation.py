@@ -75,10 +75,11 @@ def test_a_partner_question_and_the_holders_answer_reach_their_readers_and_no_on
     to_holder = sent_email(kind="accueil/message_porteur", to="celine@exemple.re")
     assert to_holder.subject.startswith("Kaz Initiatives vous pose une question")
     assert "Avez-vous déjà un local ?" in to_holder.body
+    assert "visible par : vous, Kaz Initiatives et la CRESS" in to_holder.body
     holder_path = link_path(to_holder, TRACKING)
     page = client.get(holder_path).content.decode()
     assert "Avez-vous déjà un local ?" in page and "<strong>Kaz Initiatives</strong>" in page
-    assert "Lu par : le porteur, Kaz Initiatives et la CRESS" in page
+    assert "Lu par : vous, Kaz Initiatives et la CRESS" in page
     # The staff in charge are told too, with the admin page of the request.
     to_staff = sent_email(kind="accueil/message_equipe", to="nadia@cress.re")
     assert "Kaz Initiatives a écrit" in to_staff.subject and "Avez-vous déjà un local ?" in to_staff.body
@@ -134,7 +135,7 @@ def test_staff_write_to_one_structure_which_alone_reads_it(client, oriented):
     to_kaz = sent_email(kind="accueil/message_structure", to="kaz@exemple.re")
     assert to_kaz.subject.startswith("La CRESS vous a écrit") and "20 000 €" in to_kaz.body
     kaz_page = client.get(link_path(to_kaz, PARTNER)).content.decode()
-    assert "20 000 €" in kaz_page and "Lu par : Kaz Initiatives et la CRESS" in kaz_page
+    assert "20 000 €" in kaz_page and "Lu par : vous et la CRESS" in kaz_page
     assert "20 000 €" not in client.get(oriented["sud_page"]).content.decode()
     assert "20 000 €" not in tracking_page(client, oriented["token"])
     assert not new_emails("accueil/message_porteur").exists(), "the holder is not a reader"
@@ -147,7 +148,7 @@ def test_staff_write_to_the_holder_the_email_names_the_cress_and_carries_message
     assert email.subject.startswith("La CRESS vous a écrit")
     assert "Pouvez-vous préciser votre budget ?" in email.body
     page = client.get(link_path(email, TRACKING)).content.decode()
-    assert "Pouvez-vous préciser votre budget ?" in page and "Lu par : le porteur et la CRESS" in page
+    assert "Pouvez-vous préciser votre budget ?" in page and "Lu par : vous et la CRESS" in page
     for name in ("kaz_page", "sud_page"):
         assert "budget" not in client.get(oriented[name]).content.decode()
 
