@@ -57,7 +57,7 @@ class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
     can_delete = False
-    fields = ["created_at", "written_by", "read_by", "body"]
+    fields = ["body", "written_by", "read_by", "created_at"]  # the text first: readable on a phone too
     readonly_fields = fields
     verbose_name_plural = "Conversation (porteur, équipe, structures) — chaque message indique qui le lit"
 
