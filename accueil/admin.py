@@ -52,15 +52,30 @@ class AttachmentInline(admin.TabularInline):
 
 
 class MessageInline(admin.TabularInline):
+    """The request's whole conversation: who wrote each message and who reads it."""
+
     model = Message
     extra = 0
     can_delete = False
-    fields = ["created_at", "author_kind", "body"]
+    fields = ["body", "written_by", "read_by", "created_at"]  # the text first: readable on a phone too
     readonly_fields = fields
-    verbose_name_plural = "Messages échangés avec le porteur (visibles sur sa page de suivi)"
+    verbose_name_plural = "Conversation (porteur, équipe, structures) — chaque message indique qui le lit"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("orientation__organisation")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="écrit par")
+    def written_by(self, obj):
+        if obj.author_kind == Message.Author.STAFF and obj.author_name:
+            return f"{obj.author_label} ({obj.author_name})"
+        return obj.author_label
+
+    @admin.display(description="lu par")
+    def read_by(self, obj):
+        return obj.readers_label
 
 
 class InternalNoteInline(admin.StackedInline):
@@ -141,7 +156,16 @@ class ErasureForm(forms.Form):
 
 
 class StaffMessageForm(forms.Form):
-    body = forms.CharField(label="Message au porteur", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    thread = forms.TypedChoiceField(label="Destinataire", coerce=int, empty_value=None, required=False)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, threads=(), **kwargs):
+        """`threads`: the orientations whose structure staff may write to."""
+        super().__init__(*args, **kwargs)
+        self.fields["thread"].choices = [("", "Le porteur (lu par le porteur et l'équipe)")] + [
+            (orientation.pk, f"{orientation.organisation.name} seulement (lu par la structure et l'équipe)")
+            for orientation in threads
+        ]
 
 
 class IntakeRequestChangeList(ChangeList):
@@ -388,7 +412,9 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "message_form": StaffMessageForm(),
+            "message_form": StaffMessageForm(
+                threads=services.holder_threads(IntakeRequest(pk=int(object_id))) if str(object_id).isdigit() else ()
+            ),
             "outcomes": IntakeRequest.Outcome.choices,
             "can_erase": request.user.is_superuser,
         }
@@ -432,12 +458,22 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         intake = get_object_or_404(IntakeRequest, pk=object_id)
         if request.method != "POST" or not self.has_change_permission(request, intake):
             raise PermissionDenied
-        form = StaffMessageForm(request.POST)
-        if form.is_valid():
-            services.send_staff_message(intake=intake, by=request.user, body=form.cleaned_data["body"])
-            self.message_user(request, "Message envoyé : le porteur est prévenu par courriel.", messages.SUCCESS)
+        threads = services.holder_threads(intake)
+        form = StaffMessageForm(request.POST, threads=threads)
+        if not form.is_valid():
+            self.message_user(request, "Le message est vide ou son destinataire inconnu.", messages.ERROR)
+            return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
+        thread = form.cleaned_data["thread"]
+        try:
+            services.send_staff_message(
+                intake=intake, by=request.user, body=form.cleaned_data["body"], orientation_id=thread
+            )
+        except services.IntakeError as error:
+            self.message_user(request, str(error), messages.ERROR)
         else:
-            self.message_user(request, "Le message est vide.", messages.ERROR)
+            names = {orientation.pk: orientation.organisation.name for orientation in threads}
+            who = names.get(thread, "le porteur")
+            self.message_user(request, f"Message envoyé : {who} est prévenu par courriel.", messages.SUCCESS)
         return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
 
     def orient_view(self, request, object_id):

@@ -337,17 +337,31 @@ class SendForm(HoneypotMixin, StepForm):
 
 
 class HolderInformationForm(HoneypotMixin):
+    thread = forms.TypedChoiceField(
+        label="Destinataire",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Un message à une structure est lu aussi par l'équipe de la CRESS.",
+    )
     body = forms.CharField(
         label="Votre message", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
     )
     documents = DocumentsField(label="Documents (facultatif)", required=False, help_text=f"{ACCEPTED} ; 5 Mo chacun.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, threads=(), **kwargs):
+        """`threads`: the orientations whose structure the holder may write to."""
         super().__init__(*args, **kwargs)
+        self.fields["thread"].choices = [("", "L'équipe de la CRESS")] + [
+            (orientation.pk, f"{orientation.organisation.name} (et l'équipe de la CRESS)") for orientation in threads
+        ]
+        fields = ["thread", "body"] if threads else ["body"]
+        if not threads:
+            del self.fields["thread"]
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
-        self.helper.layout = Layout("body", "documents", Div("website_url", css_class="hp-field", aria_hidden="true"))
-        self.helper.add_input(Submit("submit", "Envoyer à la CRESS"))
+        self.helper.layout = Layout(*fields, "documents", Div("website_url", css_class="hp-field", aria_hidden="true"))
+        self.helper.add_input(Submit("submit", "Envoyer le message" if threads else "Envoyer à la CRESS"))
 
 
 class WithdrawForm(forms.Form):
@@ -466,6 +480,7 @@ class PartnerAnswerForm(forms.Form):
             ("accepter", "Accepter"),
             ("refuser", "Refuser"),
             ("question", "Question"),
+            ("equipe", "Message à la CRESS"),
             ("rapport", "Compte rendu"),
         ],
         widget=forms.HiddenInput,

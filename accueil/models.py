@@ -300,18 +300,40 @@ class ParticipantProfile(models.Model):
 
 
 class Message(models.Model):
-    """A message between staff and the holder, shown on the tracking page."""
+    """One message of a request's conversation: who wrote it and who may read it.
+
+    A request has one conversation between the holder, the CRESS staff and each structure
+    it is oriented to. The staff read every message; the holder reads the `HOLDER` and
+    `PARTNER_HOLDER` ones; a structure reads the `PARTNER_HOLDER` and `PARTNER_STAFF`
+    messages of its own orientation (its thread), never another structure's.
+    """
 
     class Author(models.TextChoices):
         STAFF = "equipe", "Équipe de la CRESS"
         HOLDER = "porteur", "Porteur de projet"
         PARTNER = "partenaire", "Structure d'accompagnement"
 
+    class Audience(models.TextChoices):
+        HOLDER = "porteur", "Le porteur et la CRESS"
+        PARTNER_HOLDER = "structure_porteur", "Le porteur, la structure et la CRESS"
+        PARTNER_STAFF = "structure_equipe", "La structure et la CRESS"
+
     request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="messages")
+    # The structure's thread this message belongs to (none for holder ↔ staff messages).
+    orientation = models.ForeignKey(
+        "Orientation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name="fil de la structure",
+    )
+    audience = models.CharField("lu par", max_length=20, choices=Audience.choices, default=Audience.HOLDER)
     author_kind = models.CharField("auteur", max_length=10, choices=Author.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The structure's or staff member's name when it was written (the author may leave).
     author_name = models.CharField("signé", max_length=255, blank=True)
     body = models.TextField("message", max_length=5000)
     created_at = models.DateTimeField("envoyé le", auto_now_add=True)
@@ -320,9 +342,57 @@ class Message(models.Model):
         verbose_name = "message"
         verbose_name_plural = "messages"
         ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(audience="porteur") & models.Q(orientation__isnull=True))
+                | (~models.Q(audience="porteur") & models.Q(orientation__isnull=False)),
+                name="accueil_message_thread_matches_audience",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(author_kind="partenaire") | models.Q(orientation__isnull=False),
+                name="accueil_message_partner_in_its_thread",
+            ),
+        ]
+        indexes = [models.Index(fields=["request", "created_at"], name="accueil_message_request_idx")]
 
     def __str__(self):
         return f"{self.get_author_kind_display()} — {self.created_at:%d/%m/%Y}"
+
+    @property
+    def structure_name(self) -> str:
+        return self.orientation.organisation.name if self.orientation_id else ""
+
+    @property
+    def author_label(self) -> str:
+        """Who wrote it, as every reader sees it."""
+        if self.author_kind == self.Author.PARTNER:
+            return self.author_name or self.structure_name
+        if self.author_kind == self.Author.STAFF:
+            return "L'équipe de la CRESS"
+        return "Le porteur du projet"
+
+    @property
+    def readers_label(self) -> str:
+        """Who reads it, named (« le porteur, Kaz Initiatives et la CRESS »), as staff see it."""
+        return self.readers_for("equipe")
+
+    @property
+    def readers_for_holder(self) -> str:
+        return self.readers_for("porteur")
+
+    @property
+    def readers_for_structure(self) -> str:
+        return self.readers_for("structure")
+
+    def readers_for(self, reader: str) -> str:
+        """Who reads it, told to `reader` (porteur, structure or equipe), who is « vous »."""
+        holder = "vous" if reader == "porteur" else "le porteur"
+        structure = "vous" if reader == "structure" else self.structure_name
+        if self.audience == self.Audience.PARTNER_HOLDER:
+            return f"{holder}, {structure} et la CRESS"
+        if self.audience == self.Audience.PARTNER_STAFF:
+            return f"{structure} et la CRESS"
+        return f"{holder} et la CRESS"
 
 
 class InternalNote(models.Model):

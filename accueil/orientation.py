@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil.models import IntakeRequest, Message, Need, Orientation, OrientationTransition
-from accueil.services import PARTNER_LINK, IntakeError, transition_request
+from accueil.services import (
+    PARTNER_LINK,
+    TRACKING_LINK,
+    IntakeError,
+    admin_request_url,
+    post_message,
+    staff_in_charge_email,
+    transition_request,
+)
 from annuaire.models import Organisation
 from lib.workflow import Transition, Workflow
 from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
@@ -182,13 +190,23 @@ def _close_link(orientation: Orientation) -> None:
 
 def _notify(orientation: Orientation, what: str):
     intake = orientation.request
-    staff_email = intake.assigned_to.email if intake.assigned_to_id else settings.CONTACT_EMAIL
     context = {"organisation": orientation.organisation.name, "reference": intake.reference, "what": what}
-    queue_email(to=staff_email, template="accueil/orientation_reponse_equipe", context=context)
+    queue_email(
+        to=staff_in_charge_email(intake),
+        template="accueil/orientation_reponse_equipe",
+        context={**context, "url": admin_request_url(intake)},
+    )
     queue_email(
         to=intake.email,
         template="accueil/orientation_reponse_porteur",
-        context={**context, "first_name": intake.first_name, "title": intake.title},
+        context={
+            **context,
+            "first_name": intake.first_name,
+            "title": intake.title,
+            # A refusal's message is for the staff; an acceptance's is for the holder.
+            "message": orientation.partner_message if orientation.status == OS.ACCEPTED else "",
+            "url": private_link(TRACKING_LINK, intake=intake.pk),
+        },
     )
 
 
@@ -219,25 +237,35 @@ def answer_orientation(*, orientation: Orientation, accept: bool, reason: str = 
 
 @transaction.atomic
 def ask_holder(*, orientation: Orientation, question: str, by=None) -> Message:
-    """The structure asks the holder a question; shown on the tracking page, emailed."""
+    """The structure asks the holder a question, in its thread: the holder reads it on the
+    tracking page and answers there; the holder and the staff in charge are emailed."""
     if orientation.status not in {OS.SENT, OS.ACCEPTED}:
         raise IntakeError("Cette orientation est close.")
     if not question.strip():
         raise IntakeError("Écrivez votre question.")
-    intake = orientation.request
-    message = Message.objects.create(
-        request=intake,
+    return post_message(
+        intake=orientation.request,
         author_kind=Message.Author.PARTNER,
-        author=by,
-        author_name=orientation.organisation.name,
         body=question,
+        audience=Message.Audience.PARTNER_HOLDER,
+        orientation=orientation,
+        by=by,
     )
-    queue_email(
-        to=intake.email,
-        template="accueil/message_equipe",
-        context={"intake": {"reference": intake.reference, "first_name": intake.first_name, "title": intake.title}},
+
+
+@transaction.atomic
+def write_to_staff(*, orientation: Orientation, body: str, by=None) -> Message:
+    """The structure writes to the CRESS staff only (the holder does not read it)."""
+    if not body.strip():
+        raise IntakeError("Écrivez votre message.")
+    return post_message(
+        intake=orientation.request,
+        author_kind=Message.Author.PARTNER,
+        body=body,
+        audience=Message.Audience.PARTNER_STAFF,
+        orientation=orientation,
+        by=by,
     )
-    return message
 
 
 def partner_orientations(user):
@@ -292,16 +320,14 @@ def report_outcome(*, orientation: Orientation, report: str) -> None:
         raise IntakeError("Le compte rendu est vide.")
     orientation.outcome_report = report
     orientation.save(update_fields=["outcome_report"])
-    staff_email = (
-        orientation.request.assigned_to.email if orientation.request.assigned_to_id else settings.CONTACT_EMAIL
-    )
     queue_email(
-        to=staff_email,
+        to=staff_in_charge_email(orientation.request),
         template="accueil/orientation_reponse_equipe",
         context={
             "organisation": orientation.organisation.name,
             "reference": orientation.request.reference,
             "what": "a envoyé un compte rendu de l'accompagnement",
+            "url": admin_request_url(orientation.request),
         },
     )
 

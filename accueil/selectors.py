@@ -1,4 +1,4 @@
-"""Reads for the staff dashboard, the exports and the FSE report: a fixed number of
+"""Reads for the staff dashboard, the exports, the FSE report and the conversation: a fixed number of
 queries whatever the number of requests."""
 
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from accueil.models import IntakeRequest, Need, ParticipantProfile
+from accueil.models import IntakeRequest, Message, Need, Orientation, ParticipantProfile
 from accueil.services import OPEN_STATES
 from referentiels.models import Territory, TerritoryKind
 
@@ -162,3 +162,27 @@ def export_queryset(period: Period) -> QuerySet:
         .select_related("activity_commune__parent", "legal_form", "assigned_to")
         .order_by("created_at", "pk")
     )
+
+
+# --- The conversation of a request, as each reader sees it (see Message) -------------------
+
+
+def _conversation():
+    return Message.objects.select_related("orientation__organisation").order_by("created_at", "pk")
+
+
+def holder_conversation(intake: IntakeRequest):
+    """What the holder reads: the messages with the staff, and every structure's messages to them."""
+    audiences = [Message.Audience.HOLDER, Message.Audience.PARTNER_HOLDER]
+    return _conversation().filter(request=intake, audience__in=audiences)
+
+
+def partner_conversation(orientation: Orientation):
+    """What one structure reads: its own thread with the holder, and the staff's messages to it."""
+    audiences = [Message.Audience.PARTNER_HOLDER, Message.Audience.PARTNER_STAFF]
+    return _conversation().filter(request_id=orientation.request_id, orientation=orientation, audience__in=audiences)
+
+
+def staff_conversation(intake: IntakeRequest):
+    """The staff read the whole conversation."""
+    return _conversation().filter(request=intake)

@@ -66,6 +66,23 @@ STATUS_FOR_HOLDER = {
 }
 
 
+# What comes next, and when, told in the email of each state change.
+NEXT_FOR_HOLDER = {
+    S.NEW: "Un·e chargé·e d'accueil l'étudie, en général sous une semaine.",
+    S.QUALIFYING: "Nous vous écrirons si une information manque ; sinon nous vous orienterons vers les structures "
+    "qui peuvent vous accompagner, en général sous deux semaines.",
+    S.WAITING: "Répondez à notre message sur votre page de suivi : nous reprenons l'étude de votre demande "
+    "dès votre réponse.",
+    S.ORIENTED: "Chaque structure a quelques jours pour répondre ; elle peut vous poser des questions sur votre "
+    "page de suivi, où vous lui répondez.",
+    S.FOLLOW_UP: "La structure qui vous accompagne reste votre interlocutrice ; écrivez-nous sur votre page de "
+    "suivi si besoin.",
+    S.CLOSED: "Votre page de suivi reste consultable ; pour un nouveau projet, déposez une nouvelle demande.",
+    S.DUPLICATE: "Nous poursuivons avec votre autre demande ; cette page reste consultable.",
+    S.WITHDRAWN: "",
+}
+
+
 class IntakeError(WorkflowError):
     """Refused for a reason the person can fix; the message is in French."""
 
@@ -240,37 +257,170 @@ def transition_request(
         queue_email(
             to=intake.email,
             template="accueil/changement_etat",
-            context={"intake": _email_view(intake), "status": STATUS_FOR_HOLDER[target]},
+            context={
+                "intake": _email_view(intake),
+                "state": S(target).label,
+                "status": STATUS_FOR_HOLDER[target],
+                "next": NEXT_FOR_HOLDER[target],
+                "url": private_link(TRACKING_LINK, intake=intake.pk),
+            },
         )
     return log
 
 
-@transaction.atomic
-def send_staff_message(*, intake: IntakeRequest, by, body: str) -> Message:
-    if not body.strip():
+# --- The conversation of a request (see Message) --------------------------------------------
+
+Audience = Message.Audience
+Author = Message.Author
+# The states in which a structure's thread is open: it has the request and has not refused it.
+OPEN_THREAD_STATES = {Orientation.Status.SENT, Orientation.Status.ACCEPTED}
+
+
+def staff_in_charge_email(intake: IntakeRequest) -> str:
+    """Where the staff's mail about a request goes: the staff member it is assigned to,
+    else the CRESS contact address that the accueil team reads."""
+    return intake.assigned_to.email if intake.assigned_to_id and intake.assigned_to.email else settings.CONTACT_EMAIL
+
+
+def admin_request_url(intake: IntakeRequest) -> str:
+    """The staff's page of a request: a plain address, staff log in to open it."""
+    return settings.SITE_URL + reverse("admin:accueil_intakerequest_change", args=[intake.pk])
+
+
+def post_message(
+    *, intake: IntakeRequest, author_kind: str, body: str, audience: str, orientation=None, by=None
+) -> Message:
+    """Add a message to a request's conversation and email each of its readers but its author.
+
+    The holder is emailed a private link to the tracking page, a structure a private link to
+    its orientation page, the staff in charge the admin page of the request; each email names
+    the author and carries the message.
+    """
+    body = body.strip()
+    if not body:
         raise IntakeError("Le message est vide.")
-    message = Message.objects.create(request=intake, author_kind=Message.Author.STAFF, author=by, body=body)
+    if orientation is not None and orientation.request_id != intake.pk:
+        raise IntakeError("Cette structure n'est pas orientée sur cette demande.")
+    if (audience == Audience.HOLDER) != (orientation is None):
+        raise IntakeError("Choisissez à qui s'adresse ce message.")
+    author_name = ""
+    if author_kind == Author.PARTNER:
+        author_name = orientation.organisation.name
+    elif author_kind == Author.STAFF and by is not None:
+        author_name = by.get_full_name() or by.email
+    message = Message(
+        request=intake,
+        orientation=orientation,
+        audience=audience,
+        author_kind=author_kind,
+        author=by,
+        author_name=author_name,
+        body=body,
+    )
+    message.full_clean(exclude=["request", "orientation", "author"])
+    message.save()
     IntakeRequest.objects.filter(pk=intake.pk).update(last_activity_at=timezone.now())
-    queue_email(to=intake.email, template="accueil/message_equipe", context={"intake": _email_view(intake)})
+    _email_readers(message)
     return message
 
 
+def _email_readers(message: Message) -> None:
+    intake = message.request
+    common = {
+        "reference": intake.reference,
+        "title": intake.title,
+        "author": message.author_label,
+        "author_kind": message.author_kind,
+        "readers": message.readers_label,
+        "body": message.body,
+    }
+    holder_reads = message.audience in {Audience.HOLDER, Audience.PARTNER_HOLDER}
+    if holder_reads and message.author_kind != Author.HOLDER:
+        queue_email(
+            to=intake.email,
+            template="accueil/message_porteur",
+            context={
+                **common,
+                "readers": message.readers_for("porteur"),
+                "first_name": intake.first_name,
+                "url": private_link(TRACKING_LINK, intake=intake.pk),
+            },
+        )
+    if message.orientation_id and message.author_kind != Author.PARTNER:
+        organisation = message.orientation.organisation
+        if organisation.email:
+            queue_email(
+                to=organisation.email,
+                template="accueil/message_structure",
+                context={
+                    **common,
+                    "readers": message.readers_for("structure"),
+                    "organisation": organisation.name,
+                    "url": private_link(PARTNER_LINK, orientation=message.orientation_id),
+                },
+            )
+    if message.author_kind != Author.STAFF:
+        queue_email(
+            to=staff_in_charge_email(intake),
+            template="accueil/message_equipe",
+            context={**common, "url": admin_request_url(intake)},
+        )
+
+
+def _open_thread(intake: IntakeRequest, orientation_id) -> "Orientation":
+    """A structure's thread of this request that can still take messages."""
+    orientation = Orientation.objects.select_related("organisation").filter(pk=orientation_id, request=intake).first()
+    if orientation is None or orientation.status not in OPEN_THREAD_STATES:
+        raise IntakeError("Cette structure ne suit plus votre demande : écrivez à l'équipe de la CRESS.")
+    return orientation
+
+
 @transaction.atomic
-def add_holder_information(*, intake: IntakeRequest, body: str, documents: list) -> Message | None:
-    """The holder adds a message or documents from the tracking page."""
+def send_staff_message(*, intake: IntakeRequest, by, body: str, orientation_id: int | None = None) -> Message:
+    """Staff write to the holder, or, given an orientation, to that structure only."""
+    if orientation_id is None:
+        return post_message(intake=intake, author_kind=Author.STAFF, body=body, audience=Audience.HOLDER, by=by)
+    return post_message(
+        intake=intake,
+        author_kind=Author.STAFF,
+        body=body,
+        audience=Audience.PARTNER_STAFF,
+        orientation=_open_thread(intake, orientation_id),
+        by=by,
+    )
+
+
+@transaction.atomic
+def add_holder_information(
+    *, intake: IntakeRequest, body: str, documents: list, orientation_id: int | None = None
+) -> Message | None:
+    """The holder adds a message or documents from the tracking page: to the staff, or, given
+    one of its orientations, in that structure's thread (the staff read it too)."""
     if intake.status not in OPEN_STATES:
         raise IntakeError("Cette demande est close : vous ne pouvez plus la compléter.")
     if not body.strip() and not documents:
         raise IntakeError("Écrivez un message ou joignez un document.")
     if Attachment.objects.filter(request=intake).count() + len(documents) > settings.INTAKE_MAX_FILES_TOTAL:
         raise IntakeError(f"Une demande compte au plus {settings.INTAKE_MAX_FILES_TOTAL} documents.")
+    orientation = _open_thread(intake, orientation_id) if orientation_id else None
     message = None
     if body.strip():
-        message = Message.objects.create(request=intake, author_kind=Message.Author.HOLDER, body=body)
+        message = post_message(
+            intake=intake,
+            author_kind=Author.HOLDER,
+            body=body,
+            audience=Audience.PARTNER_HOLDER if orientation else Audience.HOLDER,
+            orientation=orientation,
+        )
     for upload, kind in documents:
         add_attachment(intake=intake, upload=upload, kind=kind, by_holder=True)
     IntakeRequest.objects.filter(pk=intake.pk).update(last_activity_at=timezone.now())
     return message
+
+
+def holder_threads(intake: IntakeRequest) -> list[Orientation]:
+    """The structures' threads the holder may write in (their orientation is open)."""
+    return list(intake.orientations.filter(status__in=OPEN_THREAD_STATES).select_related("organisation").order_by("pk"))
 
 
 @transaction.atomic
@@ -383,12 +533,13 @@ def remind_staff_of_stale_requests() -> int:
     )
     by_recipient: dict[str, list] = {}
     for intake in stale:
-        recipient = intake.assigned_to.email if intake.assigned_to_id else settings.CONTACT_EMAIL
+        recipient = staff_in_charge_email(intake)
         by_recipient.setdefault(recipient, []).append(
             {
                 "reference": intake.reference,
                 "title": intake.title,
                 "days": (timezone.now() - intake.last_activity_at).days,
+                "url": admin_request_url(intake),
             }
         )
     today = timezone.localdate().isoformat()

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accueil import orientation as orientation_service
-from accueil import services
+from accueil import selectors, services
 from accueil.forms import (
     CONSENT_TEXT,
     STEPS,
@@ -21,7 +21,7 @@ from accueil.forms import (
     WithdrawForm,
 )
 from accueil.guide import esus_note, suggest
-from accueil.models import IntakeRequest, LegalFormKind, Message, Need, RequestTransition
+from accueil.models import IntakeRequest, LegalFormKind, Need, RequestTransition
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from lib.workflow import WorkflowError
 from referentiels.selectors import search_naf_activities
@@ -171,7 +171,9 @@ def tracking(request, token):
     intake = services.find_by_token(token)
     if intake is None:
         return render(request, "accueil/lien_invalide.html", {"form": RenewLinkForm()}, status=404)
-    form = HolderInformationForm()
+    threads = services.holder_threads(intake)
+    reply_to = request.GET.get("repondre", "")
+    form = HolderInformationForm(threads=threads, initial={"thread": reply_to} if reply_to.isdigit() else {})
     status = 200
     # Posts on the private pages (tracking, partner) are counted per address: whoever holds
     # a link cannot flood the team's mail or the holder's file with them.
@@ -184,16 +186,25 @@ def tracking(request, token):
         if request.POST.get("action") == "retirer":
             # A withdrawal is confirmed on its own page (an older tracking page posted it here).
             return redirect(reverse("accueil:retrait", args=[token]))
-        form = HolderInformationForm(request.POST, request.FILES)
+        form = HolderInformationForm(request.POST, request.FILES, threads=threads)
         if form.is_valid():
+            thread = form.cleaned_data.get("thread")
             try:
                 services.add_holder_information(
-                    intake=intake, body=form.cleaned_data["body"], documents=form.cleaned_data["documents"]
+                    intake=intake,
+                    body=form.cleaned_data["body"],
+                    documents=form.cleaned_data["documents"],
+                    orientation_id=thread,
                 )
             except services.IntakeError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, "Merci : l'équipe de la CRESS a bien reçu vos informations.")
+                names = {orientation.pk: orientation.organisation.name for orientation in threads}
+                if thread in names:
+                    done = f"Merci : votre message est envoyé à {names[thread]} et à l'équipe de la CRESS."
+                else:
+                    done = "Merci : l'équipe de la CRESS a bien reçu vos informations."
+                messages.success(request, done)
                 return redirect(reverse("accueil:suivi", args=[token]))
         status = 400
     history = RequestTransition.objects.filter(subject=intake).exclude(to_state=IntakeRequest.Status.NEW)
@@ -201,7 +212,8 @@ def tracking(request, token):
         "intake": intake,
         "explanation": services.STATUS_FOR_HOLDER[intake.status],
         "history": history,
-        "messages_list": Message.objects.filter(request=intake),
+        "conversation": selectors.holder_conversation(intake),
+        "threads": {orientation.pk for orientation in threads},
         "attachments": intake.attachments.all(),
         "orientations": intake.orientations.select_related("organisation").exclude(status="proposee"),
         "form": form,
@@ -292,12 +304,24 @@ def guide(request):
     return render(request, "accueil/guide.html", {"form": form}, status=400 if form.errors else 200)
 
 
+# What a structure reads once its answer is saved, by action: what happened, and to whom.
+PARTNER_DONE = {
+    "accepter": "Votre accord est transmis au porteur et à l'équipe de la CRESS ; ses coordonnées sont ci-dessous.",
+    "refuser": "Votre réponse est transmise à l'équipe de la CRESS, qui cherche une autre solution pour le porteur.",
+    "question": "Votre question est envoyée au porteur ; sa réponse s'affichera ici et vous sera envoyée par courriel.",
+    "equipe": "Votre message est envoyé à l'équipe de la CRESS ; sa réponse s'affichera ici.",
+    "rapport": "Votre compte rendu est envoyé à l'équipe de la CRESS. Merci.",
+}
+
+
 def _answer_as_partner(orientation, data: dict, user) -> None:
     action, message = data["action"], data["message"]
     if action == "rapport":
         orientation_service.report_outcome(orientation=orientation, report=message)
     elif action == "question":
         orientation_service.ask_holder(orientation=orientation, question=message, by=user)
+    elif action == "equipe":
+        orientation_service.write_to_staff(orientation=orientation, body=message, by=user)
     else:
         orientation_service.answer_orientation(
             orientation=orientation, accept=action == "accepter", reason=data["reason"], message=message
@@ -319,15 +343,16 @@ def _partner_page(request, orientation, here):
             errors=(WorkflowError,),
         )
         if submission.done:
-            messages.success(request, "Merci : votre réponse est transmise.")
+            messages.success(request, PARTNER_DONE[form.cleaned_data["action"]])
             return redirect(here)
         status = submission.status
-    response = render(
-        request,
-        "accueil/partenaire.html",
-        {"orientation": orientation, "intake": orientation.request, "form": form},
-        status=status,
-    )
+    context = {
+        "orientation": orientation,
+        "intake": orientation.request,
+        "form": form,
+        "conversation": selectors.partner_conversation(orientation),
+    }
+    response = render(request, "accueil/partenaire.html", context, status=status)
     response["Referrer-Policy"] = "same-origin"  # see tracking()
     return response
 

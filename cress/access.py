@@ -228,7 +228,12 @@ MODEL_RULES = (
         rights={ACCUEIL: VIEW},
         note="Individual FSE answers: Accueil only; Direction sees the aggregated FSE report.",
     ),
-    ModelRule("accueil.Message", _PERSONAL, rights=_INTAKE_DETAIL, note="Written through the « message » button."),
+    ModelRule(
+        "accueil.Message",
+        _PERSONAL,
+        rights=_INTAKE_DETAIL,
+        note="Written through the « message » button (to the holder or to one structure).",
+    ),
     ModelRule(
         "accueil.InternalNote",
         _PERSONAL,

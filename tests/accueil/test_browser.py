@@ -11,6 +11,7 @@ from tests.helpers.auth import browser_login
 from tests.helpers.browser import serious_accessibility_violations
 from tests.helpers.mail import link_path, sent_email
 
+PARTNER = r"/accompagnement/partenaire/\S+/"
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
@@ -103,7 +104,7 @@ def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
     assert serious_accessibility_violations(partner_page) == []
     partner_page.get_by_label("Message au porteur (facultatif)").fill("Rendez-vous jeudi à 9 h ?")
     partner_page.get_by_role("button", name="J'accepte d'accompagner ce projet").click()
-    partner_page.get_by_text("Merci : votre réponse est transmise.").wait_for()
+    partner_page.get_by_text("Votre accord est transmis au porteur et à l'équipe de la CRESS").wait_for()
     partner_page.close()
 
     page.reload()
@@ -111,7 +112,69 @@ def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
     assert page.get_by_text("Kaz Initiatives Est").first.is_visible()
     # The holder answers from the same private page (its forms pass CSRF checks).
     page.get_by_label("Votre message").fill("Jeudi me convient, merci !")
-    page.get_by_role("button", name="Envoyer à la CRESS").click()
+    page.get_by_role("button", name="Envoyer le message").click()
     page.get_by_text("l'équipe de la CRESS a bien reçu vos informations").wait_for()
     assert page.get_by_text("Jeudi me convient, merci !").first.is_visible()
     assert csp == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_structure_asks_the_holder_answers_from_the_email_and_the_structure_reads_it(chromium, live_server, width):
+    """The conversation in a browser, at a phone's and a desk's width: the structure asks a
+    question, the holder follows the email's link and answers that structure, the structure
+    is emailed and reads the answer on its page; each page readable without sideways scroll."""
+    from accueil.orientation import orient
+    from accueil.services import transition_request
+    from tests.accueil.factories import make_request
+
+    intake, _ = make_request(email="celine@exemple.re")
+    transition_request(intake=intake, target="qualification")
+    kaz = OrganisationFactory(name="Kaz Initiatives", commune=commune(), is_support_structure=True, email="kaz@ex.re")
+    other = OrganisationFactory(name="Incubateur Sud", commune=commune(), is_support_structure=True, email="sud@ex.re")
+    orient(intake=intake, organisations=[kaz, other], by=None)
+    base = live_server.url
+    context = chromium.new_context(viewport={"width": width, "height": 800}, locale="fr-FR")
+    csp = []
+    context.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+
+    def readable(page):
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "sideways scroll"
+        assert serious_accessibility_violations(page) == []
+
+    partner = context.new_page()
+    partner.goto(base + link_path(sent_email(kind="accueil/orientation_partenaire", to="kaz@ex.re"), PARTNER))
+    partner.get_by_label("Poser une question au porteur").fill("Avez-vous déjà un local ?")
+    partner.get_by_role("button", name="Envoyer la question").click()
+    partner.get_by_text("Votre question est envoyée au porteur").wait_for()
+    echanges = partner.get_by_role("region", name="Vos échanges sur ce projet")
+    assert echanges.get_by_text("Avez-vous déjà un local ?").is_visible()
+    assert echanges.get_by_text("Lu par : le porteur, vous et la CRESS").is_visible()
+    readable(partner)
+
+    email = sent_email(kind="accueil/message_porteur")
+    assert email.subject.startswith("Kaz Initiatives vous pose une question")
+    holder = context.new_page()
+    holder.goto(base + link_path(email, r"/accompagnement/suivi/\S+/"))
+    conversation = holder.get_by_role("region", name="Vos échanges")
+    assert conversation.get_by_text("Avez-vous déjà un local ?").is_visible()
+    readable(holder)
+    conversation.get_by_role("link", name="Répondre à Kaz Initiatives").click()
+    assert holder.get_by_label("Destinataire").input_value() == str(intake.orientations.get(organisation=kaz).pk)
+    holder.get_by_label("Votre message").fill("Oui, un local rue du Général de Gaulle.")
+    holder.get_by_role("button", name="Envoyer le message").click()
+    holder.get_by_text("votre message est envoyé à Kaz Initiatives et à l'équipe de la CRESS").wait_for()
+    assert holder.get_by_role("region", name="Vos échanges").get_by_text("rue du Général de Gaulle").is_visible()
+    readable(holder)
+
+    answer = sent_email(kind="accueil/message_structure", to="kaz@ex.re")
+    assert answer.subject.startswith("Le porteur du projet vous a répondu")
+    partner.goto(base + link_path(answer, PARTNER))
+    assert partner.get_by_text("Oui, un local rue du Général de Gaulle.").is_visible()
+    readable(partner)
+    # The other structure reads none of it.
+    elsewhere = context.new_page()
+    elsewhere.goto(base + link_path(sent_email(kind="accueil/orientation_partenaire", to="sud@ex.re"), PARTNER))
+    assert elsewhere.get_by_text("Aucun message pour l'instant.").is_visible()
+    assert elsewhere.get_by_text("local").count() == 0
+    assert csp == []
+    context.close()

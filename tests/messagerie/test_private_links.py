@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -35,7 +36,8 @@ from messagerie.services import DeliveryError, deliver_email, retry_failed_email
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.comptes.factories import StaffFactory, UserFactory
-from tests.helpers.mail import deliver, deliver_all, link_path
+from tests.helpers.auth import login_verified
+from tests.helpers.mail import deliver, link_path
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +50,22 @@ EVERY_KIND = {
 PRIVATE_LINKS = {
     "accueil/confirmation": r"/accompagnement/suivi/[\w-]+/",
     "accueil/nouveau_lien": r"/accompagnement/suivi/[\w-]+/",
+    "accueil/changement_etat": r"/accompagnement/suivi/[\w-]+/",
+    "accueil/message_porteur": r"/accompagnement/suivi/[\w-]+/",
+    "accueil/orientation_reponse_porteur": r"/accompagnement/suivi/[\w-]+/",
     "accueil/orientation_partenaire": r"/accompagnement/partenaire/[\w-]+/",
     "accueil/orientation_relance": r"/accompagnement/partenaire/[\w-]+/",
+    "accueil/message_structure": r"/accompagnement/partenaire/[\w-]+/",
     "annuaire/revendication_confirmation": r"/annuaire/confirmation/[\w:-]+/",
     "annuaire/revendication_validee": r"/compte/activation/[\w-]+/[\w-]+/",
     "comptes/reinitialisation": r"/compte/mot-de-passe/[\w-]+/[\w-]+/",
     "communication/lettre_confirmation": r"/actualites/lettre/confirmation/[\w:-]+/",
+}
+# The intake's emails to the staff: they log in, so a plain link to the request's admin page.
+TO_STAFF = {
+    "accueil/message_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
+    "accueil/orientation_reponse_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
+    "accueil/relance_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
 }
 
 
@@ -67,8 +79,12 @@ def produce_every_email(client):
     intake, _ = make_request(email="porteur@exemple.re")  # confirmation
     intake_services.renew_tracking_links(email="porteur@exemple.re")  # nouveau_lien
     intake_services.transition_request(intake=intake, target="qualification", by=staff)  # changement_etat
-    intake_services.send_staff_message(intake=intake, by=staff, body="Pouvez-vous préciser ?")  # message_equipe
+    intake_services.send_staff_message(intake=intake, by=staff, body="Pouvez-vous préciser ?")  # message_porteur
     (accepted, reminded) = orientation_service.orient(intake=intake, organisations=[structure, late], by=staff)
+    orientation_service.ask_holder(orientation=accepted, question="Avez-vous un local ?")  # message_equipe
+    intake_services.add_holder_information(
+        intake=intake, body="Oui, à Saint-Denis.", documents=[], orientation_id=accepted.pk
+    )  # message_structure
     orientation_service.answer_orientation(orientation=accepted, accept=True)  # orientation_reponse_*
     type(reminded).objects.filter(pk=reminded.pk).update(sent_at=timezone.now() - timedelta(days=8))
     orientation_service.remind_and_expire()  # orientation_relance
@@ -138,7 +154,8 @@ def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(cl
     for path in PRIVATE_LINKS.values():
         assert not re.search(path, before_sending), f"a live link {path} is queued in clear"
 
-    deliver_all()
+    pending = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).order_by("pk")
+    sent = [(email.kind, deliver(email)) for email in pending]
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.SENT}
     after_sending = outbox_table_text()
     private_tables = after_sending + json.dumps(list(PrivateLink.objects.values()), default=str)
@@ -154,12 +171,29 @@ def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(cl
     # tracking link ends the older one, as it should).
     for kind, path in PRIVATE_LINKS.items():
         assert any(re.search(path, m.body) for m in mail.outbox), f"no sent email carries a link for {kind}"
+    # Every email of the intake to a person (holder or structure) carries the private link
+    # of the page where they act, and every email to the staff the request's admin page.
+    intake_kinds = {kind for kind in EVERY_KIND if kind.startswith("accueil/")}
+    assert intake_kinds - set(TO_STAFF) <= set(PRIVATE_LINKS), "an intake email to a person has no private link"
+    for kind, message in sent:
+        expected = PRIVATE_LINKS.get(kind) or TO_STAFF.get(kind)
+        if kind in intake_kinds:
+            assert expected and re.search(r"https?://[^/\s]+" + expected, message.body), f"{kind}: {message.body}"
     opened = set()
     for message in mail.outbox:
         for path in set(PRIVATE_LINKS.values()):
             if re.search(path, message.body) and (link := link_path(message, path)) not in opened:
                 opened.add(link)
-                assert client.get(link, follow=True).status_code == 200, message.body
+                response = client.get(link, follow=True)
+                assert response.status_code == 200, message.body
+                if link.startswith("/accompagnement/"):  # the request's own page, not a generic one
+                    assert re.search(r"ESS-\d{4}-\d{5}", response.content.decode()), message.body
+    # The links to the staff's page open the request for a staff member of the accueil.
+    login_verified(client, get_user_model().objects.get(email="nadia@cress.re"))
+    for kind, message in sent:
+        if kind in TO_STAFF:
+            page = client.get(link_path(message, TO_STAFF[kind]))
+            assert page.status_code == 200 and "ESS-" in page.content.decode(), kind
 
 
 def test_the_audit_path_is_closed_a_reset_link_for_the_superuser_is_never_readable(client):
