@@ -5,13 +5,24 @@
   "use strict";
   var REUNION = [-21.115, 55.536];
 
+  // A group of structures: its count, and an accessible name saying what it holds and
+  // what activating it does (Leaflet gives marker icons role="button").
   function clusterIcon(count) {
     var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
     var inner = document.createElement("div");
     var label = document.createElement("span");
+    label.setAttribute("aria-hidden", "true");
     label.textContent = String(count);
+    var name = document.createElement("span");
+    name.className = "visually-hidden";
+    name.textContent = count + (count > 1 ? " structures ici" : " structure ici") + " : agrandir la carte pour les voir";
     inner.appendChild(label);
-    return L.divIcon({ html: inner.outerHTML, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });
+    inner.appendChild(name);
+    return L.divIcon({ html: inner.outerHTML, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(44, 44) });
+  }
+
+  function plural(count) {
+    return count === 1 ? "1 structure" : count.toLocaleString("fr-FR") + " structures";
   }
 
   function popupFor(element, properties) {
@@ -37,8 +48,19 @@
       L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
     }
     var clusters = L.layerGroup().addTo(map);
-    var points = L.markerClusterGroup({ showCoverageOnHover: false }).addTo(map);
+    var points = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      iconCreateFunction: function (cluster) { return clusterIcon(cluster.getChildCount()); }
+    }).addTo(map);
     var pending = null;
+    var status = document.getElementById("carte-etat");
+    var retry = document.getElementById("carte-reessayer");
+
+    function say(text, failed) {
+      element.setAttribute("aria-busy", "false");
+      if (status) { status.textContent = text; }
+      if (retry) { retry.hidden = !failed; }
+    }
 
     function load() {
       var bounds = map.getBounds();
@@ -47,8 +69,11 @@
         [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map(function (v) { return v.toFixed(5); }).join(",") +
         "&zoom=" + map.getZoom();
       if (pending) { pending.abort(); }
-      pending = new AbortController();
-      fetch(url, { headers: { Accept: "application/json" }, signal: pending.signal })
+      var current = pending = new AbortController();
+      element.setAttribute("aria-busy", "true");
+      if (status) { status.textContent = "Chargement des structures de la zone affichée…"; }
+      if (retry) { retry.hidden = true; }
+      fetch(url, { headers: { Accept: "application/json" }, signal: current.signal })
         .then(function (response) {
           if (!response.ok) { throw new Error("carte " + response.status); }
           return response.json();
@@ -56,23 +81,34 @@
         .then(function (data) {
           clusters.clearLayers();
           points.clearLayers();
+          var shown = 0;
           (data.features || []).forEach(function (feature) {
+            shown += feature.properties.cluster ? feature.properties.count : 1;
             var latlng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
             if (feature.properties.cluster) {
-              var marker = L.marker(latlng, { icon: clusterIcon(feature.properties.count), title: feature.properties.count + " structures" });
+              var marker = L.marker(latlng, { icon: clusterIcon(feature.properties.count), title: plural(feature.properties.count) });
               marker.on("click", function () { map.setView(latlng, Math.min(map.getZoom() + 2, 18)); });
               clusters.addLayer(marker);
             } else {
-              var point = L.marker(latlng, { title: feature.properties.name });
+              var where = feature.properties.commune ? ", " + feature.properties.commune : "";
+              var point = L.marker(latlng, { title: feature.properties.name, alt: feature.properties.name + where });
               point.bindPopup(popupFor(element, feature.properties));
               points.addLayer(point);
             }
           });
           element.dataset.loaded = String((data.features || []).length);
+          say(shown ? plural(shown) + " dans la zone affichée." :
+            "Aucune structure dans la zone affichée : dézoomez, déplacez la carte ou retirez un filtre.", false);
         })
-        .catch(function () { /* aborted by a newer request, or offline: keep the last layers */ });
+        .catch(function (error) {
+          if (current.signal.aborted) { return; } // replaced by a newer request
+          // Offline or refused: keep the last layers, say so, offer to try again.
+          element.dataset.failed = "1";
+          say("La carte n'a pas pu charger les structures. Vérifiez votre connexion puis réessayez, ou consultez la liste.", true);
+        });
     }
     map.on("moveend", load);
+    if (retry) { retry.addEventListener("click", load); }
     load();
   }
 

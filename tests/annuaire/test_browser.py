@@ -1,6 +1,7 @@
 """A person searching the directory in headless Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from referentiels.models import LegalForm
 from tests.annuaire.factories import OrganisationFactory, commune
@@ -53,8 +54,31 @@ def test_switch_to_the_map_click_a_marker_and_open_the_organisation(page, live_s
     # Saint-Denis' four organisations form one server-side cluster; Cilaos' one is a marker.
     cluster = page.locator(".marker-cluster", has_text="4")
     assert cluster.count() == 1
+    # What each marker holds is in its accessible name, and the count is announced.
+    assert page.get_by_role("button", name="4 structures ici : agrandir la carte pour les voir").count() == 1
+    assert page.get_by_role("button", name="Jardins de Cilaos", exact=True).count() == 1
+    assert page.get_by_role("status").inner_text() == "5 structures dans la zone affichée."
+    assert page.get_by_role("button", name="Réessayer").is_hidden()
     assert serious_accessibility_violations(page) == []
     page.locator('.leaflet-marker-icon[title="Jardins de Cilaos"]').click()
     page.get_by_role("link", name="Jardins de Cilaos").click()
     page.wait_for_url("**/annuaire/structure/**")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Jardins de Cilaos")
+
+
+def test_the_map_says_when_it_cannot_load_and_tries_again(page, live_server):
+    OrganisationFactory(name="Jardins de Cilaos", description="Maraîchage.", commune=commune("97424"))
+    # The data address answers 503 until the person tries again (the page itself is real).
+    page.route("**/annuaire/carte.json*", lambda route: route.fulfill(status=503, body=""))
+    page.goto(live_server.url + "/annuaire/?vue=carte")
+    status = page.get_by_role("status")
+    retry = page.get_by_role("button", name="Réessayer")
+    retry.wait_for(state="visible", timeout=10_000)
+    assert status.inner_text().startswith("La carte n'a pas pu charger les structures.")
+    assert page.locator("#carte-annuaire").get_attribute("aria-busy") == "false"
+    assert serious_accessibility_violations(page) == []
+
+    page.unroute("**/annuaire/carte.json*")
+    retry.click()
+    expect(status).to_have_text("1 structure dans la zone affichée.", timeout=10_000)
+    assert retry.is_hidden()
