@@ -8,11 +8,12 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil lock audit clean help
+.PHONY: run test screenshots install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil lock audit clean help
 
 help:
 	@echo "make run    — installe, migre, charge la démo et sert le portail sur http://$(HOST):$(PORT)/"
 	@echo "make test   — installe les outils, vérifie (ruff, migrations, check) et lance pytest"
+	@echo "make screenshots — les parcours dans Chromium, chaque page en PNG dans test-artifacts/screenshots/"
 	@echo "make worker / make beat — un worker Celery / l'ordonnanceur (CELERY_BROKER_URL requis)"
 	@echo "make audit  — vulnérabilités connues des dépendances (pip-audit, npm audit ; réseau requis, hors make test)"
 	@echo "make lock   — régénère requirements*.txt (versions et empreintes) depuis requirements*.in"
@@ -53,6 +54,15 @@ test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	scripts/test.sh $(PY) $(PYTEST_ARGS)
+
+# The browser journeys (holder, partner, public pages at 320/360/1280 px), each page saved
+# as a PNG in test-artifacts/screenshots/ to be looked at (tests/helpers/screenshots.py).
+screenshots: install-dev
+	@scripts/system-deps.sh
+	@scripts/services.sh
+	rm -rf test-artifacts/screenshots
+	SCREENSHOT_DIR=$(CURDIR)/test-artifacts/screenshots scripts/test.sh $(PY) -m browser -q
+	@echo "Captures : test-artifacts/screenshots/ ($$(ls test-artifacts/screenshots | wc -l) fichiers)"
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ import pytest
 from tests.accueil.factories import commune
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import PASSWORD, StaffFactory
+from tests.helpers import screenshots
 from tests.helpers.auth import browser_login
 from tests.helpers.browser import serious_accessibility_violations
 from tests.helpers.mail import link_path, sent_email
@@ -137,9 +138,10 @@ def test_a_structure_asks_the_holder_answers_from_the_email_and_the_structure_re
     csp = []
     context.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
 
-    def readable(page):
+    def readable(page, name):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "sideways scroll"
         assert serious_accessibility_violations(page) == []
+        screenshots.save(page, f"conversation-{name}")
 
     partner = context.new_page()
     partner.goto(base + link_path(sent_email(kind="accueil/orientation_partenaire", to="kaz@ex.re"), PARTNER))
@@ -149,7 +151,7 @@ def test_a_structure_asks_the_holder_answers_from_the_email_and_the_structure_re
     echanges = partner.get_by_role("region", name="Vos échanges sur ce projet")
     assert echanges.get_by_text("Avez-vous déjà un local ?").is_visible()
     assert echanges.get_by_text("Lu par : le porteur, vous et la CRESS").is_visible()
-    readable(partner)
+    readable(partner, "structure-question")
 
     email = sent_email(kind="accueil/message_porteur")
     assert email.subject.startswith("Kaz Initiatives vous pose une question")
@@ -157,20 +159,20 @@ def test_a_structure_asks_the_holder_answers_from_the_email_and_the_structure_re
     holder.goto(base + link_path(email, r"/accompagnement/suivi/\S+/"))
     conversation = holder.get_by_role("region", name="Vos échanges")
     assert conversation.get_by_text("Avez-vous déjà un local ?").is_visible()
-    readable(holder)
+    readable(holder, "porteur-lit")
     conversation.get_by_role("link", name="Répondre à Kaz Initiatives").click()
     assert holder.get_by_label("Destinataire").input_value() == str(intake.orientations.get(organisation=kaz).pk)
     holder.get_by_label("Votre message").fill("Oui, un local rue du Général de Gaulle.")
     holder.get_by_role("button", name="Envoyer le message").click()
     holder.get_by_text("votre message est envoyé à Kaz Initiatives et à l'équipe de la CRESS").wait_for()
     assert holder.get_by_role("region", name="Vos échanges").get_by_text("rue du Général de Gaulle").is_visible()
-    readable(holder)
+    readable(holder, "porteur-repond")
 
     answer = sent_email(kind="accueil/message_structure", to="kaz@ex.re")
     assert answer.subject.startswith("Le porteur du projet vous a répondu")
     partner.goto(base + link_path(answer, PARTNER))
     assert partner.get_by_text("Oui, un local rue du Général de Gaulle.").is_visible()
-    readable(partner)
+    readable(partner, "structure-lit")
     # The other structure reads none of it.
     elsewhere = context.new_page()
     elsewhere.goto(base + link_path(sent_email(kind="accueil/orientation_partenaire", to="sud@ex.re"), PARTNER))

@@ -2,12 +2,10 @@
 and its error summary, the review, a change from the review, the sending, then a
 withdrawal that asks for confirmation."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from accueil.models import IntakeRequest, RequestTransition
+from tests.helpers import screenshots
 from tests.helpers.browser import serious_accessibility_violations
 from tests.helpers.mail import link_path, sent_email
 
@@ -24,14 +22,11 @@ def focused(page) -> str:
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_holder_corrects_reviews_sends_then_withdraws(page, live_server, tmp_path, width):
-    shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-
+def test_holder_corrects_reviews_sends_then_withdraws(page, live_server, width):
     def look(name):
         assert serious_accessibility_violations(page) == [], name
         assert overflow(page) <= 0, f"{name} scrolls sideways at {width} px"
-        page.screenshot(path=str(shots / f"accueil-{name}-{width}.png"), full_page=True)
+        screenshots.save(page, f"porteur-{name}")
 
     page.set_viewport_size({"width": width, "height": 800})
     base = live_server.url

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import EventFactory, NewsFactory
+from tests.helpers import screenshots
 from tests.helpers.browser import serious_accessibility_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -75,6 +76,7 @@ def test_no_page_scrolls_sideways(chromium, live_server, pages, width):
     problems = {}
     for name, path in pages.items():
         assert page.goto(live_server.url + path).status == 200, name
+        screenshots.save(page, f"page-{name}")
         if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
             problems[name] = page.evaluate(OVERFLOW)
     context.close()
