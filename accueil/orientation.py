@@ -2,7 +2,7 @@
 and the partner's answers through a private link."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil.models import IntakeRequest, Message, Need, Orientation, OrientationTransition
+from accueil.schedule import next_daily_run
 from accueil.services import (
     PARTNER_LINK,
     TRACKING_LINK,
@@ -306,7 +307,7 @@ def partner_list_page(user, tab: str):
         partner_orientations(user)
         .filter(status__in=states)
         .only(
-            "status", "sent_at", "answered_at", "organisation__name", "request__title",
+            "status", "sent_at", "answered_at", "reminded_at", "organisation__name", "request__title",
             "request__stage", "request__activity_commune__name",
         )
     )  # fmt: skip
@@ -332,34 +333,82 @@ def report_outcome(*, orientation: Orientation, report: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class AnswerSchedule:
+    """When a structure is expected to answer an orientation, and what the daily job does
+    if it does not: remind it once after ORIENTATION_REMINDER_DAYS, expire the orientation
+    after ORIENTATION_EXPIRY_DAYS. `reminder_due` and `expiry_due` are the moments from which
+    the job acts; `reminder_on` and `expires_on` the runs of the job that will act."""
+
+    answer_by: datetime
+    reminder_due: datetime
+    expiry_due: datetime
+    reminded_at: datetime | None
+    link_until: datetime | None
+
+    @property
+    def reminder_on(self) -> datetime | None:
+        return None if self.reminded_at else next_daily_run(self.reminder_due)
+
+    @property
+    def expires_on(self) -> datetime:
+        return next_daily_run(self.expiry_due)
+
+    def reminder_is_due(self, now: datetime) -> bool:
+        return self.reminded_at is None and self.reminder_due <= now < self.expiry_due
+
+    def has_expired(self, now: datetime) -> bool:
+        return self.expiry_due <= now
+
+
+def answer_schedule(orientation: Orientation, *, with_link: bool = True) -> AnswerSchedule | None:
+    """The answer schedule of an orientation waiting for the structure's answer (« envoyée »);
+    None once it is answered or closed. The daily job and the partner's pages both read it."""
+    if orientation.status != OS.SENT or orientation.sent_at is None:
+        return None
+    expiry_due = orientation.sent_at + timedelta(days=settings.ORIENTATION_EXPIRY_DAYS)
+    return AnswerSchedule(
+        answer_by=expiry_due,
+        reminder_due=orientation.sent_at + timedelta(days=settings.ORIENTATION_REMINDER_DAYS),
+        expiry_due=expiry_due,
+        reminded_at=orientation.reminded_at,
+        link_until=partner_link_deadline(orientation) if with_link else None,
+    )
+
+
 def remind_and_expire() -> dict:
-    """Daily: remind structures that have not answered, then expire what stays unanswered."""
+    """Daily: remind structures that have not answered, then expire what stays unanswered
+    (the moments come from `answer_schedule`, which the partner's pages show)."""
     now = timezone.now()
     reminded = expired = 0
-    waiting = Orientation.objects.filter(status=OS.SENT).select_related("organisation", "request")
-    for orientation in waiting.filter(sent_at__lt=now - timedelta(days=settings.ORIENTATION_EXPIRY_DAYS)):
-        with transaction.atomic():
-            ORIENTATION_WORKFLOW.apply(
-                orientation, OS.EXPIRED, log_model=OrientationTransition, comment="Sans réponse."
-            )
-            _close_link(orientation)
-            _notify(orientation, "n'a pas répondu à temps ; l'équipe de la CRESS cherche une autre solution")
-            expired += 1
-    due = waiting.filter(sent_at__lt=now - timedelta(days=settings.ORIENTATION_REMINDER_DAYS), reminded_at__isnull=True)
-    for orientation in due:
-        with transaction.atomic():
-            Orientation.objects.filter(pk=orientation.pk).update(reminded_at=now)
-            queue_email(
-                to=orientation.organisation.email,
-                template="accueil/orientation_relance",
-                context={
-                    "organisation": orientation.organisation.name,
-                    "reference": orientation.request.reference,
-                    "title": orientation.request.title,
-                    "days": settings.ORIENTATION_EXPIRY_DAYS - settings.ORIENTATION_REMINDER_DAYS,
-                    "url": private_link(PARTNER_LINK, orientation=orientation.pk),
-                },
-                dedup_key=f"orientation-relance:{orientation.pk}",
-            )
-            reminded += 1
+    waiting = Orientation.objects.filter(status=OS.SENT).select_related("organisation", "request").order_by("pk")
+    for orientation in waiting:
+        schedule = answer_schedule(orientation, with_link=False)
+        if schedule is None:
+            continue
+        if schedule.has_expired(now):
+            with transaction.atomic():
+                ORIENTATION_WORKFLOW.apply(
+                    orientation, OS.EXPIRED, log_model=OrientationTransition, comment="Sans réponse."
+                )
+                _close_link(orientation)
+                _notify(orientation, "n'a pas répondu à temps ; l'équipe de la CRESS cherche une autre solution")
+                expired += 1
+        elif schedule.reminder_is_due(now):
+            with transaction.atomic():
+                Orientation.objects.filter(pk=orientation.pk).update(reminded_at=now)
+                queue_email(
+                    to=orientation.organisation.email,
+                    template="accueil/orientation_relance",
+                    context={
+                        "organisation": orientation.organisation.name,
+                        "reference": orientation.request.reference,
+                        "title": orientation.request.title,
+                        "days": settings.ORIENTATION_EXPIRY_DAYS - settings.ORIENTATION_REMINDER_DAYS,
+                        "answer_by": f"{timezone.localtime(schedule.answer_by):%d/%m/%Y}",
+                        "url": private_link(PARTNER_LINK, orientation=orientation.pk),
+                    },
+                    dedup_key=f"orientation-relance:{orientation.pk}",
+                )
+                reminded += 1
     return {"relances": reminded, "expirees": expired}

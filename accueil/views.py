@@ -351,6 +351,7 @@ def _partner_page(request, orientation, here):
         "intake": orientation.request,
         "form": form,
         "conversation": selectors.partner_conversation(orientation),
+        "schedule": orientation_service.answer_schedule(orientation),
     }
     response = render(request, "accueil/partenaire.html", context, status=status)
     response["Referrer-Policy"] = "same-origin"  # see tracking()
@@ -376,6 +377,8 @@ def partner_list(request):
         tab = "a-traiter" if counts["a-traiter"] else "toutes"
     paginator = Paginator(orientation_service.partner_list_page(request.user, tab), PARTNER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    for orientation in page:
+        orientation.schedule = orientation_service.answer_schedule(orientation, with_link=False)
     tabs = [(key, label, counts[key], key == tab) for key, (label, _states) in orientation_service.PARTNER_TABS.items()]
     return render(request, "accueil/partenaire_liste.html", {"page": page, "tabs": tabs, "tab": tab})
 

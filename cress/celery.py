@@ -11,6 +11,8 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from accueil.schedule import ORIENTATION_JOB_TIME
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cress.settings")
 
 app = Celery("cress")
@@ -57,7 +59,7 @@ app.conf.beat_schedule = {
     # Orientations: reminder to structures that have not answered, then expiry.
     "accueil-remind-and-expire-orientations": {
         "task": "accueil.tasks.remind_and_expire_orientations",
-        "schedule": crontab(hour=8, minute=0),
+        "schedule": crontab(hour=ORIENTATION_JOB_TIME.hour, minute=ORIENTATION_JOB_TIME.minute),
     },
     # Newsletter: a send whose worker died goes on where it stopped (its interrupted
     # rows are marked uncertain, never sent twice).
