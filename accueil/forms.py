@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from accueil.guide import Activity, Answers, Founders, Governance, ProfitSharing, Purpose
 from accueil.models import (
+    DOCUMENT_SHARING_CONSENT,
     LEGAL_FORM_KIND_CODES,
     LegalFormKind,
     Need,
@@ -25,8 +26,8 @@ from referentiels.validators import normalise_identifier, validate_siret
 
 CONSENT_TEXT = (
     "J'accepte que la CRESS La Réunion enregistre ces informations pour étudier ma demande, "
-    "me recontacter et la transmettre aux structures d'accompagnement vers lesquelles elle "
-    "m'oriente. Ma demande est anonymisée 36 mois après sa clôture et mes documents supprimés "
+    f"me recontacter et la transmettre, {DOCUMENT_SHARING_CONSENT}, aux structures d'accompagnement "
+    "vers lesquelles elle m'oriente. Ma demande est anonymisée 36 mois après sa clôture et mes documents supprimés "
     "6 mois après. Je peux demander à tout moment l'accès à mes données, leur rectification ou "
     "leur suppression."
 )

@@ -48,6 +48,13 @@ LEGAL_FORM_KIND_CODES = {
 COOPERATIVE_KINDS = {LegalFormKind.SCOP, LegalFormKind.SCIC, LegalFormKind.CAE}
 
 
+# The words of the consent (accueil/forms.py CONSENT_TEXT) by which a holder agrees that the
+# structures the request is oriented to receive its documents. A request keeps the consent
+# text accepted when it was filed: one accepted before these words were added shares no
+# document with the structures.
+DOCUMENT_SHARING_CONSENT = "avec les documents que j'y joins"
+
+
 class IntakeRequest(models.Model):
     """A project holder's request for support: the heart of Action 5 (Accueil)."""
 
@@ -180,6 +187,11 @@ class IntakeRequest(models.Model):
         if self.legal_form_kind == LegalFormKind.LISTED and self.legal_form_id:
             return self.legal_form.label
         return self.get_legal_form_kind_display()
+
+    @property
+    def shares_documents(self) -> bool:
+        """Whether the holder agreed that the structures it is oriented to get its documents."""
+        return DOCUMENT_SHARING_CONSENT in self.consent_text
 
     @property
     def is_cooperative(self) -> bool:
@@ -470,3 +482,36 @@ class OrientationTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = "changement d'état d'une orientation"
         verbose_name_plural = "journal des orientations"
+
+
+class DocumentDownload(models.Model):
+    """One download of a holder's document by a structure the request is oriented to: which
+    orientation (so which structure), which document, who (the signed-in member, or the
+    structure's private link) and when. The staff read it; the structure sees its own."""
+
+    orientation = models.ForeignKey(
+        Orientation, on_delete=models.CASCADE, related_name="downloads", verbose_name="orientation"
+    )
+    # The document may be deleted later (retention, erasure): the download stays counted.
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.SET_NULL, null=True, related_name="downloads", verbose_name="document"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="membre connecté·e",
+        help_text="Vide : téléchargé par le lien privé envoyé à la structure.",
+    )
+    downloaded_at = models.DateTimeField("téléchargé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "téléchargement d'un document"
+        verbose_name_plural = "téléchargements de documents"
+        ordering = ["-downloaded_at"]
+        indexes = [models.Index(fields=["orientation", "-downloaded_at"], name="accueil_download_orient_idx")]
+
+    def __str__(self):
+        return f"Téléchargement du {self.downloaded_at:%d/%m/%Y}"

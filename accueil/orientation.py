@@ -6,11 +6,19 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accueil.models import IntakeRequest, Message, Need, Orientation, OrientationTransition
+from accueil.models import (
+    Attachment,
+    DocumentDownload,
+    IntakeRequest,
+    Message,
+    Need,
+    Orientation,
+    OrientationTransition,
+)
 from accueil.schedule import next_daily_run
 from accueil.services import (
     PARTNER_LINK,
@@ -412,3 +420,41 @@ def remind_and_expire() -> dict:
                 )
                 reminded += 1
     return {"relances": reminded, "expirees": expired}
+
+
+# --- The holder's documents, for the structures the request is oriented to -----------------
+
+# A structure reads the holder's documents while the request is in its hands.
+DOCUMENT_STATES = {OS.SENT, OS.ACCEPTED}
+
+
+def shared_documents(orientation: Orientation) -> list[Attachment]:
+    """The documents the holder shared with this structure: the holder's own, while the
+    orientation is open and if the holder's consent covers them (see DOCUMENT_SHARING_CONSENT);
+    none otherwise. Each carries `last_download` (this structure's latest, or None)."""
+    intake = orientation.request
+    if orientation.status not in DOCUMENT_STATES or intake.anonymised_at or not intake.shares_documents:
+        return []
+    documents = list(Attachment.objects.filter(request_id=intake.pk, added_by_holder=True).order_by("created_at", "pk"))
+    latest = dict(
+        DocumentDownload.objects.filter(orientation=orientation, attachment__in=documents)
+        .order_by()
+        .values_list("attachment_id")
+        .annotate(last=Max("downloaded_at"))
+    )
+    for document in documents:
+        document.last_download = latest.get(document.pk)
+    return documents
+
+
+@transaction.atomic
+def download_document(*, orientation: Orientation, document_id: int, user=None) -> Attachment:
+    """Give a structure one of the documents shared with it, and log who took it and when.
+    Refused (IntakeError) for a document that is not shared with this structure."""
+    document = next((d for d in shared_documents(orientation) if d.pk == document_id), None)
+    if document is None:
+        raise IntakeError("Ce document n'est pas partagé avec votre structure.")
+    DocumentDownload.objects.create(
+        orientation=orientation, attachment=document, user=user if getattr(user, "is_authenticated", False) else None
+    )
+    return document

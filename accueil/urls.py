@@ -15,5 +15,11 @@ urlpatterns = [
     path("suivi/<str:token>/retirer/", views.withdraw, name="retrait"),
     path("partenaire/", views.partner_list, name="partenaire-liste"),
     path("partenaire/orientation/<int:pk>/", views.partner_orientation, name="partenaire-orientation"),
+    path(
+        "partenaire/orientation/<int:pk>/documents/<int:document>/",
+        views.partner_orientation_document,
+        name="partenaire-orientation-document",
+    ),
     path("partenaire/<str:token>/", views.partner, name="partenaire"),
+    path("partenaire/<str:token>/documents/<int:document>/", views.partner_document, name="partenaire-document"),
 ]

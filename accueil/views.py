@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse, QueryDict
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -328,8 +328,9 @@ def _answer_as_partner(orientation, data: dict, user) -> None:
         )
 
 
-def _partner_page(request, orientation, here):
-    """A structure's page for one orientation: accept, refuse, ask the holder, report."""
+def _partner_page(request, orientation, here, document_url):
+    """A structure's page for one orientation: accept, refuse, ask the holder, report, and
+    download the documents the holder shared (`document_url(pk)` is where each one is)."""
     form = PartnerAnswerForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -346,12 +347,17 @@ def _partner_page(request, orientation, here):
             messages.success(request, PARTNER_DONE[form.cleaned_data["action"]])
             return redirect(here)
         status = submission.status
+    documents = orientation_service.shared_documents(orientation)
+    for document in documents:
+        document.url = document_url(document.pk)
     context = {
         "orientation": orientation,
         "intake": orientation.request,
         "form": form,
         "conversation": selectors.partner_conversation(orientation),
         "schedule": orientation_service.answer_schedule(orientation),
+        "documents": documents,
+        "shares_documents": orientation.request.shares_documents,
     }
     response = render(request, "accueil/partenaire.html", context, status=status)
     response["Referrer-Policy"] = "same-origin"  # see tracking()
@@ -365,7 +371,12 @@ def partner(request, token):
     orientation = orientation_service.find_orientation(token)
     if orientation is None:
         return render(request, "accueil/lien_invalide.html", status=404)
-    return _partner_page(request, orientation, reverse("accueil:partenaire", args=[token]))
+    return _partner_page(
+        request,
+        orientation,
+        reverse("accueil:partenaire", args=[token]),
+        lambda pk: reverse("accueil:partenaire-document", args=[token, pk]),
+    )
 
 
 @login_required
@@ -390,4 +401,49 @@ def partner_orientation(request, pk):
     orientation = orientation_service.partner_orientations(request.user).filter(pk=pk).first()
     if orientation is None:
         raise Http404  # not one of this partner's orientations
-    return _partner_page(request, orientation, reverse("accueil:partenaire-orientation", args=[pk]))
+    return _partner_page(
+        request,
+        orientation,
+        reverse("accueil:partenaire-orientation", args=[pk]),
+        lambda document: reverse("accueil:partenaire-orientation-document", args=[pk, document]),
+    )
+
+
+def _send_document(request, orientation, document_id):
+    """One of the holder's documents, to a structure it is shared with; each download logged.
+    Always as a download (never shown inline), never cached, and never from a public address."""
+    try:
+        document = orientation_service.download_document(
+            orientation=orientation, document_id=document_id, user=request.user
+        )
+    except services.IntakeError:
+        raise Http404 from None  # not shared with this structure (or no longer)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["Referrer-Policy"] = "same-origin"  # see tracking()
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def partner_document(request, token, document):
+    """A shared document, reached from the structure's private link."""
+    orientation = orientation_service.find_orientation(token)
+    if orientation is None:
+        raise Http404
+    return _send_document(request, orientation, document)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def partner_orientation_document(request, pk, document):
+    """A shared document, for a signed-in member of the structure."""
+    orientation = orientation_service.partner_orientations(request.user).filter(pk=pk).first()
+    if orientation is None:
+        raise Http404  # not one of this partner's orientations
+    return _send_document(request, orientation, document)

@@ -221,7 +221,19 @@ MODEL_RULES = (
         note="Audit trail of erasures (reference, who, when, reason): read-only for everyone.",
     ),
     ModelRule("accueil.RequestTransition", _PERSONAL, rights=_INTAKE_DETAIL),
-    ModelRule("accueil.Attachment", _PERSONAL, rights=_INTAKE_DETAIL, note="Name and size; files are never served."),
+    ModelRule(
+        "accueil.Attachment",
+        _PERSONAL,
+        rights=_INTAKE_DETAIL,
+        note="Name and size; files are served only to the structures the request is oriented to, through "
+        "a permission-checked page that logs each download (accueil.DocumentDownload).",
+    ),
+    ModelRule(
+        "accueil.DocumentDownload",
+        _PERSONAL,
+        rights=_INTAKE_DETAIL,
+        note="Which structure (and member) downloaded which of a holder's documents, and when.",
+    ),
     ModelRule(
         "accueil.ParticipantProfile",
         (Sensitivity.PERSONAL, Sensitivity.FSE),

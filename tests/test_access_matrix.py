@@ -424,7 +424,8 @@ PUBLIC_URLS = {
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
-    "accueil:partenaire-orientation", "annuaire:modifier", "annuaire:confirmer", "actualites:lettre-confirmation",
+    "accueil:partenaire-orientation", "accueil:partenaire-document", "accueil:partenaire-orientation-document",
+    "annuaire:modifier", "annuaire:confirmer", "actualites:lettre-confirmation",
     "actualites:lettre-desinscription",
     "comptes:mot-de-passe-nouveau", "comptes:activation", "comptes:apres-connexion",
     "comptes:verification", "comptes:double-authentification", "comptes:activation-double-authentification",
