@@ -5,6 +5,7 @@ Every change is one transaction; every email goes through the outbox in it.
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -53,34 +54,55 @@ REQUEST_WORKFLOW = Workflow(
 # Withdrawal is the holder's own act, from the tracking page.
 STAFF_TARGETS = {S.QUALIFYING, S.WAITING, S.ORIENTED, S.FOLLOW_UP, S.CLOSED, S.DUPLICATE}
 
-# What the holder reads on the tracking page, for each state.
-STATUS_FOR_HOLDER = {
-    S.NEW: "Votre demande est bien reçue. Un·e chargé·e d'accueil va l'étudier.",
-    S.QUALIFYING: "Un·e chargé·e d'accueil étudie votre demande et peut vous contacter.",
-    S.WAITING: "Nous avons besoin d'informations de votre part : lisez nos messages ci-dessous et répondez-y.",
-    S.ORIENTED: "Votre demande a été transmise aux structures qui peuvent vous accompagner.",
-    S.FOLLOW_UP: "Votre projet est accompagné ; la CRESS suit son avancement.",
-    S.CLOSED: "Votre demande est clôturée.",
-    S.DUPLICATE: "Cette demande en double a été regroupée avec une autre de vos demandes.",
-    S.WITHDRAWN: "Vous avez retiré cette demande.",
-}
+
+@dataclass(frozen=True)
+class HolderState:
+    """What the holder is told of a state: where the request is (`now`), and what comes
+    next with the usual delays (`next`). One text per state, read by the tracking page and
+    by the « Votre demande avance » email."""
+
+    now: str
+    next: str
 
 
-# What comes next, and when, told in the email of each state change.
-NEXT_FOR_HOLDER = {
-    S.NEW: "Un·e chargé·e d'accueil l'étudie, en général sous une semaine.",
-    S.QUALIFYING: "Nous vous écrirons si une information manque ; sinon nous vous orienterons vers les structures "
-    "qui peuvent vous accompagner, en général sous deux semaines.",
-    S.WAITING: "Répondez à notre message sur votre page de suivi : nous reprenons l'étude de votre demande "
-    "dès votre réponse.",
-    S.ORIENTED: "Chaque structure a quelques jours pour répondre ; elle peut vous poser des questions sur votre "
-    "page de suivi, où vous lui répondez.",
-    S.FOLLOW_UP: "La structure qui vous accompagne reste votre interlocutrice ; écrivez-nous sur votre page de "
-    "suivi si besoin.",
-    S.CLOSED: "Votre page de suivi reste consultable ; pour un nouveau projet, déposez une nouvelle demande.",
-    S.DUPLICATE: "Nous poursuivons avec votre autre demande ; cette page reste consultable.",
-    S.WITHDRAWN: "",
-}
+def holder_state(status: str) -> HolderState:
+    days = settings.ORIENTATION_EXPIRY_DAYS
+    texts = {
+        S.NEW: (
+            "Votre demande est bien reçue. Un·e chargé·e d'accueil va l'étudier.",
+            "Un·e chargé·e d'accueil la prend en charge, en général sous une semaine.",
+        ),
+        S.QUALIFYING: (
+            "Un·e chargé·e d'accueil étudie votre demande et peut vous contacter.",
+            "Nous vous écrirons si une information manque ; sinon nous vous orienterons vers les structures "
+            "qui peuvent vous accompagner, en général sous deux semaines.",
+        ),
+        S.WAITING: (
+            "Nous avons besoin d'informations de votre part : lisez nos messages ci-dessous et répondez-y.",
+            "Répondez à notre message sur votre page de suivi : nous reprenons l'étude de votre demande "
+            "dès votre réponse.",
+        ),
+        S.ORIENTED: (
+            "Votre demande a été transmise aux structures qui peuvent vous accompagner.",
+            f"Chaque structure a {days} jours pour répondre ; elle peut vous poser des questions sur votre "
+            "page de suivi, où vous lui répondez. Sans réponse, la CRESS vous oriente ailleurs.",
+        ),
+        S.FOLLOW_UP: (
+            "Votre projet est accompagné ; la CRESS suit son avancement.",
+            "La structure qui vous accompagne reste votre interlocutrice ; écrivez-nous sur votre page de "
+            "suivi si besoin.",
+        ),
+        S.CLOSED: (
+            "Votre demande est clôturée.",
+            "Votre page de suivi reste consultable ; pour un nouveau projet, déposez une nouvelle demande.",
+        ),
+        S.DUPLICATE: (
+            "Cette demande en double a été regroupée avec une autre de vos demandes.",
+            "Nous poursuivons avec votre autre demande ; cette page reste consultable.",
+        ),
+        S.WITHDRAWN: ("Vous avez retiré cette demande.", ""),
+    }
+    return HolderState(*texts[S(status)])
 
 
 class IntakeError(WorkflowError):
@@ -260,8 +282,8 @@ def transition_request(
             context={
                 "intake": _email_view(intake),
                 "state": S(target).label,
-                "status": STATUS_FOR_HOLDER[target],
-                "next": NEXT_FOR_HOLDER[target],
+                "status": holder_state(target).now,
+                "next": holder_state(target).next,
                 "url": private_link(TRACKING_LINK, intake=intake.pk),
             },
         )

@@ -208,14 +208,17 @@ def tracking(request, token):
                 return redirect(reverse("accueil:suivi", args=[token]))
         status = 400
     history = RequestTransition.objects.filter(subject=intake).exclude(to_state=IntakeRequest.Status.NEW)
+    orientations = list(intake.orientations.select_related("organisation").exclude(status="proposee"))
+    for orientation in orientations:
+        orientation.schedule = orientation_service.answer_schedule(orientation, with_link=False)
     context = {
         "intake": intake,
-        "explanation": services.STATUS_FOR_HOLDER[intake.status],
+        "state": services.holder_state(intake.status),
         "history": history,
         "conversation": selectors.holder_conversation(intake),
         "threads": {orientation.pk for orientation in threads},
-        "attachments": intake.attachments.all(),
-        "orientations": intake.orientations.select_related("organisation").exclude(status="proposee"),
+        "attachments": intake.attachments.filter(added_by_holder=True),
+        "orientations": orientations,
         "form": form,
         "can_act": intake.status in services.OPEN_STATES,
         "token": token,
