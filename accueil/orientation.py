@@ -142,6 +142,7 @@ def orient(
                 "title": intake.title,
                 "why": orientation.why,
                 "days": settings.ORIENTATION_EXPIRY_DAYS,
+                "answer_by": f"{timezone.localtime(answer_schedule(orientation, with_link=False).answer_by):%d/%m/%Y}",
                 "url": private_link(PARTNER_LINK, orientation=orientation.pk),
             },
         )

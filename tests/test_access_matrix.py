@@ -466,6 +466,8 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     for name in ("accueil:suivi", "accueil:retrait", "accueil:partenaire", "actualites:lettre-confirmation"):
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
+    response = client.get(reverse("accueil:partenaire-document", args=[FORGED_TOKEN, world.orientation.pk]))
+    expect("accueil:partenaire-document (faux lien)", response, response.status_code == 404)
     response = client.post(reverse("accueil:retrait", args=[FORGED_TOKEN]), {"reason": "x"})
     expect("retrait (faux lien)", response, response.status_code == 404)
     response = client.post(reverse("actualites:lettre-desinscription", args=[FORGED_TOKEN]))

@@ -5,6 +5,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -47,6 +48,7 @@ def test_the_page_tells_the_dates_the_job_acts_on(client, settings):
     orientation, _ = sent_orientation()
     link = partner_link()
     sent = orientation.sent_at
+    assert f"(avant le {timezone.localtime(sent + timedelta(days=10)):%d/%m/%Y})" in mail.outbox[-1].body
     page = client.get(link).content.decode()
     assert f"Réponse attendue avant le {day(sent + timedelta(days=10))}" in page
     reminder = next_daily_run(sent + timedelta(days=3))
