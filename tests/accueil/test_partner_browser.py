@@ -2,7 +2,6 @@
 downloads the holder's document, accepts and then sees the holder's contact details; the
 holder's tracking page tells what comes next. Each page fits the width and is axe-clean."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from annuaire.models import PartnerMembership
 from tests.accueil.factories import commune
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import UserFactory
+from tests.helpers import screenshots
 from tests.helpers.browser import serious_accessibility_violations
 from tests.helpers.mail import link_path, sent_email
 
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_a_structure_reads_its_deadline_downloads_a_document_and_accepts(chromium, live_server, tmp_path, width):
+def test_a_structure_reads_its_deadline_downloads_a_document_and_accepts(chromium, live_server, width):
     from accueil.orientation import answer_schedule, orient
     from accueil.services import add_attachment, transition_request
     from tests.accueil.factories import make_request
@@ -37,8 +37,6 @@ def test_a_structure_reads_its_deadline_downloads_a_document_and_accepts(chromiu
     )
     kaz = OrganisationFactory(name="Kaz Initiatives", commune=commune(), is_support_structure=True, email="kaz@ex.re")
     (orientation,) = orient(intake=intake, organisations=[kaz], by=None)
-    shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
     context = chromium.new_context(viewport={"width": width, "height": 800}, locale="fr-FR", accept_downloads=True)
     page = context.new_page()
 
@@ -50,7 +48,7 @@ def test_a_structure_reads_its_deadline_downloads_a_document_and_accepts(chromiu
     def look(name):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name}: sideways"
         assert serious_accessibility_violations(page) == [], name
-        page.screenshot(path=str(shots / f"partenaire-{name}-{width}.png"), full_page=True)
+        screenshots.save(page, f"partenaire-{name}")
 
     # A signed-in member's list of orientations: by when each one awaits an answer.
     member = UserFactory()
