@@ -27,6 +27,7 @@ from accueil.models import (
     Orientation,
     OrientationTransition,
     ParticipantProfile,
+    RequestAssignment,
     RequestErasure,
     RequestTransition,
 )
@@ -38,6 +39,23 @@ from lib.workflow import WorkflowError
 
 class RequestTransitionInline(TransitionInline):
     model = RequestTransition
+
+
+class RequestAssignmentInline(admin.TabularInline):
+    """Who took the request or handed it to whom: written by services.assign_request only."""
+
+    model = RequestAssignment
+    extra = 0
+    can_delete = False
+    fields = ["assigned_to", "by", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = "Historique des attributions"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class AttachmentInline(admin.TabularInline):
@@ -131,6 +149,45 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AssignedFilter(admin.SimpleListFilter):
+    """« Mes demandes » first, then the unassigned ones and each accueil staff member's."""
+
+    title = "chargé·e d'accueil"
+    parameter_name = "attribuee"
+
+    def lookups(self, request, model_admin):
+        others = [
+            (str(user.pk), user.get_full_name() or user.email)
+            for user in services.accueil_staff()
+            if user.pk != request.user.pk
+        ]
+        return [("moi", "Mes demandes"), ("personne", "Non attribuées"), *others]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "moi":
+            return queryset.filter(assigned_to=request.user)
+        if value == "personne":
+            return queryset.filter(assigned_to=None)
+        if value and value.isdigit():
+            return queryset.filter(assigned_to_id=int(value))
+        return queryset
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label="Attribuer à",
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choisissez un·e membre de l'équipe d'accueil."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = services.accueil_staff()
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
 class PeriodForm(forms.Form):
     debut = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     fin = forms.DateField(label="au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -191,14 +248,13 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         "created_at",
         "stale",
     ]
-    list_filter = [StaleFilter, "status", "stage", "assigned_to", "activity_commune__parent", "outcome"]
+    list_filter = [AssignedFilter, StaleFilter, "status", "stage", "activity_commune__parent", "outcome"]
     search_fields = ["reference", "first_name", "last_name", "email", "title"]
     list_select_related = ["activity_commune", "assigned_to"]
     show_full_result_count = False
     paginator = CappedPaginator
     list_per_page = 50
     actions = ["assign_to_me"]
-    autocomplete_fields = ["assigned_to"]
     inlines = [
         OrientationInline,
         MessageInline,
@@ -206,10 +262,12 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         AttachmentInline,
         ParticipantInline,
         RequestTransitionInline,
+        RequestAssignmentInline,
     ]
     readonly_fields = [
-        "reference", "status", "outcome", "first_name", "last_name", "email", "phone", "commune", "title",
-        "description", "sector", "naf_activity", "activity_commune", "stage", "legal_form_kind", "legal_form", "siret",
+        "reference", "status", "assigned_to", "outcome", "first_name", "last_name", "email", "phone", "commune",
+        "title", "description", "sector", "naf_activity", "activity_commune", "stage", "legal_form_kind", "legal_form",
+        "siret",
         "needs_display", "guide_summary",
         "consent_text", "consent_at", "created_at", "last_activity_at", "closed_at", "duplicates",
     ]  # fmt: skip
@@ -306,7 +364,13 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
 
     @admin.action(description="M'attribuer les demandes sélectionnées", permissions=["change"])
     def assign_to_me(self, request, queryset):
-        count = queryset.update(assigned_to=request.user)
+        count = 0
+        try:
+            for intake in queryset.select_related(None).only("pk", "assigned_to"):
+                count += services.assign_request(intake=intake, to=request.user, by=request.user) is not None
+        except services.IntakeError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
         self.message_user(request, f"{count} demande(s) vous sont attribuées.")
 
     def save_formset(self, request, form, formset, change):
@@ -330,6 +394,7 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         view = self.admin_site.admin_view
         return [
             path("<int:object_id>/message/", view(self.message_view), name="accueil_intakerequest_message"),
+            path("<int:object_id>/attribuer/", view(self.assign_view), name="accueil_intakerequest_assign"),
             path("<int:object_id>/orienter/", view(self.orient_view), name="accueil_intakerequest_orient"),
             path("<int:object_id>/effacer/", view(self.erase_view), name="accueil_intakerequest_erase"),
             path("tableau-de-bord/", view(self.dashboard_view), name="accueil_intakerequest_dashboard"),
@@ -417,6 +482,7 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
             ),
             "outcomes": IntakeRequest.Outcome.choices,
             "can_erase": request.user.is_superuser,
+            "assign_form": AssignForm(initial={"assignee": request.user.pk}),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -453,6 +519,26 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
     def perform(self, intake, target, *, by, comment, request):
         outcome = request.POST.get("outcome", "") if target == IntakeRequest.Status.CLOSED else ""
         services.transition_request(intake=intake, target=target, by=by, comment=comment, outcome=outcome)
+
+    def assign_view(self, request, object_id):
+        """Hand a request to another accueil staff member (or take it): recorded in its history."""
+        intake = get_object_or_404(IntakeRequest, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, intake):
+            raise PermissionDenied
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, " ".join(form.errors["assignee"]), messages.ERROR)
+        else:
+            to = form.cleaned_data["assignee"]
+            try:
+                done = services.assign_request(intake=intake, to=to, by=request.user)
+            except services.IntakeError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                who = "vous" if to == request.user else (to.get_full_name() or to.email)
+                text = f"La demande est attribuée à {who}." if done else f"La demande était déjà attribuée à {who}."
+                self.message_user(request, text, messages.SUCCESS)
+        return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
 
     def message_view(self, request, object_id):
         intake = get_object_or_404(IntakeRequest, pk=object_id)

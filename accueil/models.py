@@ -218,6 +218,27 @@ class RequestTransition(TransitionLog):
         return IntakeRequest.Status(self.to_state).label
 
 
+class RequestAssignment(models.Model):
+    """Who took a request or handed it to whom, and when: the history of `assigned_to`."""
+
+    request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="assignments")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="attribuée à"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="par"
+    )
+    created_at = models.DateTimeField("date", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "attribution d'une demande"
+        verbose_name_plural = "attributions"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request_id} → {self.assigned_to_id} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
 class RequestErasure(models.Model):
     """The audit trail of an erasure (right to erasure, RGPD): who, when, why, which
     reference. It holds no personal data; the request itself stays, anonymised, so that

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,9 +24,11 @@ from accueil.models import (
     Orientation,
     OrientationTransition,
     ParticipantProfile,
+    RequestAssignment,
     RequestErasure,
     RequestTransition,
 )
+from comptes.roles import ACCUEIL
 from lib.uploads import KINDS
 from lib.workflow import Transition, Workflow, WorkflowError
 from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
@@ -214,6 +218,33 @@ def submit_request(
     return intake
 
 
+def accueil_staff():
+    """The staff members a request may be assigned to: active members of the Accueil role,
+    and superusers (who may take any request)."""
+    in_accueil = get_user_model().objects.filter(groups__name=ACCUEIL).values("pk")
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=in_accueil) | Q(is_superuser=True), is_active=True, is_staff=True)
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+@transaction.atomic
+def assign_request(*, intake: IntakeRequest, to, by) -> RequestAssignment | None:
+    """Put `to` (an accueil staff member) in charge of a request, and record who did it.
+
+    Returns None when `to` already had it: nothing changes, nothing is recorded."""
+    if not accueil_staff().filter(pk=to.pk).exists():
+        raise IntakeError("Une demande ne s'attribue qu'à un·e membre actif de l'équipe d'accueil.")
+    locked = IntakeRequest.objects.select_for_update().get(pk=intake.pk)
+    if locked.assigned_to_id == to.pk:
+        intake.assigned_to = to
+        return None
+    intake.assigned_to = to
+    IntakeRequest.objects.filter(pk=intake.pk).update(assigned_to=to, last_activity_at=timezone.now())
+    return RequestAssignment.objects.create(request=intake, assigned_to=to, by=by)
+
+
 def _email_view(intake: IntakeRequest) -> dict:
     return {"reference": intake.reference, "first_name": intake.first_name, "title": intake.title}
 
@@ -272,6 +303,9 @@ def transition_request(
     if target in {S.WITHDRAWN, S.DUPLICATE}:
         changes["closed_at"] = timezone.now()
     log = REQUEST_WORKFLOW.apply(intake, target, log_model=RequestTransition, by=by, comment=comment, changes=changes)
+    if target == S.QUALIFYING and log.from_state == S.NEW and by is not None and by.is_staff:
+        # « Prendre en charge »: whoever takes the request is now in charge of it.
+        assign_request(intake=intake, to=by, by=by)
     if target in CLOSED_STATES:
         grace = timezone.now() + timedelta(days=settings.ORIENTATION_LINK_GRACE_DAYS)
         expire_partner_links(intake=intake, at=grace)

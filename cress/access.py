@@ -205,6 +205,7 @@ MODEL_RULES = (
         rights={ACCUEIL: VIEW_CHANGE, DIRECTION: VIEW},
         admin_views={
             "accueil_intakerequest_message": "change",
+            "accueil_intakerequest_assign": "change",
             "accueil_intakerequest_orient": "change",
             "accueil_intakerequest_transition": "change",
             "accueil_intakerequest_dashboard": "view",
@@ -233,6 +234,12 @@ MODEL_RULES = (
         _PERSONAL,
         rights=_INTAKE_DETAIL,
         note="Which structure (and member) downloaded which of a holder's documents, and when.",
+    ),
+    ModelRule(
+        "accueil.RequestAssignment",
+        _PERSONAL,
+        rights=_INTAKE_DETAIL,
+        note="Written by « Prendre en charge » and the « Attribuer » button: read-only.",
     ),
     ModelRule(
         "accueil.ParticipantProfile",
