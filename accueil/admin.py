@@ -149,6 +149,19 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AwaitingStaffFilter(admin.SimpleListFilter):
+    title = "réponse de l'équipe"
+    parameter_name = "a_repondre"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "En attente d'une réponse de l'équipe")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return selectors.awaiting_staff_answer(queryset)
+        return queryset
+
+
 class AssignedFilter(admin.SimpleListFilter):
     """« Mes demandes » first, then the unassigned ones and each accueil staff member's."""
 
@@ -248,7 +261,15 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         "created_at",
         "stale",
     ]
-    list_filter = [AssignedFilter, StaleFilter, "status", "stage", "activity_commune__parent", "outcome"]
+    list_filter = [
+        AssignedFilter,
+        AwaitingStaffFilter,
+        StaleFilter,
+        "status",
+        "stage",
+        "activity_commune__parent",
+        "outcome",
+    ]
     search_fields = ["reference", "first_name", "last_name", "email", "title"]
     list_select_related = ["activity_commune", "assigned_to"]
     show_full_result_count = False

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -61,6 +61,17 @@ def needs_counts(requests: QuerySet) -> dict[str, int]:
 DASHBOARD_TTL = 60
 
 
+def awaiting_staff_answer(requests: QuerySet) -> QuerySet:
+    """The open requests whose last message was written by the holder or a structure: the
+    staff have not answered since."""
+    last_author = Message.objects.filter(request=OuterRef("pk")).order_by("-created_at", "-pk").values("author_kind")
+    return (
+        requests.filter(status__in=OPEN_STATES)
+        .annotate(last_author=Subquery(last_author[:1]))
+        .filter(last_author__in=[Message.Author.HOLDER, Message.Author.PARTNER])
+    )
+
+
 def dashboard(period: Period) -> dict:
     """The dashboard's figures; computed at most once a minute per period (they scan the table)."""
     key = f"accueil:dashboard:{period.start}:{period.end}"
@@ -93,6 +104,7 @@ def _dashboard(period: Period) -> dict:
         "by_need": _labelled(needs_counts(requests), Need.choices),
         "by_week": by_week,
         "stale_count": stale.count(),
+        "awaiting_count": awaiting_staff_answer(IntakeRequest.objects.all()).count(),
         "stale": list(stale.select_related("assigned_to").order_by("last_activity_at")[:20]),
     }
 

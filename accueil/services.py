@@ -468,9 +468,20 @@ def add_holder_information(
             audience=Audience.PARTNER_HOLDER if orientation else Audience.HOLDER,
             orientation=orientation,
         )
-    for upload, kind in documents:
-        add_attachment(intake=intake, upload=upload, kind=kind, by_holder=True)
+    added = [add_attachment(intake=intake, upload=upload, kind=kind, by_holder=True) for upload, kind in documents]
     IntakeRequest.objects.filter(pk=intake.pk).update(last_activity_at=timezone.now())
+    if added and message is None:
+        # Documents alone write no message (which would tell the staff): tell them here.
+        queue_email(
+            to=staff_in_charge_email(intake),
+            template="accueil/documents_equipe",
+            context={
+                "reference": intake.reference,
+                "title": intake.title,
+                "names": [attachment.original_name for attachment in added],
+                "url": admin_request_url(intake),
+            },
+        )
     return message
 
 

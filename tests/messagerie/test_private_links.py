@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -66,6 +67,7 @@ TO_STAFF = {
     "accueil/message_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
     "accueil/orientation_reponse_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
     "accueil/relance_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
+    "accueil/documents_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
 }
 
 
@@ -85,6 +87,9 @@ def produce_every_email(client):
     intake_services.add_holder_information(
         intake=intake, body="Oui, à Saint-Denis.", documents=[], orientation_id=accepted.pk
     )  # message_structure
+    intake_services.add_holder_information(
+        intake=intake, body="", documents=[(SimpleUploadedFile("devis.pdf", b"%PDF-1.4 devis"), "pdf")]
+    )  # documents_equipe
     orientation_service.answer_orientation(orientation=accepted, accept=True)  # orientation_reponse_*
     type(reminded).objects.filter(pk=reminded.pk).update(sent_at=timezone.now() - timedelta(days=8))
     orientation_service.remind_and_expire()  # orientation_relance
