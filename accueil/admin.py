@@ -1,9 +1,11 @@
 import csv
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Func, Value
@@ -32,9 +34,11 @@ from accueil.models import (
     RequestTransition,
 )
 from accueil.selectors import Period
+from annuaire.models import Organisation
 from lib.admin import CappedPaginator, QuickCheckboxMixin, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
 from lib.spreadsheet import safe_cell, streaming_writer
 from lib.workflow import WorkflowError
+from messagerie.services import render_email
 
 
 class RequestTransitionInline(TransitionInline):
@@ -199,6 +203,40 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = services.accueil_staff()
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class OrientForm(forms.Form):
+    """The structures chosen for a request: among the recommended ones (`structures`, ticked
+    in the table) and any other published record of the directory found by a search."""
+
+    structures = forms.ModelMultipleChoiceField(queryset=None, required=False)
+    others = forms.ModelMultipleChoiceField(
+        label="Autre structure de l'annuaire",
+        queryset=None,
+        required=False,
+        help_text="Tapez une partie du nom, du sigle, du SIRET ou de l'adresse électronique : "
+        "toute structure publiée de l'annuaire.",
+    )
+
+    def __init__(self, *args, intake, recommended, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        available = Organisation.objects.filter(is_published=True).exclude(
+            pk__in=intake.orientations.values("organisation_id")
+        )
+        self.fields["structures"].queryset = available.filter(pk__in=[org.pk for org in recommended])
+        # The widget first: setting the queryset gives it its choices.
+        self.fields["others"].widget = AutocompleteSelectMultiple(
+            Orientation._meta.get_field("organisation"), admin_site, attrs={"aria-describedby": "others-help"}
+        )
+        self.fields["others"].queryset = available
+
+    def clean(self):
+        data = super().clean()
+        chosen = list(data.get("structures") or []) + list(data.get("others") or [])
+        if not self.errors and not chosen:
+            raise forms.ValidationError("Choisissez au moins une structure.")
+        data["chosen"] = list({organisation.pk: organisation for organisation in chosen}.values())
+        return data
 
 
 class PeriodForm(forms.Form):
@@ -584,32 +622,55 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
 
     def orient_view(self, request, object_id):
-        """Recommended support structures with their reasons; staff tick and send."""
+        """Recommended support structures with their reasons on top, any other published one
+        found by a search; the staff see the email each structure will receive, then send."""
         intake = get_object_or_404(IntakeRequest.objects.select_related("activity_commune__parent"), pk=object_id)
         if not self.has_change_permission(request, intake):
             raise PermissionDenied
         recommendations = orientation_service.recommend(intake)
-        if request.method == "POST":
-            by_pk = {rec.organisation.pk: rec for rec in recommendations}
-            chosen = [by_pk[pk] for pk in map(int, request.POST.getlist("structures")) if pk in by_pk]
-            try:
-                orientation_service.orient(
-                    intake=intake,
-                    organisations=[rec.organisation for rec in chosen],
-                    by=request.user,
-                    why={rec.organisation.pk: " ".join(rec.reasons) for rec in chosen},
-                )
-            except WorkflowError as error:
-                self.message_user(request, str(error), messages.ERROR)
+        recommended = [rec.organisation for rec in recommendations]
+        form = OrientForm(request.POST or None, intake=intake, recommended=recommended, admin_site=self.admin_site)
+        context = {"intake": intake, "recommendations": recommendations, "form": form}
+        # « Modifier le choix » comes back from the preview to this page, the choice kept.
+        if request.method == "POST" and request.POST.get("etape") != "modifier" and form.is_valid():
+            reasons = {rec.organisation.pk: " ".join(rec.reasons) for rec in recommendations}
+            chosen = form.cleaned_data["chosen"]
+            why = {organisation.pk: reasons.get(organisation.pk, "") for organisation in chosen}
+            if request.POST.get("etape") == "envoyer":
+                try:
+                    orientation_service.orient(intake=intake, organisations=chosen, by=request.user, why=why)
+                except WorkflowError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                else:
+                    self.message_user(request, f"{len(chosen)} orientation(s) envoyée(s).", messages.SUCCESS)
+                    return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
             else:
-                self.message_user(request, f"{len(chosen)} orientation(s) envoyée(s).", messages.SUCCESS)
-                return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
+                previews = []
+                for organisation in chosen:
+                    subject, text, _html = render_email(
+                        template=orientation_service.ORIENTATION_EMAIL,
+                        context=orientation_service.orientation_email_context(
+                            intake=intake,
+                            organisation=organisation,
+                            why=why[organisation.pk],
+                            # As orient() will compute it, for an orientation sent now.
+                            answer_by=timezone.now() + timedelta(days=settings.ORIENTATION_EXPIRY_DAYS),
+                            url="[lien privé vers la page de l'orientation, créé à l'envoi]",
+                        ),
+                    )
+                    previews.append({"organisation": organisation, "subject": subject, "text": text})
+                return self._page(
+                    request,
+                    "admin/accueil/intakerequest/orienter_apercu.html",
+                    title=f"Vérifier les orientations de la demande {intake.reference}",
+                    previews=previews,
+                    **context,
+                )
         return self._page(
             request,
             "admin/accueil/intakerequest/orienter.html",
             title=f"Orienter la demande {intake.reference}",
-            intake=intake,
-            recommendations=recommendations,
+            **context,
         )
 
 

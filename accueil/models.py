@@ -466,7 +466,12 @@ class Orientation(models.Model):
 
     request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="orientations")
     organisation = models.ForeignKey(
-        "annuaire.Organisation", on_delete=models.PROTECT, related_name="orientations", verbose_name="structure"
+        "annuaire.Organisation",
+        on_delete=models.PROTECT,
+        related_name="orientations",
+        # What the staff's search offers (the admin's autocomplete): the published records.
+        limit_choices_to={"is_published": True},
+        verbose_name="structure",
     )
     status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.PROPOSED)
     why = models.TextField("pourquoi cette structure", blank=True)

@@ -112,6 +112,23 @@ def partner_url(token: str) -> str:
     return settings.SITE_URL + reverse("accueil:partenaire", args=[token])
 
 
+ORIENTATION_EMAIL = "accueil/orientation_partenaire"
+
+
+def orientation_email_context(*, intake: IntakeRequest, organisation: Organisation, why: str, answer_by, url) -> dict:
+    """What the email of an orientation tells the structure: also shown to the staff as a
+    preview before they send it (the private link is made only when the email leaves)."""
+    return {
+        "organisation": organisation.name,
+        "reference": intake.reference,
+        "title": intake.title,
+        "why": why,
+        "days": settings.ORIENTATION_EXPIRY_DAYS,
+        "answer_by": f"{timezone.localtime(answer_by):%d/%m/%Y}",
+        "url": url,
+    }
+
+
 @transaction.atomic
 def orient(
     *, intake: IntakeRequest, organisations: list[Organisation], by, why: dict | None = None
@@ -135,16 +152,14 @@ def orient(
         )
         queue_email(
             to=organisation.email,
-            template="accueil/orientation_partenaire",
-            context={
-                "organisation": organisation.name,
-                "reference": intake.reference,
-                "title": intake.title,
-                "why": orientation.why,
-                "days": settings.ORIENTATION_EXPIRY_DAYS,
-                "answer_by": f"{timezone.localtime(answer_schedule(orientation, with_link=False).answer_by):%d/%m/%Y}",
-                "url": private_link(PARTNER_LINK, orientation=orientation.pk),
-            },
+            template=ORIENTATION_EMAIL,
+            context=orientation_email_context(
+                intake=intake,
+                organisation=organisation,
+                why=orientation.why,
+                answer_by=answer_schedule(orientation, with_link=False).answer_by,
+                url=private_link(PARTNER_LINK, orientation=orientation.pk),
+            ),
         )
         created.append(orientation)
     if intake.status == IntakeRequest.Status.QUALIFYING:

@@ -160,7 +160,7 @@ def test_staff_orient_from_the_admin(client):
     url = reverse("admin:accueil_intakerequest_orient", args=[intake.pk])
     page = client.get(url).content.decode()
     assert "Kaz Initiatives" in page and "Installée à Saint-Denis." in page
-    response = client.post(url, {"structures": [structure.pk]})
+    response = client.post(url, {"structures": [structure.pk], "etape": "envoyer"})
     assert response.status_code == 302
     assert Orientation.objects.get().organisation == structure
 
