@@ -36,9 +36,11 @@ from accueil.models import (
 from accueil.selectors import Period
 from annuaire.models import Organisation
 from lib.admin import CappedPaginator, QuickCheckboxMixin, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
+from lib.dates import french_date, french_short_date
 from lib.spreadsheet import safe_cell, streaming_writer
 from lib.workflow import WorkflowError
 from messagerie.services import render_email
+from referentiels.admin import CommuneListFilter, EpciListFilter
 
 
 class RequestTransitionInline(TransitionInline):
@@ -296,7 +298,7 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         "activity_commune",
         "status",
         "assigned_to",
-        "created_at",
+        "filed_on",
         "stale",
     ]
     list_filter = [
@@ -305,7 +307,8 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         StaleFilter,
         "status",
         "stage",
-        "activity_commune__parent",
+        ("activity_commune__parent", EpciListFilter),
+        ("activity_commune", CommuneListFilter),
         "outcome",
     ]
     search_fields = ["reference", "first_name", "last_name", "email", "title"]
@@ -400,11 +403,15 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
                     other.reference,
                     other.title,
                     other.get_status_display(),
-                    other.created_at.strftime("%d/%m/%Y"),
+                    french_date(other.created_at),
                 )
                 for other in found
             ),
         )
+
+    @admin.display(description="déposée le", ordering="created_at")
+    def filed_on(self, obj):
+        return french_short_date(obj.created_at)
 
     @admin.display(description="besoins")
     def needs_display(self, obj):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from lib.dates import french_date, french_datetime
 from lib.workflow import TransitionLog
 from referentiels.models import LegalForm, NafActivity, NafSection, ProjectStage, Territory, TerritoryKind
 
@@ -236,7 +237,7 @@ class RequestAssignment(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.request_id} → {self.assigned_to_id} ({self.created_at:%d/%m/%Y %H:%M})"
+        return f"Attribution du {french_datetime(self.created_at)}"
 
 
 class RequestErasure(models.Model):
@@ -265,7 +266,7 @@ class RequestErasure(models.Model):
         ordering = ["-erased_at"]
 
     def __str__(self):
-        return f"Effacement de {self.reference} le {self.erased_at:%d/%m/%Y}"
+        return f"Effacement de {self.reference} le {french_date(self.erased_at)}"
 
 
 def attachment_path(instance, filename):
@@ -389,7 +390,7 @@ class Message(models.Model):
         indexes = [models.Index(fields=["request", "created_at"], name="accueil_message_request_idx")]
 
     def __str__(self):
-        return f"{self.get_author_kind_display()} — {self.created_at:%d/%m/%Y}"
+        return f"{self.get_author_kind_display()} — {french_datetime(self.created_at)}"
 
     @property
     def structure_name(self) -> str:
@@ -444,7 +445,7 @@ class InternalNote(models.Model):
         ordering = ["created_at"]
 
     def __str__(self):
-        return f"Note du {self.created_at:%d/%m/%Y}"
+        return f"Note du {french_datetime(self.created_at)}"
 
 
 class Orientation(models.Model):

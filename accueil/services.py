@@ -29,6 +29,7 @@ from accueil.models import (
     RequestTransition,
 )
 from comptes.roles import ACCUEIL
+from lib.dates import french_date
 from lib.uploads import KINDS
 from lib.workflow import Transition, Workflow, WorkflowError
 from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
@@ -573,7 +574,7 @@ def erase_request(*, intake: IntakeRequest, by, reason: str) -> RequestErasure:
     intake = IntakeRequest.objects.select_for_update().get(pk=intake.pk)
     if intake.anonymised_at is not None:
         raise IntakeError(
-            f"Cette demande est déjà anonymisée (le {timezone.localtime(intake.anonymised_at):%d/%m/%Y}) : "
+            f"Cette demande est déjà anonymisée (le {french_date(intake.anonymised_at)}) : "
             "elle ne contient plus de donnée personnelle."
         )
     documents = anonymise_request(intake=intake)

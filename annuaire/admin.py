@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
@@ -34,7 +33,9 @@ from annuaire.models import (
 from annuaire.services import save_organisation, set_published
 from annuaire.sirene import SireneFileError, import_sirene_csv
 from lib.admin import CappedPaginator, QuickCheckboxMixin, TransitionInline, WorkflowAdminMixin
+from lib.dates import french_datetime
 from lib.workflow import TransitionNotAllowed
+from referentiels.admin import CommuneListFilter, EpciListFilter
 
 
 class SireneImportForm(forms.Form):
@@ -85,7 +86,8 @@ class OrganisationAdmin(QuickCheckboxMixin, SimpleHistoryAdmin):
         "is_support_structure",
         "is_funder",
         "is_supplier",
-        "epci",
+        ("epci", EpciListFilter),
+        ("commune", CommuneListFilter),
         "categories",
         "labels",
     ]
@@ -271,7 +273,7 @@ class ClaimAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             "{} — {} : « {} » → « {} »",
             (
                 (
-                    timezone.localtime(change.changed_at).strftime("%d/%m/%Y %H:%M"),
+                    french_datetime(change.changed_at),
                     change.changed_by or "auteur inconnu (import ou script)",
                     "inconnue" if change.old is None else change.old or "aucune",
                     change.new or "aucune",

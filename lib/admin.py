@@ -14,14 +14,29 @@ from lib.workflow import WorkflowError
 
 
 class TransitionInline(admin.TabularInline):
+    """The log of a record's workflow; the states by their French names (the log stores
+    the codes), taken from the choices of the record's `state_field`."""
+
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_state", "to_state", "by", "comment"]
+    state_field = "status"
+    fields = ["created_at", "from_label", "to_label", "by", "comment"]
     readonly_fields = fields
     verbose_name_plural = "Journal"
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def _label(self, code):
+        return dict(self.parent_model._meta.get_field(self.state_field).flatchoices).get(code, code)
+
+    @admin.display(description="état de départ")
+    def from_label(self, obj):
+        return self._label(obj.from_state)
+
+    @admin.display(description="nouvel état")
+    def to_label(self, obj):
+        return self._label(obj.to_state)
 
 
 class WorkflowAdminMixin:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models, transaction
 
+from lib.dates import french_datetime
+
 
 class WorkflowError(Exception):
     """An operation refused for a reason the person can fix; the message is in French."""
@@ -75,4 +77,4 @@ class TransitionLog(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.from_state} → {self.to_state} ({self.created_at:%d/%m/%Y %H:%M})"
+        return f"Changement d'état du {french_datetime(self.created_at)}"

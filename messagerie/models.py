@@ -1,5 +1,7 @@
 from django.db import models
 
+from lib.dates import french_date
+
 
 class OutgoingEmail(models.Model):
     """One email to one person, written in the same transaction as the change it reports.
@@ -92,4 +94,4 @@ class PrivateLink(models.Model):
         indexes = [models.Index(fields=["purpose", "object_id"], name="messagerie_link_target_idx")]
 
     def __str__(self):
-        return f"{self.purpose} #{self.object_id} (jusqu'au {self.expires_at:%d/%m/%Y})"
+        return f"{self.purpose} #{self.object_id} (jusqu'au {french_date(self.expires_at)})"

@@ -1,7 +1,35 @@
 from django.contrib import admin
 
-from referentiels.models import LegalForm, NafActivity, NafDivision, NafSection, Territory
+from referentiels.models import LegalForm, NafActivity, NafDivision, NafSection, Territory, TerritoryKind
 from referentiels.selectors import search_naf_activities
+
+
+class TerritoryListFilter(admin.RelatedFieldListFilter):
+    """A list filter on a territory that offers the territories of one level only, each
+    once: a plain relation filter lists every territory, so that « Saint-Denis » appears as
+    a commune and as an arrondissement."""
+
+    kind = None
+    label = None
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = self.label or self.title
+        self.empty_value_display = "Non renseignée"
+
+    def field_choices(self, field, request, model_admin):
+        territories = Territory.objects.filter(kind=self.kind).order_by("name")
+        return [(territory.pk, territory.short_name or territory.name) for territory in territories]
+
+
+class EpciListFilter(TerritoryListFilter):
+    kind = TerritoryKind.EPCI
+    label = "intercommunalité"
+
+
+class CommuneListFilter(TerritoryListFilter):
+    kind = TerritoryKind.COMMUNE
+    label = "commune"
 
 
 @admin.register(Territory)

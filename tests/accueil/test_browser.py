@@ -89,9 +89,10 @@ def test_holder_files_a_request_and_follows_it(page, live_server, tmp_path):
     staff_page.get_by_role("button", name="Prendre en charge (qualification)").click()
     staff_page.wait_for_load_state()
     assert "C'est fait" in staff_page.content() or "C&#x27;est fait" in staff_page.content()
-    staff_page.get_by_role("link", name="Choisir les structures recommandées").click()
+    staff_page.get_by_role("link", name="Orienter vers des structures…").click()
     staff_page.get_by_label("Kaz Initiatives Est").check()
-    staff_page.get_by_role("button", name="Envoyer les orientations").click()
+    staff_page.get_by_role("button", name="Voir le courriel de chaque structure avant l'envoi").click()
+    staff_page.get_by_role("button", name="Envoyer 1 orientation").click()
     staff_page.wait_for_load_state()
     staff_page.close()
 
