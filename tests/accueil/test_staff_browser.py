@@ -2,9 +2,6 @@
 taken (and so assigned) from the action bar at the top of its page, oriented to a structure
 found by a search after reading the emails, then found again under « Mes demandes »."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from accueil.models import IntakeRequest, Orientation
@@ -12,6 +9,7 @@ from tests.accueil.factories import commune, make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import PASSWORD, StaffFactory
 from tests.helpers.auth import browser_login
+from tests.helpers import screenshots
 from tests.helpers.browser import serious_accessibility_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -23,14 +21,11 @@ def overflow(page) -> int:
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_staff_take_orient_to_a_searched_structure_and_find_their_requests(page, live_server, tmp_path, width):
-    shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-
+def test_staff_take_orient_to_a_searched_structure_and_find_their_requests(page, live_server, width):
     def look(name):
         assert serious_accessibility_violations(page) == [], name
         assert overflow(page) <= 0, f"{name} scrolls sideways at {width} px"
-        page.screenshot(path=str(shots / f"equipe-{name}-{width}.png"), full_page=True)
+        screenshots.save(page, f"equipe-{name}")
 
     nadia = StaffFactory(email="nadia@exemple.re", role="Accueil", first_name="Nadia", last_name="Payet")
     intake, _ = make_request(title="Épicerie solidaire du Chaudron")
