@@ -8,8 +8,8 @@ from accueil.models import IntakeRequest, Orientation
 from tests.accueil.factories import commune, make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import PASSWORD, StaffFactory
-from tests.helpers.auth import browser_login
 from tests.helpers import screenshots
+from tests.helpers.auth import browser_login
 from tests.helpers.browser import serious_accessibility_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
