@@ -198,3 +198,19 @@ def partner_conversation(orientation: Orientation):
 def staff_conversation(intake: IntakeRequest):
     """The staff read the whole conversation."""
     return _conversation().filter(request=intake)
+
+
+def staff_today(user) -> dict:
+    """The admin home's counts for an accueil staff member: their open requests, those
+    waiting for a staff answer, the new ones nobody took, the stale ones. Two queries."""
+    cutoff = timezone.now() - timedelta(days=settings.STALE_REQUEST_DAYS)
+    counts = IntakeRequest.objects.filter(status__in=OPEN_STATES).aggregate(
+        mine=Count("pk", filter=Q(assigned_to=user)),
+        unassigned=Count("pk", filter=Q(status=IntakeRequest.Status.NEW, assigned_to=None)),
+        stale=Count("pk", filter=Q(last_activity_at__lt=cutoff)),
+    )
+    return {
+        **counts,
+        "awaiting": awaiting_staff_answer(IntakeRequest.objects.all()).count(),
+        "stale_days": settings.STALE_REQUEST_DAYS,
+    }

@@ -37,7 +37,10 @@ def test_staff_take_orient_to_a_searched_structure_and_find_their_requests(page,
     base = live_server.url
     browser_login(page, base, nadia.email, PASSWORD)
 
-    page.goto(base + "/gestion/accueil/intakerequest/")
+    page.goto(base + "/gestion/")
+    assert page.get_by_role("heading", name="Aujourd'hui à l'accueil").is_visible()
+    look("accueil-gestion")
+    page.get_by_role("link", name="4 nouvelles demandes à prendre en charge").click()
     look("liste")
     if width >= 1280:
         # The whole list shows, its last column included, without scrolling inside its box.
