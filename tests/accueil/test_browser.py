@@ -7,7 +7,7 @@ import pytest
 from tests.accueil.factories import commune
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import PASSWORD, StaffFactory
-from tests.helpers import screenshots
+from tests.helpers import browser
 from tests.helpers.auth import browser_login
 from tests.helpers.browser import serious_accessibility_violations
 from tests.helpers.mail import link_path, sent_email
@@ -140,9 +140,7 @@ def test_a_structure_asks_the_holder_answers_from_the_email_and_the_structure_re
     context.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
 
     def readable(page, name):
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "sideways scroll"
-        assert serious_accessibility_violations(page) == []
-        screenshots.save(page, f"conversation-{name}")
+        browser.look(page, f"conversation-{name}")
 
     partner = context.new_page()
     partner.goto(base + link_path(sent_email(kind="accueil/orientation_partenaire", to="kaz@ex.re"), PARTNER))

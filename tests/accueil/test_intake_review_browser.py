@@ -5,16 +5,10 @@ withdrawal that asks for confirmation."""
 import pytest
 
 from accueil.models import IntakeRequest, RequestTransition
-from tests.helpers import screenshots
-from tests.helpers.browser import serious_accessibility_violations
+from tests.helpers import browser
 from tests.helpers.mail import link_path, sent_email
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-def overflow(page) -> int:
-    """How many pixels the page scrolls sideways (0 when it fits the window)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def focused(page) -> str:
@@ -24,9 +18,7 @@ def focused(page) -> str:
 @pytest.mark.parametrize("width", [360, 1280])
 def test_holder_corrects_reviews_sends_then_withdraws(page, live_server, width):
     def look(name):
-        assert serious_accessibility_violations(page) == [], name
-        assert overflow(page) <= 0, f"{name} scrolls sideways at {width} px"
-        screenshots.save(page, f"porteur-{name}")
+        browser.look(page, f"porteur-{name}")
 
     page.set_viewport_size({"width": width, "height": 800})
     base = live_server.url

@@ -14,8 +14,7 @@ from annuaire.models import PartnerMembership
 from tests.accueil.factories import commune
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import UserFactory
-from tests.helpers import screenshots
-from tests.helpers.browser import serious_accessibility_violations
+from tests.helpers import browser
 from tests.helpers.mail import link_path, sent_email
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -46,9 +45,7 @@ def test_a_structure_reads_its_deadline_downloads_a_document_and_accepts(chromiu
         return formats.date_format(timezone.localtime(moment), pattern)
 
     def look(name):
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name}: sideways"
-        assert serious_accessibility_violations(page) == [], name
-        screenshots.save(page, f"partenaire-{name}")
+        browser.look(page, f"partenaire-{name}")
 
     # A signed-in member's list of orientations: by when each one awaits an answer.
     member = UserFactory()

@@ -8,24 +8,16 @@ from accueil.models import IntakeRequest, Orientation
 from tests.accueil.factories import commune, make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import PASSWORD, StaffFactory
-from tests.helpers import screenshots
+from tests.helpers import browser
 from tests.helpers.auth import browser_login
-from tests.helpers.browser import serious_accessibility_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-def overflow(page) -> int:
-    """How many pixels the page scrolls sideways (0 when it fits the window)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_staff_take_orient_to_a_searched_structure_and_find_their_requests(page, live_server, width):
     def look(name):
-        assert serious_accessibility_violations(page) == [], name
-        assert overflow(page) <= 0, f"{name} scrolls sideways at {width} px"
-        screenshots.save(page, f"equipe-{name}")
+        browser.look(page, f"equipe-{name}")
 
     nadia = StaffFactory(email="nadia@exemple.re", role="Accueil", first_name="Nadia", last_name="Payet")
     intake, _ = make_request(title="Épicerie solidaire du Chaudron")

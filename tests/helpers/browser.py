@@ -37,3 +37,18 @@ def serious_accessibility_violations(page) -> list[str]:
             targets = [node["target"] for node in violation["nodes"]][:5]
             problems.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
     return problems
+
+
+def sideways_scroll(page) -> int:
+    """How many pixels the page scrolls sideways (0 or less when it fits the window)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def look(page, name: str) -> None:
+    """A journey's page checked as a person would meet it: no serious axe-core violation,
+    no sideways scroll; saved for `make screenshots` (tests/helpers/screenshots.py)."""
+    from tests.helpers import screenshots
+
+    assert serious_accessibility_violations(page) == [], name
+    assert sideways_scroll(page) <= 0, f"{name} scrolls sideways at {page.viewport_size['width']} px"
+    screenshots.save(page, name)
