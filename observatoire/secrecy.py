@@ -31,11 +31,11 @@ The method, in plain words:
    smallest key, so that the same table always gives the same mask. Relations are
    examined in the order of their total's key.
 
-   This rule is the one used for published regional tables: no hidden value can be
-   obtained from a single relation. It does not solve every system of equations a
-   determined reader could write across many relations (a full linear-programming audit,
-   as τ-ARGUS performs, would); with the « at least two hidden cells per relation » rule
-   hidden values remain unknown individually in practice.
+   This rule guarantees that no hidden value can be obtained from any single relation.
+   It does not audit every system of equations a determined reader could write by
+   combining many relations: in rare configurations such a reader could narrow down, or
+   recover, a hidden value. A full linear-programming audit (as τ-ARGUS performs) would
+   close that gap; it is not done here.
 
 3. **Reading a cell.** `publish()` is the only way any output (page, chart, CSV, JSON,
    PDF) reads a cell: a hidden cell comes out with every measure replaced by the marker
