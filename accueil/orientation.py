@@ -30,6 +30,7 @@ from accueil.services import (
     transition_request,
 )
 from annuaire.models import Organisation
+from annuaire.selectors import structure_recipients
 from lib.workflow import Transition, Workflow
 from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
 from messagerie.services import queue_email
@@ -139,8 +140,12 @@ def orient(
         raise IntakeError("Choisissez au moins une structure.")
     created = []
     for organisation in organisations:
-        if not organisation.email:
-            raise IntakeError(f"« {organisation.name} » n'a pas d'adresse électronique : complétez sa fiche.")
+        recipients = structure_recipients(organisation)
+        if not recipients:
+            raise IntakeError(
+                f"« {organisation.name} » n'a ni adresse électronique publiée ni membre ayant un compte : "
+                "personne ne recevrait l'orientation. Complétez sa fiche."
+            )
         orientation = Orientation.objects.create(
             request=intake,
             organisation=organisation,
@@ -150,17 +155,16 @@ def orient(
         ORIENTATION_WORKFLOW.apply(
             orientation, OS.SENT, log_model=OrientationTransition, by=by, changes={"sent_at": timezone.now()}
         )
-        queue_email(
-            to=organisation.email,
-            template=ORIENTATION_EMAIL,
-            context=orientation_email_context(
-                intake=intake,
-                organisation=organisation,
-                why=orientation.why,
-                answer_by=answer_schedule(orientation, with_link=False).answer_by,
-                url=private_link(PARTNER_LINK, orientation=orientation.pk),
-            ),
+        context = orientation_email_context(
+            intake=intake,
+            organisation=organisation,
+            why=orientation.why,
+            answer_by=answer_schedule(orientation, with_link=False).answer_by,
+            url=private_link(PARTNER_LINK, orientation=orientation.pk),
         )
+        # Each recipient's email mints its own link when it leaves.
+        for recipient in recipients:
+            queue_email(to=recipient, template=ORIENTATION_EMAIL, context=context)
         created.append(orientation)
     if intake.status == IntakeRequest.Status.QUALIFYING:
         transition_request(intake=intake, target=IntakeRequest.Status.ORIENTED, by=by)
@@ -421,19 +425,21 @@ def remind_and_expire() -> dict:
         elif schedule.reminder_is_due(now):
             with transaction.atomic():
                 Orientation.objects.filter(pk=orientation.pk).update(reminded_at=now)
-                queue_email(
-                    to=orientation.organisation.email,
-                    template="accueil/orientation_relance",
-                    context={
-                        "organisation": orientation.organisation.name,
-                        "reference": orientation.request.reference,
-                        "title": orientation.request.title,
-                        "days": settings.ORIENTATION_EXPIRY_DAYS - settings.ORIENTATION_REMINDER_DAYS,
-                        "answer_by": f"{timezone.localtime(schedule.answer_by):%d/%m/%Y}",
-                        "url": private_link(PARTNER_LINK, orientation=orientation.pk),
-                    },
-                    dedup_key=f"orientation-relance:{orientation.pk}",
-                )
+                context = {
+                    "organisation": orientation.organisation.name,
+                    "reference": orientation.request.reference,
+                    "title": orientation.request.title,
+                    "days": settings.ORIENTATION_EXPIRY_DAYS - settings.ORIENTATION_REMINDER_DAYS,
+                    "answer_by": f"{timezone.localtime(schedule.answer_by):%d/%m/%Y}",
+                    "url": private_link(PARTNER_LINK, orientation=orientation.pk),
+                }
+                for recipient in structure_recipients(orientation.organisation):
+                    queue_email(
+                        to=recipient,
+                        template="accueil/orientation_relance",
+                        context=context,
+                        dedup_key=f"orientation-relance:{orientation.pk}:{recipient.lower()}",
+                    )
                 reminded += 1
     return {"relances": reminded, "expirees": expired}
 

@@ -28,6 +28,7 @@ from accueil.models import (
     RequestErasure,
     RequestTransition,
 )
+from annuaire.selectors import structure_recipients
 from comptes.roles import ACCUEIL
 from lib.dates import french_date
 from lib.uploads import KINDS
@@ -405,9 +406,9 @@ def _email_readers(message: Message) -> None:
         )
     if message.orientation_id and message.author_kind != Author.PARTNER:
         organisation = message.orientation.organisation
-        if organisation.email:
+        for recipient in structure_recipients(organisation):
             queue_email(
-                to=organisation.email,
+                to=recipient,
                 template="accueil/message_structure",
                 context={
                     **common,

@@ -163,7 +163,12 @@ def submit_contribution(
     queue_email(
         to=contributor_email,
         template="annuaire/contribution_recue",
-        context={"name": contributor_name, "contribution": str(contribution)},
+        context={
+            "name": contributor_name,
+            "contribution": str(contribution),
+            "url": _contribution_page(contribution),
+            "contact": settings.CONTACT_EMAIL,
+        },
     )
     return contribution
 
@@ -206,6 +211,8 @@ def accept_contribution(*, contribution: Contribution, by, comment: str = "") ->
             "name": contribution.contributor_name,
             "organisation": organisation.name,
             "url": settings.SITE_URL + reverse("annuaire:structure", args=[organisation.slug]),
+            "correct_url": settings.SITE_URL + reverse("annuaire:corriger", args=[organisation.slug]),
+            "claim_url": settings.SITE_URL + reverse("annuaire:revendiquer", args=[organisation.slug]),
         },
     )
     return organisation
@@ -219,8 +226,29 @@ def reject_contribution(*, contribution: Contribution, by, comment: str) -> None
     queue_email(
         to=contribution.contributor_email,
         template="annuaire/contribution_refusee",
-        context={"name": contribution.contributor_name, "contribution": str(contribution), "reason": comment},
+        context={
+            "name": contribution.contributor_name,
+            "contribution": str(contribution),
+            "reason": comment,
+            "url": settings.SITE_URL + _contribution_form(contribution),
+            "contact": settings.CONTACT_EMAIL,
+        },
     )
+
+
+def _contribution_page(contribution: Contribution) -> str:
+    """Where a contributor sees what their proposal is about: the organisation's page for a
+    correction, the directory for a new organisation (not public before it is accepted)."""
+    if contribution.organisation_id and contribution.organisation.is_published:
+        return settings.SITE_URL + reverse("annuaire:structure", args=[contribution.organisation.slug])
+    return settings.SITE_URL + reverse("annuaire:index")
+
+
+def _contribution_form(contribution: Contribution) -> str:
+    """The form to propose again: the correction form of the organisation, or the new one."""
+    if contribution.organisation_id and contribution.organisation.is_published:
+        return reverse("annuaire:corriger", args=[contribution.organisation.slug])
+    return reverse("annuaire:proposer")
 
 
 def _unique_slug(name: str) -> str:
@@ -360,7 +388,13 @@ def reject_claim(*, claim: Claim, by, comment: str) -> None:
     queue_email(
         to=claim.email,
         template="annuaire/revendication_refusee",
-        context={"name": claim.name, "organisation": claim.organisation.name, "reason": comment},
+        context={
+            "name": claim.name,
+            "organisation": claim.organisation.name,
+            "reason": comment,
+            "url": settings.SITE_URL + reverse("annuaire:structure", args=[claim.organisation.slug]),
+            "contact": settings.CONTACT_EMAIL,
+        },
     )
 
 

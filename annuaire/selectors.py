@@ -36,3 +36,22 @@ def email_changes(*, organisation: Organisation, since: datetime | None = None) 
             changes.append(EmailChange(record.history_date, record.history_user, previous, record.email))
         previous = record.email
     return changes
+
+
+def structure_recipients(organisation: Organisation) -> list[str]:
+    """Who receives an email meant for a structure: its published address, then the address
+    of each active member who acts for it (`PartnerMembership`), each address once whatever
+    its case, in that order. Empty when the structure has neither."""
+    addresses = [organisation.email] if organisation.email else []
+    addresses += (
+        organisation.memberships.filter(user__is_active=True)
+        .exclude(user__email="")
+        .order_by("created_at", "pk")
+        .values_list("user__email", flat=True)
+    )
+    seen, recipients = set(), []
+    for address in addresses:
+        if address.strip().lower() not in seen:
+            seen.add(address.strip().lower())
+            recipients.append(address.strip())
+    return recipients

@@ -170,6 +170,7 @@ def render_issue(issue: NewsletterIssue, *, unsubscribe: str, nonce: str = "") -
         "news": list(issue.news.visible().select_related("category").order_by("-publish_at")),
         "events": list(issue.events.visible().select_related("commune").order_by("starts_at")),
         "unsubscribe_url": unsubscribe,
+        "news_url": settings.SITE_URL + reverse("actualites:index"),
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
         "nonce": nonce,
@@ -203,7 +204,12 @@ def send_test(issue: NewsletterIssue, *, to: str) -> None:
     queue_email(
         to=to,
         template="communication/lettre_test",
-        context={"subject": issue.subject, "text": text, "html": html},
+        context={
+            "subject": issue.subject,
+            "text": text,
+            "html": html,
+            "admin_url": settings.SITE_URL + reverse("admin:communication_newsletterissue_change", args=[issue.pk]),
+        },
     )
 
 

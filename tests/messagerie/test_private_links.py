@@ -10,6 +10,7 @@ import json
 import os
 import re
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,15 +29,16 @@ from accueil import orientation as orientation_service
 from accueil import services as intake_services
 from accueil.models import IntakeRequest
 from annuaire import contributions
-from annuaire.models import Contribution
+from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
-from communication.models import NewsletterIssue
+from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
 from messagerie.links import issue_token, resolve_token
 from messagerie.models import OutgoingEmail, PrivateLink
 from messagerie.services import DeliveryError, deliver_email, retry_failed_emails
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
+from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path
@@ -43,31 +46,92 @@ from tests.helpers.mail import deliver, link_path
 pytestmark = pytest.mark.django_db
 
 EMAIL_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "emails"
+# Every kind of email: each body template (`<kind>.txt`; outbox emails add `<kind>.subject.txt`,
+# the newsletter takes its subject from the issue).
 EVERY_KIND = {
-    path.relative_to(EMAIL_TEMPLATES).as_posix().removesuffix(".subject.txt")
-    for path in EMAIL_TEMPLATES.rglob("*.subject.txt")
+    path.relative_to(EMAIL_TEMPLATES).as_posix().removesuffix(".txt")
+    for path in EMAIL_TEMPLATES.rglob("*.txt")
+    if not path.name.endswith(".subject.txt")
 }
-# The emails that open a private page, and the path of the page they open.
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link an email must carry: the path it opens, and what that page shows."""
+
+    path: str  # a regular expression of the path
+    shows: str  # a regular expression found in the page it opens
+    private: bool = False  # a secret minted when the email leaves (never in the database)
+    staff: bool = False  # the recipient opens it logged in to the staff's admin
+
+
+@dataclass(frozen=True)
+class Exempt:
+    why: str
+
+
+TRACKING = Link(r"/accompagnement/suivi/[\w-]+/", r"ESS-\d{4}-\d{5}", private=True)
+PARTNER = Link(r"/accompagnement/partenaire/[\w-]+/", r"ESS-\d{4}-\d{5}", private=True)
+REQUEST_ADMIN = Link(r"/gestion/accueil/intakerequest/\d+/change/", r"ESS-\d{4}-\d{5}", staff=True)
+# What each kind of email must carry, so that whoever receives it can act: no kind may be
+# missing (a new template fails `test_every_kind_of_email_declares_its_links`).
+EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
+    # The holder: the tracking page of the request.
+    "accueil/confirmation": (TRACKING,),
+    "accueil/nouveau_lien": (TRACKING,),
+    "accueil/changement_etat": (TRACKING,),
+    "accueil/message_porteur": (TRACKING,),
+    "accueil/orientation_reponse_porteur": (TRACKING,),
+    # A structure: its page of the orientation.
+    "accueil/orientation_partenaire": (PARTNER,),
+    "accueil/orientation_relance": (PARTNER,),
+    "accueil/message_structure": (PARTNER,),
+    # The staff: the request in the admin.
+    "accueil/message_equipe": (REQUEST_ADMIN,),
+    "accueil/orientation_reponse_equipe": (REQUEST_ADMIN,),
+    "accueil/relance_equipe": (REQUEST_ADMIN,),
+    "accueil/documents_equipe": (REQUEST_ADMIN,),
+    # The directory's contributors and claimants.
+    "annuaire/contribution_recue": (Link(r"/annuaire/", r"<h1[^>]*>Les acteurs de l.ESS à La Réunion"),),
+    "annuaire/contribution_acceptee": (
+        Link(r"/annuaire/structure/[\w-]+/", r"<h1[^>]*>\s*Ressourcerie du Port"),
+        Link(r"/annuaire/structure/[\w-]+/corriger/", r"<h1[^>]*>Corriger la fiche « Ressourcerie du Port »"),
+    ),
+    "annuaire/contribution_refusee": (Link(r"/annuaire/proposer/", r"<h1[^>]*>Proposer une structure"),),
+    "annuaire/revendication_confirmation": (
+        Link(r"/annuaire/confirmation/[\w:-]+/", r"<h1>Confirmer la demande</h1>", private=True),
+    ),
+    "annuaire/revendication_validee": (
+        Link(r"/compte/activation/[\w-]+/[\w-]+/", r"<h1[^>]*>Choisir (un nouveau|votre) mot de passe", private=True),
+    ),
+    "annuaire/revendication_refusee": (Link(r"/annuaire/structure/[\w-]+/", r"<h1[^>]*>\s*Incubateur Sud"),),
+    # Accounts.
+    "comptes/reinitialisation": (
+        Link(r"/compte/mot-de-passe/[\w-]+/[\w-]+/", r"<h1[^>]*>Choisir un nouveau mot de passe", private=True),
+    ),
+    # The newsletter: its confirmation, the issue (unsubscribe, the news), the staff's test copy.
+    "communication/lettre_confirmation": (
+        Link(r"/actualites/lettre/confirmation/[\w:-]+/", r"<h1>Confirmer votre inscription</h1>", private=True),
+    ),
+    "communication/lettre": (
+        Link(r"/actualites/lettre/desinscription/[\w:-]+/", r"<h1>Se désinscrire de la lettre</h1>"),
+        Link(r"/actualites/", r"Bilan du mois solidaire"),
+    ),
+    "communication/lettre_test": (
+        Link(r"/gestion/communication/newsletterissue/\d+/change/", r"Lettre de décembre", staff=True),
+    ),
+    # Exemptions.
+    "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
+    "cress/fichiers_orphelins": Exempt(
+        "to the technical contact, who acts on the server's storage (the command it names): no page exists for it"
+    ),
+}
 PRIVATE_LINKS = {
-    "accueil/confirmation": r"/accompagnement/suivi/[\w-]+/",
-    "accueil/nouveau_lien": r"/accompagnement/suivi/[\w-]+/",
-    "accueil/changement_etat": r"/accompagnement/suivi/[\w-]+/",
-    "accueil/message_porteur": r"/accompagnement/suivi/[\w-]+/",
-    "accueil/orientation_reponse_porteur": r"/accompagnement/suivi/[\w-]+/",
-    "accueil/orientation_partenaire": r"/accompagnement/partenaire/[\w-]+/",
-    "accueil/orientation_relance": r"/accompagnement/partenaire/[\w-]+/",
-    "accueil/message_structure": r"/accompagnement/partenaire/[\w-]+/",
-    "annuaire/revendication_confirmation": r"/annuaire/confirmation/[\w:-]+/",
-    "annuaire/revendication_validee": r"/compte/activation/[\w-]+/[\w-]+/",
-    "comptes/reinitialisation": r"/compte/mot-de-passe/[\w-]+/[\w-]+/",
-    "communication/lettre_confirmation": r"/actualites/lettre/confirmation/[\w:-]+/",
-}
-# The intake's emails to the staff: they log in, so a plain link to the request's admin page.
-TO_STAFF = {
-    "accueil/message_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
-    "accueil/orientation_reponse_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
-    "accueil/relance_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
-    "accueil/documents_equipe": r"/gestion/accueil/intakerequest/\d+/change/",
+    kind: link.path
+    for kind, links in EMAIL_LINKS.items()
+    if not isinstance(links, Exempt)
+    for link in links
+    if link.private
 }
 
 
@@ -77,6 +141,9 @@ def produce_every_email(client):
     structure = OrganisationFactory(name="Kaz Initiatives", email="kaz@exemple.re", is_support_structure=True)
     age_history(structure, days=365)  # an address of long standing: one approval of a claim suffices
     late = OrganisationFactory(name="Incubateur Sud", email="sud@exemple.re", is_support_structure=True)
+    # The people who act for a structure get its emails too, each with a link of their own.
+    PartnerMembership.objects.create(organisation=structure, user=UserFactory(email="marie@kaz.re"))
+    PartnerMembership.objects.create(organisation=late, user=UserFactory(email="Sud@Exemple.re"))  # the same
 
     intake, _ = make_request(email="porteur@exemple.re")  # confirmation
     intake_services.renew_tracking_links(email="porteur@exemple.re")  # nouveau_lien
@@ -133,7 +200,15 @@ def produce_every_email(client):
 
     newsletter.subscribe(email="lecteur@exemple.re", themes=[], territories=[], consent_text="ok")
     issue = NewsletterIssue.objects.create(subject="Lettre de décembre")
-    newsletter.send_test(issue, to="nadia@cress.re")  # lettre_test
+    issue.news.add(NewsFactory(title="Bilan du mois solidaire"))
+    StaffFactory(role="Communication", email="com@cress.re")
+    newsletter.send_test(issue, to="com@cress.re")  # lettre_test
+    Subscriber.objects.create(
+        email="abonne@exemple.re", status=Subscriber.Status.CONFIRMED, consent_text="ok", consent_at=timezone.now()
+    )
+    newsletter.start_sending(issue)
+    while newsletter.send_batch(issue.pk)["remaining"]:  # communication/lettre (not through the outbox)
+        pass
     call_command("send_test_email", "essai@exemple.re", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     orphan = settings.MEDIA_ROOT / "accueil" / "oubli.pdf"
@@ -150,17 +225,34 @@ def outbox_table_text() -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def links_in(message, link: Link) -> list[str]:
+    """The paths of the links of a sent message that open `link`'s page (whole paths only)."""
+    found = re.finditer(r"https?://[^/\s]+(/[^\s\"'<>]*)", message.body)
+    return [match.group(1) for match in found if re.fullmatch(link.path, match.group(1))]
+
+
+def test_every_kind_of_email_declares_its_links():
+    assert EVERY_KIND, "the email templates are found"
+    missing = EVERY_KIND - set(EMAIL_LINKS)
+    assert not missing, f"say which page these emails open (or why none): {sorted(missing)}"
+    assert not set(EMAIL_LINKS) - EVERY_KIND, "a declaration for an email that no longer exists"
+    for kind, links in EMAIL_LINKS.items():
+        assert (isinstance(links, Exempt) and links.why) or links, kind
+
+
 def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(client):
     produce_every_email(client)
+    newsletter_messages = [("communication/lettre", m) for m in mail.outbox if "List-Unsubscribe" in m.extra_headers]
     stored = {email.pk: email for email in OutgoingEmail.objects.all()}
-    assert {email.kind for email in stored.values()} >= EVERY_KIND, "every kind of email is exercised"
+    produced = {email.kind for email in stored.values()} | {kind for kind, _ in newsletter_messages}
+    assert produced == EVERY_KIND, "every kind of email is exercised"
 
     before_sending = outbox_table_text()
     for path in PRIVATE_LINKS.values():
         assert not re.search(path, before_sending), f"a live link {path} is queued in clear"
 
     pending = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).order_by("pk")
-    sent = [(email.kind, deliver(email)) for email in pending]
+    sent = [(email.kind, email.to, deliver(email)) for email in pending]
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.SENT}
     after_sending = outbox_table_text()
     private_tables = after_sending + json.dumps(list(PrivateLink.objects.values()), default=str)
@@ -172,33 +264,31 @@ def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(cl
             for found in re.finditer(r"https?://[^/\s]+(" + path + ")", message.body):
                 secret = found.group(1).strip("/").split("/")[-1]
                 assert secret not in private_tables, f"the link of « {message.subject} » rests in the database"
-    # Each private link that left opens its page (in the order sent: opening the renewed
-    # tracking link ends the older one, as it should).
-    for kind, path in PRIVATE_LINKS.items():
-        assert any(re.search(path, m.body) for m in mail.outbox), f"no sent email carries a link for {kind}"
-    # Every email of the intake to a person (holder or structure) carries the private link
-    # of the page where they act, and every email to the staff the request's admin page.
-    intake_kinds = {kind for kind in EVERY_KIND if kind.startswith("accueil/")}
-    assert intake_kinds - set(TO_STAFF) <= set(PRIVATE_LINKS), "an intake email to a person has no private link"
-    for kind, message in sent:
-        expected = PRIVATE_LINKS.get(kind) or TO_STAFF.get(kind)
-        if kind in intake_kinds:
-            assert expected and re.search(r"https?://[^/\s]+" + expected, message.body), f"{kind}: {message.body}"
-    opened = set()
-    for message in mail.outbox:
-        for path in set(PRIVATE_LINKS.values()):
-            if re.search(path, message.body) and (link := link_path(message, path)) not in opened:
-                opened.add(link)
-                response = client.get(link, follow=True)
-                assert response.status_code == 200, message.body
-                if link.startswith("/accompagnement/"):  # the request's own page, not a generic one
-                    assert re.search(r"ESS-\d{4}-\d{5}", response.content.decode()), message.body
-    # The links to the staff's page open the request for a staff member of the accueil.
-    login_verified(client, get_user_model().objects.get(email="nadia@cress.re"))
-    for kind, message in sent:
-        if kind in TO_STAFF:
-            page = client.get(link_path(message, TO_STAFF[kind]))
-            assert page.status_code == 200 and "ESS-" in page.content.decode(), kind
+
+    # Each email that left carries each link its kind declares, and each opens its page for
+    # the person it was sent to: anonymously for a private or public link, logged in for
+    # the staff's. Opened in the order sent: opening a renewed tracking link ends the older
+    # ones, as it should.
+    messages = [(kind, message.to[0], message) for kind, message in newsletter_messages] + sent
+    User = get_user_model()
+    accueil_staff = User.objects.get(email="nadia@cress.re")
+    for kind, to, message in messages:
+        declared = EMAIL_LINKS[kind]
+        if isinstance(declared, Exempt):
+            continue
+        for link in declared:
+            paths = links_in(message, link)
+            assert paths, f"{kind} to {to}: no link to {link.path} in\n{message.body}"
+            if link.staff:
+                # Sent to the staff member in charge, or to the CRESS's address (then anyone of the accueil).
+                opener = Client()
+                login_verified(opener, User.objects.filter(email__iexact=to).first() or accueil_staff)
+            else:
+                opener = Client()
+            response = opener.get(paths[0], follow=True)
+            page = response.content.decode()
+            assert response.status_code == 200, f"{kind} to {to}: {paths[0]} answers {response.status_code}"
+            assert re.search(link.shows, page), f"{kind} to {to}: {paths[0]} does not show {link.shows!r}"
 
 
 def test_the_audit_path_is_closed_a_reset_link_for_the_superuser_is_never_readable(client):
