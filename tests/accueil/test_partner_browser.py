@@ -20,6 +20,57 @@ from tests.helpers.mail import link_path, sent_email
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
+DESK = 768  # Bootstrap's md breakpoint: from there the list is a table
+
+
+def scrolling_boxes(page) -> list[str]:
+    """The elements of the main content that scroll sideways inside themselves."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("main *")]
+            .filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible")
+            .map((el) => el.tagName + "." + el.className)"""
+    )
+
+
+@pytest.mark.parametrize("width", [320, 360, 1280])
+def test_the_partner_list_reads_without_any_scrolling(chromium, live_server, width):
+    from accueil.orientation import orient
+    from accueil.services import transition_request
+    from tests.accueil.factories import make_request
+
+    kaz = OrganisationFactory(
+        name="Association intercommunale pour l'accompagnement des initiatives solidaires du Sud sauvage",
+        commune=commune(),
+        is_support_structure=True,
+        email="kaz@ex.re",
+    )
+    titles = ["Recyclerie-ressourcerie-atelier-vélo-solidaire-de-Saint-Philippe", "Épicerie solidaire"]
+    for title in titles:
+        intake, _ = make_request(title=title)
+        transition_request(intake=intake, target="qualification")
+        orient(intake=intake, organisations=[kaz], by=None)
+    member = UserFactory()
+    PartnerMembership.objects.create(user=member, organisation=kaz)
+    client = Client()
+    client.force_login(member)
+    context = chromium.new_context(viewport={"width": width, "height": 800}, locale="fr-FR")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accompagnement/partenaire/")
+    if width < DESK:
+        assert page.get_by_role("table").count() == 0
+        cards = page.get_by_role("list", name="Orientations reçues").get_by_role("listitem")
+        assert cards.count() == 2
+        for card in cards.all():
+            assert "avant le" in card.inner_text() and card.get_by_role("link").count() == 1
+    else:
+        table = page.get_by_role("table", name="Orientations reçues, les plus récentes d'abord")
+        assert table.get_by_role("columnheader").count() == 7 and table.get_by_role("row").count() == 3
+    assert scrolling_boxes(page) == []
+    browser.look(page, "partenaire-liste-longue")
+    context.close()
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_a_structure_reads_its_deadline_downloads_a_document_and_accepts(chromium, live_server, width):
     from accueil.orientation import answer_schedule, orient
@@ -54,8 +105,13 @@ def test_a_structure_reads_its_deadline_downloads_a_document_and_accepts(chromiu
     client.force_login(member)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     page.goto(f"{live_server.url}/accompagnement/partenaire/")
-    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=intake.title))
-    assert f"avant le {day(answer_by, 'j M Y')}" in row.inner_text()
+    if width < DESK:  # a card per orientation
+        assert page.get_by_role("table").count() == 0
+        entry = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=intake.title))
+    else:
+        entry = page.get_by_role("row").filter(has=page.get_by_role("link", name=intake.title))
+    assert f"avant le {day(answer_by, 'j M Y')}" in entry.inner_text()
+    assert scrolling_boxes(page) == []
     look("liste")
     context.clear_cookies()  # the structure's private link works without signing in
 
