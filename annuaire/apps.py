@@ -29,10 +29,13 @@ class AnnuaireConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from annuaire import contributions
+        from annuaire.selectors import territory_directory_link
         from lib.media import delete_files_with_rows
+        from lib.territory_links import register_territory_link
         from messagerie.links import register_link_builder
 
         register_link_builder(contributions.CLAIM_LINK, contributions.build_claim_link)
+        register_territory_link("annuaire", territory_directory_link)
 
         post_migrate.connect(_load_directory_lists, sender=self, dispatch_uid="annuaire_load_lists")
         for model_name in ("Organisation", "Category", "Label"):

@@ -3,7 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.urls import reverse
+from django.utils.http import urlencode
+
 from annuaire.models import Organisation
+from lib.territory_links import TerritoryLink
+from referentiels.models import TerritoryKind
 
 
 @dataclass(frozen=True)
@@ -55,3 +60,14 @@ def structure_recipients(organisation: Organisation) -> list[str]:
             seen.add(address.strip().lower())
             recipients.append(address.strip())
     return recipients
+
+
+def territory_directory_link(territory):
+    """The directory filtered by an intercommunality or a commune (lib.territory_links)."""
+    if territory.kind == TerritoryKind.EPCI:
+        query = {"epci": territory.slug}
+    elif territory.kind == TerritoryKind.COMMUNE:
+        query = {"commune": territory.code}
+    else:
+        return None
+    return TerritoryLink(label="Acteurs de l'ESS", url=f"{reverse('annuaire:index')}?{urlencode(query)}")

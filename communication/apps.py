@@ -19,10 +19,13 @@ class CommunicationConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from communication import newsletter
+        from communication.selectors import territory_agenda_link
         from lib.media import delete_files_with_rows
+        from lib.territory_links import register_territory_link
         from messagerie.links import register_link_builder
 
         register_link_builder(newsletter.CONFIRM_LINK, newsletter.build_confirm_link)
+        register_territory_link("agenda", territory_agenda_link)
 
         for model_name in ("NewsArticle", "Event", "NewsCategory", "Tag"):
             model = self.get_model(model_name)

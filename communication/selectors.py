@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from communication.models import Event, NewsArticle, NewsCategory, Tag
+from lib.territory_links import TerritoryLink
 from referentiels.models import Territory, TerritoryKind
 
 
@@ -137,3 +140,10 @@ def category_by_slug(slug: str) -> NewsCategory | None:
 
 def territory_by_slug(slug: str, territories: list[Territory]) -> Territory | None:
     return next((t for t in territories if t.slug == slug), None)
+
+
+def territory_agenda_link(territory):
+    """The agenda filtered by an intercommunality or a commune (lib.territory_links)."""
+    if territory.kind not in {TerritoryKind.EPCI, TerritoryKind.COMMUNE}:
+        return None
+    return TerritoryLink(label="Agenda", url=f"{reverse('agenda:index')}?{urlencode({'territoire': territory.slug})}")

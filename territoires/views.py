@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
+from lib.territory_links import territory_links
 from referentiels.models import Territory, TerritoryKind
 from referentiels.selectors import epcis_with_communes
 
@@ -9,6 +10,10 @@ def _overview() -> dict:
     epcis = list(epcis_with_communes())
     for epci in epcis:
         epci.population_total = sum(commune.population or 0 for commune in epci.commune_list)
+        # What the other areas show about the territory (the directory, the agenda), filtered by it.
+        epci.links = territory_links(epci)
+        for commune in epci.commune_list:
+            commune.links = territory_links(commune)
     return {
         "region": Territory.objects.filter(kind=TerritoryKind.REGION).first(),
         "epcis": epcis,
