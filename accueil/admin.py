@@ -35,6 +35,7 @@ from accueil.models import (
 )
 from accueil.selectors import Period
 from annuaire.models import Organisation
+from annuaire.selectors import structure_recipients
 from lib.admin import CappedPaginator, QuickCheckboxMixin, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
 from lib.dates import french_date, french_short_date
 from lib.spreadsheet import safe_cell, streaming_writer
@@ -623,9 +624,17 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         except services.IntakeError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
-            names = {orientation.pk: orientation.organisation.name for orientation in threads}
-            who = names.get(thread, "le porteur")
-            self.message_user(request, f"Message envoyé : {who} est prévenu par courriel.", messages.SUCCESS)
+            oriented = next((orientation for orientation in threads if orientation.pk == thread), None)
+            if oriented is not None and not structure_recipients(oriented.organisation):
+                self.message_user(
+                    request,
+                    f"Message enregistré, mais {oriented.organisation.name} n'a ni adresse électronique publiée "
+                    "ni membre ayant un compte : personne n'est prévenu par courriel. Complétez sa fiche.",
+                    messages.WARNING,
+                )
+            else:
+                who = oriented.organisation.name if oriented is not None else "le porteur"
+                self.message_user(request, f"Message envoyé : {who} est prévenu par courriel.", messages.SUCCESS)
         return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
 
     def orient_view(self, request, object_id):

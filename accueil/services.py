@@ -404,9 +404,13 @@ def _email_readers(message: Message) -> None:
                 "url": private_link(TRACKING_LINK, intake=intake.pk),
             },
         )
+    unreachable = ""
     if message.orientation_id and message.author_kind != Author.PARTNER:
         organisation = message.orientation.organisation
-        for recipient in structure_recipients(organisation):
+        recipients = structure_recipients(organisation)
+        if not recipients:
+            unreachable = organisation.name  # the staff are told below
+        for recipient in recipients:
             queue_email(
                 to=recipient,
                 template="accueil/message_structure",
@@ -421,7 +425,7 @@ def _email_readers(message: Message) -> None:
         queue_email(
             to=staff_in_charge_email(intake),
             template="accueil/message_equipe",
-            context={**common, "url": admin_request_url(intake)},
+            context={**common, "unreachable": unreachable, "url": admin_request_url(intake)},
         )
 
 

@@ -4,18 +4,21 @@ address and each active member with an account, each once, each with a link of i
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accueil.models import Orientation
 from accueil.orientation import orient, remind_and_expire
-from accueil.services import IntakeError, send_staff_message, transition_request
+from accueil.services import IntakeError, add_holder_information, send_staff_message, transition_request
 from annuaire.models import PartnerMembership
 from annuaire.selectors import structure_recipients
 from messagerie.models import OutgoingEmail
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +103,29 @@ def test_messages_and_reminders_reach_the_members_too():
         for to, message in messages.items():
             page = Client().get(link_path(message, PARTNER_PAGE))
             assert page.status_code == 200 and intake.reference in page.content.decode(), (kind, to)
+
+
+def test_when_nobody_acts_for_an_oriented_structure_any_more_the_staff_are_told(client):
+
+    nadia = StaffFactory(role="Accueil", email="nadia@cress.re")
+    kaz = OrganisationFactory(name="Kaz Initiatives", email="contact@kaz.re", is_support_structure=True)
+    intake = qualifying_request()
+    intake.assigned_to = nadia
+    intake.save(update_fields=["assigned_to"])
+    (orientation,) = orient(intake=intake, organisations=[kaz], by=nadia)
+    type(kaz).objects.filter(pk=kaz.pk).update(email="")  # the address was removed since
+
+    add_holder_information(intake=intake, body="J'ai trouvé un local.", documents=[], orientation_id=orientation.pk)
+    assert not OutgoingEmail.objects.filter(kind="accueil/message_structure").exists()
+    to_staff = deliver(OutgoingEmail.objects.get(kind="accueil/message_equipe"))
+    assert to_staff.to == ["nadia@cress.re"]
+    assert "Kaz Initiatives n'a ni adresse électronique publiée ni membre ayant un compte" in to_staff.body
+
+    login_verified(client, nadia)
+    response = client.post(
+        reverse("admin:accueil_intakerequest_message", args=[intake.pk]),
+        {"thread": orientation.pk, "body": "Pouvez-vous la recevoir ?"},
+    )
+    told = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("personne n'est prévenu par courriel" in text for text in told), told
+    assert not OutgoingEmail.objects.filter(kind="accueil/message_structure").exists()
