@@ -292,6 +292,42 @@ MODEL_RULES = (
         rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
         note="Written by the send: read-only.",
     ),
+    # --- observatoire ----------------------------------------------------------------------
+    ModelRule(
+        "observatoire.Millesime",
+        rights={OBSERVATOIRE: VIEW_ADD_CHANGE, COMMUNICATION: VIEW, DIRECTION: VIEW},
+        admin_views={"observatoire_millesime_transition": "change"},
+        note="Publishing makes a millésime's figures public (after secrecy): Observatoire only.",
+    ),
+    ModelRule("observatoire.MillesimeTransition", rights={OBSERVATOIRE: VIEW, DIRECTION: VIEW}),
+    ModelRule(
+        "observatoire.PerimeterExclusion",
+        rights={OBSERVATOIRE: ALL, DIRECTION: VIEW},
+        note="The activities left out of the ESS perimeter; a change applies at the next publication.",
+    ),
+    ModelRule(
+        "observatoire.Establishment",
+        rights={OBSERVATOIRE: VIEW},
+        note="Establishment-level employment and payroll are under statistical secrecy (INSEE's order): "
+        "Observatoire only, read-only (written by imports); individual entrepreneurs' names are not kept.",
+    ),
+    ModelRule(
+        "observatoire.Figure",
+        rights={OBSERVATOIRE: VIEW},
+        note="Figures before secrecy, primary-secret cells included: Observatoire only, read-only; "
+        "the public reads them through observatoire.secrecy.",
+    ),
+    ModelRule(
+        "observatoire.DataImport",
+        rights={OBSERVATOIRE: ("view", "add", "delete")},
+        admin_views={
+            "observatoire_dataimport_launch": "add",
+            "observatoire_dataimport_progress": "view",
+            "observatoire_dataimport_refusals": "view",
+        },
+        note="Files are deleted once imported; the report of refused rows stays.",
+    ),
+    ModelRule("observatoire.ImportRefusal", rights={OBSERVATOIRE: VIEW}, note="Shown on its import's page."),
 )
 
 RULES_BY_MODEL = {rule.model: rule for rule in MODEL_RULES}

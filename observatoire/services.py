@@ -1,0 +1,434 @@
+"""What changes the observatory's data: imports, the figures computed from the establishment
+file, and the millésimes' workflow (publication bumps the data version)."""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from lib import cacheversion
+from lib.workflow import WorkflowError
+from observatoire.models import (
+    ALL_FAMILIES,
+    ALL_SECTORS,
+    MILLESIME_WORKFLOW,
+    DataImport,
+    Establishment,
+    Figure,
+    ImportKind,
+    ImportRefusal,
+    ImportStatus,
+    Millesime,
+    MillesimeState,
+    MillesimeTransition,
+    PerimeterExclusion,
+    Scope,
+    Secrecy,
+    SectorLevel,
+    Source,
+)
+from observatoire.reading import (
+    EstablishmentReader,
+    FileRefused,
+    References,
+    TableReader,
+    TableReferences,
+    open_table,
+)
+from observatoire.sectors import GROUPING_LABELS, grouping_of
+from referentiels.models import EssFamily, LegalForm, NafActivity, NafDivision, NafSection, Territory, TerritoryKind
+
+DATA_VERSION_KEY = "observatoire:data-version"
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+PROGRESS_EVERY = 5000
+# Legal categories of public bodies (INSEE level I: 4 public bodies under commercial law,
+# 7 public administration): not private employers.
+PUBLIC_CATEGORY_PREFIXES = ("4", "7")
+
+
+def data_version() -> int:
+    """Part of every cache key of the observatory's pages and reports."""
+    return cacheversion.current(DATA_VERSION_KEY)
+
+
+def _bump_data_version() -> None:
+    cacheversion.bump(DATA_VERSION_KEY)
+
+
+# --- Imports ---------------------------------------------------------------------------
+
+
+def upload_import(*, kind: str, year: int, upload, by) -> DataImport:
+    """Keep an uploaded file for preview, once its header is readable.
+
+    Raises ValidationError (French message) and keeps nothing when the file cannot be read
+    or its millésime is published.
+    """
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(f"Le fichier dépasse {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo.")
+    raw = upload.read()
+    _check_millesime_open(year)
+    try:
+        opened = open_table(raw)
+        reader_for(kind, opened, year=year)  # checks the columns
+    except FileRefused as refused:
+        raise ValidationError(str(refused)) from refused
+    data_import = DataImport(
+        kind=kind,
+        year=year,
+        original_name=upload.name[:255],
+        encoding=opened.encoding,
+        delimiter=opened.delimiter,
+        uploaded_by=by,
+    )
+    data_import.file.save(f"import-{year}.csv", ContentFile(raw), save=False)
+    data_import.full_clean()
+    data_import.save()
+    return data_import
+
+
+def _check_millesime_open(year: int) -> None:
+    state = Millesime.objects.filter(year=year).values_list("state", flat=True).first()
+    if state == MillesimeState.PUBLISHED:
+        raise ValidationError(
+            f"Le millésime {year} est publié : retirez-le de la publication avant d'en importer à nouveau les données."
+        )
+
+
+def reader_for(kind: str, opened, *, year: int):
+    if kind == ImportKind.ESTABLISHMENTS:
+        return EstablishmentReader(opened, year=year, refs=establishment_references())
+    return TableReader(opened, refs=table_references())
+
+
+def establishment_references() -> References:
+    return References(
+        communes=frozenset(Territory.objects.filter(kind=TerritoryKind.COMMUNE).values_list("code", flat=True)),
+        legal_categories=frozenset(LegalForm.objects.values_list("code", flat=True)),
+        naf_codes=frozenset(NafActivity.objects.values_list("code", flat=True)),
+    )
+
+
+def table_references() -> TableReferences:
+    territories = {code: pk for pk, code in Territory.objects.values_list("pk", "code")}
+    return TableReferences(
+        territories={"FR": None, **territories},
+        families=frozenset([ALL_FAMILIES, *EssFamily.values]),
+        sectors={
+            SectorLevel.ALL: frozenset([ALL_SECTORS]),
+            SectorLevel.SECTION: frozenset(NafSection.objects.values_list("code", flat=True)),
+            SectorLevel.DIVISION: frozenset(NafDivision.objects.values_list("code", flat=True)),
+            SectorLevel.GROUPING: frozenset(GROUPING_LABELS),
+        },
+        sources=frozenset(Source.values) - {Source.BASE},
+        scopes=frozenset(Scope.values),
+    )
+
+
+@dataclass
+class Preview:
+    header: list[str]
+    columns: dict[str, str]  # what the portal reads → the file's column
+    rows: list[dict] = field(default_factory=list)  # {"line", "values" or "reason"}
+
+
+def preview_import(data_import: DataImport) -> Preview:
+    """The columns recognised and the first rows as they will be read."""
+    data_import.file.open("rb")
+    try:
+        opened = open_table(data_import.file.read())
+    finally:
+        data_import.file.close()
+    reader = reader_for(data_import.kind, opened, year=data_import.year)
+    preview = Preview(
+        header=opened.header, columns={key: opened.header[index] for key, index in reader.columns.items()}
+    )
+    for line, cells in _first_records(reader, opened):
+        try:
+            values = reader.parse(cells, line)
+        except Exception as refused:
+            preview.rows.append({"line": line, "reason": str(refused)})
+        else:
+            if isinstance(values, tuple):
+                values = dict(zip(EstablishmentReader.FIELDS, values, strict=True))
+            preview.rows.append({"line": line, "values": values})
+    return preview
+
+
+def _first_records(reader, opened):
+    rows = csv.reader(opened.text, delimiter=opened.delimiter)
+    for cells in rows:
+        if any(cell.strip() for cell in cells):
+            yield rows.line_num + 1, cells
+            if rows.line_num > 10:
+                return
+
+
+def launch_import(*, data_import: DataImport) -> None:
+    """Queue the import of a previewed file; the worker does the rest (`run_import`)."""
+    from observatoire.tasks import run_import_task
+
+    with transaction.atomic():
+        locked = DataImport.objects.select_for_update().get(pk=data_import.pk)
+        if locked.status != ImportStatus.WAITING:
+            raise ValidationError("Cet import est déjà lancé.")
+        _check_millesime_open(locked.year)
+        DataImport.objects.filter(pk=locked.pk).update(status=ImportStatus.QUEUED)
+        transaction.on_commit(lambda: run_import_task.delay(locked.pk))
+    data_import.status = ImportStatus.QUEUED
+
+
+def progress_key(import_id: int) -> str:
+    return f"observatoire:import:{import_id}:progress"
+
+
+def import_progress(data_import: DataImport) -> dict:
+    """Rows read so far: the worker writes them to the cache while its transaction is open."""
+    live = cache.get(progress_key(data_import.pk)) if data_import.status == ImportStatus.RUNNING else None
+    processed = live if live is not None else data_import.processed_rows
+    total = data_import.total_rows
+    return {"processed": processed, "total": total, "percent": int(100 * processed / total) if total else 0}
+
+
+def run_import(*, import_id: int) -> DataImport:
+    """Import a file in one transaction: either every accepted row and its figures are in,
+    replacing what the millésime held from this kind of file, or nothing changed.
+
+    Idempotent: a finished import is not run again; a run interrupted (worker lost) starts
+    over, since nothing of it was written.
+    """
+    data_import = DataImport.objects.get(pk=import_id)
+    if data_import.status in {ImportStatus.DONE, ImportStatus.FAILED}:
+        return data_import
+    data_import.file.open("rb")
+    try:
+        raw = data_import.file.read()
+    finally:
+        data_import.file.close()
+    total = sum(1 for line in raw.splitlines()[1:] if line.strip())
+    DataImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), total_rows=total, processed_rows=0
+    )
+    data_import.refresh_from_db()
+    try:
+        with transaction.atomic():
+            _check_millesime_open(data_import.year)
+            millesime, _ = Millesime.objects.get_or_create(year=data_import.year)
+            millesime = Millesime.objects.select_for_update().get(pk=millesime.pk)
+            opened = open_table(raw)
+            reader = reader_for(data_import.kind, opened, year=data_import.year)
+            if data_import.kind == ImportKind.ESTABLISHMENTS:
+                accepted = _write_establishments(millesime, reader, import_id)
+                compute_base_figures(millesime=millesime)
+            else:
+                accepted = _write_table(millesime, reader)
+            ImportRefusal.objects.filter(data_import=data_import).delete()
+            ImportRefusal.objects.bulk_create(
+                [ImportRefusal(data_import=data_import, line=r.line, identifier=r.identifier, reason=r.reason)
+                 for r in reader.refusals],
+                batch_size=5000,
+            )  # fmt: skip
+            if millesime.state != MillesimeState.IMPORTED:
+                # New data goes back through checking before anyone sees it.
+                MILLESIME_WORKFLOW.apply(
+                    millesime,
+                    MillesimeState.IMPORTED if millesime.state == MillesimeState.CHECKING else MillesimeState.CHECKING,
+                    log_model=MillesimeTransition,
+                    by=data_import.uploaded_by,
+                    comment=f"Nouvel import : {data_import.original_name}",
+                )
+            DataImport.objects.filter(pk=import_id).update(
+                status=ImportStatus.DONE,
+                processed_rows=total,
+                accepted_rows=accepted,
+                refused_rows=len(reader.refusals),
+                finished_at=timezone.now(),
+                error="",
+            )
+    except (FileRefused, ValidationError, WorkflowError) as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        DataImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.FAILED, error=message, finished_at=timezone.now()
+        )
+    else:
+        data_import.file.delete(save=False)
+        DataImport.objects.filter(pk=import_id).update(file="")
+    cache.delete(progress_key(import_id))
+    data_import.refresh_from_db()
+    return data_import
+
+
+def _write_establishments(millesime: Millesime, reader: EstablishmentReader, import_id: int) -> int:
+    """Replace the millésime's establishments by the file's accepted rows (COPY on PostgreSQL)."""
+    Establishment.objects.filter(millesime=millesime).delete()
+    postgres = connection.vendor == "postgresql"  # else the zero-setup SQLite of `make run`
+    buffer, objects = io.StringIO(), []
+    # Quoted values are text (an empty name stays empty), unquoted empty ones are NULL.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)
+    accepted = 0
+    for accepted, row in enumerate(reader.rows(), start=1):
+        if postgres:
+            writer.writerow((millesime.pk, *row))
+        else:
+            objects.append(
+                Establishment(millesime=millesime, **dict(zip(EstablishmentReader.FIELDS, row, strict=True)))
+            )
+        if accepted % PROGRESS_EVERY == 0:
+            cache.set(progress_key(import_id), accepted + len(reader.refusals), timeout=3600)
+    if not postgres:
+        Establishment.objects.bulk_create(objects, batch_size=2000)
+        return accepted
+    buffer.seek(0)
+    columns = ", ".join(["millesime_id", *EstablishmentReader.FIELDS])
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {Establishment._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer
+        )
+    return accepted
+
+
+def _write_table(millesime: Millesime, reader: TableReader) -> int:
+    rows = list(reader.rows())
+    sources = {row["source"] for row in rows}
+    Figure.objects.filter(millesime=millesime, source__in=sources).delete()
+    Figure.objects.bulk_create(
+        [Figure(millesime=millesime, secrecy=Secrecy.PENDING, **row) for row in rows], batch_size=5000
+    )
+    return len(rows)
+
+
+# --- Figures from the establishment file --------------------------------------------------
+
+
+@dataclass
+class _Cell:
+    establishments: int = 0
+    employees: int = 0
+    fte: Decimal = Decimal(0)
+    payroll: int = 0
+    known_employees: bool = False
+    known_fte: bool = False
+    known_payroll: bool = False
+    top_employees: int = 0
+    top_payroll: int = 0
+
+    def add(self, count, employees, fte, payroll, top_employees, top_payroll):
+        self.establishments += count
+        if employees is not None:
+            self.employees += employees
+            self.known_employees = True
+            self.top_employees = max(self.top_employees, top_employees or 0)
+        if fte is not None:
+            self.fte += fte
+            self.known_fte = True
+        if payroll is not None:
+            self.payroll += payroll
+            self.known_payroll = True
+            self.top_payroll = max(self.top_payroll, top_payroll or 0)
+
+
+def perimeter_exclusions() -> tuple[str, ...]:
+    return tuple(PerimeterExclusion.objects.values_list("naf_prefix", flat=True))
+
+
+def compute_base_figures(*, millesime: Millesime) -> int:
+    """(Re)compute the cube of the establishment file: ESS and all private employers, for
+    every territory level × family × sector level. Only active employer establishments
+    count. The grouping is done by the database at the finest level (commune, legal
+    category, activity, ESS flag), then rolled up here, so the work grows with the number
+    of distinct combinations, not of establishments.
+    """
+    families = dict(LegalForm.objects.values_list("code", "family"))
+    exclusions = perimeter_exclusions()
+    communes = {
+        c.code: c
+        for c in Territory.objects.filter(kind=TerritoryKind.COMMUNE).select_related("parent", "arrondissement")
+    }
+    divisions = dict(NafDivision.objects.values_list("code", "section__code"))
+    cells: dict[tuple, _Cell] = defaultdict(_Cell)
+    groups = (
+        Establishment.objects.filter(millesime=millesime, is_active=True, is_employer=True)
+        .values_list("commune_code", "legal_category", "naf_code", "ess_declared")
+        .annotate(Count("pk"), Sum("employees"), Sum("fte"), Sum("payroll"), Max("employees"), Max("payroll"))
+        .order_by()
+    )
+    for commune_code, category, naf_code, declared, count, employees, fte, payroll, top_emp, top_pay in groups:
+        if category.startswith(PUBLIC_CATEGORY_PREFIXES):
+            continue
+        commune = communes[commune_code]
+        territory_ids = {commune.pk, commune.parent_id, commune.arrondissement_id, commune.parent.parent_id} - {None}
+        division = naf_code[:2]
+        sectors = (
+            (SectorLevel.ALL, ALL_SECTORS),
+            (SectorLevel.SECTION, divisions[division]),
+            (SectorLevel.DIVISION, division),
+            (SectorLevel.GROUPING, grouping_of(division).code),
+        )
+        family = families.get(category) or (EssFamily.SOCIETE_COMMERCIALE if declared else "")
+        is_ess = bool(family) and not naf_code.startswith(exclusions)
+        measures = (count, employees, fte, payroll, top_emp, top_pay)
+        for territory_id in territory_ids:
+            for level, sector in sectors:
+                cells[(Scope.ECONOMY, territory_id, ALL_FAMILIES, level, sector)].add(*measures)
+                if is_ess:
+                    cells[(Scope.ESS, territory_id, ALL_FAMILIES, level, sector)].add(*measures)
+                    cells[(Scope.ESS, territory_id, family, level, sector)].add(*measures)
+    Figure.objects.filter(millesime=millesime, source=Source.BASE).delete()
+    figures = [
+        Figure(
+            millesime=millesime,
+            source=Source.BASE,
+            scope=scope,
+            territory_id=territory_id,
+            family=family,
+            sector_level=level,
+            sector=sector,
+            establishments=cell.establishments,
+            employees=cell.employees if cell.known_employees else None,
+            fte=cell.fte if cell.known_fte else None,
+            payroll=cell.payroll if cell.known_payroll else None,
+            top_employees_share=cell.top_employees / cell.employees if cell.employees else None,
+            top_payroll_share=cell.top_payroll / cell.payroll if cell.payroll else None,
+        )
+        for (scope, territory_id, family, level, sector), cell in cells.items()
+    ]
+    Figure.objects.bulk_create(figures, batch_size=5000)
+    return len(figures)
+
+
+# --- The millésimes' workflow -------------------------------------------------------------
+
+
+def transition_millesime(*, millesime: Millesime, target: str, by=None, comment: str = "") -> None:
+    """Move a millésime through its workflow. Publishing recomputes the figures with the
+    current perimeter, marks the statistical secrecy and makes them public; publishing and
+    withdrawing bump the data version, so no cached page or report shows the old figures."""
+    with transaction.atomic():
+        changes = {}
+        if target == MillesimeState.PUBLISHED:
+            if not Figure.objects.filter(millesime=millesime).exists():
+                raise WorkflowError("Ce millésime n'a aucun chiffre : importez des données avant de le publier.")
+            if millesime.establishments.exists():
+                compute_base_figures(millesime=millesime)
+            apply_secrecy(millesime=millesime)
+            changes["published_at"] = timezone.now()
+        MILLESIME_WORKFLOW.apply(
+            millesime, target, log_model=MillesimeTransition, by=by, comment=comment, changes=changes
+        )
+        if MillesimeState.PUBLISHED in {target, millesime.state} or target == MillesimeState.WITHDRAWN:
+            transaction.on_commit(_bump_data_version)
+
+
+def apply_secrecy(*, millesime: Millesime) -> None:
+    """Mark every figure of the millésime published or secret (see `observatoire.secrecy`)."""
+    from observatoire.secrecy_store import mark_secrecy
+
+    mark_secrecy(millesime=millesime)
