@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
@@ -39,11 +40,14 @@ from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
+from observatoire.models import ImportKind
+from observatoire.services import run_import, upload_import
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
 from tests.helpers.auth import confirmed_device, login_as
+from tests.observatoire.factories import Row, establishment_file, make_siret
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +223,13 @@ def world():
     confirmed_device(superuser)
     issue_recovery_codes(user=superuser)
     RequestErasure.objects.create(reference="ESS-2026-00000", erased_by=superuser, reason="Demande du porteur.")
+
+    # The observatory: a file imported (millésime, establishments, figures, a refused row).
+    rows = establishment_file([Row(make_siret(1)), Row("123")])
+    data_import = upload_import(
+        kind=ImportKind.ESTABLISHMENTS, year=2024, upload=SimpleUploadedFile("f.csv", rows), by=superuser
+    )
+    run_import(import_id=data_import.pk)
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
