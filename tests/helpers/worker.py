@@ -33,6 +33,7 @@ def services_env() -> dict:
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_KEY_PREFIX": settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", ""),
         "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # files uploaded by the test (each test has its own folder)
     }
 
 
