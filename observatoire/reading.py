@@ -169,8 +169,9 @@ class EstablishmentReader:
         return cells[index].strip()
 
     def parse(self, cells: list[str], line: int) -> tuple:
-        cell = self._cell
-        siret = cell(cells, "siret").replace(" ", "")
+        size = len(cells)
+        found = {key: cells[index].strip() if index < size else "" for key, index in self.columns.items()}
+        siret = found.get("siret", "").replace(" ", "")
         if len(siret) != 14 or not siret.isdigit():
             raise _Refused("SIRET invalide : 14 chiffres attendus.")
         if siret.startswith(LA_POSTE_SIREN):
@@ -179,36 +180,36 @@ class EstablishmentReader:
             key_ok = luhn_is_valid(siret[:9]) and luhn_is_valid(siret)
         if not key_ok:
             raise _Refused("SIRET invalide : clé de contrôle incorrecte.")
-        siren = cell(cells, "siren").replace(" ", "")
+        siren = found.get("siren", "").replace(" ", "")
         if siren and siren != siret[:9]:
             raise _Refused(f"Le SIREN {siren} ne correspond pas aux 9 premiers chiffres du SIRET.")
         if siret in self.seen:
             raise _Refused(f"SIRET en double dans le fichier (déjà ligne {self.seen[siret]}).")
         self.seen[siret] = line
 
-        legal_category = cell(cells, "legal_category")
+        legal_category = found.get("legal_category", "")
         # Every private employer counts for the whole economy, so a category outside the
         # referentiel (an individual entrepreneur, a public body) is read by its format.
         if legal_category not in self.refs.legal_categories and not _LEGAL_CATEGORY.fullmatch(legal_category):
             raise _Refused(f"Catégorie juridique invalide : « {legal_category} » (4 chiffres, le premier de 1 à 9).")
-        naf_code = cell(cells, "naf_code").upper()
+        naf_code = found.get("naf_code", "").upper()
         if _NAF_WITHOUT_DOT.fullmatch(naf_code):
             naf_code = f"{naf_code[:2]}.{naf_code[2:]}"
         if naf_code not in self.refs.naf_codes:
             raise _Refused(f"Code NAF inconnu : « {naf_code} ».")
-        commune_code = cell(cells, "commune_code")
+        commune_code = found.get("commune_code", "")
         if commune_code not in self.refs.communes:
             raise _Refused(f"Commune inconnue : « {commune_code} ».")
-        band = cell(cells, "headcount_band").upper()
+        band = found.get("headcount_band", "").upper()
         if band not in HEADCOUNT_BANDS:
             raise _Refused(f"Tranche d'effectif inconnue : « {band} ».")
-        employer = _flag(cell(cells, "employer"), "caractère employeur")
-        ess = _flag(cell(cells, "ess"), "qualité ESS")
-        state = cell(cells, "state").upper()
+        employer = _flag(found.get("employer", ""), "caractère employeur")
+        ess = _flag(found.get("ess", ""), "qualité ESS")
+        state = found.get("state", "").upper()
         if state not in {"A", "F"}:
             raise _Refused(f"État administratif inconnu : « {state} » (A ou F attendu).")
         created_on = None
-        if raw := cell(cells, "created_on"):
+        if raw := found.get("created_on", ""):
             try:
                 created_on = date.fromisoformat(raw)
             except ValueError:
@@ -218,10 +219,10 @@ class EstablishmentReader:
                     f"Créé le {created_on:%d/%m/%Y}, après la fin du millésime {self.year} : "
                     f"ce fichier est-il bien celui de {self.year} ?"
                 )
-        employees = _whole(cell(cells, "employees"), "effectif salarié")
-        fte = _decimal(cell(cells, "fte"), "équivalents temps plein")
-        payroll = _whole(cell(cells, "payroll"), "masse salariale")
-        name = "" if legal_category.startswith("1") else cell(cells, "name")[:255]
+        employees = _whole(found.get("employees", ""), "effectif salarié")
+        fte = _decimal(found.get("fte", ""), "équivalents temps plein")
+        payroll = _whole(found.get("payroll", ""), "masse salariale")
+        name = "" if legal_category.startswith("1") else found.get("name", "")[:255]
         return (
             siret,
             siret[:9],
