@@ -171,18 +171,20 @@ class SectorLevel(models.TextChoices):
 
 
 class Secrecy(models.TextChoices):
+    """The stored verdict of `observatoire.secrecy` (its `Status` values)."""
+
     PENDING = "", "Non calculé"
-    PUBLISHED = "publie", "Publiable"
-    PRIMARY = "primaire", "Secret primaire"
-    SECONDARY = "secondaire", "Secret induit"
+    PUBLISHED = "published", "Publiable"
+    PRIMARY = "primary", "Secret primaire"
+    SECONDARY = "secondary", "Secret induit"
 
 
 class Figure(models.Model):
     """One cell: the employer establishments, employees, FTE and payroll of a scope, for a
     territory (none: France), a family (or all) and a sector (at one level), in a millésime.
 
-    `top_*_share` is the share of the largest single establishment (dominance secrecy);
-    empty when the source publishes no establishment data.
+    `largest_*` is the value of the largest single establishment of the cell (dominance
+    secrecy); empty when the source publishes no establishment data.
     """
 
     millesime = models.ForeignKey(Millesime, on_delete=models.CASCADE, related_name="figures")
@@ -198,8 +200,11 @@ class Figure(models.Model):
     employees = models.PositiveIntegerField("salariés", null=True, blank=True)
     fte = models.DecimalField("équivalents temps plein", max_digits=11, decimal_places=1, null=True, blank=True)
     payroll = models.PositiveBigIntegerField("masse salariale brute (euros)", null=True, blank=True)
-    top_employees_share = models.FloatField("part du premier établissement (salariés)", null=True, blank=True)
-    top_payroll_share = models.FloatField("part du premier établissement (masse salariale)", null=True, blank=True)
+    largest_employees = models.PositiveIntegerField("salariés du premier établissement", null=True, blank=True)
+    largest_fte = models.DecimalField(
+        "ETP du premier établissement", max_digits=9, decimal_places=1, null=True, blank=True
+    )
+    largest_payroll = models.PositiveBigIntegerField("masse salariale du premier établissement", null=True, blank=True)
     secrecy = models.CharField("secret statistique", max_length=10, choices=Secrecy.choices, blank=True)
     secrecy_reason = models.CharField("motif du secret", max_length=120, blank=True)
 

@@ -313,8 +313,9 @@ class _Cell:
     known_employees: bool = False
     known_fte: bool = False
     known_payroll: bool = False
-    top_employees: int = 0
-    top_payroll: int = 0
+    largest_employees: int = 0
+    largest_fte: Decimal = Decimal(0)
+    largest_payroll: int = 0
 
     def merge(self, other: "_Cell") -> None:
         self.establishments += other.establishments
@@ -324,22 +325,24 @@ class _Cell:
         self.known_employees |= other.known_employees
         self.known_fte |= other.known_fte
         self.known_payroll |= other.known_payroll
-        self.top_employees = max(self.top_employees, other.top_employees)
-        self.top_payroll = max(self.top_payroll, other.top_payroll)
+        self.largest_employees = max(self.largest_employees, other.largest_employees)
+        self.largest_fte = max(self.largest_fte, other.largest_fte)
+        self.largest_payroll = max(self.largest_payroll, other.largest_payroll)
 
-    def add(self, count, employees, fte, payroll, top_employees, top_payroll):
+    def add(self, count, employees, fte, payroll, largest_employees, largest_fte, largest_payroll):
         self.establishments += count
         if employees is not None:
             self.employees += employees
             self.known_employees = True
-            self.top_employees = max(self.top_employees, top_employees or 0)
+            self.largest_employees = max(self.largest_employees, largest_employees or 0)
         if fte is not None:
             self.fte += fte
             self.known_fte = True
+            self.largest_fte = max(self.largest_fte, largest_fte or 0)
         if payroll is not None:
             self.payroll += payroll
             self.known_payroll = True
-            self.top_payroll = max(self.top_payroll, top_payroll or 0)
+            self.largest_payroll = max(self.largest_payroll, largest_payroll or 0)
 
 
 def perimeter_exclusions() -> tuple[str, ...]:
@@ -365,7 +368,9 @@ def compute_base_figures(*, millesime: Millesime) -> int:
         Establishment.objects.filter(millesime=millesime, is_active=True, is_employer=True)
         .annotate(division=Substr("naf_code", 1, 2), excluded=Case(When(excluded, then=True), default=False))
         .values_list("commune_code", "legal_category", "ess_declared", "division", "excluded")
-        .annotate(Count("pk"), Sum("employees"), Sum("fte"), Sum("payroll"), Max("employees"), Max("payroll"))
+        .annotate(
+            Count("pk"), Sum("employees"), Sum("fte"), Sum("payroll"), Max("employees"), Max("fte"), Max("payroll")
+        )
         .order_by()
     )
     fine: dict[tuple, _Cell] = defaultdict(_Cell)
@@ -410,8 +415,9 @@ def compute_base_figures(*, millesime: Millesime) -> int:
             "employees": cell.employees if cell.known_employees else None,
             "fte": cell.fte if cell.known_fte else None,
             "payroll": cell.payroll if cell.known_payroll else None,
-            "top_employees_share": cell.top_employees / cell.employees if cell.employees else None,
-            "top_payroll_share": cell.top_payroll / cell.payroll if cell.payroll else None,
+            "largest_employees": cell.largest_employees if cell.known_employees else None,
+            "largest_fte": cell.largest_fte if cell.known_fte else None,
+            "largest_payroll": cell.largest_payroll if cell.known_payroll else None,
             "secrecy": Secrecy.PENDING,
             "secrecy_reason": "",
         }

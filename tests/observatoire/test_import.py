@@ -198,7 +198,7 @@ def test_figures_follow_the_perimeter_employers_and_territories():
     assert (economy.establishments, economy.employees, economy.payroll) == (5, 56, 1160)
     assert figure(family="societe_commerciale").employees == 5
     assert figure(family="association").employees == 40
-    assert figure(family="association").top_employees_share == pytest.approx(30 / 40)
+    assert figure(family="association").largest_employees == 30
     cinor = Territory.objects.get(kind=TerritoryKind.EPCI, short_name="CINOR")
     assert figure(territory=cinor).employees == 40
     commune = Territory.objects.get(kind=TerritoryKind.COMMUNE, code=saint_pierre)
