@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lib import cacheversion
 from lib.workflow import WorkflowError
+from observatoire import cube
 from observatoire.models import (
     ALL_FAMILIES,
     ALL_SECTORS,
@@ -478,6 +479,4 @@ def transition_millesime(*, millesime: Millesime, target: str, by=None, comment:
 
 def apply_secrecy(*, millesime: Millesime) -> None:
     """Mark every figure of the millésime published or secret (see `observatoire.secrecy`)."""
-    from observatoire.secrecy_store import mark_secrecy
-
-    mark_secrecy(millesime=millesime)
+    cube.mark_secrecy(millesime=millesime)

@@ -1,0 +1,128 @@
+"""Charts drawn on the server as SVG, the same in the page and in the PDF panorama.
+
+Each function returns the geometry a template draws (`observatoire/_barres.svg`,
+`observatoire/_courbe.svg`): no script, no chart library, nothing fetched. A chart always
+comes with its title, a description that says what it shows, and the table beside it
+(the accessible alternative). A secret value (« s ») has no bar and no point: it is
+written « s » where the bar would be.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from observatoire.formatting import SECRET, french_number
+
+
+def nice_ceiling(value: float) -> float:
+    """The round number just above `value` that a scale ends at (1, 2, 2.5, 5 × 10^n)."""
+    if value <= 0:
+        return 1
+    exponent = math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        candidate = step * 10**exponent
+        if candidate >= value:
+            return candidate
+    return 10 ** (exponent + 1)
+
+
+def ticks(maximum: float, count: int = 4) -> list[float]:
+    top = nice_ceiling(maximum)
+    return [top * index / count for index in range(count + 1)]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    text: str  # the value as written beside the bar, or « s »
+    y: float
+    width: float
+    secret: bool
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    description: str
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    bar_height: int
+    bars: list[Bar]
+    grid: list[tuple[float, str]] = field(default_factory=list)  # (x, label)
+
+
+def bar_chart(*, title: str, description: str, items, unit: str = "", width: int = 640) -> BarChart:
+    """Horizontal bars, one per (label, value) in `items`; the label sits above its bar so
+    that long French labels stay readable on a phone (the SVG scales to its box)."""
+    values = [float(value) for _, value in items if value not in (None, SECRET)]
+    top = nice_ceiling(max(values, default=0))
+    row, bar_height, left = 44, 18, 8
+    plot_width = width - left - 80
+    bars = []
+    for index, (label, value) in enumerate(items):
+        secret = value == SECRET or value is None
+        bars.append(
+            Bar(
+                label=label,
+                text=SECRET if value == SECRET else ("" if value is None else f"{french_number(value)}{unit}"),
+                y=index * row + 20,
+                width=0 if secret else round(plot_width * float(value) / top, 1),
+                secret=secret,
+            )
+        )
+    grid = [(round(left + plot_width * t / top, 1), french_number(t)) for t in ticks(top)]
+    return BarChart(
+        title=title,
+        description=description,
+        width=width,
+        height=len(items) * row + 24,
+        label_width=left,
+        plot_width=plot_width,
+        bar_height=bar_height,
+        bars=bars,
+        grid=grid,
+    )
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str  # the year
+    text: str  # the value, or « s »
+    secret: bool
+
+
+@dataclass(frozen=True)
+class LineChart:
+    title: str
+    description: str
+    width: int
+    height: int
+    path: str  # the line through the published points (broken where a point is secret)
+    points: list[Point]
+    grid: list[tuple[float, str]]  # (y, label)
+    left: int
+    right: int
+
+
+def line_chart(*, title: str, description: str, series, width: int = 640, height: int = 260) -> LineChart:
+    """A line through (year, value) points in order; a secret point breaks the line."""
+    left, right, top_margin, bottom = 72, width - 24, 16, height - 32
+    values = [float(value) for _, value in series if value not in (None, SECRET)]
+    top = nice_ceiling(max(values, default=0))
+    step = (right - left) / max(len(series) - 1, 1)
+    points, path, pen_down = [], [], False
+    for index, (year, value) in enumerate(series):
+        x = left + index * step if len(series) > 1 else (left + right) / 2
+        secret = value in (None, SECRET)
+        y = bottom if secret else bottom - (bottom - top_margin) * float(value) / top
+        points.append(Point(round(x, 1), round(y, 1), str(year), SECRET if secret else french_number(value), secret))
+        if secret:
+            pen_down = False
+            continue
+        path.append(f"{'L' if pen_down else 'M'}{x:.1f},{y:.1f}")
+        pen_down = True
+    grid = [(round(bottom - (bottom - top_margin) * t / top, 1), french_number(t)) for t in ticks(top)]
+    return LineChart(title, description, width, height, " ".join(path), points, grid, left, right)
