@@ -75,9 +75,7 @@ def dimensions(scope: str) -> Dimensions:
         elif kind == TerritoryKind.ARRONDISSEMENT:
             by_arrondissement[str(pk)] = str(parent_id)
     sections = dict(NafDivision.objects.values_list("code", "section__code"))
-    by_section = {division: section for division, section in sections.items()} | dict.fromkeys(
-        set(sections.values()), ALL_SECTORS
-    )
+    by_section = dict(sections) | dict.fromkeys(set(sections.values()), ALL_SECTORS)
     by_grouping = {division: grouping_of(division).code for division in sections} | {
         grouping.code: ALL_SECTORS for grouping in (*GROUPINGS, OTHER)
     }
