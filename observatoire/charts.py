@@ -34,9 +34,22 @@ def ticks(maximum: float, count: int = 4) -> list[float]:
 class Bar:
     label: str
     text: str  # the value as written beside the bar, or « s »
-    y: float
+    y: float  # the label's baseline; the bar sits below it
     width: float
     secret: bool
+    left: float = 8
+
+    @property
+    def text_x(self) -> float:
+        return self.left + self.width + 6
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + 5
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 19
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,7 @@ def bar_chart(*, title: str, description: str, items, unit: str = "", width: int
                 y=index * row + 20,
                 width=0 if secret else round(plot_width * float(value) / top, 1),
                 secret=secret,
+                left=left,
             )
         )
     grid = [(round(left + plot_width * t / top, 1), french_number(t)) for t in ticks(top)]

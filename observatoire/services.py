@@ -464,8 +464,10 @@ def transition_millesime(*, millesime: Millesime, target: str, by=None, comment:
     with transaction.atomic():
         changes = {}
         if target == MillesimeState.PUBLISHED:
-            if not Figure.objects.filter(millesime=millesime).exists():
-                raise WorkflowError("Ce millésime n'a aucun chiffre : importez des données avant de le publier.")
+            if not Figure.objects.filter(millesime=millesime, territory__isnull=False).exists():
+                raise WorkflowError(
+                    "Ce millésime n'a aucun chiffre pour La Réunion : importez des données avant de le publier."
+                )
             if millesime.establishments.exists():
                 compute_base_figures(millesime=millesime)
             apply_secrecy(millesime=millesime)

@@ -1,0 +1,233 @@
+"""The observatory's public pages: published figures only, every value through the mask."""
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from lib.spreadsheet import safe_cell
+from observatoire import charts, selectors
+from observatoire.formatting import SECRET, french_euros, french_number, french_percent
+from observatoire.models import ALL_FAMILIES, ALL_SECTORS, PerimeterExclusion
+from observatoire.reference import Reference, current_reference
+from observatoire.sectors import FAMILY_LABELS
+
+
+def _display(value, measure: str) -> str:
+    if value in (None, SECRET):
+        return "—" if value is None else SECRET
+    if measure == "part":
+        return french_percent(value)
+    if measure == "etp":
+        return french_number(value, 1)
+    return french_number(value)
+
+
+@require_GET
+def index(request):
+    reference = current_reference()
+    latest = reference.millesimes[-1] if reference.millesimes else None
+    figures = selectors.key_figures(millesime=latest) if latest else None
+    context = {
+        "reference": reference,
+        "millesime": latest,
+        "figures": figures,
+        "display": {
+            "establishments": _display(figures.establishments, "etablissements") if figures else "",
+            "employees": _display(figures.employees, "salaries") if figures else "",
+            "share": _display(figures.share, "part") if figures else "",
+            "payroll": french_euros(figures.payroll) if figures else "",
+        },
+    }
+    return render(request, "observatoire/index.html", context)
+
+
+class ExplorerParams:
+    """The explorer's filters, read from the URL: a wrong value gets a French message and
+    the default instead (never an error page)."""
+
+    def __init__(self, data, reference: Reference):
+        self.errors: list[str] = []
+        self.reference = reference
+        years = [m.year for m in reference.millesimes]
+        self.year = self._int(data, "annee", years, years[-1], "Année")
+        self.millesime = next(m for m in reference.millesimes if m.year == self.year)
+        sources = reference.sources[self.year]
+        self.source = self._choice(data, "source", sources, sources[0], "Source")
+        codes = {t.code: t for t in reference.territories}
+        territory_code = self._choice(data, "territoire", list(codes), reference.region.code, "Territoire")
+        self.territory = codes[territory_code]
+        self.family = self._choice(data, "famille", [ALL_FAMILIES, *FAMILY_LABELS], ALL_FAMILIES, "Famille")
+        self.sector = self._choice(data, "secteur", [c for c, _, _ in reference.sectors], ALL_SECTORS, "Secteur")
+        self.measure = self._choice(data, "mesure", list(selectors.MEASURES), "salaries", "Mesure")
+        default_breakdown = "famille" if self.family == ALL_FAMILIES else "groupe"
+        self.breakdown = self._choice(data, "ventilation", list(selectors.BREAKDOWNS), default_breakdown, "Détail")
+        if self.breakdown == "famille" and self.family != ALL_FAMILIES:
+            self.breakdown = "groupe"
+
+    def _choice(self, data, name, allowed, default, label):
+        value = data.get(name, "")
+        if value == "":
+            return default
+        if value not in allowed:
+            self.errors.append(f"{label} : « {value[:40]} » n'existe pas ; la valeur par défaut est affichée.")
+            return default
+        return value
+
+    def _int(self, data, name, allowed, default, label):
+        value = data.get(name, "")
+        if value == "":
+            return default
+        if not value.isdigit() or int(value) not in allowed:
+            self.errors.append(f"{label} : aucun millésime publié pour « {value[:10]} » ; le dernier est affiché.")
+            return default
+        return int(value)
+
+    def query(self, **changes) -> str:
+        params = {
+            "annee": self.year,
+            "source": self.source,
+            "territoire": self.territory.code,
+            "famille": self.family,
+            "secteur": self.sector,
+            "mesure": self.measure,
+            "ventilation": self.breakdown,
+        }
+        return urlencode(params | changes)
+
+
+def _explore(request):
+    reference = current_reference()
+    if not reference.millesimes:
+        return reference, None, None
+    params = ExplorerParams(request.GET, reference)
+    result = selectors.explore(
+        millesime=params.millesime,
+        source=params.source,
+        territory=params.territory,
+        family=params.family,
+        sector=params.sector,
+        measure=params.measure,
+        breakdown=params.breakdown,
+        all_territories=reference.territories,
+        sector_choices=reference.sectors,
+        millesimes=reference.millesimes,
+    )
+    return reference, params, result
+
+
+def _describe(params, reference: Reference) -> str:
+    family = "toutes familles" if params.family == ALL_FAMILIES else FAMILY_LABELS[params.family].lower()
+    sector = reference.sector_labels[params.sector]
+    return f"{selectors.MEASURES[params.measure][1]}, {params.territory.name}, {family}, {sector}, {params.year}"
+
+
+@require_GET
+def explorer(request):
+    reference, params, result = _explore(request)
+    if result is None:
+        return render(request, "observatoire/explorer.html", {"reference": reference, "empty": True})
+    unit = selectors.MEASURES[params.measure][2]
+    chart_items = [
+        (row.label, row.value * 100 if params.measure == "part" and row.value not in (None, SECRET) else row.value)
+        for row in result.rows[1:]
+    ]
+    description = _describe(params, reference)
+    bar = charts.bar_chart(
+        title=f"{description} — détail par {selectors.BREAKDOWNS[params.breakdown].lower()}",
+        description="Une barre par ligne du tableau ci-dessous ; « s » : valeur couverte par le secret statistique.",
+        items=chart_items,
+        unit=unit,
+    )
+    line = charts.line_chart(
+        title=f"Évolution — {description.rsplit(',', 1)[0]}",
+        description="Un point par millésime publié ; la courbe s'interrompt où une valeur est secrète.",
+        series=[(year, v * 100 if params.measure == "part" and v not in (None, SECRET) else v)
+                for year, v in result.series],
+    )  # fmt: skip
+    context = {
+        "reference": reference,
+        "params": params,
+        "result": result,
+        "rows": [(row, _display(row.value, params.measure)) for row in result.rows],
+        "series": [(year, _display(value, params.measure)) for year, value in result.series],
+        "bar": bar,
+        "line": line,
+        "description": description,
+        "csv_url": f"{reverse('observatoire:explorer-csv')}?{params.query()}",
+        "json_url": f"{reverse('observatoire:explorer-json')}?{params.query()}",
+    }
+    template = (
+        "observatoire/_explorer_resultat.html" if request.headers.get("HX-Request") else "observatoire/explorer.html"
+    )
+    return render(request, template, context)
+
+
+def _data(request):
+    reference, params, result = _explore(request)
+    if result is None:
+        raise Http404("Aucun millésime publié.")
+    return reference, params, result
+
+
+@require_GET
+def explorer_csv(request):
+    reference, params, result = _data(request)
+    lines = [["libellé", "valeur", "secret", "motif du secret"]]
+    for row in result.rows:
+        value = row.value if row.value not in (None, SECRET) else ("" if row.value is None else SECRET)
+        lines.append([row.label, value, "oui" if row.value == SECRET else "non", row.cell.reason])
+    body = "\n".join(";".join(str(safe_cell(cell)) for cell in line) for line in lines)
+    header = f"# {_describe(params, reference)} — source : {reference.source_labels[params.source]}"
+    if params.millesime.is_synthetic:
+        header += " — DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION"
+    response = HttpResponse(f"{header}\n{body}\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="observatoire-{params.year}.csv"'
+    return response
+
+
+@require_GET
+def explorer_json(request):
+    reference, params, result = _data(request)
+    payload = {
+        "description": _describe(params, reference),
+        "millesime": params.year,
+        "source": params.source,
+        "donnees_synthetiques": params.millesime.is_synthetic,
+        "mesure": params.measure,
+        "territoire": {"code": params.territory.code, "nom": params.territory.name},
+        "famille": params.family,
+        "secteur": params.sector,
+        "ventilation": params.breakdown,
+        "lignes": [
+            {
+                "code": row.code,
+                "libelle": row.label,
+                "valeur": None if row.value is None else (SECRET if row.value == SECRET else float(row.value)),
+                "secret": row.value == SECRET,
+                "motif_secret": row.cell.reason,
+            }
+            for row in result.rows
+        ],
+        "evolution": [
+            {"millesime": year, "valeur": None if v is None else (SECRET if v == SECRET else float(v))}
+            for year, v in result.series
+        ],
+        "secret_statistique": "« s » : valeur non diffusée (moins de 3 établissements, un établissement "
+        "dominant, ou case masquée pour protéger une autre case).",
+    }
+    return HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+    )
+
+
+@require_GET
+def method(request):
+    return render(
+        request,
+        "observatoire/methode.html",
+        {"reference": current_reference(), "exclusions": PerimeterExclusion.objects.all()},
+    )
