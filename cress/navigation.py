@@ -66,6 +66,7 @@ AREAS = (
         "Observatoire",
         "Les chiffres de l'ESS par territoire, famille et secteur, les niches d'activité et les "
         "publications de l'observatoire régional.",
+        urls="observatoire.urls",
     ),
     Area(
         "territoires",

@@ -3,7 +3,8 @@ for a value under statistical secrecy, whatever the output (page, chart, CSV, PD
 
 from decimal import ROUND_HALF_UP, Decimal
 
-SECRET = "s"  # noqa: S105 — the « s » of a value under statistical secrecy
+from observatoire.secrecy import SECRET
+
 NARROW_NBSP = "\u202f"
 
 

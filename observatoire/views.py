@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from lib.spreadsheet import safe_cell
 from observatoire import charts, selectors
 from observatoire.formatting import SECRET, french_euros, french_number, french_percent
-from observatoire.models import ALL_FAMILIES, ALL_SECTORS, PerimeterExclusion
+from observatoire.models import ALL_FAMILIES, ALL_SECTORS, PerimeterExclusion, SectorLevel, Source
 from observatoire.reference import Reference, current_reference
 from observatoire.sectors import FAMILY_LABELS
 
@@ -35,6 +35,7 @@ def index(request):
         "reference": reference,
         "millesime": latest,
         "figures": figures,
+        "source_label": (latest.source_note or dict(Source.choices)[figures.source]) if figures else "",
         "display": {
             "establishments": _display(figures.establishments, "etablissements") if figures else "",
             "employees": _display(figures.employees, "salaries") if figures else "",
@@ -157,6 +158,14 @@ def explorer(request):
         "bar": bar,
         "line": line,
         "description": description,
+        "families": list(FAMILY_LABELS.items()),
+        "measures": [(code, (label, unit)) for code, (_, label, unit) in selectors.MEASURES.items()],
+        "breakdowns": list(selectors.BREAKDOWNS.items()),
+        "breakdown_label": selectors.BREAKDOWNS[params.breakdown],
+        "measure_label": selectors.MEASURES[params.measure][1],
+        "sector_groups": _sector_groups(reference),
+        "source_options": [(code, reference.source_labels[code]) for code in reference.sources[params.year]],
+        "source_label": params.millesime.source_note or reference.source_labels[params.source],
         "csv_url": f"{reverse('observatoire:explorer-csv')}?{params.query()}",
         "json_url": f"{reverse('observatoire:explorer-json')}?{params.query()}",
     }
@@ -164,6 +173,21 @@ def explorer(request):
         "observatoire/_explorer_resultat.html" if request.headers.get("HX-Request") else "observatoire/explorer.html"
     )
     return render(request, template, context)
+
+
+SECTOR_GROUP_LABELS = {
+    SectorLevel.ALL: "Ensemble",
+    SectorLevel.GROUPING: "Regroupements de l'ESS",
+    SectorLevel.SECTION: "Sections NAF",
+    SectorLevel.DIVISION: "Divisions NAF",
+}
+
+
+def _sector_groups(reference: Reference) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list] = {level: [] for level in SECTOR_GROUP_LABELS}
+    for code, level, label in reference.sectors:
+        groups[level].append((code, label))
+    return [(SECTOR_GROUP_LABELS[level], options) for level, options in groups.items()]
 
 
 def _data(request):
