@@ -430,6 +430,8 @@ PUBLIC_URLS = {
     "agenda:index", "agenda:archives", "agenda:ce-mois", "agenda:mois", "agenda:ical", "agenda:evenement",
     "agenda:evenement-ics",
     "territoires:index", "a-propos",
+    "observatoire:index", "observatoire:explorer", "observatoire:explorer-csv", "observatoire:explorer-json",
+    "observatoire:methode",
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
     "accueil:activites",
 }  # fmt: skip

@@ -64,7 +64,13 @@ def test_layout_has_skip_link_landmarks_and_french(client):
 
 def test_the_menu_holds_only_areas_that_work():
     assert AREAS_TO_COME, "every area is live: this test and the next have nothing left to check"
-    assert {area.namespace for area in live_areas()} == {"annuaire", "actualites", "agenda", "territoires"}
+    assert {area.namespace for area in live_areas()} == {
+        "annuaire",
+        "actualites",
+        "agenda",
+        "observatoire",
+        "territoires",
+    }
 
 
 @pytest.mark.parametrize("area", AREAS_TO_COME, ids=lambda area: area.namespace)
