@@ -24,6 +24,7 @@ from communication.demo import seed_news_and_events
 from comptes.models import User
 from comptes.roles import ROLES
 from comptes.services import TOTP_DEVICE_NAME
+from observatoire.demo import seed_observatory
 from referentiels.models import LegalForm, Territory, TerritoryKind
 
 DEMO_PASSWORD = "demo-ess-reunion"  # noqa: S105 — only ever set in DEMO_MODE, printed by `make run`
@@ -153,4 +154,5 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     # After the accounts: the demo partner's structure receives orientations.
     report["requests"] = seed_requests()
     report["communication"] = seed_news_and_events()
+    report["observatoire"] = seed_observatory()
     return report

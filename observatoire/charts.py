@@ -14,19 +14,26 @@ from observatoire.formatting import SECRET, french_number
 
 
 def nice_ceiling(value: float) -> float:
-    """The round number just above `value` that a scale ends at (1, 2, 2.5, 5 × 10^n)."""
+    """The round number just above `value` that a scale ends at (1, 1.2, 1.5, 2, 2.5, 3, 4,
+    5, 6 or 8 × 10^n), so that the longest bar fills most of the width."""
     if value <= 0:
         return 1
     exponent = math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         candidate = step * 10**exponent
         if candidate >= value:
             return candidate
     return 10 ** (exponent + 1)
 
 
-def ticks(maximum: float, count: int = 4) -> list[float]:
+# How many intervals divide a scale ending at m × 10^n into round steps.
+_INTERVALS = {1: 5, 1.2: 4, 1.5: 3, 2: 4, 2.5: 5, 3: 3, 4: 4, 5: 5, 6: 3, 8: 4, 10: 5}
+
+
+def ticks(maximum: float) -> list[float]:
     top = nice_ceiling(maximum)
+    mantissa = round(top / 10 ** math.floor(math.log10(top)), 1)
+    count = _INTERVALS.get(mantissa, 4)
     return [top * index / count for index in range(count + 1)]
 
 
@@ -64,14 +71,18 @@ class BarChart:
     bars: list[Bar]
     grid: list[tuple[float, str]] = field(default_factory=list)  # (x, label)
 
+    @property
+    def axis_y(self) -> int:
+        return self.height - 20
 
-def bar_chart(*, title: str, description: str, items, unit: str = "", width: int = 640) -> BarChart:
+
+def bar_chart(*, title: str, description: str, items, unit: str = "", width: int = 420) -> BarChart:
     """Horizontal bars, one per (label, value) in `items`; the label sits above its bar so
     that long French labels stay readable on a phone (the SVG scales to its box)."""
     values = [float(value) for _, value in items if value not in (None, SECRET)]
     top = nice_ceiling(max(values, default=0))
     row, bar_height, left = 44, 18, 8
-    plot_width = width - left - 80
+    plot_width = width - left - 64
     bars = []
     for index, (label, value) in enumerate(items):
         secret = value == SECRET or value is None
@@ -90,7 +101,7 @@ def bar_chart(*, title: str, description: str, items, unit: str = "", width: int
         title=title,
         description=description,
         width=width,
-        height=len(items) * row + 24,
+        height=len(items) * row + 40,
         label_width=left,
         plot_width=plot_width,
         bar_height=bar_height,
@@ -121,15 +132,16 @@ class LineChart:
     right: int
 
 
-def line_chart(*, title: str, description: str, series, width: int = 640, height: int = 260) -> LineChart:
+def line_chart(*, title: str, description: str, series, width: int = 420, height: int = 240) -> LineChart:
     """A line through (year, value) points in order; a secret point breaks the line."""
     left, right, top_margin, bottom = 72, width - 24, 16, height - 32
     values = [float(value) for _, value in series if value not in (None, SECRET)]
     top = nice_ceiling(max(values, default=0))
-    step = (right - left) / max(len(series) - 1, 1)
+    inner = 36  # room between the axis labels and the first and last points' values
+    step = (right - left - 2 * inner) / max(len(series) - 1, 1)
     points, path, pen_down = [], [], False
     for index, (year, value) in enumerate(series):
-        x = left + index * step if len(series) > 1 else (left + right) / 2
+        x = left + inner + index * step if len(series) > 1 else (left + right) / 2
         secret = value in (None, SECRET)
         y = bottom if secret else bottom - (bottom - top_margin) * float(value) / top
         points.append(Point(round(x, 1), round(y, 1), str(year), SECRET if secret else french_number(value), secret))

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             f"{report['generated_organisations']} générées (annuaire de {size} structures)."
         )
         self.stdout.write(f"Demandes d'accompagnement de démonstration créées : {report['requests']}.")
+        if report["observatoire"]:
+            self.stdout.write(
+                f"Observatoire : {report['observatoire']} millésimes de données synthétiques publiés "
+                "(signalés comme tels sur chaque page)."
+            )
         if "accounts" in report:
             self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
             for email, role in report["accounts"]:
