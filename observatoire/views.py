@@ -1,5 +1,7 @@
 """The observatory's public pages: published figures only, every value through the mask."""
 
+import csv
+import io
 import json
 
 from django.http import Http404, HttpResponse
@@ -204,11 +206,13 @@ def explorer_csv(request):
     for row in result.rows:
         value = row.value if row.value not in (None, SECRET) else ("" if row.value is None else SECRET)
         lines.append([row.label, value, "oui" if row.value == SECRET else "non", row.cell.reason])
-    body = "\n".join(";".join(str(safe_cell(cell)) for cell in line) for line in lines)
     header = f"# {_describe(params, reference)} — source : {reference.source_labels[params.source]}"
     if params.millesime.is_synthetic:
         header += " — DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION"
-    response = HttpResponse(f"{header}\n{body}\n", content_type="text/csv; charset=utf-8")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerows([safe_cell(cell) for cell in line] for line in lines)
+    response = HttpResponse(f"{header}\n{buffer.getvalue()}", content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="observatoire-{params.year}.csv"'
     return response
 

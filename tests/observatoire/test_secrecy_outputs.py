@@ -1,0 +1,88 @@
+"""Random establishment files, imported and published as staff do: no output (page, CSV,
+JSON) shows a value the mask hides, and no total of a table leaves exactly one hidden
+cell that could be recomputed from it."""
+
+import csv
+import html
+import io
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from observatoire.models import Establishment, Figure, Millesime, Scope
+from referentiels.models import Territory, TerritoryKind
+from tests.observatoire.factories import Row, make_siret
+from tests.observatoire.helpers import import_and_publish
+
+pytestmark = pytest.mark.django_db
+
+# Two intercommunalities, two communes each; a few sectors of two sections.
+COMMUNES = ["97411", "97418", "97416", "97414"]
+ACTIVITIES = ["88.10A", "88.99B", "85.59A", "93.12Z"]
+CATEGORIES = ["9220", "5458", "8210"]
+
+establishment = st.tuples(
+    st.sampled_from(COMMUNES), st.sampled_from(ACTIVITIES), st.sampled_from(CATEGORIES), st.integers(1, 120)
+)
+
+
+def outputs(client, params):
+    """The same table as JSON, CSV and the page: {label: value as shown}."""
+    data = json.loads(client.get(reverse("observatoire:explorer-json"), params).content)
+    as_json = {line["libelle"]: line["valeur"] for line in data["lignes"]}
+    text = client.get(reverse("observatoire:explorer-csv"), params).content.decode()
+    rows = list(csv.reader(io.StringIO(text.split("\n", 1)[1]), delimiter=";"))[1:]
+    as_csv = {row[0]: row[1] for row in rows if row}
+    page = client.get(reverse("observatoire:explorer"), params).content.decode()
+    table = page.split('<table class="table table-sm explorer-table">', 1)[1].split("</table>", 1)[0]
+    as_page = {
+        html.unescape(label): re.sub(r"<[^>]+>", "", value)
+        for label, value in re.findall(r'<th scope="row">(.*?)</th><td class="num">(.*?)</td>', table)
+    }
+    return as_json, as_csv, as_page
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(establishment, min_size=3, max_size=18))
+def test_no_output_shows_a_hidden_value_nor_leaves_one_hidden_cell_per_total(client, rows):
+    Millesime.objects.all().delete()
+    cache.clear()
+    import_and_publish(
+        [
+            Row(make_siret(n + 1), commune=c, naf=a, legal_category=k, employees=str(e))
+            for n, (c, a, k, e) in enumerate(rows)
+        ]
+    )
+    region = Territory.objects.get(kind=TerritoryKind.REGION)
+    views = [{"ventilation": "territoire"}, {"ventilation": "famille"}, {"ventilation": "division"}]
+    views += [
+        {"ventilation": "territoire", "territoire": t.code} for t in Territory.objects.filter(kind=TerritoryKind.EPCI)
+    ]
+    hidden_raw = {
+        (f.territory_id, f.family, f.sector): f.employees
+        for f in Figure.objects.filter(scope=Scope.ESS).exclude(secrecy="published")
+    }
+    for view in views:
+        params = {"mesure": "salaries", **view}
+        as_json, as_csv, as_page = outputs(client, params)
+        assert set(as_json) == set(as_csv) == set(as_page)
+        for label, value in as_json.items():
+            shown = "s" if value == "s" else ("" if value is None else str(int(value)))
+            assert as_csv[label] == shown
+            assert as_page[label].replace("\u202f", "") in {shown, "—" if value is None else shown}
+        hidden = [label for label, value in as_json.items() if value == "s"]
+        assert len(hidden) != 1, f"{params}: one hidden cell in a table whose total is shown: {hidden}"
+    # Every figure the mask hides reads « s » in the region's tables, whatever its raw value.
+    data = json.loads(
+        client.get(reverse("observatoire:explorer-json"), {"mesure": "salaries", "ventilation": "division"}).content
+    )
+    for line in data["lignes"][1:]:
+        key = (region.pk, "toutes", line["code"])
+        if key in hidden_raw:
+            assert line["valeur"] == "s"
+    assert Establishment.objects.count() == len(rows)
