@@ -1,19 +1,27 @@
-"""The observatory at scale: importing 200 000 establishments, 5 millésimes.
+"""The observatory at scale: 200 000 establishments × 5 millésimes.
 
-    python -m bench.observatoire --import-only      (the import alone)
-    python -m bench.observatoire                    (import, then the pages under load)
+    python -m bench.observatoire --import-only      (the import of one millésime alone)
+    python -m bench.observatoire                    (5 millésimes, then the explorer under load)
 
 Prints the time of one import of ROWS rows (read, checked, written by COPY, cube
-computed), in the same process a worker uses, on the benchmark database `cress_bench_obs`.
+computed), in the same process a worker uses, on the benchmark database `cress_bench_obs`;
+then, under gunicorn (2 workers) with 10 clients, the explorer beside the bare layout:
+warm (the same 120 views again and again) and cold (the data version just bumped, so the
+reference is rebuilt, and every view asked once only).
 """
 
 import argparse
+import os
+import platform
+import random
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
-from bench.server import ROOT, bench_env, create_database, manage
+from bench.loadgen import print_against_bare, run_load
+from bench.server import ROOT, bench_env, create_database, gunicorn_server, manage
 
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cress_bench_obs"
 ROWS = 200_000
@@ -74,15 +82,91 @@ def run_import(env: dict, *, rows: int, year: int) -> None:
     subprocess.run(command, cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "cress.settings"}, check=True)
 
 
+PUBLISH = """
+from observatoire import services
+from observatoire.models import Millesime, MillesimeState
+for millesime in Millesime.objects.exclude(state=MillesimeState.PUBLISHED).order_by("year"):
+    if millesime.state == MillesimeState.IMPORTED:
+        services.transition_millesime(millesime=millesime, target=MillesimeState.CHECKING)
+    services.transition_millesime(millesime=millesime, target=MillesimeState.PUBLISHED)
+    print("publié", millesime.year)
+"""
+BUMP = "from observatoire import services; services._bump_data_version()"
+YEARS = range(2020, 2025)
+
+
+def explorer_paths(seed: int, count: int) -> list[str]:
+    """Views of the explorer as people ask for them: territories of every level, breakdowns,
+    measures and years (codes of La Réunion's referentiel)."""
+    rng = random.Random(seed)
+    territories = ["04", "9741", "9742", "249740119", "249740077", "249740101", "97411", "97416", "97415", "97422"]
+    sectors = ["tout", "action-sociale", "enseignement", "Q", "P", "88", "85", "94", "sports-loisirs"]
+    paths = set()
+    while len(paths) < count:
+        params = {
+            "annee": rng.choice(YEARS),
+            "territoire": rng.choice(territories),
+            "famille": rng.choice(["toutes", "toutes", "association", "cooperative"]),
+            "secteur": rng.choice(sectors),
+            "mesure": rng.choice(["salaries", "etablissements", "part", "masse_salariale"]),
+            "ventilation": rng.choice(["famille", "groupe", "section", "division", "territoire"]),
+        }
+        paths.add("/observatoire/explorer/?" + urllib.parse.urlencode(params))
+    return sorted(paths)
+
+
+def serve_and_measure(*, clients: int, seconds: float) -> None:
+    def prepare(env):
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c",
+             "from observatoire.models import Millesime; print(','.join(str(y) for y in "
+             "Millesime.objects.values_list('year', flat=True)))"],
+            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        present = {int(year) for year in done.split(",") if year}
+        for year in YEARS:
+            if year not in present:
+                run_import(env, rows=ROWS, year=year)
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", PUBLISH], cwd=ROOT, env=env, check=True)
+
+    with (
+        tempfile.TemporaryDirectory() as media_root,
+        gunicorn_server(database_url=DATABASE_URL, prepare=prepare, extra_env={"MEDIA_ROOT": media_root}) as (
+            port,
+            env,
+        ),
+    ):
+        print(f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}")
+        print(
+            f"gunicorn 2 workers sync, PostgreSQL, {ROWS} établissements × {len(YEARS)} millésimes, {clients} clients"
+        )
+        warm_paths = explorer_paths(1, 120)
+        run_load(host="127.0.0.1", port=port, paths=warm_paths, clients=2, seconds=60, once=True)  # warm-up
+        bare = run_load(host="127.0.0.1", port=port, paths=["/_bench/gabarit/"], clients=clients,
+                        seconds=seconds, label="gabarit nu")  # fmt: skip
+        warm = run_load(host="127.0.0.1", port=port, paths=warm_paths, clients=clients, seconds=seconds,
+                        label="explorateur, 120 vues (chaud)")  # fmt: skip
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", BUMP], cwd=ROOT, env=env, check=True)
+        cold = run_load(host="127.0.0.1", port=port, paths=explorer_paths(2, 4000), clients=clients,
+                        seconds=seconds, once=True, label="explorateur, vues jamais vues (froid)")  # fmt: skip
+        print()
+        print_against_bare(bare, [warm, cold])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--import-only", action="store_true")
     parser.add_argument("--years", type=int, default=1, help="millésimes to import (5 for the page measures)")
     parser.add_argument("--child-import", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=15.0)
     args = parser.parse_args()
     if args.child_import:
         import_one(rows=args.rows, year=args.child_import)
+        return
+    if not args.import_only:
+        serve_and_measure(clients=args.clients, seconds=args.seconds)
         return
     create_database(DATABASE_URL)
     with tempfile.TemporaryDirectory() as static_root, tempfile.TemporaryDirectory() as media_root:
