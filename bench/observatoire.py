@@ -122,7 +122,7 @@ def serve_and_measure(*, clients: int, seconds: float) -> None:
              "from observatoire.models import Millesime; print(','.join(str(y) for y in "
              "Millesime.objects.values_list('year', flat=True)))"],
             cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
+        ).stdout.strip().splitlines()[-1]  # fmt: skip
         present = {int(year) for year in done.split(",") if year}
         for year in YEARS:
             if year not in present:
