@@ -118,16 +118,18 @@ def explorer_paths(seed: int, count: int) -> list[str]:
 def serve_and_measure(*, clients: int, seconds: float) -> None:
     def prepare(env):
         done = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c",
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c",
              "from observatoire.models import Millesime; print(','.join(str(y) for y in "
              "Millesime.objects.values_list('year', flat=True)))"],
             cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]  # fmt: skip
+        ).stdout.strip()  # fmt: skip
         present = {int(year) for year in done.split(",") if year}
         for year in YEARS:
             if year not in present:
                 run_import(env, rows=ROWS, year=year)
-        subprocess.run([sys.executable, "manage.py", "shell", "-c", PUBLISH], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", PUBLISH], cwd=ROOT, env=env, check=True
+        )
 
     with (
         tempfile.TemporaryDirectory() as media_root,
@@ -146,7 +148,9 @@ def serve_and_measure(*, clients: int, seconds: float) -> None:
                         seconds=seconds, label="gabarit nu")  # fmt: skip
         warm = run_load(host="127.0.0.1", port=port, paths=warm_paths, clients=clients, seconds=seconds,
                         label="explorateur, 120 vues (chaud)")  # fmt: skip
-        subprocess.run([sys.executable, "manage.py", "shell", "-c", BUMP], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", BUMP], cwd=ROOT, env=env, check=True
+        )
         cold = run_load(host="127.0.0.1", port=port, paths=explorer_paths(2, 4000), clients=clients,
                         seconds=seconds, once=True, label="explorateur, vues jamais vues (froid)")  # fmt: skip
         print()
