@@ -7,7 +7,7 @@ from observatoire import cube
 from observatoire.formatting import SECRET
 from observatoire.models import ALL_FAMILIES, ALL_SECTORS, Figure, Millesime, MillesimeState, Scope, SectorLevel, Source
 from observatoire.secrecy import PublishedCell
-from observatoire.sectors import FAMILY_LABELS, GROUPING_LABELS, GROUPINGS, OTHER
+from observatoire.sectors import FAMILY_LABELS, GROUPINGS, OTHER
 from referentiels.models import EssFamily, NafDivision, NafSection, Territory, TerritoryKind
 
 MEASURES = {
@@ -36,14 +36,6 @@ def sources_of(millesime: Millesime) -> list[str]:
         Figure.objects.filter(millesime=millesime, territory__isnull=False).values_list("source", flat=True).distinct()
     )
     return [source for source in SOURCE_ORDER if source in present]
-
-
-@dataclass
-class Dimension:
-    """The choices a filter offers, as (code, label)."""
-
-    territories: list[Territory]
-    sectors: list[tuple[str, str, str]]  # (code, level, label)
 
 
 def territories() -> list[Territory]:
@@ -242,15 +234,3 @@ def key_figures(*, millesime: Millesime, territory: Territory | None = None) -> 
     ess = cube.read(found.get(Scope.ESS), key=key)
     economy = cube.read(found.get(Scope.ECONOMY), key=key)
     return KeyFigures(millesime, source, ess.establishments, ess.employees, ess.payroll, _share(ess, economy))
-
-
-def sector_label(code: str) -> str:
-    if code == ALL_SECTORS:
-        return "tous secteurs"
-    if code in GROUPING_LABELS:
-        return GROUPING_LABELS[code]
-    section = NafSection.objects.filter(code=code).first() if len(code) == 1 else None
-    if section:
-        return section.label
-    division = NafDivision.objects.filter(code=code).first()
-    return division.label if division else code
