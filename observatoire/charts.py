@@ -88,7 +88,7 @@ def bar_chart(*, title: str, description: str, items, unit: str = "", width: int
         secret = value == SECRET or value is None
         bars.append(
             Bar(
-                label=label,
+                label=label if len(label) <= 70 else label[:69] + "…",
                 text=SECRET if value == SECRET else ("" if value is None else f"{french_number(value)}{unit}"),
                 y=index * row + 20,
                 width=0 if secret else round(plot_width * float(value) / top, 1),

@@ -169,13 +169,15 @@ def _figures(*, millesime, source, scope, keys) -> dict:
     territory_ids = {int(k[0]) for k in keys if k[0] != cube.FRANCE_KEY}
     families = {k[1] for k in keys}
     sector_codes = {k[2] for k in keys}
-    found = Figure.objects.filter(
-        millesime=millesime,
-        source=source,
-        scope=scope,
-        territory_id__in=territory_ids,
-        family__in=families,
-        sector__in=sector_codes,
+    found = cube.rows(
+        Figure.objects.filter(
+            millesime=millesime,
+            source=source,
+            scope=scope,
+            territory_id__in=territory_ids,
+            family__in=families,
+            sector__in=sector_codes,
+        )
     )
     wanted = set(keys)
     return {cube.key_of(f): f for f in found if cube.key_of(f) in wanted}
@@ -186,12 +188,14 @@ def _series(*, millesimes, source, key, measure, territory) -> list[tuple[int, o
     _, family, sector = key
     found = {
         (f.millesime_id, f.scope): f
-        for f in Figure.objects.filter(
-            millesime__in=millesimes,
-            source=source,
-            territory=territory,
-            family__in={family, ALL_FAMILIES},
-            sector=sector,
+        for f in cube.rows(
+            Figure.objects.filter(
+                millesime__in=millesimes,
+                source=source,
+                territory=territory,
+                family__in={family, ALL_FAMILIES},
+                sector=sector,
+            )
         )
         if f.family == family or f.scope == Scope.ECONOMY
     }

@@ -1,20 +1,23 @@
 """The observatory's public pages: published figures only, every value through the mask."""
 
 import csv
+import hashlib
 import io
 import json
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from lib.spreadsheet import safe_cell
-from observatoire import charts, selectors
+from observatoire import charts, selectors, services
 from observatoire.formatting import SECRET, french_euros, french_number, french_percent
-from observatoire.models import ALL_FAMILIES, ALL_SECTORS, PerimeterExclusion, SectorLevel, Source
-from observatoire.reference import Reference, current_reference
+from observatoire.models import ALL_FAMILIES, ALL_SECTORS, PerimeterExclusion, Source
+from observatoire.reference import Reference, current_reference, with_selected
 from observatoire.sectors import FAMILY_LABELS
 
 
@@ -130,29 +133,67 @@ def _describe(params, reference: Reference) -> str:
 
 @require_GET
 def explorer(request):
-    reference, params, result = _explore(request)
-    if result is None:
+    reference = current_reference()
+    if not reference.millesimes:
         return render(request, "observatoire/explorer.html", {"reference": reference, "empty": True})
-    unit = selectors.MEASURES[params.measure][2]
-    chart_items = [
-        (row.label, row.value * 100 if params.measure == "part" and row.value not in (None, SECRET) else row.value)
-        for row in result.rows[1:]
-    ]
+    params = ExplorerParams(request.GET, reference)
+    # The table and charts of a view are rendered once per data version: they change only
+    # when a millésime is published or withdrawn.
+    # A request with a wrong filter is not cached: what it holds is the visitor's input.
+    digest = hashlib.sha256(params.query().encode()).hexdigest()[:32]
+    key = f"observatoire:{services.data_version()}:explorer:{digest}"
+    result_html = None if params.errors else cache.get(key)
+    if result_html is None:
+        result_html = render_to_string("observatoire/_explorer_resultat.html", _result_context(params, reference))
+        if not params.errors:
+            cache.set(key, result_html, timeout=24 * 3600)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(result_html)
+    context = {
+        "reference": reference,
+        "params": params,
+        "result_html": result_html,
+        "families": list(FAMILY_LABELS.items()),
+        "measures": [(code, label) for code, (_, label, _unit) in selectors.MEASURES.items()],
+        "breakdowns": list(selectors.BREAKDOWNS.items()),
+        "territory_options": with_selected(reference.territory_options, params.territory.code),
+        "sector_options": with_selected(reference.sector_options, params.sector),
+        "source_options": [(code, reference.source_labels[code]) for code in reference.sources[params.year]],
+    }
+    return render(request, "observatoire/explorer.html", context)
+
+
+def _result_context(params: "ExplorerParams", reference: Reference) -> dict:
+    result = selectors.explore(
+        millesime=params.millesime,
+        source=params.source,
+        territory=params.territory,
+        family=params.family,
+        sector=params.sector,
+        measure=params.measure,
+        breakdown=params.breakdown,
+        all_territories=reference.territories,
+        sector_choices=reference.sectors,
+        millesimes=reference.millesimes,
+    )
+    percent = params.measure == "part"
+
+    def drawn(value):
+        return value * 100 if percent and value not in (None, SECRET) else value
+
     description = _describe(params, reference)
     bar = charts.bar_chart(
         title=f"{description} — détail par {selectors.BREAKDOWNS[params.breakdown].lower()}",
         description="Une barre par ligne du tableau ci-dessous ; « s » : valeur couverte par le secret statistique.",
-        items=chart_items,
-        unit=unit,
+        items=[(row.label, drawn(row.value)) for row in result.rows[1:]],
+        unit=selectors.MEASURES[params.measure][2],
     )
     line = charts.line_chart(
         title=f"Évolution — {description.rsplit(',', 1)[0]}",
         description="Un point par millésime publié ; la courbe s'interrompt où une valeur est secrète.",
-        series=[(year, v * 100 if params.measure == "part" and v not in (None, SECRET) else v)
-                for year, v in result.series],
-    )  # fmt: skip
-    context = {
-        "reference": reference,
+        series=[(year, drawn(value)) for year, value in result.series],
+    )
+    return {
         "params": params,
         "result": result,
         "rows": [(row, _display(row.value, params.measure)) for row in result.rows],
@@ -160,36 +201,12 @@ def explorer(request):
         "bar": bar,
         "line": line,
         "description": description,
-        "families": list(FAMILY_LABELS.items()),
-        "measures": [(code, (label, unit)) for code, (_, label, unit) in selectors.MEASURES.items()],
-        "breakdowns": list(selectors.BREAKDOWNS.items()),
         "breakdown_label": selectors.BREAKDOWNS[params.breakdown],
         "measure_label": selectors.MEASURES[params.measure][1],
-        "sector_groups": _sector_groups(reference),
-        "source_options": [(code, reference.source_labels[code]) for code in reference.sources[params.year]],
         "source_label": params.millesime.source_note or reference.source_labels[params.source],
         "csv_url": f"{reverse('observatoire:explorer-csv')}?{params.query()}",
         "json_url": f"{reverse('observatoire:explorer-json')}?{params.query()}",
     }
-    template = (
-        "observatoire/_explorer_resultat.html" if request.headers.get("HX-Request") else "observatoire/explorer.html"
-    )
-    return render(request, template, context)
-
-
-SECTOR_GROUP_LABELS = {
-    SectorLevel.ALL: "Ensemble",
-    SectorLevel.GROUPING: "Regroupements de l'ESS",
-    SectorLevel.SECTION: "Sections NAF",
-    SectorLevel.DIVISION: "Divisions NAF",
-}
-
-
-def _sector_groups(reference: Reference) -> list[tuple[str, list[tuple[str, str]]]]:
-    groups: dict[str, list] = {level: [] for level in SECTOR_GROUP_LABELS}
-    for code, level, label in reference.sectors:
-        groups[level].append((code, label))
-    return [(SECTOR_GROUP_LABELS[level], options) for level, options in groups.items()]
 
 
 def _data(request):
