@@ -229,7 +229,8 @@ class Figure(models.Model):
         ]
         indexes = [
             models.Index(fields=["millesime", "source", "scope", "sector_level", "family"]),
-            models.Index(fields=["territory", "source", "scope"]),
+            # A cell over the years (the explorer's evolution, a territory's portrait).
+            models.Index(fields=["territory", "source", "sector", "family"], name="observatoire_figure_series"),
         ]
 
     def __str__(self):

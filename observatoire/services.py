@@ -424,7 +424,13 @@ def compute_base_figures(*, millesime: Millesime) -> int:
         }
         for (scope, territory_id, family, level, sector), cell in cells.items()
     )
-    return copy_rows(Figure, rows)
+    count = copy_rows(Figure, rows)
+    if connection.vendor == "postgresql":
+        # Tens of thousands of rows replaced at once: fresh statistics keep the pages'
+        # plans on their indexes (autovacuum would come later).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Figure._meta.db_table}")
+    return count
 
 
 def copy_rows(model, rows) -> int:
