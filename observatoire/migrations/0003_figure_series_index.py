@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observatoire', '0002_perimeter_exclusions'),
-        ('referentiels', '0001_initial'),
+        ("observatoire", "0002_perimeter_exclusions"),
+        ("referentiels", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='figure',
-            name='observatoir_territo_f1d008_idx',
+            model_name="figure",
+            name="observatoir_territo_f1d008_idx",
         ),
         migrations.AddIndex(
-            model_name='figure',
-            index=models.Index(fields=['territory', 'source', 'sector', 'family'], name='observatoire_figure_series'),
+            model_name="figure",
+            index=models.Index(fields=["territory", "source", "sector", "family"], name="observatoire_figure_series"),
         ),
     ]
