@@ -131,24 +131,33 @@ def _describe(params, reference: Reference) -> str:
     return f"{selectors.MEASURES[params.measure][1]}, {params.territory.name}, {family}, {sector}, {params.year}"
 
 
+EXPLORER_PARAMETERS = ("annee", "source", "territoire", "famille", "secteur", "mesure", "ventilation")
+
+
 @require_GET
 def explorer(request):
+    """The page body of a view is rendered once per data version (it changes only when a
+    millésime is published or withdrawn) and kept in the cache under the filters asked; a
+    request with a wrong filter is never cached (what it holds is the visitor's input)."""
+    asked = "&".join(f"{name}={request.GET.get(name, '')}" for name in EXPLORER_PARAMETERS)
+    key = f"observatoire:{services.data_version()}:explorer:{hashlib.sha256(asked.encode()).hexdigest()[:32]}"
+    parts = cache.get(key)
+    if parts is None:
+        parts, cacheable = _explorer_parts(request)
+        if cacheable:
+            cache.set(key, parts, timeout=24 * 3600)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(parts["result"])
+    return render(request, "observatoire/explorer.html", {"content_html": parts["content"]})
+
+
+def _explorer_parts(request) -> tuple[dict, bool]:
     reference = current_reference()
     if not reference.millesimes:
-        return render(request, "observatoire/explorer.html", {"reference": reference, "empty": True})
+        content = render_to_string("observatoire/_explorer_contenu.html", {"reference": reference, "empty": True})
+        return {"content": content, "result": ""}, True
     params = ExplorerParams(request.GET, reference)
-    # The table and charts of a view are rendered once per data version: they change only
-    # when a millésime is published or withdrawn.
-    # A request with a wrong filter is not cached: what it holds is the visitor's input.
-    digest = hashlib.sha256(params.query().encode()).hexdigest()[:32]
-    key = f"observatoire:{services.data_version()}:explorer:{digest}"
-    result_html = None if params.errors else cache.get(key)
-    if result_html is None:
-        result_html = render_to_string("observatoire/_explorer_resultat.html", _result_context(params, reference))
-        if not params.errors:
-            cache.set(key, result_html, timeout=24 * 3600)
-    if request.headers.get("HX-Request"):
-        return HttpResponse(result_html)
+    result_html = render_to_string("observatoire/_explorer_resultat.html", _result_context(params, reference))
     context = {
         "reference": reference,
         "params": params,
@@ -160,7 +169,8 @@ def explorer(request):
         "sector_options": with_selected(reference.sector_options, params.sector),
         "source_options": [(code, reference.source_labels[code]) for code in reference.sources[params.year]],
     }
-    return render(request, "observatoire/explorer.html", context)
+    content = render_to_string("observatoire/_explorer_contenu.html", context)
+    return {"content": content, "result": result_html}, not params.errors
 
 
 def _result_context(params: "ExplorerParams", reference: Reference) -> dict:
