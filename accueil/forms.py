@@ -264,7 +264,10 @@ class ParticipantForm(StepForm):
     blank_answer = "Je préfère ne pas répondre"
 
     sex = forms.ChoiceField(
-        label="Sexe", choices=[("", "Je préfère ne pas répondre"), *ParticipantProfile.Sex.choices], required=False
+        label="Sexe",
+        choices=[("", "Je préfère ne pas répondre"), *ParticipantProfile.Sex.choices],
+        required=False,
+        widget=forms.Select(attrs={"autocomplete": "sex"}),  # a purpose of WCAG 1.3.5 (RGAA 11.13)
     )
     age_band = forms.ChoiceField(
         label="Tranche d'âge",

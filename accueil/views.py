@@ -106,6 +106,8 @@ def _step_context(name, title, form, stored):
         "steps": [(step_name, step_title, step_name in stored) for step_name, step_title, _f in STEPS],
         "previous": STEP_NAMES[STEP_NAMES.index(name) - 1] if name != STEP_NAMES[0] else None,
         "back_to_review": BACK_TO_REVIEW,
+        # The meaning of the asterisk is said before the form (RGAA 11.10).
+        "has_required": any(field.required for field in form.fields.values()),
     }
     if name == REVIEW_STEP:
         # Every answer of the earlier steps, each valid (the step view sends back to any other).

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import reverse, reverse_lazy
 
+from cress import accessibility
 from cress.navigation import TRACKING, live_areas
 
 # The site's own pages that an app's page may link to: the apps' templates take them from
@@ -21,11 +22,14 @@ def site(request):
     tracking = reverse(TRACKING.url_name)
     return {
         "site_name": settings.SITE_NAME,
+        # Django's auth views put the request's host in `site_name`: the layout uses its own name.
+        "portal_name": settings.SITE_NAME,
         "main_menu": menu,
         "tracking_link": {"label": TRACKING.label, "url": tracking, "active": path.startswith(tracking)},
         "admin_url": f"/{settings.ADMIN_URL}",
         "contact_email": settings.CONTACT_EMAIL,
         "map_tiles_url": settings.MAP_TILES_URL,
         "map_attribution": settings.MAP_ATTRIBUTION,
+        "accessibility_state": accessibility.statement().state,
         **SITE_PAGES,
     }

@@ -458,6 +458,8 @@ DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)
 # Where to report a vulnerability: /.well-known/security.txt and the /securite/ page.
 SECURITY_CONTACT = envstr("SECURITY_CONTACT", CONTACT_EMAIL)
 HOSTING_PROVIDER = envstr("HOSTING_PROVIDER", "")
+# The CRESS's postal address, on the accessibility statement's contact route (empty: not shown).
+CONTACT_POSTAL_ADDRESS = envstr("CONTACT_POSTAL_ADDRESS", "")
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,8 @@ class PagesSitemap(Sitemap):
         areas = [area.url_name for area in (*live_areas(), INTAKE)]
         return [
             "home", *areas, "accueil:guide", "agenda:archives", "annuaire:donnees",
-            "a-propos", "mentions-legales", "donnees-personnelles", "accessibilite",
+            "a-propos", "mentions-legales", "donnees-personnelles", "accessibilite", "accessibilite-grille",
+            "plan-du-site",
         ]  # fmt: skip
 
     def location(self, item):

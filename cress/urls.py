@@ -35,6 +35,8 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="mentions-legales"),
     path("donnees-personnelles/", views.personal_data, name="donnees-personnelles"),
     path("accessibilite/", views.accessibility, name="accessibilite"),
+    path("accessibilite/grille/", views.accessibility_grid, name="accessibilite-grille"),
+    path("plan-du-site/", views.site_map, name="plan-du-site"),
     path("a-propos/", views.about, name="a-propos"),
     path("securite/", views.security_policy, name="securite"),
     path("compte/", include("comptes.urls")),

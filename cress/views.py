@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 from communication import cache as communication_cache
 from communication import selectors as communication_selectors
 from cress import health
+from cress.accessibility import Result, page_summaries
+from cress.accessibility import statement as accessibility_statement
 from cress.navigation import INTAKE, live_areas
 from lib import api
 
@@ -165,8 +167,106 @@ def personal_data(request):
     )
 
 
+# The site map's second level: a few pages of each area besides its index, by namespace.
+AREA_PAGES = {
+    "annuaire": (
+        ("Proposer une structure", "annuaire:proposer"),
+        ("Données ouvertes de l'annuaire", "annuaire:donnees"),
+    ),
+    "actualites": (("S'inscrire à la lettre d'information", "actualites:lettre-inscription"),),
+    "agenda": (("Archives de l'agenda", "agenda:archives"),),
+    "accueil": (
+        ("Quel statut pour mon projet ?", "accueil:guide"),
+        ("Suivre ma demande", "accueil:nouveau-lien"),
+    ),
+}
+
+SITE_PAGES = (
+    ("À propos", "a-propos"),
+    ("Mentions légales", "mentions-legales"),
+    ("Données personnelles", "donnees-personnelles"),
+    ("Accessibilité", "accessibilite"),
+    ("Grille d'évaluation RGAA", "accessibilite-grille"),
+    ("Sécurité : signaler une vulnérabilité", "securite"),
+    ("Se connecter (équipe de la CRESS et structures partenaires)", "comptes:connexion"),
+)
+
+
+def site_map(request):
+    """« Plan du site »: with the main menu, the second way to reach every page (RGAA 12.1)."""
+    areas = [
+        {
+            "label": area.label,
+            "url": reverse(area.url_name),
+            "pages": [{"label": label, "url": reverse(name)} for label, name in AREA_PAGES.get(area.namespace, ())],
+        }
+        for area in (INTAKE, *live_areas())
+    ]
+    pages = [{"label": label, "url": reverse(name)} for label, name in SITE_PAGES]
+    return render(request, "cress/plan_du_site.html", {"areas": areas, "pages": pages})
+
+
+def _sample_pages(statement):
+    """The sample's pages as the statement lists them: a link when the address is the same
+    for everyone, the audited address otherwise (a record's page, a private link)."""
+    return [
+        {"page": page, "url": "" if page.dynamic else reverse(page.url_name, kwargs=page.url_kwargs)}
+        for page in statement.audit.pages
+    ]
+
+
 def accessibility(request):
-    return render(request, "cress/accessibilite.html")
+    """The accessibility statement, after the official model: every figure computed from the
+    RGAA self-assessment in the repository (cress/accessibility.py)."""
+    statement = accessibility_statement()
+    return render(
+        request,
+        "cress/accessibilite.html",
+        {
+            "statement": statement,
+            "sample": _sample_pages(statement),
+            "postal_address": settings.CONTACT_POSTAL_ADDRESS,
+        },
+    )
+
+
+RESULT_LABELS = {
+    Result.CONFORME: "Conforme",
+    Result.NON_CONFORME: "Non conforme",
+    Result.NON_APPLICABLE: "Non applicable",
+}
+
+
+def accessibility_grid(request):
+    """Each criterion's result over the sample and each page's counts: the statement's detail."""
+    statement = accessibility_statement()
+    failures = {failure.criterion.number: failure.notes for failure in statement.failures}
+    themes = {}
+    for criterion in statement.criteria:
+        themes.setdefault((criterion.theme_number, criterion.theme), []).append(
+            {
+                "criterion": criterion,
+                "label": RESULT_LABELS[statement.outcome[criterion.number]],
+                "failing": failures.get(criterion.number, ()),
+            }
+        )
+    urls = {item["page"].id: item["url"] for item in _sample_pages(statement)}
+    pages = [
+        {
+            "page": summary.page,
+            "url": urls[summary.page.id],
+            "conformes": summary.conformes,
+            "non_conformes": summary.non_conformes,
+            "non_applicables": summary.non_applicables,
+            "rounded_rate": summary.rounded_rate,
+        }
+        for summary in page_summaries(statement.audit)
+    ]
+    return render(
+        request,
+        "cress/accessibilite_grille.html",
+        {"statement": statement, "themes": themes.items(), "pages": pages},
+    )
 
 
 @never_cache

@@ -43,7 +43,10 @@
   function init(element) {
     if (!element || element.dataset.ready || typeof L === "undefined") { return; }
     element.dataset.ready = "1";
-    var map = L.map(element, { maxZoom: 19 }).setView(REUNION, 10);
+    var map = L.map(element, { maxZoom: 19, zoomControl: false }).setView(REUNION, 10);
+    // Leaflet's own labels are in English: the page is in French (RGAA 8.7).
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
     }
