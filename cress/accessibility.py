@@ -52,6 +52,11 @@ class Criterion:
     wcag: tuple[str, ...]
 
     @property
+    def anchor(self) -> str:
+        """Its id in the statement's pages: « critere-3-2 »."""
+        return "critere-" + self.number.replace(".", "-")
+
+    @property
     def sort_key(self) -> tuple[int, int]:
         theme, index = self.number.split(".")
         return int(theme), int(index)
@@ -309,6 +314,10 @@ def load_statement(criteria_file: Path = CRITERIA_FILE, audit_file: Path = AUDIT
 
 
 @functools.cache
+def _statement_of(criteria_file: Path, audit_file: Path) -> Statement:
+    return load_statement(criteria_file, audit_file)
+
+
 def statement() -> Statement:
     """The published statement: the files ship with the code, read once per process."""
-    return load_statement()
+    return _statement_of(CRITERIA_FILE, AUDIT_FILE)

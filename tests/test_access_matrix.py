@@ -419,7 +419,7 @@ def check_admin(client, audience: Audience, world: World) -> list[str]:
 # Every named URL outside the admin is here: open to all, or private and checked below.
 PUBLIC_URLS = {
     "home", "healthz", "robots", "security-txt", "sitemap", "sitemap-section", "mentions-legales",
-    "donnees-personnelles", "accessibilite", "securite",
+    "donnees-personnelles", "accessibilite", "accessibilite-grille", "plan-du-site", "securite",
     "comptes:connexion", "comptes:deconnexion", "comptes:mot-de-passe-oublie", "comptes:mot-de-passe-envoye",
     "comptes:mot-de-passe-change",
     "api:structures", "api:structure", "api:schema",

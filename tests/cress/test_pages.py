@@ -8,7 +8,7 @@ from tests.helpers.html import inline_script_problems
 
 pytestmark = pytest.mark.django_db
 
-FOOTER_PAGES = ["a-propos", "mentions-legales", "donnees-personnelles", "accessibilite"]
+FOOTER_PAGES = ["a-propos", "mentions-legales", "donnees-personnelles", "accessibilite", "plan-du-site"]
 AREAS_TO_COME = [area for area in AREAS if not area.live]
 
 
@@ -199,12 +199,3 @@ def test_territories_page_queries_are_bounded_and_cached(client, django_assert_m
     without_nonce = [re.sub(r'nonce="[^"]+"', "", page.content.decode()) for page in (first, second)]
     assert without_nonce[0] == without_nonce[1]
     assert "24 communes" in without_nonce[0]
-
-
-def test_the_accessibility_statement_claims_no_conformity_without_an_audit(client):
-    """« Partiellement conforme » may only rest on an audit: none has been made yet."""
-    statement = client.get(reverse("accessibilite")).content.decode()
-    home = client.get("/").content.decode()
-    assert "<strong>non conforme</strong>" in statement
-    assert "Accessibilité : non conforme" in home
-    assert "partiellement conforme</strong>" not in statement and "partiellement conforme<" not in home

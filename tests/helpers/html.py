@@ -80,3 +80,41 @@ def form_values(html: str, form_id: str) -> dict[str, list[str]]:
     parser = _FormValues(form_id)
     parser.feed(html)
     return parser.values
+
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Elements(HTMLParser):
+    """The text of every element that has an id (its descendants' text included)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open = []  # [tag, id or None, collected text]
+        self.texts = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID_ELEMENTS:
+            self.open.append([tag, dict(attrs).get("id"), []])
+
+    def handle_endtag(self, tag):
+        while self.open:
+            open_tag, element_id, text = self.open.pop()
+            if element_id:
+                self.texts[element_id] = " ".join("".join(text).split())
+            if self.open:
+                self.open[-1][2].extend(text)
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if self.open:
+            self.open[-1][2].append(data)
+
+
+def texts_by_id(html: str) -> dict[str, str]:
+    """Each element's id → its text, spaces collapsed (non-breaking spaces become spaces)."""
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return {key: value.replace("\xa0", " ").replace("\u202f", " ") for key, value in parser.texts.items()}
