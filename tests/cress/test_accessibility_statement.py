@@ -301,7 +301,9 @@ def test_every_page_of_the_sample_answers(client):
     for page in accessibility.statement().audit.pages:
         url = records[page.id] if page.dynamic else reverse(page.url_name, kwargs=page.url_kwargs)
         assert resolve(url).view_name == page.url_name, page.id
-        assert client.get(url).status_code == 200, page.id
+        response = client.get(url)
+        assert response.status_code == 200, page.id
+        assert "{#" not in response.content.decode(), f"{page.id} : un commentaire de gabarit s'affiche"
 
 
 @pytest.mark.django_db
