@@ -181,7 +181,7 @@ AREA_PAGES = {
     ),
 }
 
-SITE_PAGES = (
+SITE_MAP_PAGES = (
     ("À propos", "a-propos"),
     ("Mentions légales", "mentions-legales"),
     ("Données personnelles", "donnees-personnelles"),
@@ -202,7 +202,7 @@ def site_map(request):
         }
         for area in (INTAKE, *live_areas())
     ]
-    pages = [{"label": label, "url": reverse(name)} for label, name in SITE_PAGES]
+    pages = [{"label": label, "url": reverse(name)} for label, name in SITE_MAP_PAGES]
     return render(request, "cress/plan_du_site.html", {"areas": areas, "pages": pages})
 
 
