@@ -283,6 +283,9 @@ class Attachment(models.Model):
     content_type = models.CharField("type détecté", max_length=100)
     size = models.PositiveIntegerField("taille (octets)")
     added_by_holder = models.BooleanField("ajouté par le porteur", default=True)
+    # Sent by the holder from the tracking page after filing (not with the request): the
+    # staff owe a look at it (see selectors.awaiting_staff_answer).
+    added_later = models.BooleanField("ajouté après le dépôt", default=False)
     created_at = models.DateTimeField("ajouté le", auto_now_add=True)
 
     class Meta:

@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from accueil.models import IntakeRequest, Message, Need, Orientation, ParticipantProfile
+from accueil.models import Attachment, IntakeRequest, Message, Need, Orientation, ParticipantProfile
 from accueil.services import OPEN_STATES
 from referentiels.models import Territory, TerritoryKind
 
@@ -62,13 +62,30 @@ DASHBOARD_TTL = 60
 
 
 def awaiting_staff_answer(requests: QuerySet) -> QuerySet:
-    """The open requests whose last message was written by the holder or a structure: the
-    staff have not answered since."""
-    last_author = Message.objects.filter(request=OuterRef("pk")).order_by("-created_at", "-pk").values("author_kind")
+    """The open requests where someone expects the staff's answer and no staff message came
+    since: the holder wrote to the staff (the holder ↔ staff thread) or sent documents from
+    the tracking page, or a structure wrote to the staff (its thread with the staff). A
+    holder's answer to a structure's question, or a structure's message to the holder, is
+    for the structure: nobody waits for the staff there."""
+    asks = Message.objects.filter(request=OuterRef("pk")).filter(
+        Q(author_kind=Message.Author.HOLDER, audience=Message.Audience.HOLDER)
+        | Q(author_kind=Message.Author.PARTNER, audience=Message.Audience.PARTNER_STAFF)
+    )
+    documents = Attachment.objects.filter(request=OuterRef("pk"), added_by_holder=True, added_later=True)
+    answers = Message.objects.filter(request=OuterRef("pk"), author_kind=Message.Author.STAFF)
+
+    def latest(queryset):
+        return Subquery(queryset.order_by("-created_at").values("created_at")[:1])
+
     return (
         requests.filter(status__in=OPEN_STATES)
-        .annotate(last_author=Subquery(last_author[:1]))
-        .filter(last_author__in=[Message.Author.HOLDER, Message.Author.PARTNER])
+        .annotate(last_ask=latest(asks), last_documents=latest(documents), last_answer=latest(answers))
+        .filter(
+            Q(last_ask__isnull=False, last_answer__isnull=True)
+            | Q(last_ask__gt=F("last_answer"))
+            | Q(last_documents__isnull=False, last_answer__isnull=True)
+            | Q(last_documents__gt=F("last_answer"))
+        )
     )
 
 

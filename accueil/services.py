@@ -251,7 +251,9 @@ def _email_view(intake: IntakeRequest) -> dict:
     return {"reference": intake.reference, "first_name": intake.first_name, "title": intake.title}
 
 
-def add_attachment(*, intake: IntakeRequest, upload, kind: str, by_holder: bool) -> Attachment:
+def add_attachment(
+    *, intake: IntakeRequest, upload, kind: str, by_holder: bool, added_later: bool = False
+) -> Attachment:
     extension, content_type = KINDS[kind]
     attachment = Attachment(
         request=intake,
@@ -261,6 +263,7 @@ def add_attachment(*, intake: IntakeRequest, upload, kind: str, by_holder: bool)
         content_type=content_type,
         size=upload.size,
         added_by_holder=by_holder,
+        added_later=added_later,
     )
     attachment.file.save(f"{attachment.token}{extension}", upload, save=False)
     attachment.save()
@@ -474,7 +477,10 @@ def add_holder_information(
             audience=Audience.PARTNER_HOLDER if orientation else Audience.HOLDER,
             orientation=orientation,
         )
-    added = [add_attachment(intake=intake, upload=upload, kind=kind, by_holder=True) for upload, kind in documents]
+    added = [
+        add_attachment(intake=intake, upload=upload, kind=kind, by_holder=True, added_later=True)
+        for upload, kind in documents
+    ]
     IntakeRequest.objects.filter(pk=intake.pk).update(last_activity_at=timezone.now())
     if added and message is None:
         # Documents alone write no message (which would tell the staff): tell them here.

@@ -8,7 +8,12 @@ def commune(code="97411"):
 
 
 def make_request(
-    *, email="porteur@exemple.re", title="Épicerie solidaire à Saint-Denis", needs=("financement",), **values
+    *,
+    email="porteur@exemple.re",
+    title="Épicerie solidaire à Saint-Denis",
+    needs=("financement",),
+    documents=(),
+    **values,
 ):
     """A request filed through the real service; returns (request, a tracking token of its own:
     the one in the confirmation email is minted only when that email is sent)."""
@@ -27,5 +32,7 @@ def make_request(
         "siret": "",
     }
     data.update(values)
-    intake = submit_request(values=data, needs=list(needs), documents=[], participant=None, consent_text=CONSENT_TEXT)
+    intake = submit_request(
+        values=data, needs=list(needs), documents=list(documents), participant=None, consent_text=CONSENT_TEXT
+    )
     return intake, issue_tracking_token(intake_id=intake.pk)

@@ -5,8 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accueil.orientation import orient, write_to_staff
-from accueil.selectors import Period, dashboard
+from accueil.models import IntakeRequest, Message
+from accueil.orientation import ask_holder, orient, write_to_staff
+from accueil.selectors import Period, awaiting_staff_answer, dashboard
 from accueil.services import add_holder_information, send_staff_message, transition_request
 from messagerie.models import OutgoingEmail
 from tests.accueil.factories import commune, make_request
@@ -70,3 +71,33 @@ def test_the_dashboard_counts_requests_waiting_for_a_staff_answer(client):
     listing = client.get(reverse("admin:accueil_intakerequest_changelist"), {"a_repondre": "oui"}).content.decode()
     shown = {intake for intake in (holder_last, answered, partner_last, closed, silent) if intake.reference in listing}
     assert shown == {holder_last, partner_last}
+
+
+def test_an_answer_meant_for_a_structure_waits_for_no_staff_answer():
+    """The holder answers a structure's question in that structure's thread: the structure
+    reads it, the staff are not expected to answer (the old count took any last message)."""
+    nadia = StaffFactory(role="Accueil")
+    intake, _ = make_request(email="a@exemple.re", title="Recyclerie")
+    transition_request(intake=intake, target="qualification", by=nadia)
+    structure = OrganisationFactory(commune=commune(), is_support_structure=True, email="kaz@exemple.re")
+    (orientation,) = orient(intake=intake, organisations=[structure], by=nadia)
+    ask_holder(orientation=orientation, question="Avez-vous un local ?")
+    assert not awaiting_staff_answer(IntakeRequest.objects.all()).exists()
+    add_holder_information(intake=intake, body="Oui, au Port.", documents=[], orientation_id=orientation.pk)
+    assert Message.objects.filter(request=intake).latest("created_at").author_kind == "porteur"
+    assert not awaiting_staff_answer(IntakeRequest.objects.all()).exists()
+    # The same holder writing to the staff does wait for them.
+    add_holder_information(intake=intake, body="Et la CRESS, qu'en pense-t-elle ?", documents=[])
+    assert set(awaiting_staff_answer(IntakeRequest.objects.all())) == {intake}
+
+
+def test_documents_sent_alone_wait_for_the_staff_until_they_write():
+    nadia = StaffFactory(role="Accueil")
+    intake, _ = make_request(email="a@exemple.re", title="Recyclerie")
+    filed, _ = make_request(email="b@exemple.re", title="Tiers-lieu", documents=[(pdf("statuts.pdf"), "pdf")])
+    assert filed.attachments.count() == 1  # filed with the request: nothing to answer
+    send_staff_message(intake=intake, by=nadia, body="Pouvez-vous envoyer vos statuts ?")
+    add_holder_information(intake=intake, body="", documents=[(pdf("statuts.pdf"), "pdf")])
+    assert set(awaiting_staff_answer(IntakeRequest.objects.all())) == {intake}
+    send_staff_message(intake=intake, by=nadia, body="Bien reçu, merci.")
+    assert not awaiting_staff_answer(IntakeRequest.objects.all()).exists()
