@@ -694,10 +694,34 @@ class OrientationTransitionInline(TransitionInline):
     model = OrientationTransition
 
 
+class OrientationDeadlineFilter(admin.SimpleListFilter):
+    """The « Relances dues » of the admin home: orientations of open requests past their
+    reminder's moment, or expiring soon, by the daily job's schedule."""
+
+    title = "échéance"
+    parameter_name = "echeance"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("relance", "Sans réponse après la date de relance"),
+            ("expiration", f"Expire d'ici {settings.ORIENTATION_EXPIRY_WARNING_DAYS} jours"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        deadline = {
+            "relance": orientation_service.reminder_passed(now),
+            "expiration": orientation_service.expiring_within(now, settings.ORIENTATION_EXPIRY_WARNING_DAYS),
+        }.get(self.value())
+        if deadline is None:
+            return queryset
+        return queryset.filter(deadline, request__status__in=services.OPEN_STATES)
+
+
 @admin.register(Orientation)
 class OrientationAdmin(admin.ModelAdmin):
     list_display = ["request", "organisation", "status", "sent_at", "answered_at", "reminded_at"]
-    list_filter = ["status", "refusal_reason"]
+    list_filter = [OrientationDeadlineFilter, "status", "refusal_reason"]
     search_fields = ["request__reference", "organisation__name"]
     list_select_related = ["request", "organisation"]
     readonly_fields = [

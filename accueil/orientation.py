@@ -19,7 +19,7 @@ from accueil.models import (
     Orientation,
     OrientationTransition,
 )
-from accueil.schedule import next_daily_run
+from accueil.schedule import expiry_delay, last_daily_run, next_daily_run, reminder_delay
 from accueil.services import (
     PARTNER_LINK,
     TRACKING_LINK,
@@ -394,14 +394,26 @@ def answer_schedule(orientation: Orientation, *, with_link: bool = True) -> Answ
     None once it is answered or closed. The daily job and the partner's pages both read it."""
     if orientation.status != OS.SENT or orientation.sent_at is None:
         return None
-    expiry_due = orientation.sent_at + timedelta(days=settings.ORIENTATION_EXPIRY_DAYS)
+    expiry_due = orientation.sent_at + expiry_delay()
     return AnswerSchedule(
         answer_by=expiry_due,
-        reminder_due=orientation.sent_at + timedelta(days=settings.ORIENTATION_REMINDER_DAYS),
+        reminder_due=orientation.sent_at + reminder_delay(),
         expiry_due=expiry_due,
         reminded_at=orientation.reminded_at,
         link_until=partner_link_deadline(orientation) if with_link else None,
     )
+
+
+def reminder_passed(now: datetime) -> Q:
+    """Orientations still waiting for their structure's answer although the reminder's moment
+    has come (`AnswerSchedule.reminder_due`): reminded, or about to be. Staff may call them."""
+    return Q(status=OS.SENT, sent_at__lte=now - reminder_delay())
+
+
+def expiring_within(now: datetime, days: int) -> Q:
+    """Orientations the daily job will expire within `days` days (at a run of the job no
+    later than now + days: `AnswerSchedule.expires_on`)."""
+    return Q(status=OS.SENT, sent_at__lte=last_daily_run(now + timedelta(days=days)) - expiry_delay())
 
 
 def remind_and_expire() -> dict:

@@ -12,6 +12,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accueil.models import Attachment, IntakeRequest, Message, Need, Orientation, ParticipantProfile
+from accueil.orientation import expiring_within, reminder_passed
 from accueil.services import OPEN_STATES
 from referentiels.models import Territory, TerritoryKind
 
@@ -219,15 +220,25 @@ def staff_conversation(intake: IntakeRequest):
 
 def staff_today(user) -> dict:
     """The admin home's counts for an accueil staff member: their open requests, those
-    waiting for a staff answer, the new ones nobody took, the stale ones. Two queries."""
-    cutoff = timezone.now() - timedelta(days=settings.STALE_REQUEST_DAYS)
+    waiting for a staff answer, the new ones nobody took; and the reminders due: the
+    orientations past their reminder's moment and those expiring soon (the daily job's
+    schedule, accueil/schedule.py), the stale requests. Three queries."""
+    now = timezone.now()
+    cutoff = now - timedelta(days=settings.STALE_REQUEST_DAYS)
     counts = IntakeRequest.objects.filter(status__in=OPEN_STATES).aggregate(
         mine=Count("pk", filter=Q(assigned_to=user)),
         unassigned=Count("pk", filter=Q(status=IntakeRequest.Status.NEW, assigned_to=None)),
         stale=Count("pk", filter=Q(last_activity_at__lt=cutoff)),
     )
+    warning_days = settings.ORIENTATION_EXPIRY_WARNING_DAYS
+    orientations = Orientation.objects.filter(request__status__in=OPEN_STATES).aggregate(
+        reminder_passed=Count("pk", filter=reminder_passed(now)),
+        expiring=Count("pk", filter=expiring_within(now, warning_days)),
+    )
     return {
         **counts,
+        **orientations,
         "awaiting": awaiting_staff_answer(IntakeRequest.objects.all()).count(),
         "stale_days": settings.STALE_REQUEST_DAYS,
+        "expiring_days": warning_days,
     }

@@ -428,6 +428,8 @@ INTAKE_ANONYMISE_MONTHS = envint("INTAKE_ANONYMISE_MONTHS", 36)
 # expiry after that many.
 ORIENTATION_REMINDER_DAYS = envint("ORIENTATION_REMINDER_DAYS", 7)
 ORIENTATION_EXPIRY_DAYS = envint("ORIENTATION_EXPIRY_DAYS", 15)
+# The staff's admin home counts (« Relances dues ») the orientations expiring within this many days.
+ORIENTATION_EXPIRY_WARNING_DAYS = envint("ORIENTATION_EXPIRY_WARNING_DAYS", 3)
 # A structure's private link works while its orientation is open, at most this long…
 ORIENTATION_LINK_DAYS = envint("ORIENTATION_LINK_DAYS", 180)
 # …and this long after the orientation or the request is closed.
