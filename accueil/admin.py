@@ -37,7 +37,7 @@ from accueil.selectors import Period
 from annuaire.models import Organisation
 from annuaire.selectors import structure_recipients
 from lib.admin import CappedPaginator, QuickCheckboxMixin, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
-from lib.dates import french_date, french_short_date
+from lib.dates import french_date, french_datetime, french_short_date
 from lib.spreadsheet import safe_cell, streaming_writer
 from lib.workflow import WorkflowError
 from messagerie.services import render_email
@@ -332,7 +332,7 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
         "title", "description", "sector", "naf_activity", "activity_commune", "stage", "legal_form_kind", "legal_form",
         "siret",
         "needs_display", "guide_summary",
-        "consent_text", "consent_at", "created_at", "last_activity_at", "closed_at", "duplicates",
+        "consent_text", "consent_at", "created_at", "last_activity_at", "closed_at", "duplicates", "downloads",
     ]  # fmt: skip
     fieldsets = (
         ("Suivi", {"fields": ("reference", "status", "outcome", "assigned_to", "duplicates")}),
@@ -359,6 +359,12 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
             {"fields": ("created_at", "last_activity_at", "closed_at", "consent_text", "consent_at")},
         ),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.has_perm("accueil.view_documentdownload"):
+            fieldsets = (*fieldsets, ("Téléchargements des documents par les structures", {"fields": ("downloads",)}))
+        return fieldsets
 
     def has_add_permission(self, request):
         return False
@@ -408,6 +414,33 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
                 )
                 for other in found
             ),
+        )
+
+    @admin.display(description="journal")
+    def downloads(self, obj):
+        """Who took which of the holder's documents, and when (accueil.DocumentDownload)."""
+        rows = selectors.document_downloads(obj)
+        if not rows:
+            return "Aucun document téléchargé par une structure."
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    download.attachment.original_name if download.attachment else "Document supprimé depuis",
+                    download.orientation.organisation.name,
+                    download.user or "Lien privé de la structure",
+                    french_datetime(download.downloaded_at),
+                )
+                for download in rows
+            ),
+        )
+        return format_html(
+            '<table class="downloads"><caption>{}</caption><thead><tr><th scope="col">Document</th>'
+            '<th scope="col">Structure</th><th scope="col">Par</th><th scope="col">Le</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            f"{len(rows)} téléchargement{'s' if len(rows) > 1 else ''}, le plus récent d'abord",
+            body,
         )
 
     @admin.display(description="déposée le", ordering="created_at")

@@ -11,7 +11,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from accueil.models import Attachment, IntakeRequest, Message, Need, Orientation, ParticipantProfile
+from accueil.models import Attachment, DocumentDownload, IntakeRequest, Message, Need, Orientation, ParticipantProfile
 from accueil.orientation import expiring_within, reminder_passed
 from accueil.services import OPEN_STATES
 from referentiels.models import Territory, TerritoryKind
@@ -242,3 +242,17 @@ def staff_today(user) -> dict:
         "stale_days": settings.STALE_REQUEST_DAYS,
         "expiring_days": warning_days,
     }
+
+
+# How many downloads the request's admin page lists (the latest first).
+DOWNLOADS_SHOWN = 100
+
+
+def document_downloads(intake: IntakeRequest) -> list[DocumentDownload]:
+    """The downloads of the holder's documents by the structures the request is oriented to,
+    the latest first: which document, which structure, which member (none: its private link), when."""
+    return list(
+        DocumentDownload.objects.filter(orientation__request=intake)
+        .select_related("orientation__organisation", "attachment", "user")
+        .order_by("-downloaded_at", "-pk")[:DOWNLOADS_SHOWN]
+    )
