@@ -32,7 +32,13 @@ from annuaire.models import (
 )
 from annuaire.services import save_organisation, set_published
 from annuaire.sirene import SireneFileError, import_sirene_csv
-from lib.admin import CappedPaginator, QuickCheckboxMixin, TransitionInline, WorkflowAdminMixin
+from lib.admin import (
+    CappedPaginator,
+    LabelledFileInputsMixin,
+    QuickCheckboxMixin,
+    TransitionInline,
+    WorkflowAdminMixin,
+)
 from lib.dates import french_datetime
 from lib.workflow import TransitionNotAllowed
 from referentiels.admin import CommuneListFilter, EpciListFilter
@@ -76,7 +82,7 @@ class PartnerMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(QuickCheckboxMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(LabelledFileInputsMixin, QuickCheckboxMixin, SimpleHistoryAdmin):
     form = OrganisationAdminForm
     paginator = CappedPaginator  # 200 000 rows: never count them all on each page
     list_display = ["name", "ess_family", "commune", "is_support_structure", "is_published", "last_verified_at"]
@@ -212,7 +218,7 @@ class ClaimTransitionInline(TransitionInline):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class ContributionAdmin(LabelledFileInputsMixin, WorkflowAdminMixin, admin.ModelAdmin):
     workflow = CONTRIBUTION_WORKFLOW
     change_form_template = "admin/annuaire/moderation_change_form.html"
     list_display = ["created_at", "kind", "organisation", "contributor_name", "status"]

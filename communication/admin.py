@@ -23,7 +23,7 @@ from communication.models import (
     Tag,
     Theme,
 )
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import LabelledFileInputsMixin, ReadOnlyAdminMixin
 from lib.forms import RichTextWidget
 
 
@@ -59,7 +59,7 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(LabelledFileInputsMixin, admin.ModelAdmin):
     actions = ["publish_now", "back_to_draft"]
     show_full_result_count = False
 

@@ -49,6 +49,7 @@ def look(page, name: str) -> None:
     no sideways scroll; saved for `make screenshots` (tests/helpers/screenshots.py)."""
     from tests.helpers import screenshots
 
-    assert serious_accessibility_violations(page) == [], name
+    problems = serious_accessibility_violations(page)
+    assert problems == [], f"{name}: {problems}"
     assert sideways_scroll(page) <= 0, f"{name} scrolls sideways at {page.viewport_size['width']} px"
     screenshots.save(page, name)

@@ -1,0 +1,198 @@
+"""Every staff admin page in Chromium, at 360 and 1 280 px, for each role and a superuser
+(issue 18, point 11): the admin home, each list the person may open and one record of each
+(with the demo's realistic data), the history of that record, and the admin's own pages
+(dashboard, orientation, FSE report, newsletter preview…). Each is checked by `look`:
+axe-core without a serious violation, no sideways scroll of the page.
+
+The pages come from the admin site's registry as each person sees it (`get_app_list`), so
+a model registered later is visited without touching this test; it fails if the fixture
+has no row of it to open. A page already seen with the same rights on its model is not
+visited twice (the rights, not the role, decide what it shows)."""
+
+import re
+
+import pytest
+from axes.models import AccessFailureLog
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.test import Client, RequestFactory
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accueil.models import IntakeRequest
+from accueil.services import erase_request
+from communication.models import Delivery, NewsletterIssue, Subscriber
+from comptes.models import User
+from comptes.services import issue_recovery_codes
+from cress.access import MODEL_RULES
+from cress.demo import DEMO_PASSWORD, DEMO_STAFF
+from tests.helpers import browser
+from tests.helpers.auth import browser_login
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+@pytest.fixture
+def demo_data(settings):
+    """The demo's content (`seed_demo`), and a row of each model it does not fill."""
+    settings.DEMO_MODE = True
+    with open("/dev/null", "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
+    superuser = User.objects.get(is_superuser=True)
+    issue = NewsletterIssue.objects.create(
+        subject="La lettre de décembre", intro="<p>Les rendez-vous de l'ESS à La Réunion ce mois-ci.</p>"
+    )
+    subscriber = Subscriber.objects.create(
+        email="lectrice@exemple.re",
+        status=Subscriber.Status.CONFIRMED,
+        consent_text="J'accepte de recevoir la lettre.",
+        consent_at=timezone.now(),
+        confirmed_at=timezone.now(),
+    )
+    Delivery.objects.create(issue=issue, subscriber=subscriber)
+    issue_recovery_codes(user=superuser)
+    # A mistyped password, then a good one: the lockout's records (django-axes).
+    client = Client()
+    client.post(reverse("admin:login"), {"username": "direction@demo.ess-reunion.re", "password": "faux"})
+    client.post(reverse("admin:login"), {"username": "direction@demo.ess-reunion.re", "password": DEMO_PASSWORD})
+    if not AccessFailureLog.objects.exists():  # kept only when AXES_ENABLE_ACCESS_FAILURE_LOG is on
+        AccessFailureLog.objects.create(
+            username="direction@demo.ess-reunion.re",
+            ip_address="127.0.0.1",
+            user_agent="Mozilla/5.0",
+            http_accept="text/html",
+            path_info="/gestion/login/",
+            attempt_time=timezone.now(),
+        )
+    erased = IntakeRequest.objects.order_by("-pk").first()
+    erase_request(intake=erased, by=superuser, reason="Demande de la personne par courriel.")
+
+
+# What sticks out of the window, to say where a page scrolls sideways.
+WIDE_ELEMENTS = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.children.length === 0)
+  .slice(0, 4)
+  .map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+def people():
+    """Each demo staff account (one per role) and the superuser, the superuser first."""
+    return sorted(DEMO_STAFF, key=lambda account: not account.is_superuser)
+
+
+def model_rights(user, model_admin, request):
+    return tuple(
+        action
+        for action, allowed in model_admin.get_model_perms(request).items()
+        if allowed and action in {"view", "add", "change", "delete"}
+    )
+
+
+def admin_pages(user):
+    """(key, url) of the admin pages `user` works with: home, each list, a record and its
+    history, and the model's own admin pages declared in cress/access.py. The key says
+    what the page shows (its address pattern and the rights it is shown with)."""
+    request = RequestFactory().get("/")
+    request.user = user
+    yield ("home", None), reverse("admin:index")
+    views = {rule.model: rule.admin_views for rule in MODEL_RULES}
+    for app in admin.site.get_app_list(request):
+        for entry in app["models"]:
+            model = entry["model"]
+            model_admin = admin.site.get_model_admin(model)
+            rights = model_rights(user, model_admin, request)
+            label = model._meta.label
+            yield (label, "list", rights), entry["admin_url"]
+            record = model_admin.get_queryset(request).order_by("pk").first()
+            assert record is not None, f"No {label} in the fixture: add a realistic one to demo_data"
+            info = (model._meta.app_label, model._meta.model_name)
+            yield (label, "record", rights), reverse("admin:{}_{}_change".format(*info), args=[record.pk])
+            yield (label, "history"), reverse("admin:{}_{}_history".format(*info), args=[record.pk])
+            for name, action in views.get(label, {}).items():
+                if not (user.is_superuser or (action and action in rights)):
+                    continue
+                for args in ([], [record.pk]):
+                    try:
+                        yield (label, name, rights), reverse(f"admin:{name}", args=args)
+                    except NoReverseMatch:
+                        continue
+                    break
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_every_admin_page_of_every_role_fits_and_passes_axe(chromium, live_server, demo_data, width):
+    seen, problems = set(), []
+    for account in people():
+        user = User.objects.get(email=account.email)
+        context = chromium.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+        page = context.new_page()
+        try:
+            browser_login(page, live_server.url, account.email, DEMO_PASSWORD)
+            for key, url in admin_pages(user):
+                if key in seen:
+                    continue
+                seen.add(key)
+                response = page.goto(live_server.url + url)
+                if response.status >= 500:
+                    problems.append(f"{url} answers {response.status} to {account.email}")
+                    continue
+                if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+                    continue  # a download (CSV) or an action that only takes a POST
+                name = "gestion-" + re.sub(r"[^a-z0-9]+", "-", f"{account.group or 'superuser'}-{url}".lower())
+                try:
+                    browser.look(page, name.strip("-"))
+                except AssertionError as problem:  # every page is checked, then all problems told
+                    problems.append(f"{url} ({account.email}): {problem} {page.evaluate(WIDE_ELEMENTS)}")
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
+    assert len(seen) > 60, "the registry was walked"
+
+
+def test_the_navigation_is_reachable_on_a_laptop_and_leaves_the_list_its_width(chromium, live_server, demo_data):
+    """At 1 280 px the request list takes the width; the admin's navigation opens over it from
+    the button beside it, and closes again (Escape), without remembering it for wider screens."""
+    account = next(a for a in DEMO_STAFF if a.group == "Accueil")
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        browser_login(page, live_server.url, account.email, DEMO_PASSWORD)
+        page.goto(live_server.url + reverse("admin:accueil_intakerequest_changelist"))
+        navigation = page.get_by_role("navigation", name="Menu de gestion")
+        toggle = page.get_by_role("button", name="Menu de gestion")
+        expect(toggle).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(navigation).to_be_hidden()
+        results = page.locator("#changelist .results")
+        assert results.evaluate("box => box.scrollWidth - box.clientWidth") <= 0
+        assert results.bounding_box()["width"] > 900
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(navigation).to_be_visible()
+        expect(navigation.get_by_role("link", name="Actualités")).to_have_count(0)  # Accueil's models only
+        expect(navigation.get_by_role("link", name="Orientations")).to_be_visible()
+        assert browser.sideways_scroll(page) <= 0
+        browser.look(page, "gestion-navigation-ouverte")
+        page.keyboard.press("Escape")
+        expect(navigation).to_be_hidden()
+        expect(toggle).to_be_focused()
+        toggle.click()
+        navigation.get_by_role("link", name="Orientations").click()
+        expect(page).to_have_url(re.compile(r"/accueil/orientation/$"))
+        # Wider, the navigation stays where the admin puts it, open (Django's own preference).
+        page.set_viewport_size({"width": 1600, "height": 900})
+        page.goto(live_server.url + reverse("admin:accueil_intakerequest_changelist"))
+        expect(navigation).to_be_visible()
+        assert page.evaluate("localStorage.getItem('django.admin.navSidebarIsOpen')") in (None, "true")
+    finally:
+        context.close()
+
+
+def test_a_role_with_few_rights_sees_only_its_pages(demo_data):
+    """The walk follows each person's rights: a role sees its own lists, not the others'."""
+    communication = User.objects.get(groups__name="Communication")
+    keys = {key[0] for key, _url in admin_pages(communication)}
+    assert "communication.NewsArticle" in keys and "accueil.IntakeRequest" not in keys
+    assert Permission.objects.filter(group__name="Communication", codename="view_intakerequest").count() == 0
