@@ -707,7 +707,14 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
                             url="[lien privé vers la page de l'orientation, créé à l'envoi]",
                         ),
                     )
-                    previews.append({"organisation": organisation, "subject": subject, "text": text})
+                    previews.append(
+                        {
+                            "organisation": organisation,
+                            "recipients": structure_recipients(organisation),
+                            "subject": subject,
+                            "text": text,
+                        }
+                    )
                 return self._page(
                     request,
                     "admin/accueil/intakerequest/orienter_apercu.html",

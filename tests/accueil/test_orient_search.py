@@ -6,10 +6,11 @@ from django.urls import reverse
 
 from accueil.models import Orientation
 from accueil.services import transition_request
+from annuaire.models import PartnerMembership
 from messagerie.models import OutgoingEmail
 from tests.accueil.factories import commune, make_request
 from tests.annuaire.factories import OrganisationFactory
-from tests.comptes.factories import StaffFactory
+from tests.comptes.factories import StaffFactory, UserFactory
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import link_path, sent_email
 
@@ -85,3 +86,12 @@ def test_an_unpublished_structure_or_no_choice_is_refused_in_french(client, sett
     page = client.post(orient_url(intake), {"etape": "apercu"}).content.decode()
     assert "Choisissez au moins une structure." in page
     assert not Orientation.objects.exists()
+
+
+def test_the_preview_names_every_recipient_members_included(client, setting):
+    members_only = OrganisationFactory(name="Kaz Membres", commune=commune("97416"), email="")
+    PartnerMembership.objects.create(user=UserFactory(email="nadia@kaz-membres.re"), organisation=members_only)
+    choice = {"structures": [setting["recommended"].pk], "others": [members_only.pk], "etape": "apercu"}
+    html = client.post(orient_url(setting["intake"]), choice).content.decode()
+    assert "Kaz Membres — nadia@kaz-membres.re" in html
+    assert "aucun destinataire" not in html
