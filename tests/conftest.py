@@ -140,13 +140,17 @@ def smtp_sink():
 @pytest.fixture
 def smtp_mailer(settings, smtp_sink):
     """Point the test process's own mail at the SMTP sink (instead of locmem)."""
+    from tests.helpers import mail as mail_helpers
+
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": smtp_sink.port, "timeout": 5},
         }
     }
-    return smtp_sink
+    mail_helpers.ACTIVE_SINK = smtp_sink
+    yield smtp_sink
+    mail_helpers.ACTIVE_SINK = None
 
 
 @pytest.fixture

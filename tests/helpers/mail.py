@@ -2,15 +2,51 @@
 are minted then) and read what reached the mail backend."""
 
 import re
+from dataclasses import dataclass
 
 from django.core import mail
 
 from messagerie.models import OutgoingEmail
 from messagerie.services import deliver_email
 
+# The SMTP sink the test process's mail goes to (fixture `smtp_mailer`), or None: locmem.
+ACTIVE_SINK = None
+
+
+@dataclass
+class Received:
+    """A message as the SMTP sink received it, read like Django's EmailMessage."""
+
+    subject: str
+    body: str
+    to: list[str]
+    extra_headers: dict
+
+
+def _received(entry) -> Received:
+    message = entry["message"]
+    body = message.get_body(preferencelist=("plain",))
+    return Received(
+        subject=str(message["Subject"]),
+        body=body.get_content() if body is not None else "",
+        to=entry["to"],
+        extra_headers=dict(message.items()),
+    )
+
+
+def sent_messages() -> list:
+    """Every message that left so far: from the SMTP sink when the test uses one."""
+    if ACTIVE_SINK is not None:
+        return [_received(entry) for entry in ACTIVE_SINK.messages]
+    return list(mail.outbox)
+
 
 def deliver(email: OutgoingEmail):
     """Send one outbox row as the worker would; the message that left."""
+    if ACTIVE_SINK is not None:
+        before = len(ACTIVE_SINK.messages)
+        assert deliver_email(email_id=email.pk), f"nothing sent for {email}"
+        return _received(ACTIVE_SINK.wait_for(before + 1, timeout=10)[before])
     sent_before = len(mail.outbox)
     assert deliver_email(email_id=email.pk), f"nothing sent for {email}"
     return mail.outbox[sent_before]

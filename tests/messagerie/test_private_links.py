@@ -41,7 +41,7 @@ from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.helpers.auth import login_verified
-from tests.helpers.mail import deliver, link_path
+from tests.helpers.mail import deliver, link_path, sent_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -240,9 +240,12 @@ def test_every_kind_of_email_declares_its_links():
         assert (isinstance(links, Exempt) and links.why) or links, kind
 
 
-def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(client):
+def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(client, smtp_mailer):
+    """Through a real SMTP server (the sink): what a mail client receives."""
     produce_every_email(client)
-    newsletter_messages = [("communication/lettre", m) for m in mail.outbox if "List-Unsubscribe" in m.extra_headers]
+    newsletter_messages = [
+        ("communication/lettre", m) for m in sent_messages() if "List-Unsubscribe" in m.extra_headers
+    ]
     stored = {email.pk: email for email in OutgoingEmail.objects.all()}
     produced = {email.kind for email in stored.values()} | {kind for kind, _ in newsletter_messages}
     assert produced == EVERY_KIND, "every kind of email is exercised"
@@ -251,6 +254,7 @@ def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(cl
     for path in PRIVATE_LINKS.values():
         assert not re.search(path, before_sending), f"a live link {path} is queued in clear"
 
+    produced_before_sending = [m for m in sent_messages() if "List-Unsubscribe" not in m.extra_headers]
     pending = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).order_by("pk")
     sent = [(email.kind, email.to, deliver(email)) for email in pending]
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.SENT}
@@ -259,7 +263,8 @@ def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(cl
     for kind in PRIVATE_LINKS:
         rows = [email for email in stored.values() if email.kind == kind]
         assert rows and all(email.links for email in rows), f"{kind} declares its private link"
-    for message in mail.outbox:
+    assert len(smtp_mailer.messages) == len(sent) + len(newsletter_messages) + len(produced_before_sending)
+    for message in sent_messages():
         for path in PRIVATE_LINKS.values():
             for found in re.finditer(r"https?://[^/\s]+(" + path + ")", message.body):
                 secret = found.group(1).strip("/").split("/")[-1]
