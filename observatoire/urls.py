@@ -1,6 +1,6 @@
 from django.urls import path
 
-from observatoire import views
+from observatoire import territory_views, views
 
 app_name = "observatoire"
 
@@ -9,5 +9,8 @@ urlpatterns = [
     path("explorer/", views.explorer, name="explorer"),
     path("explorer/donnees.csv", views.explorer_csv, name="explorer-csv"),
     path("explorer/donnees.json", views.explorer_json, name="explorer-json"),
+    path("territoires/", territory_views.portraits, name="portraits"),
+    path("territoires/<str:code>/", territory_views.portrait, name="portrait"),
+    path("niches/", territory_views.niches, name="niches"),
     path("methode/", views.method, name="methode"),
 ]

@@ -431,7 +431,7 @@ PUBLIC_URLS = {
     "agenda:evenement-ics",
     "territoires:index", "a-propos",
     "observatoire:index", "observatoire:explorer", "observatoire:explorer-csv", "observatoire:explorer-json",
-    "observatoire:methode",
+    "observatoire:methode", "observatoire:portraits", "observatoire:portrait", "observatoire:niches",
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
     "accueil:activites",
 }  # fmt: skip
