@@ -17,15 +17,23 @@ from cress import health
 from cress.accessibility import Result, page_summaries
 from cress.accessibility import statement as accessibility_statement
 from cress.navigation import INTAKE, live_areas
-from lib import api
+from lib import api, keyfigures
+from lib.keyfigures import KeyFigure, KeyFigureBlock
 
-# Published figures (INSEE Analyses Réunion n°39, 2019, data for end 2015; CRESS/INSEE 2014).
-KEY_FIGURES = [
-    {"value": "25 700", "label": "salariés dans l'ESS", "note": "fin 2015"},
-    {"value": "11,1 %", "label": "de l'emploi salarié réunionnais", "note": "2014"},
-    {"value": "2 100", "label": "structures employeuses", "note": "fin 2015"},
-    {"value": "8 700", "label": "emplois dans l'action sociale, premier secteur", "note": "fin 2015"},
-]
+# Typed from publications, shown only while no app offers computed figures (lib.keyfigures).
+FALLBACK_KEY_FIGURES = KeyFigureBlock(
+    figures=(
+        KeyFigure("25 700", "salariés dans l'ESS", "fin 2015"),
+        KeyFigure("11,1 %", "de l'emploi salarié réunionnais", "2014"),
+        KeyFigure("2 100", "structures employeuses", "fin 2015"),
+        KeyFigure("8 700", "emplois dans l'action sociale, premier secteur", "fin 2015"),
+    ),
+    source="Insee Analyses Réunion n° 39 (2019), données fin 2015 ; CRESS Réunion et Insee, données 2014",
+)
+
+
+def _key_figures() -> str:
+    return render_to_string("cress/_chiffres_cles.html", {"blocks": keyfigures.blocks() or [FALLBACK_KEY_FIGURES]})
 
 
 def _communication_blocks() -> str:
@@ -43,7 +51,10 @@ def home(request):
         {
             "areas": live_areas(),
             "intake": INTAKE,
-            "key_figures": KEY_FIGURES,
+            # Cached under every provider's version: a published millésime shows at once.
+            "key_figures": communication_cache.fragment(
+                "accueil-chiffres", keyfigures.versions(), lambda: (_key_figures(), True)
+            ),
             "communication_blocks": communication_cache.fragment(
                 "accueil", (), lambda: (_communication_blocks(), True)
             ),
