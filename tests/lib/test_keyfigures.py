@@ -57,7 +57,10 @@ def test_the_home_shows_a_providers_figures_with_source_year_and_link(client, on
     )
     page = home(client)
     assert "1 234" in page and "coopératives comptées" in page and "(fin 2024)" in page
-    assert "Source&nbsp;: Registre de test, données au 31 décembre 2024 — <strong>données de démonstration</strong>" in page
+    assert (
+        "Source&nbsp;: Registre de test, données au 31 décembre 2024 — <strong>données de démonstration</strong>"
+        in page
+    )
     assert '<a href="/ailleurs/">Tous les chiffres</a>' in page
     assert "25 700" not in page  # the typed figures are only a fallback
 

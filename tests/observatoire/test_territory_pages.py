@@ -196,3 +196,24 @@ def test_bad_niche_filters_get_a_french_message(client):
     assert "Territoire : « x<b> » n'existe pas ; la région est affichée." in text
     assert "Secteurs : « zz » n'existe pas ; les regroupements de l'ESS sont affichés." in text
     assert "Année : aucun millésime publié pour « abc » ; le dernier est affiché." in text
+
+
+def test_the_niches_page_makes_the_same_number_of_queries_whatever_the_data(client):
+    import_and_publish(island(), year=2023)
+    import_and_publish(island(start=1000), year=2024)
+    page(client, "observatoire:index")
+
+    def count(**params):
+        with CaptureQueriesContext(connection) as queries:
+            page(client, "observatoire:niches", **params)
+        return len(queries)
+
+    small = count(territoire=SAINTE_MARIE)
+    publish_with_national_reference(
+        island(start=2000) + rows(80, commune=SAINTE_MARIE, start=5000, naf="85.59A"), year=2025
+    )
+    page(client, "observatoire:index")
+    assert count(territoire=SAINT_DENIS, niveau="division") == small
+    assert count(territoire=SAINT_DENIS, annee="2023") == small
+    assert count() == small  # the région against France
+    assert small <= 3
