@@ -11,6 +11,7 @@ from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import EventFactory, NewsFactory
 from tests.helpers import screenshots
 from tests.helpers.browser import serious_accessibility_violations
+from tests.observatoire.helpers import SAINT_DENIS, publish_sample_observatory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -34,6 +35,7 @@ def pages():
     )
     event = EventFactory(title="Rencontre des entrepreneuses et entrepreneurs de l'économie sociale")
     _intake, token = make_request()
+    publish_sample_observatory()
     return {
         "accueil": "/",
         "annuaire": reverse("annuaire:index"),
@@ -51,6 +53,12 @@ def pages():
         "à propos": reverse("a-propos"),
         "accessibilité": reverse("accessibilite"),
         "territoires": reverse("territoires:index"),
+        "observatoire": reverse("observatoire:index"),
+        "explorateur": reverse("observatoire:explorer") + "?ventilation=territoire",
+        "portrait": reverse("observatoire:portrait", args=[SAINT_DENIS]),
+        "niches": reverse("observatoire:niches") + f"?territoire={SAINT_DENIS}",
+        "niches région": reverse("observatoire:niches"),
+        "méthode": reverse("observatoire:methode"),
     }
 
 

@@ -4,64 +4,21 @@ the national reference when there is one, a fixed number of queries."""
 import html
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from observatoire import services
-from observatoire.models import ImportKind, MillesimeState
 from referentiels.models import Territory, TerritoryKind
-from tests.comptes.factories import StaffFactory
-from tests.observatoire.factories import Row, make_siret
-from tests.observatoire.helpers import import_and_publish
+from tests.observatoire.helpers import (
+    SAINT_DENIS,
+    SAINTE_MARIE,
+    import_and_publish,
+    island,
+    publish_with_national_reference,
+    rows,
+)
 
 pytestmark = pytest.mark.django_db
-
-SAINT_DENIS, SAINT_PIERRE, SAINTE_MARIE = "97411", "97416", "97418"
-NON_ESS = {"legal_category": "5499", "ess": "N"}
-SOCIAL, SHOP = "88.99B", "47.11F"
-
-
-def rows(count, *, commune=SAINT_DENIS, start=1, **values):
-    return [Row(make_siret(start + n), commune=commune, **values) for n in range(count)]
-
-
-def island(start=1, extra=0):
-    """Saint-Denis: half the private jobs of social work are in the ESS, none of retail;
-    Saint-Pierre: the ESS holds a small part of social work and some retail."""
-    return (
-        rows(5, start=start, naf=SOCIAL, employees=str(10 + extra))
-        + rows(5, start=start + 100, naf=SOCIAL, employees="10", **NON_ESS)
-        + rows(5, start=start + 200, naf=SHOP, employees="20", **NON_ESS)
-        + rows(5, commune=SAINT_PIERRE, start=start + 300, naf=SOCIAL, employees="4")
-        + rows(5, commune=SAINT_PIERRE, start=start + 400, naf=SOCIAL, employees="30", **NON_ESS)
-        + rows(5, commune=SAINT_PIERRE, start=start + 500, naf=SHOP, employees="10", legal_category="5458")
-    )
-
-
-NATIONAL = """source;champ;territoire;famille;niveau_secteur;secteur;etablissements;salaries;etp;masse_salariale
-flores;ess;FR;toutes;tout;tout;155000;2600000;2200000;70000000000
-flores;ensemble;FR;toutes;tout;tout;1900000;19000000;17000000;600000000000
-flores;ess;FR;toutes;groupe;action-sociale;40000;1000000;900000;20000000000
-flores;ensemble;FR;toutes;groupe;action-sociale;60000;1500000;1300000;30000000000
-flores;ess;FR;toutes;groupe;commerce;3000;50000;45000;1000000000
-flores;ensemble;FR;toutes;groupe;commerce;300000;3000000;2700000;90000000000
-"""
-
-
-def publish_with_national_reference(establishments, *, year=2024):
-    millesime = import_and_publish(establishments, year=year, publish=False)
-    staff = StaffFactory(role="Observatoire")
-    table = services.upload_import(
-        kind=ImportKind.TABLE, year=year, upload=SimpleUploadedFile("flores.csv", NATIONAL.encode()), by=staff
-    )
-    assert services.run_import(import_id=table.pk).status == "termine"
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        services.transition_millesime(millesime=millesime, target=MillesimeState.CHECKING, by=staff)
-        services.transition_millesime(millesime=millesime, target=MillesimeState.PUBLISHED, by=staff)
-    return millesime
 
 
 def page(client, name, *args, **params):
