@@ -76,7 +76,7 @@ class BarChart:
         return self.height - 20
 
 
-def bar_chart(*, title: str, description: str, items, unit: str = "", width: int = 420) -> BarChart:
+def bar_chart(*, title: str, description: str, items, unit: str = "", width: int = 420, decimals: int = 0) -> BarChart:
     """Horizontal bars, one per (label, value) in `items`; the label sits above its bar so
     that long French labels stay readable on a phone (the SVG scales to its box)."""
     values = [float(value) for _, value in items if value not in (None, SECRET)]
@@ -89,7 +89,9 @@ def bar_chart(*, title: str, description: str, items, unit: str = "", width: int
         bars.append(
             Bar(
                 label=label if len(label) <= 70 else label[:69] + "…",
-                text=SECRET if value == SECRET else ("" if value is None else f"{french_number(value)}{unit}"),
+                text=SECRET
+                if value == SECRET
+                else ("" if value is None else f"{french_number(value, decimals)}{unit}"),
                 y=index * row + 20,
                 width=0 if secret else round(plot_width * float(value) / top, 1),
                 secret=secret,

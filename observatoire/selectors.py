@@ -463,7 +463,7 @@ class QuotientLine:
 class NicheAnalysis:
     millesime: Millesime
     territory: Territory
-    reference_name: str  # « La Réunion » or « France »
+    reference_name: str  # « La Réunion » or « la France », as written after « par rapport à »
     level: str
     source: str  # the territory's figures
     reference_source: str  # the reference's figures ("" when there is no reference)
@@ -472,7 +472,8 @@ class NicheAnalysis:
     potential: list[QuotientLine]
     first: Millesime | None  # the shift-share runs from the first to the latest published millésime
     last: Millesime
-    shift: niches.ShiftShare | None  # None when a single millésime is published
+    shift: niches.ShiftShare | None  # None when a single millésime is published or no reference
+    shift_reason: str  # why there is no shift-share, in French
     shift_labels: dict[str, str]
     thresholds: niches.NicheThresholds
     secret_count: int = 0
@@ -548,8 +549,11 @@ def niche_analysis(*, millesime: Millesime, territory: Territory, level: str, re
     by_code = {line.code: line for line in lines}
     over, potential = niches.niches(line.quotient for line in lines)
 
-    shift = None
-    if first is not None and reference_source:
+    shift, shift_reason = None, ""
+    reference_years = {key[4] for key in totals if key[2] == reference_id and key[0] == reference_source}
+    if first is not None and reference_source and first.pk not in reference_years:
+        shift_reason = f"pas de chiffres de {'la France' if is_region else region.name} pour {first.year}"
+    elif first is not None and reference_source:
 
         def employment(src, tid, year_millesime):
             # A sector left out is a true zero: the territory's empty sectors make no line.
@@ -568,7 +572,7 @@ def niche_analysis(*, millesime: Millesime, territory: Territory, level: str, re
     return NicheAnalysis(
         millesime=millesime,
         territory=territory,
-        reference_name="France" if is_region else region.name,
+        reference_name="la France" if is_region else region.name,
         level=level,
         source=territory_source,
         reference_source=reference_source,
@@ -578,6 +582,7 @@ def niche_analysis(*, millesime: Millesime, territory: Territory, level: str, re
         first=first,
         last=last,
         shift=shift,
+        shift_reason=shift_reason or (shift.reason if shift is not None else ""),
         shift_labels=GROUPING_LABELS | {niches.POOLED_SECTOR: "Autres secteurs (dont secret)"},
         thresholds=niches.NicheThresholds(),
         secret_count=secret_count,

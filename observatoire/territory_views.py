@@ -175,6 +175,7 @@ def niches(request):
             "référence ; au-delà de 1,25 l'ESS est surreprésentée, en deçà de 0,80 sous-représentée.",
             items=[(line.label, line.quotient.quotient) for line in given],
             width=CHART_WIDTH,
+            decimals=2,
         ),
         "portrait_url": reverse("observatoire:portrait", args=[territory.code]),
     }

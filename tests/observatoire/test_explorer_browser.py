@@ -59,6 +59,6 @@ def test_the_portrait_and_niches_pages_read_well(chromium, live_server, width):
     look(page, "observatoire-niches")
     page.get_by_label("Territoire", exact=True).select_option(label="La Réunion")
     page.get_by_role("button", name="Afficher").click()
-    expect(page.get_by_role("heading", level=2).first).to_contain_text("La Réunion par rapport à France")
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("La Réunion par rapport à la France")
     look(page, "observatoire-niches-region")
     context.close()

@@ -14,6 +14,7 @@ from tests.observatoire.helpers import (
     SAINTE_MARIE,
     import_and_publish,
     island,
+    publish_sample_observatory,
     publish_with_national_reference,
     rows,
 )
@@ -128,8 +129,8 @@ def test_niches_of_the_region_need_the_national_reference(client):
 def test_niches_of_the_region_against_france(client):
     publish_with_national_reference(island())
     text = page(client, "observatoire:niches")
-    assert "La Réunion par rapport à France, 2024" in text
-    assert "INSEE, Flores pour France" in text
+    assert "La Réunion par rapport à la France, 2024" in text
+    assert "INSEE, Flores pour la France" in text
     # Social work: 70 / 270 in La Réunion, 1 000 000 / 1 500 000 in France.
     assert "Action sociale : 0,39" in text
     # Retail: 50 / 150 against 50 000 / 3 000 000.
@@ -174,3 +175,12 @@ def test_the_niches_page_makes_the_same_number_of_queries_whatever_the_data(clie
     assert count(territoire=SAINT_DENIS, annee="2023") == small
     assert count() == small  # the région against France
     assert small <= 3
+
+
+def test_without_a_national_reference_for_the_first_year_the_region_has_no_shift_share(client):
+    publish_sample_observatory()  # 2023 without the national reference, 2024 with it
+    text = page(client, "observatoire:niches")
+    assert "La décomposition entre 2023 et 2024 n'est pas calculée (pas de chiffres de la France pour 2023)." in text
+    # Sainte-Marie's secret hides a second cell of CINOR in 2024: no effect reveals it.
+    text = page(client, "observatoire:niches", territoire=SAINTE_MARIE)
+    assert "La décomposition entre 2023 et 2024 n'est pas calculée (secret statistique)." in text
