@@ -21,9 +21,6 @@ KIND_GROUPS = (
     (TerritoryKind.EPCI, "Intercommunalités"),
     (TerritoryKind.COMMUNE, "Communes"),
 )
-# Narrower than the explorer's charts: they sit beside a table, and a phone shows them at
-# about 300 px, where a 640-unit drawing would write its labels at 6 px.
-CHART_WIDTH = 400
 NEIGHBOURS_CAPTION = {
     TerritoryKind.REGION: "les intercommunalités de La Réunion",
     TerritoryKind.EPCI: "les intercommunalités de La Réunion",
@@ -93,27 +90,22 @@ def portrait(request, code: str):
             title=f"Salariés de l'ESS par famille, {name}, {millesime.year}",
             description=employees_note,
             items=[(line.label, line.employees) for line in data.families],
-            width=CHART_WIDTH,
         ),
         "sectors_chart": charts.bar_chart(
             title=f"Salariés de l'ESS par secteur, {name}, {millesime.year}",
             description=employees_note,
             items=[(line.label, line.employees) for line in data.sectors],
-            width=CHART_WIDTH,
         ),
         "neighbours_chart": charts.bar_chart(
             title=f"Part de l'ESS dans l'emploi salarié privé, {NEIGHBOURS_CAPTION[territory.kind]}, {millesime.year}",
             description=employees_note,
             items=[(line.label, _percent(line.share)) for line in data.neighbours],
             unit=" %",
-            width=CHART_WIDTH,
         ),
         "evolution_chart": charts.line_chart(
             title=f"Salariés de l'ESS, {name}, par millésime publié",
             description="Un point par millésime publié ; la courbe s'interrompt où une valeur est secrète.",
             series=[(line.label, line.employees) for line in data.evolution],
-            width=CHART_WIDTH,
-            height=220,
         ),
         "secret": {
             "weight": _has_secret(data.weight, "ess", "economy", "share", "region_share"),
@@ -174,7 +166,6 @@ def niches(request):
             description="Une barre par secteur dont le quotient est calculé ; 1 : même poids que dans la "
             "référence ; au-delà de 1,25 l'ESS est surreprésentée, en deçà de 0,80 sous-représentée.",
             items=[(line.label, line.quotient.quotient) for line in given],
-            width=CHART_WIDTH,
             decimals=2,
         ),
         "portrait_url": reverse("observatoire:portrait", args=[territory.code]),

@@ -22,6 +22,9 @@ def test_a_filter_change_updates_the_table_the_chart_and_the_address(chromium, l
     chart_title = page.locator("#graphique-detail-titre")
     expect(table.locator("caption")).to_contain_text("détail par famille de l'ess")
     page.evaluate("window.explorerLoaded = true")  # gone if the whole page reloads
+    filters = page.locator("details.explorer-filters")
+    if not filters.evaluate("el => el.open"):  # folded on a phone
+        filters.locator("summary").click()
 
     page.get_by_label("Détail par", exact=True).select_option("territoire")
     page.wait_for_url("**ventilation=territoire*")
@@ -39,6 +42,8 @@ def test_a_filter_change_updates_the_table_the_chart_and_the_address(chromium, l
 
     # The address holds the filters: opened afresh, it shows the same table.
     page.goto(page.url)
+    if not filters.evaluate("el => el.open"):
+        filters.locator("summary").click()
     expect(page.get_by_label("Détail par", exact=True)).to_have_value("territoire")
     expect(table.get_by_role("row", name="Sainte-Marie")).to_be_visible()
     context.close()

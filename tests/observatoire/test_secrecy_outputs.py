@@ -86,3 +86,56 @@ def test_no_output_shows_a_hidden_value_nor_leaves_one_hidden_cell_per_total(cli
         if key in hidden_raw:
             assert line["valeur"] == "s"
     assert Establishment.objects.count() == len(rows)
+
+
+def rows_of(page: str, caption_start: str) -> dict[str, list[str]]:
+    """{row label: [cells as shown]} of the table whose caption starts with `caption_start`."""
+    table = page.split(f"<caption>{caption_start}", 1)[1].split("</table>", 1)[0]
+    found = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S):
+        label = re.search(r'<th scope="row">(.*?)</th>', row, flags=re.S)
+        if label:
+            cells = re.findall(r'<td class="num">(.*?)</td>', row, flags=re.S)
+            found[html.unescape(re.sub(r"<[^>]+>", "", label.group(1)))] = [
+                html.unescape(re.sub(r"<[^>]+>", "", cell)).replace("\u202f", "") for cell in cells
+            ]
+    return found
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(establishment, min_size=3, max_size=18))
+def test_portraits_and_niches_show_s_exactly_where_the_mask_hides(client, rows):
+    from observatoire.sectors import FAMILY_LABELS, GROUPING_LABELS
+
+    Millesime.objects.all().delete()
+    cache.clear()
+    import_and_publish(
+        [
+            Row(make_siret(n + 1), commune=c, naf=a, legal_category=k, employees=str(e))
+            for n, (c, a, k, e) in enumerate(rows)
+        ]
+    )
+    figures = {
+        (f.territory_id, f.family, f.sector): f for f in Figure.objects.filter(scope=Scope.ESS, territory__isnull=False)
+    }
+
+    def shown(territory, family, sector):
+        figure = figures.get((territory.pk, family, sector))
+        if figure is None:
+            return "0"
+        return "s" if figure.secrecy != "published" else str(figure.employees)
+
+    places = Territory.objects.filter(kind__in=[TerritoryKind.EPCI, TerritoryKind.COMMUNE], code__in=COMMUNES)
+    places = [*places, *Territory.objects.filter(kind=TerritoryKind.EPCI)]
+    for territory in places:
+        page = client.get(reverse("observatoire:portrait", args=[territory.code])).content.decode()
+        families = rows_of(page, "Établissements employeurs et salariés de l'ESS par famille")
+        for family, label in FAMILY_LABELS.items():
+            assert families[label][1] == shown(territory, family, "tout"), (territory, family)
+        sectors = rows_of(page, "Salariés de l'ESS par secteur")
+        for code, label in GROUPING_LABELS.items():
+            assert sectors[label][1] == shown(territory, "toutes", code), (territory, code)
+        niches = client.get(reverse("observatoire:niches"), {"territoire": territory.code}).content.decode()
+        quotients = rows_of(niches, "Quotients de localisation")
+        for code, label in GROUPING_LABELS.items():
+            assert quotients[label][0] == shown(territory, "toutes", code), (territory, code)
