@@ -15,6 +15,7 @@ import pytest
 from axes.models import AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
@@ -28,8 +29,11 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
+from observatoire.models import ImportKind, PerimeterExclusion
+from observatoire.services import run_import, upload_import
 from tests.helpers import browser
 from tests.helpers.auth import browser_login
+from tests.observatoire.factories import Row, establishment_file, make_siret
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -68,6 +72,16 @@ def demo_data(settings):
         )
     erased = IntakeRequest.objects.order_by("-pk").first()
     erase_request(intake=erased, by=superuser, reason="Demande de la personne par courriel.")
+    # The observatory: the perimeter's exclusions (seeded by a migration, which a
+    # transactional test empties) and a file imported for the next millésime, one row refused.
+    PerimeterExclusion.objects.get_or_create(
+        naf_prefix="84",
+        defaults={"label": "Administration publique et défense", "reason": "Hors champ : secteur public"},
+    )
+    rows = [Row(make_siret(n)) for n in range(1, 6)] + [Row("1")]
+    upload = SimpleUploadedFile("base-2025.csv", establishment_file(rows))
+    data_import = upload_import(kind=ImportKind.ESTABLISHMENTS, year=2025, upload=upload, by=superuser)
+    run_import(import_id=data_import.pk)
 
 
 # What sticks out of the window, to say where a page scrolls sideways.
