@@ -341,6 +341,7 @@ class Panorama(models.Model):
     pages = models.PositiveSmallIntegerField("pages", null=True, blank=True, editable=False)
     error = models.TextField("erreur", blank=True, editable=False)
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    queued_at = models.DateTimeField("mis en file le", null=True, blank=True, editable=False)
     started_at = models.DateTimeField("commencé le", null=True, blank=True, editable=False)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True, editable=False)
 

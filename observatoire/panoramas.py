@@ -78,15 +78,39 @@ def request_panorama(*, territory: Territory, millesime: Millesime, email: str, 
             _send_links(panorama)
         elif created or panorama.status in (PanoramaStatus.READY, PanoramaStatus.FAILED):
             # New, failed before, or built from figures published since: (re)built.
-            Panorama.objects.filter(pk=panorama.pk).update(status=PanoramaStatus.QUEUED, step="", error="")
-            _enqueue_build(panorama.pk)
+            Panorama.objects.filter(pk=panorama.pk).update(
+                status=PanoramaStatus.QUEUED, step="", error="", queued_at=timezone.now()
+            )
+            transaction.on_commit(lambda: _enqueue_build(panorama.pk))
     return asked
 
 
 def _enqueue_build(panorama_id: int) -> None:
     from observatoire.tasks import build_panorama_task
 
-    transaction.on_commit(lambda: build_panorama_task.delay(panorama_id))
+    try:
+        build_panorama_task.delay(panorama_id)
+    except Exception:  # broker unreachable: `requeue_stalled_panoramas` (beat) queues it again
+        logger.warning("Panorama %s en attente : file de tâches injoignable.", panorama_id, exc_info=True)
+
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def requeue_stalled_panoramas(*, now=None) -> int:
+    """Queue again the builds lost on the way (broker down when queued, worker gone while
+    building): waiting for more than 10 minutes, or building for more than 30."""
+    now = now or timezone.now()
+    stalled = list(
+        Panorama.objects.filter(
+            Q(status=PanoramaStatus.QUEUED, queued_at__lt=now - STALLED_AFTER)
+            | Q(status=PanoramaStatus.RUNNING, started_at__lt=now - 3 * STALLED_AFTER)
+        ).values_list("pk", flat=True)
+    )
+    for panorama_id in stalled:
+        Panorama.objects.filter(pk=panorama_id).update(status=PanoramaStatus.QUEUED, queued_at=now)
+        _enqueue_build(panorama_id)
+    return len(stalled)
 
 
 def _set_step(panorama: Panorama, step: str) -> None:

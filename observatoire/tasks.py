@@ -16,3 +16,8 @@ def build_panorama_task(panorama_id: int) -> str:
 @shared_task
 def purge_panorama_requests() -> int:
     return panoramas.purge_panorama_requests()
+
+
+@shared_task
+def requeue_stalled_panoramas() -> int:
+    return panoramas.requeue_stalled_panoramas()

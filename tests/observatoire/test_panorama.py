@@ -215,3 +215,21 @@ def test_the_purge_is_in_the_beat_schedule():
 
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "observatoire.tasks.purge_panorama_requests" in tasks
+
+
+@pytest.mark.django_db
+def test_builds_lost_on_the_way_are_queued_again(django_capture_on_commit_callbacks):
+    import_and_publish(ess_rows())
+    with django_capture_on_commit_callbacks(execute=False):  # the task never reaches the broker
+        lost = panoramas.request_panorama(
+            territory=region(), millesime=asked_millesime(), email=EMAIL, consent_text="ok"
+        )
+        fresh = panoramas.request_panorama(
+            territory=commune(SAINT_DENIS), millesime=asked_millesime(), email=EMAIL, consent_text="ok"
+        )
+    Panorama.objects.filter(pk=lost.panorama_id).update(queued_at=timezone.now() - timedelta(minutes=11))
+    assert panoramas.requeue_stalled_panoramas() == 1
+    requeued = Panorama.objects.get(pk=lost.panorama_id)
+    assert requeued.status == PanoramaStatus.QUEUED and requeued.queued_at > timezone.now() - timedelta(minutes=1)
+    assert Panorama.objects.get(pk=fresh.panorama_id).status == PanoramaStatus.QUEUED
+    assert panoramas.requeue_stalled_panoramas() == 0
