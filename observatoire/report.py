@@ -39,6 +39,9 @@ KIND_LABELS = {
 }
 
 
+NO_REFERENCE = "pas de référence nationale dans cette source"
+
+
 class PanoramaUnavailable(Exception):
     """The millésime is no longer published, or has no figure: nothing to build."""
 
@@ -78,6 +81,7 @@ class PanoramaContent:
     over_represented: list[str]
     potential_niches: list[str]
     shift_share: niches.ShiftShare | None
+    shift_share_reason: str
     shift_share_years: tuple[int, int] | None
     shift_share_rows: list[TableRow]
     exclusions: list[PerimeterExclusion]
@@ -107,6 +111,9 @@ class _Cells:
 
     def __init__(self, figures):
         self.by_key = {(f.scope, *cube.key_of(f)): f for f in figures}
+
+    def has_territory(self, territory: str) -> bool:
+        return any(key[1] == territory for key in self.by_key)
 
     def read(self, scope: str, territory: str, family: str, sector: str) -> PublishedCell:
         key = (territory, family, sector)
@@ -232,7 +239,8 @@ def panorama_content(*, territory: Territory, millesime: Millesime, reference: R
 
     quotients = []
     labels = {g.code: g.label for g in (*GROUPINGS, OTHER)}
-    for grouping in (*GROUPINGS, OTHER):
+    has_reference = cells.has_territory(reference_key)
+    for grouping in (*GROUPINGS, OTHER) if has_reference else ():
         figures = niches.SectorFigures(
             ess=employees(Scope.ESS, here, grouping.code),
             economy=employees(Scope.ECONOMY, here, grouping.code),
@@ -249,12 +257,19 @@ def panorama_content(*, territory: Territory, millesime: Millesime, reference: R
         for q in quotients
     ]
     over, potential = niches.niches(quotients)
+    if not has_reference:  # no national figure in this source: nothing to compare the région with
+        niche_rows = [
+            NicheRow(g.label, NO_REFERENCE, niches.Representation.NOT_GIVEN.label) for g in (*GROUPINGS, OTHER)
+        ]
 
     # Evolution and shift-share over the published millésimes up to this one.
     published = [m for m in reference.millesimes if m.year <= millesime.year]
     series = _series(published, source, here)
     evolution_rows = [(str(year), _number(value)) for year, value in series]
     shift, shift_years, shift_rows = _shift_share(published, source, here, reference_key, cells, labels)
+    shift_reason = ""  # why the change is not split, when there is a change to split
+    if len(published) >= 2 and not shift_rows:
+        shift_reason = shift.reason if shift else NO_REFERENCE
 
     title_end = f"{territory.name}, {millesime.year}"
     return PanoramaContent(
@@ -289,6 +304,7 @@ def panorama_content(*, territory: Territory, millesime: Millesime, reference: R
         over_represented=[labels[q.sector] for q in over],
         potential_niches=[labels[q.sector] for q in potential],
         shift_share=shift,
+        shift_share_reason=shift_reason,
         shift_share_years=shift_years,
         shift_share_rows=shift_rows,
         exclusions=list(PerimeterExclusion.objects.all()),
@@ -320,7 +336,7 @@ def _employment(cells: _Cells, where: str) -> niches.Employment:
 
 
 def _shift_share(published, source, here, reference_key, cells, labels):
-    if len(published) < 2:
+    if len(published) < 2 or not cells.has_territory(reference_key):
         return None, None, []
     before_millesime, after_millesime = published[-2], published[-1]
     before_cells = _load(before_millesime, source, {here, reference_key}, with_families=False)
