@@ -136,7 +136,7 @@ class LineChart:
 
 def line_chart(*, title: str, description: str, series, width: int = 420, height: int = 240) -> LineChart:
     """A line through (year, value) points in order; a secret point breaks the line."""
-    left, right, top_margin, bottom = 72, width - 48, 16, height - 32  # room for the last value, centred
+    left, right, top_margin, bottom = 72, width - 24, 16, height - 32
     values = [float(value) for _, value in series if value not in (None, SECRET)]
     top = nice_ceiling(max(values, default=0))
     inner = 36  # room between the axis labels and the first and last points' values
