@@ -374,10 +374,24 @@ def render_html(content: PanoramaContent) -> str:
     return render_to_string("observatoire/panorama/document.html", {"content": content, "secret": SECRET})
 
 
+def _weasyprint():
+    """WeasyPrint, loaded by the process that builds (heavy: Pango), not by every page.
+
+    Importing it sets Pillow's `ImageFile.LOAD_TRUNCATED_IMAGES` for the whole process,
+    which would make `lib.uploads.validate_image` accept damaged images there: the flag is
+    put back (the panorama draws no raster image)."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
+
+
 def render_pdf(content: PanoramaContent) -> tuple[bytes, int]:
     """The PDF and its number of pages."""
-    import weasyprint  # heavy (Pango): loaded by the worker that builds, not by every page
-
+    weasyprint = _weasyprint()
     stylesheet = weasyprint.CSS(string=render_to_string("observatoire/panorama/document.css"))
     document = weasyprint.HTML(string=render_html(content)).render(stylesheets=[stylesheet])
     return document.write_pdf(), len(document.pages)

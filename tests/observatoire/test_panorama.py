@@ -21,6 +21,7 @@ from referentiels.models import Territory, TerritoryKind
 from tests.helpers.mail import deliver, link_path
 from tests.observatoire.factories import Row, make_siret
 from tests.observatoire.helpers import import_and_publish
+from tests.test_uploads import IHDR, PNG_SIGNATURE, chunk
 
 SAINT_DENIS, SAINT_PAUL = "97411", "97415"
 DOWNLOAD_PATH = r"/observatoire/panorama/telechargement/[\w-]+/"
@@ -233,3 +234,23 @@ def test_builds_lost_on_the_way_are_queued_again(django_capture_on_commit_callba
     assert requeued.status == PanoramaStatus.QUEUED and requeued.queued_at > timezone.now() - timedelta(minutes=1)
     assert Panorama.objects.get(pk=fresh.panorama_id).status == PanoramaStatus.QUEUED
     assert panoramas.requeue_stalled_panoramas() == 0
+
+
+@pytest.mark.django_db
+def test_building_a_panorama_leaves_the_image_checks_of_uploads_strict(django_capture_on_commit_callbacks):
+    """WeasyPrint's import tells Pillow to accept truncated images, process-wide: not here."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lib.uploads import validate_image
+
+    import_and_publish(ess_rows())
+    with django_capture_on_commit_callbacks(execute=False):
+        asked = panoramas.request_panorama(
+            territory=region(), millesime=asked_millesime(), email=EMAIL, consent_text="ok"
+        )
+    assert panoramas.build_panorama(panorama_id=asked.panorama_id).status == PanoramaStatus.READY
+    # Well-formed chunks whose pixels are not zlib data: refused only while the flag is off.
+    damaged = PNG_SIGNATURE + IHDR + chunk(b"IDAT", b"not zlib data at all" * 10) + chunk(b"IEND", b"")
+    with pytest.raises(ValidationError):
+        validate_image(SimpleUploadedFile("couverture.png", damaged), max_bytes=1_000_000)
