@@ -6,7 +6,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from lib.admin import CappedPaginator, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
+from lib.admin import (
+    CappedPaginator,
+    LabelledFileInputsMixin,
+    ReadOnlyAdminMixin,
+    TransitionInline,
+    WorkflowAdminMixin,
+)
 from lib.spreadsheet import safe_cell, streaming_writer
 from observatoire import panoramas, services
 from observatoire.forms import PublicationAdminForm
@@ -230,7 +236,7 @@ class PanoramaRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(LabelledFileInputsMixin, admin.ModelAdmin):
     form = PublicationAdminForm
     list_display = ["title", "published_on", "territory", "panorama"]
     list_filter = ["territory__kind"]
