@@ -2,12 +2,16 @@
 
     python -m bench.observatoire --import-only      (the import of one millésime alone)
     python -m bench.observatoire                    (5 millésimes, then the explorer under load)
+    python -m bench.observatoire --panorama         (the regional panorama built by one worker)
 
 Prints the time of one import of ROWS rows (read, checked, written by COPY, cube
 computed), in the same process a worker uses, on the benchmark database `cress_bench_obs`;
 then, under gunicorn (2 workers) with 10 clients, the explorer beside the bare layout:
 warm (the same 120 views again and again) and cold (the data version just bumped, so the
-reference is rebuilt, and every view asked once only).
+reference is rebuilt, and every view asked once only). With `--panorama`, the millésimes
+are published if they are not yet (their time printed apart), then the regional panorama is
+built the way the worker's task builds it (`observatoire.panoramas.build_panorama`: figures
+read through the mask, charts, niches, WeasyPrint), three times, each a new build.
 """
 
 import argparse
@@ -23,7 +27,7 @@ import urllib.parse
 from bench.loadgen import print_against_bare, run_load
 from bench.server import ROOT, bench_env, create_database, gunicorn_server, manage
 
-DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cress_bench_obs"
+DATABASE_URL = os.environ.get("BENCH_OBSERVATOIRE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cress_bench_obs")
 ROWS = 200_000
 
 
@@ -75,6 +79,46 @@ def import_one(*, rows: int, year: int) -> None:
         f"import {year} : {done.accepted_rows} lignes retenues, {done.refused_rows} refusées, "
         f"{len(content) / 1e6:.1f} Mo, {elapsed:.1f} s (dépôt + lecture + contrôle + COPY + cube)"
     )
+
+
+def build_panoramas(*, times: int) -> None:
+    """In the child process: publish the latest millésime if needed, then build the regional
+    panorama `times` times, as the worker's task does."""
+    import django
+
+    django.setup()
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from observatoire import panoramas, services
+    from observatoire.models import Millesime, MillesimeState, Panorama
+    from referentiels.models import Territory, TerritoryKind
+
+    millesimes = list(Millesime.objects.order_by("year"))
+    if not millesimes:
+        raise SystemExit("Aucun millésime : lancez d'abord python -m bench.observatoire --import-only")
+    for millesime in millesimes:
+        if millesime.state == MillesimeState.PUBLISHED:
+            continue
+        started = time.perf_counter()
+        for target in (MillesimeState.CHECKING, MillesimeState.PUBLISHED):
+            if millesime.state != target:
+                services.transition_millesime(millesime=millesime, target=target)
+                millesime.refresh_from_db()
+        print(f"publication du millésime {millesime.year} (cube et secret) : {time.perf_counter() - started:.1f} s")
+    millesime = millesimes[-1]
+    region = Territory.objects.get(kind=TerritoryKind.REGION)
+    for attempt in range(times):
+        version = (Panorama.objects.aggregate(top=Max("data_version"))["top"] or 0) + 1  # a new build each time
+        panorama = Panorama.objects.create(territory=region, millesime=millesime, data_version=version)
+        started = time.perf_counter()
+        done = panoramas.build_panorama(panorama_id=panorama.pk)
+        elapsed = time.perf_counter() - started
+        assert done.status == "pret", done.error
+        print(
+            f"panorama régional {millesime.year} n° {attempt + 1} : {elapsed:.2f} s, {done.pages} pages, "
+            f"{done.file.size / 1024:.0f} Kio ({timezone.now():%H:%M:%S})"
+        )
 
 
 def run_import(env: dict, *, rows: int, year: int) -> None:
@@ -157,25 +201,45 @@ def serve_and_measure(*, clients: int, seconds: float) -> None:
         print_against_bare(bare, [warm, cold])
 
 
+def has_millesime(env: dict) -> bool:
+    query = "SELECT count(*) FROM observatoire_millesime"
+    found = subprocess.run(
+        ["psql", DATABASE_URL, "-tAc", query], capture_output=True, text=True, check=False, env=env
+    ).stdout.strip()
+    return found not in ("", "0")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--import-only", action="store_true")
     parser.add_argument("--years", type=int, default=1, help="millésimes to import (5 for the page measures)")
     parser.add_argument("--child-import", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--panorama", action="store_true", help="time the regional panorama (imports if empty)")
+    parser.add_argument("--child-panorama", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=15.0)
     args = parser.parse_args()
     if args.child_import:
         import_one(rows=args.rows, year=args.child_import)
         return
-    if not args.import_only:
+    if args.child_panorama:
+        build_panoramas(times=args.child_panorama)
+        return
+    if not args.import_only and not args.panorama:
         serve_and_measure(clients=args.clients, seconds=args.seconds)
         return
     create_database(DATABASE_URL)
     with tempfile.TemporaryDirectory() as static_root, tempfile.TemporaryDirectory() as media_root:
         env = {**bench_env(DATABASE_URL, static_root), "MEDIA_ROOT": media_root}
         manage(env, "migrate", "--noinput")
+        if args.panorama:
+            if not has_millesime(env):
+                for year in range(2024 - args.years + 1, 2025):
+                    run_import(env, rows=args.rows, year=year)
+            command = [sys.executable, "-m", "bench.observatoire", "--child-panorama", "3"]
+            subprocess.run(command, cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "cress.settings"}, check=True)
+            return
         started = time.perf_counter()
         for year in range(2024 - args.years + 1, 2025):
             run_import(env, rows=args.rows, year=year)

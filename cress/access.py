@@ -328,6 +328,23 @@ MODEL_RULES = (
         note="Files are deleted once imported; the report of refused rows stays.",
     ),
     ModelRule("observatoire.ImportRefusal", rights={OBSERVATOIRE: VIEW}, note="Shown on its import's page."),
+    ModelRule(
+        "observatoire.Panorama",
+        rights={OBSERVATOIRE: VIEW_CHANGE, COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="Built by the worker from published figures (no field to edit); « change » is the action that "
+        "publishes one.",
+    ),
+    ModelRule(
+        "observatoire.PanoramaRequest",
+        _PERSONAL,
+        rights={OBSERVATOIRE: VIEW},
+        note="An email address and its consent; read-only, deleted after PANORAMA_REQUEST_RETENTION_DAYS.",
+    ),
+    ModelRule(
+        "observatoire.Publication",
+        rights={OBSERVATOIRE: ALL, COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="Public as soon as saved (the publications list); uploads are checked to be PDF by content.",
+    ),
 )
 
 RULES_BY_MODEL = {rule.model: rule for rule in MODEL_RULES}

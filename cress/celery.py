@@ -72,6 +72,16 @@ app.conf.beat_schedule = {
         "task": "communication.tasks.purge_unconfirmed_subscriptions",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Panorama builds lost on the way (broker down, worker gone) are queued again.
+    "observatoire-requeue-stalled-panoramas": {
+        "task": "observatoire.tasks.requeue_stalled_panoramas",
+        "schedule": crontab(minute="*/5"),
+    },
+    # RGPD: panorama requests (an email address each) are deleted after a week.
+    "observatoire-purge-panorama-requests": {
+        "task": "observatoire.tasks.purge_panorama_requests",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Uploaded files that no row names any more, and rows whose file is missing: a weekly
     # report to the contact address (files are deleted with their rows, see lib/media.py).
     "cress-report-orphan-files": {

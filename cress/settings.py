@@ -454,6 +454,12 @@ NEWSLETTER_RETRY_MINUTES = envint("NEWSLETTER_RETRY_MINUTES", 10)
 NEWSLETTER_CLAIM_TIMEOUT_SECONDS = envint("NEWSLETTER_CLAIM_TIMEOUT_SECONDS", 600)
 NEWSLETTER_SUBSCRIPTIONS_PER_HOUR = envint("NEWSLETTER_SUBSCRIPTIONS_PER_HOUR", 10)
 
+# Observatoire: panorama requests per hour from one address; how long the emailed link to
+# a panorama works; RGPD: days a request (its email address) is kept.
+PANORAMA_REQUESTS_PER_HOUR = envint("PANORAMA_REQUESTS_PER_HOUR", 5)
+PANORAMA_LINK_DAYS = envint("PANORAMA_LINK_DAYS", 30)
+PANORAMA_REQUEST_RETENTION_DAYS = envint("PANORAMA_REQUEST_RETENTION_DAYS", 7)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

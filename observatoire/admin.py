@@ -6,9 +6,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from lib.admin import CappedPaginator, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
+from lib.admin import (
+    CappedPaginator,
+    LabelledFileInputsMixin,
+    ReadOnlyAdminMixin,
+    TransitionInline,
+    WorkflowAdminMixin,
+)
 from lib.spreadsheet import safe_cell, streaming_writer
-from observatoire import services
+from observatoire import panoramas, services
+from observatoire.forms import PublicationAdminForm
 from observatoire.models import (
     MILLESIME_WORKFLOW,
     DataImport,
@@ -18,7 +25,10 @@ from observatoire.models import (
     ImportStatus,
     Millesime,
     MillesimeTransition,
+    Panorama,
+    PanoramaRequest,
     PerimeterExclusion,
+    Publication,
 )
 
 REFUSALS_SHOWN = 200
@@ -179,3 +189,58 @@ class DataImportAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="refus-import-{data_import.pk}.csv"'
         return response
+
+
+@admin.register(Panorama)
+class PanoramaAdmin(admin.ModelAdmin):
+    """Panoramas built on request: their state, and the action that publishes one."""
+
+    list_display = ["territory", "millesime", "data_version", "status", "pages", "build_seconds", "finished_at"]
+    list_filter = ["status", "millesime"]
+    list_select_related = ["territory", "millesime"]
+    search_fields = ["territory__name"]
+    fields = [
+        "territory", "millesime", "data_version", "status", "step", "file", "pages", "error",
+        "created_at", "started_at", "finished_at", "build_seconds",
+    ]  # fmt: skip
+    readonly_fields = fields
+    actions = ["publish"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="durée de fabrication (s)")
+    def build_seconds(self, obj):
+        return obj.build_seconds
+
+    @admin.action(description="Publier dans la liste des publications", permissions=["change"])
+    def publish(self, request, queryset):
+        published = 0
+        for panorama in queryset.select_related("territory", "millesime"):
+            try:
+                panoramas.publish_panorama(panorama=panorama)
+            except ValidationError as error:
+                self.message_user(request, f"{panorama} : {error.messages[0]}", messages.ERROR)
+            else:
+                published += 1
+        if published:
+            self.message_user(request, f"{published} panorama(s) publié(s) dans la liste des publications.")
+
+
+@admin.register(PanoramaRequest)
+class PanoramaRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "panorama", "notified_at"]
+    list_select_related = ["panorama__territory", "panorama__millesime"]
+    fields = ["created_at", "panorama", "email", "consent_text", "notified_at"]
+    readonly_fields = fields
+
+
+@admin.register(Publication)
+class PublicationAdmin(LabelledFileInputsMixin, admin.ModelAdmin):
+    form = PublicationAdminForm
+    list_display = ["title", "published_on", "territory", "panorama"]
+    list_filter = ["territory__kind"]
+    list_select_related = ["territory", "panorama__territory", "panorama__millesime"]
+    search_fields = ["title", "summary"]
+    autocomplete_fields = ["territory"]
+    date_hierarchy = "published_on"

@@ -8,8 +8,12 @@ class ObservatoireConfig(AppConfig):
     def ready(self):
         from lib import keyfigures
         from lib.media import delete_files_with_rows
+        from messagerie.links import register_link_builder
+        from observatoire import panoramas
         from observatoire.home import PROVIDER
 
-        # An import deleted before it ran takes its uploaded file with it.
-        delete_files_with_rows(self.get_model("DataImport"))
+        register_link_builder(panoramas.PANORAMA_LINK, panoramas.build_panorama_link)
+        # Uploaded files (an import not yet run), panoramas and publications go with their rows.
+        for model_name in ("DataImport", "Panorama", "Publication"):
+            delete_files_with_rows(self.get_model(model_name))
         keyfigures.register(PROVIDER)

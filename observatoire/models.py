@@ -311,3 +311,119 @@ class ImportRefusal(models.Model):
 
     def __str__(self):
         return f"Ligne {self.line} : {self.reason}"
+
+
+class PanoramaStatus(models.TextChoices):
+    QUEUED = "file", "En file d'attente"
+    RUNNING = "en_cours", "En cours de fabrication"
+    READY = "pret", "Prêt"
+    FAILED = "echoue", "Échoué"
+
+
+class Panorama(models.Model):
+    """The PDF panorama of a territory for a published millésime, built by a worker.
+
+    One per (territory, millésime, data version): a panorama asked again while the data
+    has not changed is served as it is; publishing anew bumps the version and the next
+    request builds a new one. Holds no personal data (the requests do).
+    """
+
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+", verbose_name="territoire")
+    millesime = models.ForeignKey(
+        Millesime, on_delete=models.CASCADE, related_name="panoramas", verbose_name="millésime"
+    )
+    data_version = models.PositiveBigIntegerField("version des données")
+    status = models.CharField(
+        "état", max_length=10, choices=PanoramaStatus.choices, default=PanoramaStatus.QUEUED, editable=False
+    )
+    step = models.CharField("étape", max_length=120, blank=True, editable=False)
+    file = models.FileField("fichier PDF", upload_to="observatoire/panoramas/", blank=True, editable=False)
+    pages = models.PositiveSmallIntegerField("pages", null=True, blank=True, editable=False)
+    error = models.TextField("erreur", blank=True, editable=False)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    queued_at = models.DateTimeField("mis en file le", null=True, blank=True, editable=False)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "panorama (PDF)"
+        verbose_name_plural = "panoramas (PDF)"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "millesime", "data_version"], name="observatoire_panorama_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PanoramaStatus.values), name="observatoire_panorama_status"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=PanoramaStatus.READY) | ~models.Q(file=""),
+                name="observatoire_panorama_ready_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Panorama {self.territory.name} {self.millesime.year}"
+
+    @property
+    def title(self) -> str:
+        return f"Panorama de l'ESS — {self.territory.name} — {self.millesime.year}"
+
+    @property
+    def build_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return round((self.finished_at - self.started_at).total_seconds(), 1)
+        return None
+
+
+class PanoramaRequest(models.Model):
+    """Someone asked for a panorama: where to send the link, and the consent they gave.
+
+    `public_id` names the progress page (it opens nothing private: the page shows the
+    build's state, never the address). Deleted after PANORAMA_REQUEST_RETENTION_DAYS.
+    """
+
+    public_id = models.UUIDField("identifiant public", unique=True, editable=False)
+    panorama = models.ForeignKey(Panorama, on_delete=models.CASCADE, related_name="requests")
+    email = models.EmailField("adresse électronique")
+    consent_text = models.TextField("texte du consentement")
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    notified_at = models.DateTimeField("lien envoyé le", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "demande de panorama"
+        verbose_name_plural = "demandes de panorama"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self):
+        return f"Demande du {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class Publication(models.Model):
+    """A study in the public list of publications: a published panorama or another PDF."""
+
+    title = models.CharField("titre", max_length=200)
+    published_on = models.DateField("date de publication")
+    summary = models.TextField("résumé", max_length=2000)
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+", verbose_name="territoire")
+    file = models.FileField("fichier PDF", upload_to="observatoire/publications/")
+    panorama = models.ForeignKey(
+        Panorama,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="publications",
+        verbose_name="panorama d'origine",
+        editable=False,
+    )
+    created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "publication"
+        verbose_name_plural = "publications"
+        ordering = ["-published_on", "-pk"]
+        indexes = [models.Index(fields=["-published_on", "-id"])]
+
+    def __str__(self):
+        return self.title

@@ -88,6 +88,9 @@ def _share(ess: PublishedCell, economy: PublishedCell):
     return ess.employees / economy.employees
 
 
+employment_share = _share  # the same rule for the panorama (observatoire.report)
+
+
 def _value(cell: PublishedCell, measure: str, economy: PublishedCell | None = None):
     if measure == "part":
         return _share(cell, economy)

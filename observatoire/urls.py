@@ -13,4 +13,10 @@ urlpatterns = [
     path("territoires/<str:code>/", territory_views.portrait, name="portrait"),
     path("niches/", territory_views.niches, name="niches"),
     path("methode/", views.method, name="methode"),
+    path("panorama/", views.panorama_request, name="panorama"),
+    path("panorama/demande/<uuid:public_id>/", views.panorama_progress, name="panorama-suivi"),
+    path("panorama/telechargement/<str:token>/", views.panorama_download, name="panorama-telechargement"),
+    path("panorama/telechargement/<str:token>/panorama.pdf", views.panorama_file, name="panorama-fichier"),
+    path("publications/", views.publications, name="publications"),
+    path("publications/<int:pk>/document.pdf", views.publication_file, name="publication-fichier"),
 ]

@@ -6,17 +6,23 @@ import io
 import json
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
+from lib.ratelimit import submit_within_limit
 from lib.spreadsheet import safe_cell
-from observatoire import charts, selectors, services
+from observatoire import charts, panoramas, selectors, services
 from observatoire.formatting import SECRET, french_euros, french_number, french_percent
-from observatoire.models import ALL_FAMILIES, ALL_SECTORS, PerimeterExclusion, Source
+from observatoire.forms import PanoramaRequestForm, panorama_consent_text, territory_choices
+from observatoire.models import ALL_FAMILIES, ALL_SECTORS, PanoramaRequest, PerimeterExclusion, Publication, Source
 from observatoire.reference import Reference, current_reference, with_selected
 from observatoire.sectors import FAMILY_LABELS
 
@@ -286,3 +292,117 @@ def method(request):
         "observatoire/methode.html",
         {"reference": current_reference(), "exclusions": PerimeterExclusion.objects.all()},
     )
+
+
+# --- Panorama on request ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def panorama_request(request):
+    reference = current_reference()
+    if not reference.millesimes:
+        return render(request, "observatoire/panorama_demande.html", {"reference": reference, "form": None})
+    initial = {"territory": request.GET.get("territoire", reference.region.code)}
+    if request.GET.get("annee", "").isdigit():
+        initial["year"] = int(request.GET["annee"])
+    form = PanoramaRequestForm(request.POST or None, reference=reference, initial=initial)
+    status = 200
+    if request.method == "POST":
+        submission = submit_within_limit(
+            request,
+            scope="observatoire-panorama",
+            limit_setting="PANORAMA_REQUESTS_PER_HOUR",
+            form=form,
+            action=lambda data: panoramas.request_panorama(
+                territory=data["territory"],
+                millesime=data["millesime"],
+                email=data["email"],
+                consent_text=panorama_consent_text(),
+            ),
+            errors=(ValidationError,),
+        )
+        if submission.done:
+            return redirect("observatoire:panorama-suivi", public_id=submission.result.public_id)
+        status = submission.status
+    return render(request, "observatoire/panorama_demande.html", {"reference": reference, "form": form}, status=status)
+
+
+def _asked(public_id) -> PanoramaRequest:
+    asked = PanoramaRequest.objects.select_related("panorama__territory", "panorama__millesime").filter(
+        public_id=public_id
+    )
+    found = asked.first()
+    if found is None:
+        raise Http404("Cette demande n'existe pas ou a été effacée.")
+    return found
+
+
+@never_cache
+@require_GET
+def panorama_progress(request, public_id):
+    asked = _asked(public_id)
+    template = (
+        "observatoire/_panorama_etat.html" if request.headers.get("HX-Request") else "observatoire/panorama_suivi.html"
+    )
+    return render(request, template, {"asked": asked, "panorama": asked.panorama, "reference": current_reference()})
+
+
+@never_cache
+@require_GET
+def panorama_download(request, token):
+    panorama = panoramas.panorama_from_token(token)
+    if panorama is None:
+        return render(
+            request, "observatoire/panorama_lien_invalide.html", {"reference": current_reference()}, status=404
+        )
+    return render(
+        request,
+        "observatoire/panorama_telechargement.html",
+        {"panorama": panorama, "token": token, "reference": current_reference()},
+    )
+
+
+@never_cache
+@require_GET
+def panorama_file(request, token):
+    panorama = panoramas.panorama_from_token(token)
+    if panorama is None:
+        raise Http404("Ce lien n'est plus valable.")
+    name = f"panorama-ess-{panorama.territory.slug}-{panorama.millesime.year}.pdf"
+    return FileResponse(panorama.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+
+
+# --- Publications -------------------------------------------------------------------------
+
+
+@require_GET
+def publications(request):
+    reference = current_reference()
+    territory = reference.territory(request.GET.get("territoire", "")) if request.GET.get("territoire") else None
+    error = ""
+    if request.GET.get("territoire") and territory is None:
+        error = "Ce territoire n'existe pas : toutes les publications sont affichées."
+    found = Publication.objects.select_related("territory")
+    if territory is not None:
+        found = found.filter(territory=territory)
+    page = Paginator(found, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "observatoire/publications.html",
+        {
+            "reference": reference,
+            "page": page,
+            "territory": territory,
+            "error": error,
+            "territory_groups": territory_choices(reference),
+        },
+    )
+
+
+@require_GET
+def publication_file(request, pk):
+    publication = Publication.objects.filter(pk=pk).first()
+    if publication is None or not publication.file:
+        raise Http404("Cette publication n'existe pas ou a été retirée.")
+    name = f"{slugify(publication.title)[:80] or 'publication'}.pdf"
+    return FileResponse(publication.file.open("rb"), filename=name, content_type="application/pdf")

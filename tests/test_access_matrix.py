@@ -13,6 +13,7 @@ A model, an admin page or a public URL that is not declared fails a test here.
 """
 
 import inspect
+import uuid
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -40,8 +42,9 @@ from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
-from observatoire.models import ImportKind
+from observatoire.models import ImportKind, Millesime, Panorama, PanoramaRequest, PanoramaStatus, Publication
 from observatoire.services import run_import, upload_import
+from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
@@ -230,6 +233,17 @@ def world():
         kind=ImportKind.ESTABLISHMENTS, year=2024, upload=SimpleUploadedFile("f.csv", rows), by=superuser
     )
     run_import(import_id=data_import.pk)
+    # A panorama built, asked for once, and published.
+    region = Territory.objects.get(kind=TerritoryKind.REGION)
+    panorama = Panorama(
+        territory=region, millesime=Millesime.objects.get(year=2024), data_version=1, status=PanoramaStatus.READY
+    )
+    panorama.file.save("panorama.pdf", ContentFile(b"%PDF-1.4 panorama"))
+    PanoramaRequest.objects.create(
+        public_id=uuid.uuid4(), panorama=panorama, email="lectrice@exemple.re", consent_text="J'accepte."
+    )
+    publication = Publication(title="Panorama 2024", published_on=timezone.localdate(), summary="…", territory=region)
+    publication.file.save("etude.pdf", ContentFile(b"%PDF-1.4 etude"))
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -432,6 +446,8 @@ PUBLIC_URLS = {
     "territoires:index", "a-propos",
     "observatoire:index", "observatoire:explorer", "observatoire:explorer-csv", "observatoire:explorer-json",
     "observatoire:methode", "observatoire:portraits", "observatoire:portrait", "observatoire:niches",
+    "observatoire:panorama", "observatoire:panorama-suivi", "observatoire:publications",
+    "observatoire:publication-fichier",
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
     "accueil:activites",
 }  # fmt: skip
@@ -442,6 +458,7 @@ PRIVATE_URLS = {
     "actualites:lettre-desinscription",
     "comptes:mot-de-passe-nouveau", "comptes:activation", "comptes:apres-connexion",
     "comptes:verification", "comptes:double-authentification", "comptes:activation-double-authentification",
+    "observatoire:panorama-telechargement", "observatoire:panorama-fichier",
 }  # fmt: skip
 
 
@@ -476,7 +493,10 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         return response.status_code == 302 and response.headers["Location"].startswith(login)
 
     # Links that are their own key: a forged one opens nothing, for staff as for anyone.
-    for name in ("accueil:suivi", "accueil:retrait", "accueil:partenaire", "actualites:lettre-confirmation"):
+    for name in (
+        "accueil:suivi", "accueil:retrait", "accueil:partenaire", "actualites:lettre-confirmation",
+        "observatoire:panorama-telechargement", "observatoire:panorama-fichier",
+    ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
     response = client.get(reverse("accueil:partenaire-document", args=[FORGED_TOKEN, world.orientation.pk]))

@@ -10,6 +10,17 @@ from observatoire.charts import BarChart, LineChart
 
 register = template.Library()
 
+# Presentation attributes, for the PDF panorama: WeasyPrint applies no document CSS inside
+# inline SVG. In the pages, portail.css styles the same classes and wins over them.
+GRID = ' stroke="#d9d4ca" stroke-width="1"'
+AXIS = ' font-size="12" fill="#4a5559"'
+LABEL = ' font-size="13" fill="#1d2a2f"'
+VALUE = ' font-size="13" font-weight="600" fill="#0a5252"'
+HIDDEN_VALUE = ' font-size="13" font-weight="600" font-style="italic" fill="#5c5c5c"'
+BAR = ' fill="#0d6e6e"'
+LINE = ' fill="none" stroke="#0d6e6e" stroke-width="3"'
+POINT = ' fill="#0a5252"'
+
 
 def _number(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
@@ -19,21 +30,23 @@ def _number(value) -> str:
 def barres(chart: BarChart, id: str):
     grid = format_html_join(
         "",
-        '<line class="grid" x1="{0}" x2="{0}" y1="6" y2="{1}"/><text class="axis" x="{0}" y="{2}" '
-        'text-anchor="middle">{3}</text>',
+        f'<line class="grid"{GRID} x1="{{0}}" x2="{{0}}" y1="6" y2="{{1}}"/><text class="axis"{AXIS} x="{{0}}" '
+        'y="{2}" text-anchor="middle">{3}</text>',
         ((_number(x), chart.axis_y, chart.height - 4, label) for x, label in chart.grid),
     )
     # Plain f-strings: numbers are ours, every text goes through escape().
     left, height = chart.label_width, chart.bar_height
     bars = []
     for bar in chart.bars:
-        bars.append(f'<text class="label" x="{left}" y="{bar.y}">{escape(bar.label)}</text>')
+        bars.append(f'<text class="label"{LABEL} x="{left}" y="{bar.y}">{escape(bar.label)}</text>')
         if bar.secret:
-            bars.append(f'<text class="value secret" x="{left}" y="{bar.text_y}">{escape(bar.text or "—")}</text>')
+            bars.append(
+                f'<text class="value secret"{HIDDEN_VALUE} x="{left}" y="{bar.text_y}">{escape(bar.text or "—")}</text>'
+            )
         else:
             bars.append(
-                f'<rect class="bar" x="{left}" y="{bar.bar_y}" width="{_number(bar.width)}" height="{height}"/>'
-                f'<text class="value" x="{_number(bar.text_x)}" y="{bar.text_y}">{escape(bar.text)}</text>'
+                f'<rect class="bar"{BAR} x="{left}" y="{bar.bar_y}" width="{_number(bar.width)}" height="{height}"/>'
+                f'<text class="value"{VALUE} x="{_number(bar.text_x)}" y="{bar.text_y}">{escape(bar.text)}</text>'
             )
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-titre {id}-desc" '
@@ -48,20 +61,22 @@ def barres(chart: BarChart, id: str):
 def courbe(chart: LineChart, id: str):
     grid = format_html_join(
         "",
-        '<line class="grid" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/><text class="axis" x="{3}" y="{2}" '
-        'text-anchor="end" dominant-baseline="middle">{4}</text>',
+        f'<line class="grid"{GRID} x1="{{0}}" x2="{{1}}" y1="{{2}}" y2="{{2}}"/><text class="axis"{AXIS} x="{{3}}" '
+        'y="{2}" text-anchor="end" dominant-baseline="middle">{4}</text>',
         ((chart.left, chart.right, _number(y), chart.left - 8, label) for y, label in chart.grid),
     )
     points = []
     for point in chart.points:
         if not point.secret:
             points.append(
-                format_html('<circle class="point" cx="{}" cy="{}" r="4"/>', _number(point.x), _number(point.y))
+                format_html(
+                    f'<circle class="point"{POINT} cx="{{}}" cy="{{}}" r="4"/>', _number(point.x), _number(point.y)
+                )
             )
         points.append(
             format_html(
-                '<text class="axis" x="{0}" y="{1}" text-anchor="middle">{2}</text>'
-                '<text class="value" x="{0}" y="{3}" dy="-10" text-anchor="middle">{4}</text>',
+                f'<text class="axis"{AXIS} x="{{0}}" y="{{1}}" text-anchor="middle">{{2}}</text>'
+                f'<text class="value"{VALUE} x="{{0}}" y="{{3}}" dy="-10" text-anchor="middle">{{4}}</text>',
                 _number(point.x),
                 chart.height - 10,
                 point.label,
@@ -69,7 +84,7 @@ def courbe(chart: LineChart, id: str):
                 point.text,
             )
         )
-    line = format_html('<path class="line" d="{}"/>', chart.path) if chart.path else ""
+    line = format_html(f'<path class="line"{LINE} d="{{}}"/>', chart.path) if chart.path else ""
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-titre {id}-desc" '
         'xmlns="http://www.w3.org/2000/svg"><title id="{id}-titre">{title}</title>'

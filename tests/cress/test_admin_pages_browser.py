@@ -15,6 +15,7 @@ import pytest
 from axes.models import AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client, RequestFactory
@@ -30,11 +31,13 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
-from observatoire.models import ImportKind, PerimeterExclusion
+from observatoire.models import ImportKind, PerimeterExclusion, Publication
 from observatoire.services import run_import, upload_import
+from referentiels.models import Territory, TerritoryKind
 from tests.helpers import browser
 from tests.helpers.auth import browser_login
 from tests.observatoire.factories import Row, establishment_file, make_siret
+from tests.observatoire.helpers import serve_built_panorama
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -83,6 +86,15 @@ def demo_data(settings):
     upload = SimpleUploadedFile("base-2025.csv", establishment_file(rows))
     data_import = upload_import(kind=ImportKind.ESTABLISHMENTS, year=2025, upload=upload, by=superuser)
     run_import(import_id=data_import.pk)
+    # The observatory's panoramas: one built and asked for, and a publication.
+    serve_built_panorama(email="lectrice@exemple.re")
+    study = Publication(
+        title="Les coopératives à La Réunion",
+        published_on=timezone.localdate(),
+        summary="Une étude de l'observatoire.",
+        territory=Territory.objects.get(kind=TerritoryKind.REGION),
+    )
+    study.file.save("etude.pdf", ContentFile(b"%PDF-1.4 etude"))
 
 
 # What sticks out of the window, to say where a page scrolls sideways.

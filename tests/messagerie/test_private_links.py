@@ -42,6 +42,7 @@ from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_messages
+from tests.observatoire.helpers import serve_built_panorama
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     ),
     "communication/lettre_test": (
         Link(r"/gestion/communication/newsletterissue/\d+/change/", r"Lettre de décembre", staff=True),
+    ),
+    # The observatory: the download page of the panorama asked for.
+    "observatoire/panorama_pret": (
+        Link(r"/observatoire/panorama/telechargement/[\w-]+/", r"<h1[^>]*>Télécharger votre panorama", private=True),
     ),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
@@ -216,6 +221,8 @@ def produce_every_email(client):
     orphan.write_bytes(b"%PDF-1.4")
     os.utime(orphan, (time.time() - 3 * 86400,) * 2)
     report_orphan_files()  # cress/fichiers_orphelins
+
+    serve_built_panorama(email="lectrice@exemple.re")  # observatoire/panorama_pret
 
 
 def outbox_table_text() -> str:

@@ -1,10 +1,12 @@
 """A published millésime built the way staff build one: a file imported, then published."""
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
-from observatoire import services
-from observatoire.models import ImportKind, Millesime, MillesimeState
+from observatoire import panoramas, services
+from observatoire.models import ImportKind, Millesime, MillesimeState, Panorama, PanoramaRequest, PanoramaStatus
+from referentiels.models import Territory, TerritoryKind
 from tests.comptes.factories import StaffFactory
 from tests.observatoire.factories import Row, establishment_file, make_siret
 
@@ -79,3 +81,15 @@ def publish_sample_observatory() -> None:
     publish_with_national_reference(
         island(start=1000, extra=2) + rows(2, commune=SAINTE_MARIE, start=900, employees="3"), year=2024
     )
+
+
+def serve_built_panorama(*, email: str) -> PanoramaRequest:
+    """A request for a panorama already built: served at once, its email queued (without
+    building a PDF: the file is a stand-in)."""
+    millesime, _ = Millesime.objects.get_or_create(year=2024, defaults={"state": MillesimeState.PUBLISHED})
+    region = Territory.objects.get(kind=TerritoryKind.REGION)
+    panorama = Panorama(
+        territory=region, millesime=millesime, data_version=services.data_version(), status=PanoramaStatus.READY
+    )
+    panorama.file.save("panorama.pdf", ContentFile(b"%PDF-1.4 panorama"))
+    return panoramas.request_panorama(territory=region, millesime=millesime, email=email, consent_text="ok")
