@@ -116,7 +116,12 @@ def _explore(request):
     if not reference.millesimes:
         return reference, None, None
     params = ExplorerParams(request.GET, reference)
-    result = selectors.explore(
+    return reference, params, _run(params, reference)
+
+
+def _run(params: "ExplorerParams", reference: Reference) -> selectors.ExplorerResult:
+    """The explorer's table and series for the filters read."""
+    return selectors.explore(
         millesime=params.millesime,
         source=params.source,
         territory=params.territory,
@@ -128,7 +133,6 @@ def _explore(request):
         sector_choices=reference.sectors,
         millesimes=reference.millesimes,
     )
-    return reference, params, result
 
 
 def _describe(params, reference: Reference) -> str:
@@ -180,18 +184,7 @@ def _explorer_parts(request) -> tuple[dict, bool]:
 
 
 def _result_context(params: "ExplorerParams", reference: Reference) -> dict:
-    result = selectors.explore(
-        millesime=params.millesime,
-        source=params.source,
-        territory=params.territory,
-        family=params.family,
-        sector=params.sector,
-        measure=params.measure,
-        breakdown=params.breakdown,
-        all_territories=reference.territories,
-        sector_choices=reference.sectors,
-        millesimes=reference.millesimes,
-    )
+    result = _run(params, reference)
     percent = params.measure == "part"
 
     def drawn(value):
