@@ -30,6 +30,11 @@ def nice_ceiling(value: float) -> float:
 _INTERVALS = {1: 5, 1.2: 4, 1.5: 3, 2: 4, 2.5: 5, 3: 3, 4: 4, 5: 5, 6: 3, 8: 4, 10: 5}
 
 
+def _tick_label(value: float) -> str:
+    """0,5 on a scale of quotients, 10 000 on a scale of employees."""
+    return french_number(value, 0 if float(value).is_integer() else 1)
+
+
 def ticks(maximum: float) -> list[float]:
     top = nice_ceiling(maximum)
     mantissa = round(top / 10 ** math.floor(math.log10(top)), 1)
@@ -98,7 +103,7 @@ def bar_chart(*, title: str, description: str, items, unit: str = "", width: int
                 left=left,
             )
         )
-    grid = [(round(left + plot_width * t / top, 1), french_number(t)) for t in ticks(top)]
+    grid = [(round(left + plot_width * t / top, 1), _tick_label(t)) for t in ticks(top)]
     return BarChart(
         title=title,
         description=description,
@@ -152,5 +157,5 @@ def line_chart(*, title: str, description: str, series, width: int = 420, height
             continue
         path.append(f"{'L' if pen_down else 'M'}{x:.1f},{y:.1f}")
         pen_down = True
-    grid = [(round(bottom - (bottom - top_margin) * t / top, 1), french_number(t)) for t in ticks(top)]
+    grid = [(round(bottom - (bottom - top_margin) * t / top, 1), _tick_label(t)) for t in ticks(top)]
     return LineChart(title, description, width, height, " ".join(path), points, grid, left, right)
