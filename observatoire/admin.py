@@ -65,7 +65,8 @@ class PerimeterExclusionAdmin(admin.ModelAdmin):
 
 @admin.register(Establishment)
 class EstablishmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["siret", "name", "legal_category", "naf_code", "commune_code", "is_employer", "ess_declared"]
+    # Two columns so that the list reads on a phone; the record shows every field.
+    list_display = ["siret", "name"]
     list_filter = ["millesime", "is_employer", "ess_declared", "is_active"]
     search_fields = ["=siret", "=siren", "name"]
     paginator = CappedPaginator
@@ -173,6 +174,8 @@ class DataImportAdmin(admin.ModelAdmin):
         data_import = get_object_or_404(DataImport, pk=object_id)
         if not self.has_view_permission(request, data_import):
             raise PermissionDenied
+        if request.headers.get("X-Progression") != "1":  # opened as a page: the import's page
+            return redirect(reverse("admin:observatoire_dataimport_change", args=[data_import.pk]))
         context = {"original": data_import, "progress": services.import_progress(data_import)}
         return TemplateResponse(request, "admin/observatoire/_dataimport_progress.html", context)
 

@@ -5,7 +5,7 @@
   function poll() {
     var block = document.getElementById("progression");
     if (!block || !block.dataset.poll) { return; }
-    fetch(block.dataset.poll, { credentials: "same-origin" })
+    fetch(block.dataset.poll, { credentials: "same-origin", headers: { "X-Progression": "1" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (html === null) { return; }

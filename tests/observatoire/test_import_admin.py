@@ -39,7 +39,9 @@ def test_upload_preview_launch_and_report_through_a_real_worker(client, celery_w
     while DataImport.objects.get().status not in {ImportStatus.DONE, ImportStatus.FAILED}:
         assert time.monotonic() < deadline, celery_worker_process.log_path.read_text()[-3000:]
         time.sleep(0.2)
-    progress = client.get(reverse("admin:observatoire_dataimport_progress", args=[data_import.pk])).content.decode()
+    progress_url = reverse("admin:observatoire_dataimport_progress", args=[data_import.pk])
+    assert client.get(progress_url).status_code == 302, "opened as a page, it leads to the import's page"
+    progress = client.get(progress_url, headers={"X-Progression": "1"}).content.decode()
     assert "29 lignes retenues, 1 refusée" in progress
     page = client.get(reverse("admin:observatoire_dataimport_change", args=[data_import.pk])).content.decode()
     assert "SIRET invalide : 14 chiffres attendus." in page
