@@ -345,6 +345,69 @@ MODEL_RULES = (
         rights={OBSERVATOIRE: ALL, COMMUNICATION: VIEW, DIRECTION: VIEW},
         note="Public as soon as saved (the publications list); uploads are checked to be PDF by content.",
     ),
+    # --- formation -------------------------------------------------------------------------
+    ModelRule(
+        "formation.Training",
+        rights={FORMATION: VIEW_ADD_CHANGE, COMMUNICATION: VIEW, ACCUEIL: VIEW, DIRECTION: VIEW},
+        note="The catalogue; a training is archived, never deleted (its sessions and certificates refer to it).",
+    ),
+    ModelRule(
+        "formation.Trainer",
+        _PERSONAL,
+        rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="Contact details of trainers; only the name and the public presentation are shown on the site.",
+    ),
+    ModelRule(
+        "formation.Session",
+        rights={FORMATION: VIEW_ADD_CHANGE, COMMUNICATION: VIEW, ACCUEIL: VIEW, DIRECTION: VIEW},
+        note="Cancelled through its state, never deleted once people registered (PROTECT).",
+    ),
+    ModelRule("formation.HalfDay", rights={FORMATION: ALL, DIRECTION: VIEW}, note="Edited on its session's page."),
+    ModelRule(
+        "formation.RegistrationGroup",
+        _PERSONAL,
+        rights={FORMATION: VIEW_CHANGE, DIRECTION: VIEW},
+        note="The contact of a structure that registered several people.",
+    ),
+    ModelRule(
+        "formation.Registration",
+        _PERSONAL,
+        rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="Trainees' details; states change only through the declared workflow (buttons); anonymised, "
+        "never deleted, while the FSE retention applies.",
+    ),
+    ModelRule("formation.RegistrationTransition", rights={FORMATION: VIEW, DIRECTION: VIEW}),
+    ModelRule(
+        "formation.Attendance",
+        _PERSONAL,
+        rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="Presence per half-day: the evidence of the attendance sheet.",
+    ),
+    ModelRule(
+        "formation.SurveyResponse",
+        _PERSONAL,
+        rights={FORMATION: VIEW, DIRECTION: VIEW},
+        note="Written by the trainee through their private link: read-only.",
+    ),
+    ModelRule(
+        "formation.Complaint",
+        _PERSONAL,
+        rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="Complaints and their handling (Qualiopi indicator 31).",
+    ),
+    ModelRule(
+        "formation.HrRequest",
+        _PERSONAL,
+        rights={FORMATION: VIEW_CHANGE, DIRECTION: VIEW},
+        note="An employer's HR question; states change only through the declared workflow.",
+    ),
+    ModelRule("formation.HrRequestTransition", rights={FORMATION: VIEW, DIRECTION: VIEW}),
+    ModelRule(
+        "formation.HrMessage",
+        _PERSONAL,
+        rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="The conversation of an HR request; a staff message emails the employer through the outbox.",
+    ),
 )
 
 RULES_BY_MODEL = {rule.model: rule for rule in MODEL_RULES}
