@@ -1,0 +1,1 @@
+"""Admin of HR support requests (appui RH) and the quality dashboard."""

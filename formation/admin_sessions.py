@@ -1,0 +1,1 @@
+"""Admin of trainings, trainers, sessions, registrations, attendance and certificates."""

@@ -1,0 +1,3 @@
+"""Routes of formation: catalogue (joined in formation/urls.py, namespace « formation »)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of formation: hr (joined in formation/urls.py, namespace « formation »)."""
+
+urlpatterns = []

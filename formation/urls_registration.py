@@ -1,0 +1,3 @@
+"""Routes of formation: registration (joined in formation/urls.py, namespace « formation »)."""
+
+urlpatterns = []
