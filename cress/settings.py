@@ -457,6 +457,9 @@ NEWSLETTER_SUBSCRIPTIONS_PER_HOUR = envint("NEWSLETTER_SUBSCRIPTIONS_PER_HOUR", 
 # Observatoire: panorama requests per hour from one address; how long the emailed link to
 # a panorama works; RGPD: days a request (its email address) is kept.
 PANORAMA_REQUESTS_PER_HOUR = envint("PANORAMA_REQUESTS_PER_HOUR", 5)
+# The progress page polls every 2 s while a panorama is built (seconds); past this many
+# polls an hour from one connection it stops polling and the email brings the link.
+PANORAMA_POLLS_PER_HOUR = envint("PANORAMA_POLLS_PER_HOUR", 600)
 PANORAMA_LINK_DAYS = envint("PANORAMA_LINK_DAYS", 30)
 PANORAMA_REQUEST_RETENTION_DAYS = envint("PANORAMA_REQUEST_RETENTION_DAYS", 7)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from annuaire.models import Organisation
 from communication.models import Event, NewsArticle
 from cress.navigation import INTAKE, live_areas
+from referentiels.models import Territory, TerritoryKind
 
 
 class PagesSitemap(Sitemap):
@@ -64,9 +65,38 @@ class OrganisationsSitemap(Sitemap):
         return item.updated_at
 
 
+class ObservatorySitemap(Sitemap):
+    """The observatory's pages and the portrait of every territory it describes (région,
+    arrondissements, intercommunalités, communes), which exist whether or not figures are
+    published (the portrait then says none are)."""
+
+    changefreq = "monthly"
+    PAGES = (
+        "observatoire:explorer",
+        "observatoire:portraits",
+        "observatoire:niches",
+        "observatoire:methode",
+        "observatoire:panorama",
+        "observatoire:publications",
+    )
+    KINDS = (TerritoryKind.REGION, TerritoryKind.ARRONDISSEMENT, TerritoryKind.EPCI, TerritoryKind.COMMUNE)
+
+    def items(self):
+        territories = (
+            Territory.objects.filter(kind__in=self.KINDS).order_by("kind", "code").values_list("code", flat=True)
+        )
+        return [*self.PAGES, *(("portrait", code) for code in territories)]
+
+    def location(self, item):
+        if isinstance(item, tuple):
+            return reverse("observatoire:portrait", args=[item[1]])
+        return reverse(item)
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "actualites": NewsSitemap,
     "agenda": EventsSitemap,
     "annuaire": OrganisationsSitemap,
+    "observatoire": ObservatorySitemap,
 }

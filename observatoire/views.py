@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lib.ratelimit import submit_within_limit
+from lib.ratelimit import submit_within_limit, within_limit
 from lib.spreadsheet import safe_cell
 from observatoire import charts, panoramas, selectors, services
 from observatoire.formatting import SECRET, french_euros, french_number, french_percent
@@ -333,11 +333,19 @@ def _asked(public_id) -> PanoramaRequest:
 @never_cache
 @require_GET
 def panorama_progress(request, public_id):
+    """The progress of a panorama request, polled by the page (htmx) while it is built.
+
+    Polling counts against PANORAMA_POLLS_PER_HOUR per connection: past it the fragment
+    stops polling (it says to reload later, the email brings the link anyway) and the page
+    answers 429, so a forgotten tab or a script cannot keep a worker of the site busy."""
     asked = _asked(public_id)
-    template = (
-        "observatoire/_panorama_etat.html" if request.headers.get("HX-Request") else "observatoire/panorama_suivi.html"
-    )
-    return render(request, template, {"asked": asked, "panorama": asked.panorama, "reference": current_reference()})
+    fragment = bool(request.headers.get("HX-Request"))
+    polling = within_limit(request, scope="observatoire-panorama-suivi", limit_setting="PANORAMA_POLLS_PER_HOUR")
+    template = "observatoire/_panorama_etat.html" if fragment else "observatoire/panorama_suivi.html"
+    context = {"asked": asked, "panorama": asked.panorama, "reference": current_reference(), "polling": polling}
+    # A fragment is swapped by htmx only on success: over the limit it still answers 200,
+    # without the polling attribute, so that the page stops asking.
+    return render(request, template, context, status=200 if polling or fragment else 429)
 
 
 @never_cache

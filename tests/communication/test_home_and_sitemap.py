@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communication.models import Publication
+from referentiels.models import Territory, TerritoryKind
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import EventFactory, NewsFactory
 
@@ -68,6 +69,7 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
     sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
     assert {s.rsplit("/", 1)[1] for s in sections} == {
         "sitemap-pages.xml", "sitemap-actualites.xml", "sitemap-agenda.xml", "sitemap-annuaire.xml",
+        "sitemap-observatoire.xml",
     }  # fmt: skip
     urls = set()
     for section in sections:
@@ -80,6 +82,15 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
     assert reverse("annuaire:structure", args=[published.slug]) in paths
     assert reverse("annuaire:structure", args=[hidden.slug]) not in paths
     assert not any("brouillon" in p or "/gestion/" in p or "/suivi/" in p for p in paths)
+    # The observatory: its pages and a portrait per territory (région, EPCI, communes).
+    assert {"/observatoire/explorer/", "/observatoire/territoires/", "/observatoire/niches/"} <= paths
+    portraits = {p for p in paths if p.startswith("/observatoire/territoires/") and p.count("/") == 4}
+    territories = Territory.objects.filter(
+        kind__in=[TerritoryKind.REGION, TerritoryKind.ARRONDISSEMENT, TerritoryKind.EPCI, TerritoryKind.COMMUNE]
+    )
+    assert portraits == {reverse("observatoire:portrait", args=[t.code]) for t in territories}
+    assert len(portraits) > 30  # 24 communes, 5 EPCI, 4 arrondissements, the région
+    assert all(client.get(p).status_code == 200 for p in sorted(portraits)[:3])
 
 
 def test_robots_txt_points_to_the_sitemap_and_away_from_private_pages(client):

@@ -137,7 +137,10 @@ def test_a_secret_commune_shows_s_in_the_pdf_and_never_its_values(client, celery
     ) in text
     assert "Association s s s s" in text and "Ensemble de l'ESS s s s s" in text
     assert "moins de 3" in text  # the reason of the secret
-    figures_only = text.replace("31 décembre", "")  # the date of the data, not a value
+    # The date of the data and the time the document was made are not values: a build at
+    # 16:37 printed « 37 » (a flaky failure before this line removed the time).
+    figures_only = re.sub(r"fabriqué le [^.]*? à \d\d:\d\d", "", text.replace("31 décembre", ""))
+    assert "fabriqué le" in text and "fabriqué le" not in figures_only
     for value in ("68", "31", "37", "2,0 M€", "1,1 M€", "0,9 M€"):  # Saint-Paul's employees and payrolls
         assert not re.search(rf"(?<![\d,]){re.escape(value)}(?![\d,])", figures_only), value
 
@@ -172,6 +175,29 @@ def test_requests_are_rate_limited_per_address(client, settings):
     assert response.status_code == 429
     assert "Trop d'envois depuis votre connexion" in html.unescape(response.content.decode())
     assert PanoramaRequest.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_progress_page_stops_polling_past_its_limit(client, settings, django_capture_on_commit_callbacks):
+    settings.PANORAMA_POLLS_PER_HOUR = 3
+    import_and_publish(ess_rows())
+    with django_capture_on_commit_callbacks(execute=False):  # no worker: the panorama stays queued
+        asked = panoramas.request_panorama(
+            territory=region(), millesime=asked_millesime(), email=EMAIL, consent_text="ok"
+        )
+    url = reverse("observatoire:panorama-suivi", args=[asked.public_id])
+    polls = [client.get(url, headers={"HX-Request": "true"}) for _ in range(3)]
+    assert all(r.status_code == 200 and 'data-hx-trigger="every 2s"' in r.content.decode() for r in polls)
+    stopped = client.get(url, headers={"HX-Request": "true"})
+    text = html.unescape(stopped.content.decode())
+    # Swapped by htmx (200) but without polling: the page stops asking and says why.
+    assert stopped.status_code == 200 and "data-hx-trigger" not in text
+    assert "ne se met plus à jour toute seule" in text and "envoyé par courriel" in text
+    page = client.get(url)
+    assert page.status_code == 429 and "ne se met plus à jour toute seule" in html.unescape(page.content.decode())
+    # Another connection still follows its own request.
+    other = client.get(url, headers={"HX-Request": "true"}, REMOTE_ADDR="203.0.113.9")
+    assert 'data-hx-trigger="every 2s"' in other.content.decode()
 
 
 @pytest.mark.django_db
