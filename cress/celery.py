@@ -82,6 +82,11 @@ app.conf.beat_schedule = {
         "task": "observatoire.tasks.purge_panorama_requests",
         "schedule": crontab(hour=3, minute=50),
     },
+    # RGPD and INSEE's secrecy: an uploaded establishment file never launched is deleted.
+    "observatoire-purge-waiting-imports": {
+        "task": "observatoire.tasks.purge_waiting_imports",
+        "schedule": crontab(hour=3, minute=55),
+    },
     # Uploaded files that no row names any more, and rows whose file is missing: a weekly
     # report to the contact address (files are deleted with their rows, see lib/media.py).
     "cress-report-orphan-files": {

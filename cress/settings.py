@@ -462,6 +462,8 @@ PANORAMA_REQUESTS_PER_HOUR = envint("PANORAMA_REQUESTS_PER_HOUR", 5)
 PANORAMA_POLLS_PER_HOUR = envint("PANORAMA_POLLS_PER_HOUR", 600)
 PANORAMA_LINK_DAYS = envint("PANORAMA_LINK_DAYS", 30)
 PANORAMA_REQUEST_RETENTION_DAYS = envint("PANORAMA_REQUEST_RETENTION_DAYS", 7)
+# Observatoire: days an uploaded establishment file may wait unlaunched before it is deleted.
+IMPORT_FILE_RETENTION_DAYS = envint("IMPORT_FILE_RETENTION_DAYS", 7)
 
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")

@@ -52,6 +52,12 @@ class MillesimeAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "year"] if obj else self.readonly_fields
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.update_millesime(millesime=obj, fields=list(form.changed_data))
+        else:
+            super().save_model(request, obj, form, change)
+
     def perform(self, millesime, target, *, by, comment, request):
         services.transition_millesime(millesime=millesime, target=target, by=by, comment=comment)
         return f"{millesime} : {millesime.get_state_display().lower()}."

@@ -36,3 +36,11 @@ def french_euros(value) -> str:
     if value in (None, SECRET):
         return "" if value is None else SECRET
     return f"{french_number(Decimal(value) / 1_000_000, 1)}\u00a0M€"
+
+
+def as_year(value: str) -> int | None:
+    """A year written in ASCII digits (« 2024 »), else None: `str.isdigit` also accepts
+    « ² » or Arabic-Indic digits, which `int` then refuses or reads as another number."""
+    if len(value) == 4 and value.isascii() and value.isdecimal():
+        return int(value)
+    return None

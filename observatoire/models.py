@@ -400,6 +400,15 @@ class PanoramaRequest(models.Model):
         return f"Demande du {self.created_at:%d/%m/%Y %H:%M}"
 
 
+class PublicationQuerySet(models.QuerySet):
+    def public(self):
+        """What the public list shows: studies, and panoramas while their millésime is
+        published (a withdrawn millésime takes its panoramas out of the list)."""
+        return self.filter(
+            models.Q(panorama__isnull=True) | models.Q(panorama__millesime__state=MillesimeState.PUBLISHED)
+        )
+
+
 class Publication(models.Model):
     """A study in the public list of publications: a published panorama or another PDF."""
 
@@ -418,6 +427,8 @@ class Publication(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "publication"

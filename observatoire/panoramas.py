@@ -56,8 +56,24 @@ def _publication_changed_at():
 
 
 def _is_current(panorama: Panorama) -> bool:
+    """Whether a panorama shows the figures public now: its millésime is published and its
+    build started after the last change of publication (a rebuild counts from its own start,
+    whatever the row's age)."""
+    if panorama.millesime.state != MillesimeState.PUBLISHED or panorama.started_at is None:
+        return False
     changed_at = _publication_changed_at()
-    return changed_at is None or panorama.created_at >= changed_at
+    return changed_at is None or panorama.started_at >= changed_at
+
+
+def _available(panorama_id: int) -> Panorama | None:
+    """The panorama behind a link, if it may still be downloaded: built, and of a millésime
+    still published, from its current figures. A withdrawn millésime's panoramas close."""
+    panorama = (
+        Panorama.objects.select_related("territory", "millesime")
+        .filter(pk=panorama_id, status=PanoramaStatus.READY)
+        .first()
+    )
+    return panorama if panorama is not None and _is_current(panorama) else None
 
 
 def request_panorama(*, territory: Territory, millesime: Millesime, email: str, consent_text: str) -> PanoramaRequest:
@@ -182,7 +198,7 @@ def _send_links(panorama: Panorama) -> int:
 
 def build_panorama_link(*, panorama: int) -> str:
     """Link builder (messagerie.links): minted when the email leaves."""
-    if not Panorama.objects.filter(pk=panorama, status=PanoramaStatus.READY).exists():
+    if _available(panorama) is None:
         raise LinkUnavailable("ce panorama n'est plus disponible.")
     expires_at = timezone.now() + timedelta(days=settings.PANORAMA_LINK_DAYS)
     token = issue_token(purpose=PANORAMA_LINK, object_id=panorama, expires_at=expires_at)
@@ -192,13 +208,7 @@ def build_panorama_link(*, panorama: int) -> str:
 def panorama_from_token(token: str) -> Panorama | None:
     """The ready panorama a live link opens, or None."""
     panorama_id = resolve_token(purpose=PANORAMA_LINK, token=token)
-    if panorama_id is None:
-        return None
-    return (
-        Panorama.objects.select_related("territory", "millesime")
-        .filter(pk=panorama_id, status=PanoramaStatus.READY)
-        .first()
-    )
+    return None if panorama_id is None else _available(panorama_id)
 
 
 def purge_panorama_requests(*, now=None) -> int:
@@ -224,6 +234,11 @@ def publish_panorama(*, panorama: Panorama, summary: str = "") -> Publication:
     that the publication stays whatever becomes of the panorama)."""
     if panorama.status != PanoramaStatus.READY:
         raise ValidationError("Ce panorama n'est pas prêt : il ne peut pas être publié.")
+    if not _is_current(panorama):
+        raise ValidationError(
+            "Ce panorama ne montre pas les chiffres publiés aujourd'hui (millésime retiré ou republié depuis) : "
+            "demandez-en un nouveau avant de le publier."
+        )
     with transaction.atomic():
         publication = Publication(
             title=panorama.title,

@@ -221,7 +221,7 @@ class EstablishmentReader:
                 )
         employees = _whole(found.get("employees", ""), "effectif salarié")
         fte = _decimal(found.get("fte", ""), "équivalents temps plein")
-        payroll = _whole(found.get("payroll", ""), "masse salariale")
+        payroll = _whole(found.get("payroll", ""), "masse salariale", limit=PAYROLL_MAX)
         name = "" if legal_category.startswith("1") else found.get("name", "")[:255]
         return (
             siret,
@@ -258,18 +258,31 @@ def _number_text(value: str) -> str:
     return value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
 
 
-def _whole(value: str, what: str) -> int | None:
-    if not value:
-        return None
+# The largest value of an integer column (PositiveIntegerField); payrolls are bigger columns.
+INTEGER_COLUMN_MAX = 2_147_483_647
+PAYROLL_MAX = 10**12
+
+
+def _read_number(value: str, what: str) -> Decimal:
+    """A finite number, or the row is refused (« NaN » and « Infinity » are valid Decimals)."""
     try:
         number = Decimal(_number_text(value))
     except InvalidOperation:
-        raise _Refused(f"{what.capitalize()} illisible : « {value} ».") from None
+        number = None
+    if number is None or not number.is_finite():
+        raise _Refused(f"{what.capitalize()} illisible : « {value} ».")
+    return number
+
+
+def _whole(value: str, what: str, *, limit: int = INTEGER_COLUMN_MAX) -> int | None:
+    if not value:
+        return None
+    number = _read_number(value, what)
     if number < 0:
         raise _Refused(f"{what.capitalize()} négatif : {value}.")
     if number != number.to_integral_value():
         raise _Refused(f"{what.capitalize()} : un nombre entier est attendu, pas « {value} ».")
-    if number > 10**12:
+    if number > limit:
         raise _Refused(f"{what.capitalize()} invraisemblable : {value}.")
     return int(number)
 
@@ -277,10 +290,7 @@ def _whole(value: str, what: str) -> int | None:
 def _decimal(value: str, what: str, *, limit: int = 10**6) -> Decimal | None:
     if not value:
         return None
-    try:
-        number = Decimal(_number_text(value))
-    except InvalidOperation:
-        raise _Refused(f"{what.capitalize()} illisible : « {value} ».") from None
+    number = _read_number(value, what)
     if number < 0:
         raise _Refused(f"{what.capitalize()} négatif : {value}.")
     if number > limit:
@@ -380,5 +390,5 @@ class TableReader:
             "establishments": establishments,
             "employees": _whole(cell("employees"), "effectif salarié"),
             "fte": _decimal(cell("fte"), "équivalents temps plein", limit=10**9),
-            "payroll": _whole(cell("payroll"), "masse salariale"),
+            "payroll": _whole(cell("payroll"), "masse salariale", limit=PAYROLL_MAX),
         }

@@ -62,6 +62,7 @@ class Row:
     cell: PublishedCell
     value: object  # the measure's value, « s », or None when the source does not give it
     is_total: bool = False
+    reason: str = ""  # why the value is « s »: the cell's own reason, or the one of the cell it is divided by
 
 
 @dataclass
@@ -159,11 +160,12 @@ def explore(
         cell = cube.read(figures.get(key), key=key)
         economy_cell = cube.read(economy.get((key[0], ALL_FAMILIES, key[2])), key=key) if measure == "part" else None
         value = _value(cell, measure, economy_cell)
+        reason = ""
         if value == SECRET:
             reason = cell.reason or (economy_cell.reason if economy_cell else "")
             if reason and reason not in result.secret_reasons:
                 result.secret_reasons.append(reason)
-        return Row(code, label, cell, value, is_total)
+        return Row(code, label, cell, value, is_total, reason)
 
     result.rows.append(row(total_key, "total", "Ensemble", is_total=True))
     result.rows += [row(key_for(code), code, label) for code, label in codes]

@@ -3,10 +3,14 @@ file, and the millésimes' workflow (publication bumps the data version)."""
 
 import csv
 import io
+import logging
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -56,6 +60,9 @@ PROGRESS_EVERY = 5000
 PUBLIC_CATEGORY_PREFIXES = ("4", "7")
 
 
+logger = logging.getLogger(__name__)
+
+
 def data_version() -> int:
     """Part of every cache key of the observatory's pages and reports."""
     return cacheversion.current(DATA_VERSION_KEY)
@@ -91,7 +98,8 @@ def upload_import(*, kind: str, year: int, upload, by) -> DataImport:
         delimiter=opened.delimiter,
         uploaded_by=by,
     )
-    data_import.file.save(f"import-{year}.csv", ContentFile(raw), save=False)
+    # Establishment-level data: a name nobody can guess, even with the year.
+    data_import.file.save(f"import-{year}-{secrets.token_hex(12)}.csv", ContentFile(raw), save=False)
     data_import.full_clean()
     data_import.save()
     return data_import
@@ -257,15 +265,41 @@ def run_import(*, import_id: int) -> DataImport:
             )
     except (FileRefused, ValidationError, WorkflowError) as error:
         message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-        DataImport.objects.filter(pk=import_id).update(
-            status=ImportStatus.FAILED, error=message, finished_at=timezone.now()
-        )
+        _import_failed(data_import, message)
+    except Exception:
+        # Nothing was written (one transaction); the import must not stay « en cours ».
+        logger.exception("Import %s interrompu.", import_id)
+        _import_failed(data_import, "Erreur inattendue pendant l'import : rien n'a été enregistré.")
     else:
         data_import.file.delete(save=False)
         DataImport.objects.filter(pk=import_id).update(file="")
     cache.delete(progress_key(import_id))
     data_import.refresh_from_db()
     return data_import
+
+
+def purge_waiting_imports(*, now=None) -> int:
+    """Uploaded files never launched (or lost before finishing) are deleted after
+    IMPORT_FILE_RETENTION_DAYS: they hold establishment-level employment and payroll."""
+    now = now or timezone.now()
+    stale = DataImport.objects.filter(
+        status__in=[ImportStatus.WAITING, ImportStatus.QUEUED, ImportStatus.RUNNING],
+        created_at__lt=now - timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS),
+    )
+    count = 0
+    for data_import in stale:
+        _import_failed(data_import, "Fichier supprimé : l'import n'a pas été lancé à temps.")
+        count += 1
+    return count
+
+
+def _import_failed(data_import: DataImport, message: str) -> None:
+    """Record the failure; the uploaded file (establishment-level data) is deleted at once:
+    staff upload it again once corrected."""
+    data_import.file.delete(save=False)
+    DataImport.objects.filter(pk=data_import.pk).update(
+        status=ImportStatus.FAILED, error=message, finished_at=timezone.now(), file=""
+    )
 
 
 def _write_establishments(millesime: Millesime, reader: EstablishmentReader, import_id: int) -> int:
@@ -482,6 +516,18 @@ def transition_millesime(*, millesime: Millesime, target: str, by=None, comment:
             millesime, target, log_model=MillesimeTransition, by=by, comment=comment, changes=changes
         )
         if MillesimeState.PUBLISHED in {target, millesime.state} or target == MillesimeState.WITHDRAWN:
+            transaction.on_commit(_bump_data_version)
+
+
+def update_millesime(*, millesime: Millesime, fields: list[str]) -> None:
+    """Save a staff edit of a millésime's description (synthetic flag, source note). Pages
+    and reports of a published millésime show them: the data version is bumped, so none
+    keeps the old label."""
+    with transaction.atomic():
+        if not fields:
+            return
+        millesime.save(update_fields=fields)
+        if millesime.state == MillesimeState.PUBLISHED:
             transaction.on_commit(_bump_data_version)
 
 

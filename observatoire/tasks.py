@@ -21,3 +21,8 @@ def purge_panorama_requests() -> int:
 @shared_task
 def requeue_stalled_panoramas() -> int:
     return panoramas.requeue_stalled_panoramas()
+
+
+@shared_task
+def purge_waiting_imports() -> int:
+    return services.purge_waiting_imports()

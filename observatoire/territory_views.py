@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from observatoire import charts, selectors
-from observatoire.formatting import SECRET
+from observatoire.formatting import SECRET, as_year
 from observatoire.models import SectorLevel
 from observatoire.reference import Reference, current_reference
 from referentiels.models import TerritoryKind
@@ -35,10 +35,10 @@ def _year(data, reference: Reference, errors: list[str]):
     by_year = {m.year: m for m in reference.millesimes}
     if value == "":
         return reference.millesimes[-1]
-    if not value.isdigit() or int(value) not in by_year:
+    if as_year(value) not in by_year:
         errors.append(f"Année : aucun millésime publié pour « {value[:10]} » ; le dernier est affiché.")
         return reference.millesimes[-1]
-    return by_year[int(value)]
+    return by_year[as_year(value)]
 
 
 def _by_kind(reference: Reference):

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lib.ratelimit import submit_within_limit, within_limit
 from lib.spreadsheet import safe_cell
 from observatoire import charts, panoramas, selectors, services
-from observatoire.formatting import SECRET, french_euros, french_number, french_percent
+from observatoire.formatting import SECRET, as_year, french_euros, french_number, french_percent
 from observatoire.forms import PanoramaRequestForm, panorama_consent_text, territory_choices
 from observatoire.models import ALL_FAMILIES, ALL_SECTORS, PanoramaRequest, PerimeterExclusion, Publication, Source
 from observatoire.reference import Reference, current_reference, with_selected
@@ -93,10 +94,10 @@ class ExplorerParams:
         value = data.get(name, "")
         if value == "":
             return default
-        if not value.isdigit() or int(value) not in allowed:
+        if as_year(value) not in allowed:
             self.errors.append(f"{label} : aucun millésime publié pour « {value[:10]} » ; le dernier est affiché.")
             return default
-        return int(value)
+        return as_year(value)
 
     def query(self, **changes) -> str:
         params = {
@@ -156,9 +157,15 @@ def explorer(request):
         parts, cacheable = _explorer_parts(request)
         if cacheable:
             cache.set(key, parts, timeout=24 * 3600)
-    if request.headers.get("HX-Request"):
-        return HttpResponse(parts["result"])
-    return render(request, "observatoire/explorer.html", {"content_html": parts["content"]})
+    # htmx asks for the result alone, except when it restores a page from history (the
+    # back button after its cache is gone): that one needs the whole page.
+    fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+    if fragment:
+        response = HttpResponse(parts["result"])
+    else:
+        response = render(request, "observatoire/explorer.html", {"content_html": parts["content"]})
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
 
 
 def _explorer_parts(request) -> tuple[dict, bool]:
@@ -231,7 +238,7 @@ def explorer_csv(request):
     lines = [["libellé", "valeur", "secret", "motif du secret"]]
     for row in result.rows:
         value = row.value if row.value not in (None, SECRET) else ("" if row.value is None else SECRET)
-        lines.append([row.label, value, "oui" if row.value == SECRET else "non", row.cell.reason])
+        lines.append([row.label, value, "oui" if row.value == SECRET else "non", row.reason])
     header = f"# {_describe(params, reference)} — source : {reference.source_labels[params.source]}"
     if params.millesime.is_synthetic:
         header += " — DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION"
@@ -262,7 +269,7 @@ def explorer_json(request):
                 "libelle": row.label,
                 "valeur": None if row.value is None else (SECRET if row.value == SECRET else float(row.value)),
                 "secret": row.value == SECRET,
-                "motif_secret": row.cell.reason,
+                "motif_secret": row.reason,
             }
             for row in result.rows
         ],
@@ -296,8 +303,8 @@ def panorama_request(request):
     if not reference.millesimes:
         return render(request, "observatoire/panorama_demande.html", {"reference": reference, "form": None})
     initial = {"territory": request.GET.get("territoire", reference.region.code)}
-    if request.GET.get("annee", "").isdigit():
-        initial["year"] = int(request.GET["annee"])
+    if (year := as_year(request.GET.get("annee", ""))) is not None:
+        initial["year"] = year
     form = PanoramaRequestForm(request.POST or None, reference=reference, initial=initial)
     status = 200
     if request.method == "POST":
@@ -383,7 +390,7 @@ def publications(request):
     error = ""
     if request.GET.get("territoire") and territory is None:
         error = "Ce territoire n'existe pas : toutes les publications sont affichées."
-    found = Publication.objects.select_related("territory")
+    found = Publication.objects.public().select_related("territory")
     if territory is not None:
         found = found.filter(territory=territory)
     page = Paginator(found, 20).get_page(request.GET.get("page"))
@@ -402,7 +409,7 @@ def publications(request):
 
 @require_GET
 def publication_file(request, pk):
-    publication = Publication.objects.filter(pk=pk).first()
+    publication = Publication.objects.public().filter(pk=pk).first()
     if publication is None or not publication.file:
         raise Http404("Cette publication n'existe pas ou a été retirée.")
     name = f"{slugify(publication.title)[:80] or 'publication'}.pdf"

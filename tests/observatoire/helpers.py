@@ -3,6 +3,7 @@
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
+from django.utils import timezone
 
 from observatoire import panoramas, services
 from observatoire.models import ImportKind, Millesime, MillesimeState, Panorama, PanoramaRequest, PanoramaStatus
@@ -88,8 +89,14 @@ def serve_built_panorama(*, email: str) -> PanoramaRequest:
     building a PDF: the file is a stand-in)."""
     millesime, _ = Millesime.objects.get_or_create(year=2024, defaults={"state": MillesimeState.PUBLISHED})
     region = Territory.objects.get(kind=TerritoryKind.REGION)
+    now = timezone.now()
     panorama = Panorama(
-        territory=region, millesime=millesime, data_version=services.data_version(), status=PanoramaStatus.READY
+        territory=region,
+        millesime=millesime,
+        data_version=services.data_version(),
+        status=PanoramaStatus.READY,
+        started_at=now,
+        finished_at=now,
     )
     panorama.file.save("panorama.pdf", ContentFile(b"%PDF-1.4 panorama"))
     return panoramas.request_panorama(territory=region, millesime=millesime, email=email, consent_text="ok")

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from observatoire import panoramas
 from observatoire.models import Millesime, Panorama, PanoramaStatus, Publication
@@ -94,7 +95,10 @@ def test_staff_upload_a_study_checked_as_a_pdf_by_its_content(client):
 
 def test_staff_publish_a_built_panorama(client):
     millesime = import_and_publish([Row(make_siret(n + 1)) for n in range(4)], synthetic=True)
-    built = Panorama(territory=region(), millesime=millesime, data_version=1, status=PanoramaStatus.READY)
+    now = timezone.now()  # built by the worker after the publication
+    built = Panorama(
+        territory=region(), millesime=millesime, data_version=1, status=PanoramaStatus.READY, started_at=now
+    )
     built.file.save("panorama.pdf", ContentFile(PDF + b"panorama"))
     waiting = Panorama.objects.create(territory=epci(), millesime=Millesime.objects.get(), data_version=1)
 
