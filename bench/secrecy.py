@@ -1,12 +1,14 @@
 """Time of the secrecy mask on a realistic random cube (no database, no Django).
 
-    python -m bench.secrecy            (options: --seed, --establishments, --repeat)
+    python -m bench.secrecy            (options: --seed, --establishments, --outside, --repeat)
 
 A région with 5 EPCI, 4 arrondissements and 24 communes (34 territories), 5 families and
 their « ESS » total, 21 NAF sections of 4 divisions each and « TOUT » (106 sectors): about
 24 000 cells. Establishments are drawn one by one (commune, family, division, lognormal
 headcount), then summed up every hierarchy, keeping the largest establishment per cell for
-dominance. Prints the cube's size, the primary and secondary counts and the time.
+dominance. With `--outside N`, N employers outside the ESS join the cube as publication
+builds it: « ENSEMBLE » = « ESS » + « HORS » for every territory and sector. Prints the
+cube's size, the primary and secondary counts and the time.
 """
 
 import argparse
@@ -19,7 +21,7 @@ from decimal import Decimal
 from observatoire.secrecy import Cell, Dimensions, Hierarchy, Status, compute_mask
 
 
-def build_cube(*, seed: int, establishments: int, dense: bool = True):
+def build_cube(*, seed: int, establishments: int, dense: bool = True, outside: int = 0):
     rng = random.Random(seed)
     communes = [f"974{number:02d}" for number in range(1, 25)]
     epci = {commune: f"EPCI{index % 5}" for index, commune in enumerate(communes)}
@@ -32,9 +34,10 @@ def build_cube(*, seed: int, establishments: int, dense: bool = True):
     sections = [chr(ord("A") + index) for index in range(21)]
     divisions = {f"{section}{number}": section for section in sections for number in range(4)}
     sector_tree = {**divisions, **dict.fromkeys(sections, "TOUT")}
+    family_tree = dict.fromkeys(families, "ESS") | ({"ESS": "ENSEMBLE", "HORS": "ENSEMBLE"} if outside else {})
     dimensions = Dimensions(
         territory=Hierarchy.from_parents(*territory_trees),
-        family=Hierarchy.from_parents(dict.fromkeys(families, "ESS")),
+        family=Hierarchy.from_parents(family_tree),
         sector=Hierarchy.from_parents(sector_tree),
     )
 
@@ -56,15 +59,18 @@ def build_cube(*, seed: int, establishments: int, dense: bool = True):
     family_weights = [70, 8, 5, 2, 15]
     sums = defaultdict(lambda: [0, 0, Decimal(0), 0, 0])  # count, employees, fte, payroll, largest
     division_list = list(divisions)
-    for _ in range(establishments):
+    for number in range(establishments + outside):
         commune = rng.choices(communes, commune_weights)[0]
-        family = rng.choices(families, family_weights)[0]
+        if number < establishments:
+            rolled_up = (rng.choices(families, family_weights)[0], "ESS", *(("ENSEMBLE",) if outside else ()))
+        else:
+            rolled_up = ("HORS", "ENSEMBLE")
         division = rng.choices(division_list, division_weights)[0]
         employees = max(1, int(rng.lognormvariate(1.6, 1.3)))
         fte = Decimal(employees) * Decimal("0.8")
         payroll = employees * 24_000
         for territory in territory_up[commune]:
-            for fam in (family, "ESS"):
+            for fam in rolled_up:
                 for sector in division_up[division]:
                     row = sums[(territory, fam, sector)]
                     row[0] += 1
@@ -88,7 +94,7 @@ def build_cube(*, seed: int, establishments: int, dense: bool = True):
         territories = {code for commune in communes for code in territory_up[commune]}
         sectors = {code for division in divisions for code in division_up[division]}
         for territory in territories:
-            for family in [*families, "ESS"]:
+            for family in [*families, "ESS", *(("HORS", "ENSEMBLE") if outside else ())]:
                 for sector in sectors:
                     cells.setdefault((territory, family, sector), Cell(establishments=0, employees=0, fte=0, payroll=0))
     return cells, dimensions
@@ -98,10 +104,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--establishments", type=int, default=2_000)
+    parser.add_argument("--outside", type=int, default=0, help="employers outside the ESS (whole economy)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sparse", action="store_true", help="only the cells with establishments")
     args = parser.parse_args()
-    cells, dimensions = build_cube(seed=args.seed, establishments=args.establishments, dense=not args.sparse)
+    cells, dimensions = build_cube(
+        seed=args.seed, establishments=args.establishments, dense=not args.sparse, outside=args.outside
+    )
     times = []
     for _ in range(args.repeat):
         started = time.perf_counter()
@@ -112,7 +121,10 @@ def main():
     again = compute_mask(cells=cells, dimensions=dimensions, previous=previous)
     with_previous = time.perf_counter() - started
     statuses = [secret.status for secret in mask.hidden.values()]
-    print(f"cube: {len(cells)} cells from {args.establishments} establishments (seed {args.seed})")
+    print(
+        f"cube: {len(cells)} cells from {args.establishments} ESS establishments"
+        f" and {args.outside} outside the ESS (seed {args.seed})"
+    )
     print(
         f"hidden: {statuses.count(Status.PRIMARY)} primary, {statuses.count(Status.SECONDARY)} secondary, "
         f"{len(cells) - len(statuses)} published"

@@ -464,6 +464,9 @@ PANORAMA_LINK_DAYS = envint("PANORAMA_LINK_DAYS", 30)
 PANORAMA_REQUEST_RETENTION_DAYS = envint("PANORAMA_REQUEST_RETENTION_DAYS", 7)
 # Observatoire: days an uploaded establishment file may wait unlaunched before it is deleted.
 IMPORT_FILE_RETENTION_DAYS = envint("IMPORT_FILE_RETENTION_DAYS", 7)
+# Observatoire, statistical secrecy: the hidden complements of a secret cell hold at least
+# this share (%) of its establishments and employees in every total (observatoire/secrecy.py).
+OBSERVATOIRE_SECRECY_PROTECTION_PERCENT = envint("OBSERVATOIRE_SECRECY_PROTECTION_PERCENT", 15)
 
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from annuaire.demo import demo_siret
 from annuaire.models import Organisation
-from observatoire import cube, services
+from observatoire import services
 from observatoire.models import (
     ALL_FAMILIES,
     ALL_SECTORS,
@@ -73,9 +73,9 @@ def seed_observatory(*, years=YEARS) -> int:
             millesime = Millesime.objects.create(year=year, is_synthetic=True, source_note=SOURCE_NOTE)
             rows = _establishments(year, millesime.pk, communes, activities, directory)
             services.copy_rows(Establishment, rows)
-            services.compute_base_figures(millesime=millesime)
+            outside_ess = services.compute_base_figures(millesime=millesime)
             _national_reference(millesime)
-            cube.mark_secrecy(millesime=millesime)
+            services.apply_secrecy(millesime=millesime, outside_ess=outside_ess)
             Millesime.objects.filter(pk=millesime.pk).update(
                 state=MillesimeState.PUBLISHED, published_at=timezone.now()
             )

@@ -184,7 +184,8 @@ class Figure(models.Model):
     territory (none: France), a family (or all) and a sector (at one level), in a millésime.
 
     `largest_*` is the value of the largest single establishment of the cell (dominance
-    secrecy); empty when the source publishes no establishment data.
+    secrecy); empty when the source publishes no establishment data. `source_secret`: the
+    published table gave « s » (the values are unknown; what it gave is kept).
     """
 
     millesime = models.ForeignKey(Millesime, on_delete=models.CASCADE, related_name="figures")
@@ -205,6 +206,12 @@ class Figure(models.Model):
         "ETP du premier établissement", max_digits=9, decimal_places=1, null=True, blank=True
     )
     largest_payroll = models.PositiveBigIntegerField("masse salariale du premier établissement", null=True, blank=True)
+    source_secret = models.BooleanField(
+        "secret de la source",
+        default=False,
+        db_default=False,
+        help_text="La source publie « s » : valeurs inconnues, case toujours secrète.",
+    )
     secrecy = models.CharField("secret statistique", max_length=10, choices=Secrecy.choices, blank=True)
     secrecy_reason = models.CharField("motif du secret", max_length=120, blank=True)
 

@@ -313,6 +313,7 @@ TABLE_COLUMNS = {
     "payroll": ("masse_salariale",),
 }
 TABLE_REQUIRED = {"source", "scope", "territory", "family", "sector_level", "sector", "establishments"}
+SOURCE_SECRET = "s"  # noqa: S105 — what INSEE and the Urssaf print in place of a value they keep secret
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,9 @@ class TableReferences:
 
 
 class TableReader:
-    """Rows of a published aggregated table (one millésime), as Figure field dicts."""
+    """Rows of a published aggregated table (one millésime), as Figure field dicts. A value
+    the source keeps secret (« s », or an empty establishment count) makes a secret cell
+    (`source_secret`), never a refusal nor a zero."""
 
     def __init__(self, opened: OpenedFile, *, refs: TableReferences):
         self.opened = opened
@@ -377,18 +380,27 @@ class TableReader:
         if key in self.seen:
             raise _Refused(f"Case en double dans le fichier (déjà ligne {self.seen[key]}).")
         self.seen[key] = line
-        establishments = _whole(cell("establishments"), "nombre d'établissements")
-        if establishments is None:
-            raise _Refused("Nombre d'établissements absent.")
-        return {
+        # « s » is the source's own secret, in any measure; so is an empty establishment
+        # count (the column is required: empty cannot mean « not given »). The cell is kept,
+        # secret, with what the source did give: absent, it would read as a true zero.
+        measures = {key: cell(key) for key in ("establishments", "employees", "fte", "payroll")}
+        secret = {key for key, value in measures.items() if value.lower() == SOURCE_SECRET}
+        if not measures["establishments"]:
+            secret.add("establishments")
+        known = {key: "" if key in secret else value for key, value in measures.items()}
+        establishments = _whole(known["establishments"], "nombre d'établissements")
+        row = {
             "source": source,
             "scope": scope,
             "territory_id": self.refs.territories[territory],
             "family": family,
             "sector_level": level,
             "sector": sector,
-            "establishments": establishments,
-            "employees": _whole(cell("employees"), "effectif salarié"),
-            "fte": _decimal(cell("fte"), "équivalents temps plein", limit=10**9),
-            "payroll": _whole(cell("payroll"), "masse salariale", limit=PAYROLL_MAX),
+            "establishments": establishments or 0,
+            "employees": _whole(known["employees"], "effectif salarié"),
+            "fte": _decimal(known["fte"], "équivalents temps plein", limit=10**9),
+            "payroll": _whole(known["payroll"], "masse salariale", limit=PAYROLL_MAX),
         }
+        if secret:
+            row["source_secret"] = True
+        return row

@@ -13,29 +13,50 @@ The method, in plain words:
    the cell's employees, full-time equivalents or payroll (« un établissement représente
    plus de 85 % »): publishing it would show one employer's own figures. A cell with no
    establishment at all is a true zero and is published. Both thresholds are parameters
-   (`Thresholds`). A secret cell hides all its measures, establishments included: simpler
+   (`Thresholds`). A cell the source itself published as « s » is primary-secret too
+   (« secret de la source »). A secret cell hides all its measures, establishments included: simpler
    to read, and no measure can serve to estimate another.
 
-2. **Secondary secrecy.** A hidden value must not be recomputable by subtraction. For
-   every additive relation « total = sum of its parts » (along each dimension, for every
-   value of the two others), the number of hidden cells among the total and its parts must
-   never be exactly one: with one hidden cell, it equals the total minus the published
-   parts (or, when the total is the hidden one, the sum of the parts). Whenever a relation
-   has exactly one hidden cell, one more cell of that relation is hidden (« secret induit
-   (protège une autre case) »), which may in turn leave another relation with a single
-   hidden cell; this repeats until no relation has exactly one. The extra cell is chosen
-   by a cost, in this order: a cell with establishments before a true zero (a zero is
-   often guessable, so it protects little); a cell that was hidden in the previous
-   millésime (so that the mask stays stable from one year to the next); the fewest
-   establishments, then the fewest employees (the least information lost); then the
-   smallest key, so that the same table always gives the same mask. Relations are
-   examined in the order of their total's key.
+2. **Secondary secrecy.** A hidden value must not be recomputable, nor closely estimated,
+   by subtraction. For every additive relation « total = sum of its parts » (along each
+   dimension, for every value of the two others) two rules hold, and the cells they hide
+   are « secret induit (protège une autre case) »:
 
-   This rule guarantees that no hidden value can be obtained from any single relation.
-   It does not audit every system of equations a determined reader could write by
-   combining many relations: in rare configurations such a reader could narrow down, or
-   recover, a hidden value. A full linear-programming audit (as τ-ARGUS performs) would
-   close that gap; it is not done here.
+   - **protection**: for every primary-secret cell of the relation, the other hidden
+     cells of the relation together hold at least `protection_percent` % (15 % by
+     default) of its establishments and of its employees, and at least one establishment.
+     Where they do not, complements are added: the cheapest shown cell of the relation
+     that covers what is missing on its own, else the shown cell that covers the most,
+     and again until covered. (A reader who knows the published cells learns from the
+     relation only the sum of its hidden cells: a tiny complement would pin the secret
+     value; with this rule, the values the secret cell could take, from that relation
+     alone, span at least 15 % of its true value.) A cell secret at the source (values
+     unknown) needs only a complement with at least one establishment;
+   - **no single hidden cell**: a relation never has exactly one hidden cell (it would
+     equal the total minus the published parts, or the sum of the parts); if it has, the
+     cheapest shown cell of the relation is hidden too.
+
+   Each new hidden cell may break a rule in another relation; this repeats until every
+   relation keeps both (a fixed point). « Cheapest » is a cost, in this order: a cell with
+   establishments before a true zero (a zero is often guessable, so it protects little); a
+   cell that was hidden in the previous millésime (so that the mask stays stable from one
+   year to the next); the fewest establishments, then the fewest employees (the least
+   information lost); then the smallest key, so that the same table always gives the same
+   mask. Relations are examined in the order of their total's key.
+
+   What is guaranteed: in every relation, taken alone, no hidden value is recomputable,
+   and every primary-secret cell is protected as above — except where the relation's
+   other cells together hold less than that (only with inconsistent source tables):
+   then all of them are hidden. What is not: the system of equations a determined
+   reader could write by combining many relations is not audited; in rare
+   configurations such a reader could narrow a hidden value below the protection, or
+   recover it. A full linear-programming audit (as τ-ARGUS performs) would close that
+   gap; it is not done here.
+
+   A cell that is never published but whose value is derivable from published cells (the
+   employers outside the ESS: the whole economy minus the ESS) is a cell of the cube like
+   any other: primary secrecy applies to it, and hiding it hides the whole economy or
+   the ESS figure it derives from (`observatoire.cube`).
 
 3. **Reading a cell.** `publish()` is the only way any output (page, chart, CSV, JSON,
    PDF) reads a cell: a hidden cell comes out with every measure replaced by the marker
@@ -71,6 +92,7 @@ class Status(StrEnum):
 
 
 REASON_SECONDARY = "secret induit (protège une autre case)"
+REASON_SOURCE = "secret de la source"
 
 
 def reason_too_few(min_establishments: int) -> str:
@@ -91,6 +113,9 @@ class Cell:
     establishment-level data exists (published aggregated sources): then only the count
     rule applies. The value is stored rather than a share so that totals take the
     maximum of their parts at import.
+
+    `source_secret` marks a cell the source itself published as secret (« s »): its
+    values are unknown (what is known is kept), and it is primary-secret.
     """
 
     establishments: int
@@ -100,15 +125,19 @@ class Cell:
     largest_employees: Number | None = None
     largest_fte: Number | None = None
     largest_payroll: Number | None = None
+    source_secret: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """Primary secrecy: a cell with 0 < establishments < `min_establishments` is secret, and
-    so is one where a single establishment holds more than `dominance_percent` % of a measure."""
+    so is one where a single establishment holds more than `dominance_percent` % of a measure.
+    Secondary secrecy: the hidden complements of a primary-secret cell in a relation hold at
+    least `protection_percent` % of its establishments and employees."""
 
     min_establishments: int = 3
     dominance_percent: int = 85
+    protection_percent: int = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +228,8 @@ class SecrecyMask:
 
 def primary_secret(cell: Cell, *, thresholds: Thresholds = Thresholds()) -> Secret | None:
     """The primary-secrecy verdict of one cell on its own, or None when it may be shown."""
+    if cell.source_secret:
+        return Secret(Status.PRIMARY, REASON_SOURCE)
     if cell.establishments <= 0:
         return None
     if cell.establishments < thresholds.min_establishments:
@@ -252,6 +283,7 @@ def compute_mask(
         secret = primary_secret(cells[key], thresholds=thresholds)
         if secret:
             hidden[key] = secret
+    primaries = set(hidden)
 
     relations = cube_relations(keys=cells.keys(), dimensions=dimensions)
     relations_of: dict[CellKey, list[int]] = defaultdict(list)
@@ -272,17 +304,58 @@ def compute_mask(
             key,
         )
 
+    def held(key: CellKey) -> tuple[int, Number]:
+        """What a hidden cell contributes to protecting another: its establishments and
+        employees (nothing of what a source keeps secret)."""
+        cell = cells.get(key, zero)
+        if cell.source_secret:
+            return (0, 0)
+        return (max(cell.establishments, 0), cell.employees or 0)
+
+    percent = thresholds.protection_percent
+
+    def hide(key: CellKey) -> None:
+        hidden[key] = Secret(Status.SECONDARY, REASON_SECONDARY)
+        for number in relations_of[key]:
+            heapq.heappush(pending, number)
+
+    def protect(relation: Relation, protected: CellKey) -> None:
+        """Hide complements in the relation until its other hidden cells hold the share of
+        `protected` that the thresholds require (or nothing is left to hide)."""
+        # What is still missing, in hundredths (exact for ints and Decimals alike).
+        establishments, employees = held(protected)
+        needs = [max(100, percent * establishments), percent * employees]
+        for member in relation.members:
+            if member != protected and member in hidden:
+                needs = [need - 100 * has for need, has in zip(needs, held(member), strict=True)]
+        while needs[0] > 0 or needs[1] > 0:
+            shown = [member for member in relation.members if member not in hidden]
+            if not shown:
+                return
+
+            def coverage(member: CellKey, needs=needs) -> float:
+                # The share of what is missing that the member covers (1: all of it); a
+                # float is enough to rank the members.
+                shares = [100 * has / need for has, need in zip(held(member), needs, strict=True) if need > 0]
+                return min(1.0, *map(float, shares))
+
+            covering = [member for member in shown if coverage(member) >= 1]
+            if covering:
+                complement = min(covering, key=cost)
+            else:
+                complement = min(shown, key=lambda member: (-coverage(member), cost(member)))
+            hide(complement)
+            needs = [need - 100 * has for need, has in zip(needs, held(complement), strict=True)]
+
     pending = sorted({number for key in hidden for number in relations_of[key]})
     heapq.heapify(pending)
     while pending:
         relation = relations[heapq.heappop(pending)]
+        for member in sorted(set(relation.members) & primaries):
+            protect(relation, member)
         shown = [member for member in relation.members if member not in hidden]
-        if len(relation.members) - len(shown) != 1 or not shown:
-            continue
-        complement = min(shown, key=cost)
-        hidden[complement] = Secret(Status.SECONDARY, REASON_SECONDARY)
-        for number in relations_of[complement]:
-            heapq.heappush(pending, number)
+        if len(relation.members) - len(shown) == 1 and shown:
+            hide(min(shown, key=cost))
     return SecrecyMask(hidden=hidden)
 
 

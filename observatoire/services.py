@@ -49,6 +49,7 @@ from observatoire.reading import (
     TableReferences,
     open_table,
 )
+from observatoire.secrecy import REASON_SOURCE, Cell, Thresholds
 from observatoire.sectors import GROUPING_LABELS, grouping_of
 from referentiels.models import EssFamily, LegalForm, NafActivity, NafDivision, NafSection, Territory, TerritoryKind
 
@@ -331,12 +332,20 @@ def _write_table(millesime: Millesime, reader: TableReader) -> int:
     sources = {row["source"] for row in rows}
     Figure.objects.filter(millesime=millesime, source__in=sources).delete()
     Figure.objects.bulk_create(
-        [Figure(millesime=millesime, secrecy=Secrecy.PENDING, **row) for row in rows], batch_size=5000
+        [
+            Figure(millesime=millesime, secrecy=Secrecy.PRIMARY, secrecy_reason=REASON_SOURCE, **row)
+            if row.get("source_secret")
+            else Figure(millesime=millesime, secrecy=Secrecy.PENDING, **row)
+            for row in rows
+        ],
+        batch_size=5000,
     )
     return len(rows)
 
 
 # --- Figures from the establishment file --------------------------------------------------
+
+OUTSIDE_ESS = "hors-ess"  # the employers outside the ESS: a scope of the fold, never stored
 
 
 @dataclass
@@ -364,6 +373,17 @@ class _Cell:
         self.largest_fte = max(self.largest_fte, other.largest_fte)
         self.largest_payroll = max(self.largest_payroll, other.largest_payroll)
 
+    def as_secrecy_cell(self) -> Cell:
+        return Cell(
+            establishments=self.establishments,
+            employees=self.employees if self.known_employees else None,
+            fte=self.fte if self.known_fte else None,
+            payroll=self.payroll if self.known_payroll else None,
+            largest_employees=self.largest_employees if self.known_employees else None,
+            largest_fte=self.largest_fte if self.known_fte else None,
+            largest_payroll=self.largest_payroll if self.known_payroll else None,
+        )
+
     def add(self, count, employees, fte, payroll, largest_employees, largest_fte, largest_payroll):
         self.establishments += count
         if employees is not None:
@@ -384,10 +404,9 @@ def perimeter_exclusions() -> tuple[str, ...]:
     return tuple(PerimeterExclusion.objects.values_list("naf_prefix", flat=True))
 
 
-def compute_base_figures(*, millesime: Millesime) -> int:
-    """(Re)compute the cube of the establishment file: ESS and all private employers, for
-    every territory level × family × sector level. Only active employer establishments
-    count.
+def _base_cells(*, millesime: Millesime) -> dict[tuple, _Cell]:
+    """The cells of the establishment file keyed by (scope, territory id, family, sector
+    level, sector), the employers outside the ESS under the scope OUTSIDE_ESS.
 
     The database groups the establishments by commune, legal category, ESS flag, NAF
     division and perimeter exclusion; those groups are folded here into (commune, division,
@@ -436,6 +455,18 @@ def compute_base_figures(*, millesime: Millesime) -> int:
                 if family:
                     cells[(Scope.ESS, territory_id, ALL_FAMILIES, level, sector)].merge(measures)
                     cells[(Scope.ESS, territory_id, family, level, sector)].merge(measures)
+                else:
+                    cells[(OUTSIDE_ESS, territory_id, ALL_FAMILIES, level, sector)].merge(measures)
+    return cells
+
+
+def compute_base_figures(*, millesime: Millesime) -> dict[tuple[int, str], Cell]:
+    """(Re)compute the cube of the establishment file: ESS and all private employers, for
+    every territory level × family × sector level. Only active employer establishments
+    count. Returns the cells of the employers outside the ESS (never stored), keyed by
+    (territory id, sector), for the secrecy mask (`apply_secrecy`).
+    """
+    cells = _base_cells(millesime=millesime)
     Figure.objects.filter(millesime=millesime, source=Source.BASE).delete()
     rows = (
         {
@@ -457,14 +488,19 @@ def compute_base_figures(*, millesime: Millesime) -> int:
             "secrecy_reason": "",
         }
         for (scope, territory_id, family, level, sector), cell in cells.items()
+        if scope != OUTSIDE_ESS
     )
-    count = copy_rows(Figure, rows)
+    copy_rows(Figure, rows)
     if connection.vendor == "postgresql":
         # Tens of thousands of rows replaced at once: fresh statistics keep the pages'
         # plans on their indexes (autovacuum would come later).
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Figure._meta.db_table}")
-    return count
+    return {
+        (territory_id, sector): cell.as_secrecy_cell()
+        for (scope, territory_id, _family, _level, sector), cell in cells.items()
+        if scope == OUTSIDE_ESS
+    }
 
 
 def copy_rows(model, rows) -> int:
@@ -508,9 +544,8 @@ def transition_millesime(*, millesime: Millesime, target: str, by=None, comment:
                 raise WorkflowError(
                     "Ce millésime n'a aucun chiffre pour La Réunion : importez des données avant de le publier."
                 )
-            if millesime.establishments.exists():
-                compute_base_figures(millesime=millesime)
-            apply_secrecy(millesime=millesime)
+            outside_ess = compute_base_figures(millesime=millesime) if millesime.establishments.exists() else {}
+            apply_secrecy(millesime=millesime, outside_ess=outside_ess)
             changes["published_at"] = timezone.now()
         MILLESIME_WORKFLOW.apply(
             millesime, target, log_model=MillesimeTransition, by=by, comment=comment, changes=changes
@@ -531,6 +566,17 @@ def update_millesime(*, millesime: Millesime, fields: list[str]) -> None:
             transaction.on_commit(_bump_data_version)
 
 
-def apply_secrecy(*, millesime: Millesime) -> None:
-    """Mark every figure of the millésime published or secret (see `observatoire.secrecy`)."""
-    cube.mark_secrecy(millesime=millesime)
+def apply_secrecy(*, millesime: Millesime, outside_ess: dict[tuple[int, str], Cell] | None = None) -> None:
+    """Mark every figure of the millésime published or secret (see `observatoire.secrecy`).
+
+    `outside_ess` is what `compute_base_figures` returned for this millésime; without it, it
+    is computed again from the establishment file (the employers outside the ESS, with the
+    largest of each cell for dominance)."""
+    if outside_ess is None:
+        outside_ess = {
+            (territory_id, sector): cell.as_secrecy_cell()
+            for (scope, territory_id, _family, _level, sector), cell in _base_cells(millesime=millesime).items()
+            if scope == OUTSIDE_ESS
+        }
+    thresholds = Thresholds(protection_percent=settings.OBSERVATOIRE_SECRECY_PROTECTION_PERCENT)
+    cube.mark_secrecy(millesime=millesime, outside_ess=outside_ess, thresholds=thresholds)

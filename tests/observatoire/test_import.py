@@ -266,3 +266,48 @@ def test_bad_rows_of_a_table_are_refused_with_their_reason():
         "Pour l'ensemble des employeurs, la famille est « toutes ».",
         "Case en double dans le fichier (déjà ligne 2).",
     ]
+
+
+SECRET_TABLE = """source;champ;territoire;famille;niveau_secteur;secteur;etablissements;salaries;etp;masse_salariale
+flores;ess;04;toutes;tout;tout;400;6000;5000;150000000
+flores;ess;04;toutes;section;Q;400;6000;5000;150000000
+flores;ess;04;toutes;division;86;s;s;s;s
+flores;ess;04;toutes;division;87;40;1000;900;25000000
+flores;ess;04;toutes;division;88;300;3000;2500;75000000
+flores;ess;FR;association;tout;tout;;;;
+flores;ess;FR;cooperative;tout;tout;12;150;140;s
+"""
+
+
+def test_a_value_the_source_keeps_secret_makes_a_secret_cell_that_takes_part_in_secondary_secrecy():
+    from observatoire import cube
+    from observatoire.secrecy import REASON_SECONDARY, REASON_SOURCE
+
+    done = services.run_import(import_id=upload(SECRET_TABLE.encode(), kind=ImportKind.TABLE).pk)
+
+    assert (done.status, done.accepted_rows, done.refused_rows) == (ImportStatus.DONE, 7, 0)
+    region = Territory.objects.get(kind=TerritoryKind.REGION)
+
+    def cell(family="toutes", sector="tout", territory=region):
+        return Figure.objects.get(source=Source.FLORES, territory=territory, family=family, sector=sector)
+
+    health = cell(sector="86")
+    assert (health.source_secret, health.establishments, health.employees, health.payroll) == (True, 0, None, None)
+    assert (health.secrecy, health.secrecy_reason) == ("primary", REASON_SOURCE)
+    assert cell(family="association", territory=None).source_secret  # an empty count is a secret too
+    cooperatives = cell(family="cooperative", territory=None)  # only the payroll is secret: what is given is kept
+    assert (cooperatives.source_secret, cooperatives.establishments, cooperatives.payroll) == (True, 12, None)
+    # Read as « s », never as a true zero.
+    shown = cube.read(health)
+    assert (shown.is_secret, shown.establishments, shown.employees, shown.reason) == (True, "s", "s", REASON_SOURCE)
+
+    millesime = Millesime.objects.get(year=2024)
+    services.transition_millesime(millesime=millesime, target=MillesimeState.CHECKING)
+    services.transition_millesime(millesime=millesime, target=MillesimeState.PUBLISHED)
+
+    # Still secret after publication, and protected: Q = 86 + 87 + 88 would give it away,
+    # so the smallest part with establishments, 87, is hidden with it.
+    assert (cell(sector="86").secrecy, cell(sector="86").secrecy_reason) == ("primary", REASON_SOURCE)
+    assert (cell(sector="87").secrecy, cell(sector="87").secrecy_reason) == ("secondary", REASON_SECONDARY)
+    assert cell(sector="88").secrecy == "published"
+    assert cube.read(cell(sector="86")).employees == "s"

@@ -36,7 +36,7 @@ def test_nothing_is_public_before_publication(client):
 
 def test_the_home_shows_the_published_key_figures(client):
     import_and_publish(
-        rows(4, employees="10", payroll="2500000") + rows(2, start=50, legal_category="5499", ess="N", employees="30")
+        rows(4, employees="10", payroll="2500000") + rows(3, start=50, legal_category="5499", ess="N", employees="20")
     )
     page = client.get(reverse("observatoire:index")).content.decode()
     assert "Les chiffres clés de 2024" in page

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from observatoire.secrecy import (
     REASON_SECONDARY,
+    REASON_SOURCE,
     SECRET,
     Cell,
     Dimensions,
@@ -17,6 +18,7 @@ from observatoire.secrecy import (
     SecrecyMask,
     Secret,
     Status,
+    Thresholds,
     compute_mask,
     publish,
 )
@@ -144,6 +146,77 @@ def test_mask_entries_round_trip_for_storage():
     mask = compute_mask(cells=TABLE, dimensions=TABLE_DIMENSIONS)
 
     assert SecrecyMask.from_entries(mask.entries()).hidden == mask.hidden
+
+
+def one_relation(parts: dict[str, Cell]) -> tuple[dict, Dimensions]:
+    """A single relation T = sum of `parts` (T's cell summed from them)."""
+    cells = {("R", "ESS", code): cell for code, cell in parts.items()}
+    cells[("R", "ESS", "T")] = Cell(
+        establishments=sum(cell.establishments for cell in parts.values()),
+        employees=sum(cell.employees or 0 for cell in parts.values()),
+        largest_employees=max(cell.largest_employees or 0 for cell in parts.values()),
+    )
+    sectors = Hierarchy.from_parents(dict.fromkeys(parts, "T"))
+    return cells, Dimensions(territory=Hierarchy.flat(), family=Hierarchy.flat(), sector=sectors)
+
+
+def test_a_complement_too_small_to_protect_the_secret_value_is_not_enough():
+    # P: one establishment holds 450 of its 500 employees. Q, the cheapest complement (3
+    # establishments), has 4 employees: hiding P and Q alone would publish P + Q = 504 and
+    # pin P within 1 %. The complement must hold 15 % of P's employees (75): R, not T.
+    cells, dimensions = one_relation(
+        {
+            "P": Cell(establishments=10, employees=500, largest_employees=450),
+            "Q": Cell(establishments=3, employees=4, largest_employees=2),
+            "R": Cell(establishments=20, employees=200, largest_employees=30),
+        }
+    )
+
+    mask = compute_mask(cells=cells, dimensions=dimensions)
+
+    assert {key[2]: secret.status for key, secret in mask.hidden.items()} == {
+        "P": Status.PRIMARY,
+        "R": Status.SECONDARY,
+    }
+    # The protection is a parameter: at 0 % the cheapest complement is enough again.
+    loose = compute_mask(cells=cells, dimensions=dimensions, thresholds=Thresholds(protection_percent=0))
+    assert {key[2] for key in loose.hidden} == {"P", "Q"}
+
+
+def test_complements_are_added_until_the_protection_is_reached():
+    # The total is secret (one establishment holds 870 of 1 000 employees) and so is D, that
+    # establishment's own part. D protects T with 10 establishments of the 15 (15 % of 100)
+    # required; no other part has 5 on its own: two parts of 3 are hidden.
+    parts = {"D": Cell(establishments=10, employees=900, largest_employees=870)}
+    parts |= {f"X{n:02d}": Cell(establishments=3, employees=3, largest_employees=1) for n in range(30)}
+    cells, dimensions = one_relation(parts)
+
+    mask = compute_mask(cells=cells, dimensions=dimensions)
+
+    assert mask.status(("R", "ESS", "T")) is Status.PRIMARY
+    assert mask.status(("R", "ESS", "D")) is Status.PRIMARY
+    assert sorted(key[2] for key, secret in mask.hidden.items() if secret.status is Status.SECONDARY) == [
+        "X00",
+        "X01",
+    ]
+
+
+def test_a_cell_secret_at_the_source_is_primary_and_protected_by_a_complement():
+    cells, dimensions = one_relation(
+        {
+            "S": Cell(establishments=0, source_secret=True),
+            "Z": Cell(establishments=0, employees=0),
+            "Y": Cell(establishments=8, employees=50, largest_employees=10),
+            "X": Cell(establishments=5, employees=40, largest_employees=10),
+        }
+    )
+    cells[("R", "ESS", "T")] = Cell(establishments=15, employees=110)  # S holds the rest, unknown
+
+    mask = compute_mask(cells=cells, dimensions=dimensions)
+
+    assert mask.secret(("R", "ESS", "S")) == Secret(Status.PRIMARY, REASON_SOURCE)
+    # A true zero protects nothing: the smallest part with establishments is hidden.
+    assert {key[2] for key in mask.hidden} == {"S", "X"}
 
 
 # --- Random cubes -------------------------------------------------------------------------
@@ -311,3 +384,34 @@ def test_the_mask_is_deterministic_and_stable_with_the_previous_one(cube, rng: r
 
     assert compute_mask(cells=dict(shuffled), dimensions=dimensions).hidden == mask.hidden
     assert compute_mask(cells=cells, dimensions=dimensions, previous=mask).hidden == mask.hidden
+
+
+def protection_holds(cells, mask, members, share=Decimal("0.15")) -> bool:
+    """Every primary-secret member of the relation: its hidden partners hold at least
+    `share` of its establishments (and at least one) and of its employees."""
+    for member in members:
+        cell = cells.get(member)
+        if cell is None or not is_primary(cell):
+            continue
+        partners = [cells.get(other) for other in members if other != member and mask.is_hidden(other)]
+        establishments = sum(partner.establishments for partner in partners if partner)
+        employees = sum(partner.employees or 0 for partner in partners if partner)
+        if establishments < max(1, share * cell.establishments) or employees < share * (cell.employees or 0):
+            return False
+    return True
+
+
+@RANDOM
+@given(cubes(), st.randoms(use_true_random=False))
+def test_every_primary_secret_cell_is_protected_in_every_relation(cube, rng: random.Random):
+    cells, dimensions, relations = cube
+    previous = SecrecyMask(
+        hidden={key: Secret(Status.SECONDARY, REASON_SECONDARY) for key in cells if rng.random() < 0.2}
+    )
+
+    for mask in (
+        compute_mask(cells=cells, dimensions=dimensions),
+        compute_mask(cells=cells, dimensions=dimensions, previous=previous),
+    ):
+        for members in relations:
+            assert protection_holds(cells, mask, members), members
