@@ -132,7 +132,7 @@ def current_reference() -> Reference:
 def current_reference_with(keys: list[str]) -> tuple[Reference, dict]:
     """The reference in force, and the cache values of `keys` read in the same round trip
     as the data version (pages keep entries under unversioned keys, with the stamp of the
-    reference they were made with inside: see `observatoire.views.explorer`)."""
+    reference they were made with inside: see `observatoire.explorer_page.shown`)."""
     version, found = services.data_version_with([STAMP_KEY, *keys])
     in_force = found.pop(STAMP_KEY, None)
     if in_force is not None and in_force[0] == version:
