@@ -3,6 +3,7 @@
     python -m bench.observatoire --import-only      (the import of one millésime alone)
     python -m bench.observatoire                    (5 millésimes, then the explorer under load)
     python -m bench.observatoire --panorama         (the regional panorama built by one worker)
+    python -m bench.observatoire --cpu              (one process, no load: CPU per explorer request)
 
 Prints the time of one import of ROWS rows (read, checked, written by COPY, cube
 computed), in the same process a worker uses, on the benchmark database `cress_bench_obs`;
@@ -12,6 +13,9 @@ reference is rebuilt, and every view asked once only). With `--panorama`, the mi
 are published if they are not yet (their time printed apart), then the regional panorama is
 built the way the worker's task builds it (`observatoire.panoramas.build_panorama`: figures
 read through the mask, charts, niches, WeasyPrint), three times, each a new build.
+With `--cpu`, one process with Django's test client measures the CPU time of a request:
+the bare layout, then in turn a view never seen (cold) and the same view again (warm),
+interleaved with the bare layout so that a shared machine's noise hits all alike.
 """
 
 import argparse
@@ -121,6 +125,43 @@ def build_panoramas(*, times: int) -> None:
         )
 
 
+def measure_cpu(*, views: int) -> None:
+    """In the child process: CPU time per request, one process, no load (medians)."""
+    import statistics
+
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client()
+
+    def cpu(path: str) -> float:
+        started = time.process_time()
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return (time.process_time() - started) * 1000
+
+    paths = explorer_paths(int(time.time()), views + 1)  # a new seed: views never asked before
+    for _ in range(20):
+        cpu("/_bench/gabarit/")
+    cpu(paths.pop())  # the reference and the page's templates are loaded once per process
+    bare, cold, warm, by_breakdown = [], [], [], {}
+    for path in paths:
+        bare.append(cpu("/_bench/gabarit/"))
+        cold.append(cpu(path))
+        by_breakdown.setdefault(urllib.parse.parse_qs(path.split("?", 1)[1])["ventilation"][0], []).append(cold[-1])
+    for path in paths:
+        bare.append(cpu("/_bench/gabarit/"))
+        warm.append(cpu(path))
+    median = statistics.median
+    print(f"{views} vues, charge {os.getloadavg()[0]:.1f}")
+    print(f"gabarit nu        {median(bare):6.2f} ms CPU")
+    print(f"explorateur froid {median(cold):6.2f} ms CPU  ({median(cold) / median(bare):.2f} × le gabarit nu)")
+    print(f"explorateur chaud {median(warm):6.2f} ms CPU  ({median(warm) / median(bare):.2f} × le gabarit nu)")
+    print("froid par détail : " + ", ".join(f"{k} {median(v):.2f} ms" for k, v in sorted(by_breakdown.items())))
+
+
 def run_import(env: dict, *, rows: int, year: int) -> None:
     command = [sys.executable, "-m", "bench.observatoire", "--child-import", str(year), "--rows", str(rows)]
     subprocess.run(command, cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "cress.settings"}, check=True)
@@ -183,6 +224,7 @@ def serve_and_measure(*, clients: int, seconds: float) -> None:
         ),
     ):
         print(f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}")
+        print(f"Charge de la machine au début : {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
         print(
             f"gunicorn 2 workers sync, PostgreSQL, {ROWS} établissements × {len(YEARS)} millésimes, {clients} clients"
         )
@@ -197,6 +239,7 @@ def serve_and_measure(*, clients: int, seconds: float) -> None:
         )
         cold = run_load(host="127.0.0.1", port=port, paths=explorer_paths(2, 4000), clients=clients,
                         seconds=seconds, once=True, label="explorateur, vues jamais vues (froid)")  # fmt: skip
+        print(f"Charge de la machine à la fin : {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
         print()
         print_against_bare(bare, [warm, cold])
 
@@ -217,6 +260,8 @@ def main() -> None:
     parser.add_argument("--child-import", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--panorama", action="store_true", help="time the regional panorama (imports if empty)")
     parser.add_argument("--child-panorama", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--cpu", type=int, nargs="?", const=100, help="CPU per request, one process (N views)")
+    parser.add_argument("--child-cpu", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=15.0)
     args = parser.parse_args()
@@ -225,6 +270,16 @@ def main() -> None:
         return
     if args.child_panorama:
         build_panoramas(times=args.child_panorama)
+        return
+    if args.child_cpu:
+        measure_cpu(views=args.child_cpu)
+        return
+    if args.cpu:
+        with tempfile.TemporaryDirectory() as static_root:
+            env = {**bench_env(DATABASE_URL, static_root), "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+            manage(env, "collectstatic", "--noinput")
+            command = [sys.executable, "-m", "bench.observatoire", "--child-cpu", str(args.cpu)]
+            subprocess.run(command, cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "cress.settings"}, check=True)
         return
     if not args.import_only and not args.panorama:
         serve_and_measure(clients=args.clients, seconds=args.seconds)

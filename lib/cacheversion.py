@@ -17,6 +17,18 @@ def current(key: str) -> int:
     return version
 
 
+def current_with(key: str, others: list[str]) -> tuple[int, dict]:
+    """The version under `key` and the cache values of `others`, read in one round trip
+    (a page that keeps its own entries unversioned, with the version inside, needs no
+    second one)."""
+    KEYS.add(key)
+    found = cache.get_many([key, *others])
+    version = found.pop(key, None)
+    if version is None:
+        version = current(key)
+    return version, found
+
+
 def bump(key: str) -> None:
     try:
         cache.incr(key)

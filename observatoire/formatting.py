@@ -14,6 +14,10 @@ def french_number(value, decimals: int = 0) -> str:
         return ""
     if value == SECRET:
         return SECRET
+    if decimals == 0 and (type(value) is int or (type(value) is float and value.is_integer())):
+        # Most values (counts, payrolls, round scale ticks): no rounding to do.
+        whole = int(value)
+        return ("−" if whole < 0 else "") + f"{abs(whole):,}".replace(",", NARROW_NBSP)
     number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     whole, _, fraction = f"{abs(number):f}".partition(".")
     groups = []

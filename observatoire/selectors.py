@@ -4,6 +4,7 @@ mask (`cube.read`), a fixed number of queries whatever the size of the data."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q
 
 from observatoire import cube, niches
@@ -27,6 +28,7 @@ BREAKDOWNS = {
     "division": "Secteur (divisions NAF)",
     "territoire": "Territoire",
 }
+SECTOR_BREAKDOWNS = {"groupe": SectorLevel.GROUPING, "section": SectorLevel.SECTION, "division": SectorLevel.DIVISION}
 SOURCE_ORDER = (Source.BASE, Source.FLORES, Source.URSSAF)
 
 
@@ -114,9 +116,7 @@ def breakdown_codes(*, breakdown: str, territory: Territory, all_territories: li
         else:
             children = []
         return [(str(t.pk), t.name) for t in children]
-    level = {"groupe": SectorLevel.GROUPING, "section": SectorLevel.SECTION, "division": SectorLevel.DIVISION}[
-        breakdown
-    ]
+    level = SECTOR_BREAKDOWNS[breakdown]
     return [(code, label) for code, choice_level, label in sector_choices if choice_level == level]
 
 
@@ -132,33 +132,32 @@ def explore(
     all_territories: list[Territory],
     sector_choices,
     millesimes: list[Millesime],
+    codes: list[tuple[str, str]] | None = None,
 ) -> ExplorerResult:
     """The table (total then one row per breakdown value) and the evolution of the total
-    over the published millésimes. Three queries: the cells, the whole-economy cells when
-    the measure is a share, and the series."""
+    over the published millésimes, in one query: the cells, the whole-economy cells when the
+    measure is a share, and the series. `codes` are the breakdown's rows when the caller
+    already has them (`breakdown_codes`)."""
     result = ExplorerResult(millesime, source, territory, family, sector, measure, breakdown)
-    codes = breakdown_codes(
-        breakdown=breakdown, territory=territory, all_territories=all_territories, sector_choices=sector_choices
+    if codes is None:
+        codes = breakdown_codes(
+            breakdown=breakdown, territory=territory, all_territories=all_territories, sector_choices=sector_choices
+        )
+    here = str(territory.pk)
+    if breakdown == "famille":
+        keys = [(here, family, sector), *((here, code, sector) for code, _ in codes)]
+    elif breakdown == "territoire":
+        keys = [(here, family, sector), *((code, family, sector) for code, _ in codes)]
+    else:
+        keys = [(here, family, sector), *((here, family, code) for code, _ in codes)]
+    share = measure == "part"
+    table, series = _cells(
+        millesime=millesime, source=source, keys=keys, share=share, millesimes=millesimes, breakdown=breakdown
     )
 
-    def key_for(code: str) -> tuple[str, str, str]:
-        if breakdown == "famille":
-            return (str(territory.pk), code, sector)
-        if breakdown == "territoire":
-            return (code, family, sector)
-        return (str(territory.pk), family, code)
-
-    total_key = (str(territory.pk), family, sector)
-    keys = [total_key, *(key_for(code) for code, _ in codes)]
-    figures = _figures(millesime=millesime, source=source, scope=Scope.ESS, keys=keys)
-    economy = {}
-    if measure == "part":
-        economy_keys = [(t, ALL_FAMILIES, s) for t, _, s in keys]
-        economy = _figures(millesime=millesime, source=source, scope=Scope.ECONOMY, keys=economy_keys)
-
     def row(key, code, label, is_total=False):
-        cell = cube.read(figures.get(key), key=key)
-        economy_cell = cube.read(economy.get((key[0], ALL_FAMILIES, key[2])), key=key) if measure == "part" else None
+        cell = cube.read(table.get((Scope.ESS, key)), key=key)
+        economy_cell = cube.read(table.get((Scope.ECONOMY, (key[0], ALL_FAMILIES, key[2]))), key=key) if share else None
         value = _value(cell, measure, economy_cell)
         reason = ""
         if value == SECRET:
@@ -167,52 +166,75 @@ def explore(
                 result.secret_reasons.append(reason)
         return Row(code, label, cell, value, is_total, reason)
 
-    result.rows.append(row(total_key, "total", "Ensemble", is_total=True))
-    result.rows += [row(key_for(code), code, label) for code, label in codes]
-    result.series = _series(millesimes=millesimes, source=source, key=total_key, measure=measure, territory=territory)
+    result.rows.append(row(keys[0], "total", "Ensemble", is_total=True))
+    result.rows += [row(key, code, label) for key, (code, label) in zip(keys[1:], codes, strict=True)]
+    for year_millesime in millesimes:
+        cell = cube.read(series.get((year_millesime.pk, Scope.ESS)), key=keys[0])
+        economy = cube.read(series.get((year_millesime.pk, Scope.ECONOMY)), key=keys[0]) if share else None
+        result.series.append((year_millesime.year, _value(cell, measure, economy)))
     return result
 
 
-def _figures(*, millesime, source, scope, keys) -> dict:
-    territory_ids = {int(k[0]) for k in keys if k[0] != cube.FRANCE_KEY}
-    families = {k[1] for k in keys}
-    sector_codes = {k[2] for k in keys}
-    found = cube.rows(
-        Figure.objects.filter(
-            millesime=millesime,
-            source=source,
-            scope=scope,
-            territory_id__in=territory_ids,
-            family__in=families,
-            sector__in=sector_codes,
-        )
-    )
+_COLUMNS = ", ".join(Figure._meta.get_field(name.removesuffix("_id")).column for name in cube.FigureRow._fields)
+# The cells of a table (one millésime) and the series of its total (every published
+# millésime), in one statement: the ORM's compilation of the two querysets cost more than
+# PostgreSQL's answer. Every branch names the sector level, so that the unique index finds
+# a breakdown's sectors in one range instead of one descent per sector.
+_EXPLORE_SQL = """
+SELECT {columns} FROM {table}
+WHERE source = %s AND (
+    (millesime_id = %s AND scope = ANY(%s) AND territory_id = ANY(%s) AND family = ANY(%s) AND {breakdown_sectors})
+    OR (millesime_id = ANY(%s) AND scope = ANY(%s) AND territory_id = %s AND family = ANY(%s)
+        AND sector_level = %s AND sector = %s)
+)"""
+_EXPLORE_SQL_BY_SECTOR, _EXPLORE_SQL_ONE_SECTOR = (
+    _EXPLORE_SQL.format(columns=_COLUMNS, table=Figure._meta.db_table, breakdown_sectors=sectors)
+    for sectors in ("sector_level = %s", "sector_level = %s AND sector = %s")
+)
+
+
+def _cells(*, millesime, source, keys, share, millesimes, breakdown) -> tuple[dict, dict]:
+    """{(scope, key): figure} of the table's keys (`keys[0]` is the total) in `millesime`,
+    with their whole-economy cells when `share`; {(millesime id, scope): figure} of the
+    total's series."""
+    scopes = [str(Scope.ESS), str(Scope.ECONOMY)] if share else [str(Scope.ESS)]
+    total = keys[0]
+    total_territory, total_family, total_sector = int(total[0]), total[1], total[2]
+    families = list({k[1] for k in keys} | ({ALL_FAMILIES} if share else set()))
+    parameters = [source, millesime.pk, scopes, list({int(k[0]) for k in keys}), families]
+    if breakdown in SECTOR_BREAKDOWNS:
+        sql = _EXPLORE_SQL_BY_SECTOR
+        parameters.append(str(SECTOR_BREAKDOWNS[breakdown]))
+    else:
+        sql = _EXPLORE_SQL_ONE_SECTOR
+        parameters += [str(cube.sector_level(total_sector)), total_sector]
+    parameters += [
+        [m.pk for m in millesimes],
+        scopes,
+        total_territory,
+        [total_family, ALL_FAMILIES],
+        str(cube.sector_level(total_sector)),
+        total_sector,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        found = [cube.FigureRow(*values) for values in cursor.fetchall()]
     wanted = set(keys)
-    return {cube.key_of(f): f for f in found if cube.key_of(f) in wanted}
-
-
-def _series(*, millesimes, source, key, measure, territory) -> list[tuple[int, object]]:
-    """The total's value in each published millésime (one query, two with a share)."""
-    _, family, sector = key
-    found = {
-        (f.millesime_id, f.scope): f
-        for f in cube.rows(
-            Figure.objects.filter(
-                millesime__in=millesimes,
-                source=source,
-                territory=territory,
-                family__in={family, ALL_FAMILIES},
-                sector=sector,
-            )
-        )
-        if f.family == family or f.scope == Scope.ECONOMY
-    }
-    series = []
-    for millesime in millesimes:
-        cell = cube.read(found.get((millesime.pk, Scope.ESS)), key=key)
-        economy = cube.read(found.get((millesime.pk, Scope.ECONOMY)), key=key) if measure == "part" else None
-        series.append((millesime.year, _value(cell, measure, economy)))
-    return series
+    economy_wanted = {(t, ALL_FAMILIES, s) for t, _, s in keys} if share else set()
+    table, series = {}, {}
+    for figure in found:
+        key = cube.key_of(figure)
+        if figure.millesime_id == millesime.pk and (
+            key in wanted if figure.scope == Scope.ESS else key in economy_wanted
+        ):
+            table[(figure.scope, key)] = figure
+        if (
+            figure.territory_id == total_territory
+            and figure.sector == total_sector
+            and (figure.family == total_family if figure.scope == Scope.ESS else share)
+        ):
+            series[(figure.millesime_id, figure.scope)] = figure
+    return table, series
 
 
 @dataclass

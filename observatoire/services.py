@@ -69,6 +69,12 @@ def data_version() -> int:
     return cacheversion.current(DATA_VERSION_KEY)
 
 
+def data_version_with(keys: list[str]) -> tuple[int, dict]:
+    """The data version and the cache values of `keys`, in one round trip: entries kept
+    under unversioned keys carry the version they were made for."""
+    return cacheversion.current_with(DATA_VERSION_KEY, keys)
+
+
 def _bump_data_version() -> None:
     cacheversion.bump(DATA_VERSION_KEY)
 

@@ -1,41 +1,26 @@
 """The observatory's public pages: published figures only, every value through the mask."""
 
 import csv
-import hashlib
 import io
 import json
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lib.ratelimit import submit_within_limit, within_limit
 from lib.spreadsheet import safe_cell
-from observatoire import charts, panoramas, selectors, services
-from observatoire.formatting import SECRET, as_year, french_euros, french_number, french_percent
+from observatoire import explorer_page, panoramas, selectors
+from observatoire.explorer_page import ExplorerParams, describe, display
+from observatoire.formatting import SECRET, as_year, french_euros
 from observatoire.forms import PanoramaRequestForm, panorama_consent_text, territory_choices
-from observatoire.models import ALL_FAMILIES, ALL_SECTORS, PanoramaRequest, PerimeterExclusion, Publication, Source
-from observatoire.reference import Reference, current_reference, with_selected
-from observatoire.sectors import FAMILY_LABELS
-
-
-def _display(value, measure: str) -> str:
-    if value in (None, SECRET):
-        return "—" if value is None else SECRET
-    if measure == "part":
-        return french_percent(value)
-    if measure == "etp":
-        return french_number(value, 1)
-    return french_number(value)
+from observatoire.models import PanoramaRequest, PerimeterExclusion, Publication, Source
+from observatoire.reference import current_reference
 
 
 @require_GET
@@ -49,67 +34,13 @@ def index(request):
         "figures": figures,
         "source_label": (latest.source_note or dict(Source.choices)[figures.source]) if figures else "",
         "display": {
-            "establishments": _display(figures.establishments, "etablissements") if figures else "",
-            "employees": _display(figures.employees, "salaries") if figures else "",
-            "share": _display(figures.share, "part") if figures else "",
+            "establishments": display(figures.establishments, "etablissements") if figures else "",
+            "employees": display(figures.employees, "salaries") if figures else "",
+            "share": display(figures.share, "part") if figures else "",
             "payroll": french_euros(figures.payroll) if figures else "",
         },
     }
     return render(request, "observatoire/index.html", context)
-
-
-class ExplorerParams:
-    """The explorer's filters, read from the URL: a wrong value gets a French message and
-    the default instead (never an error page)."""
-
-    def __init__(self, data, reference: Reference):
-        self.errors: list[str] = []
-        self.reference = reference
-        years = [m.year for m in reference.millesimes]
-        self.year = self._int(data, "annee", years, years[-1], "Année")
-        self.millesime = next(m for m in reference.millesimes if m.year == self.year)
-        sources = reference.sources[self.year]
-        self.source = self._choice(data, "source", sources, sources[0], "Source")
-        codes = {t.code: t for t in reference.territories}
-        territory_code = self._choice(data, "territoire", list(codes), reference.region.code, "Territoire")
-        self.territory = codes[territory_code]
-        self.family = self._choice(data, "famille", [ALL_FAMILIES, *FAMILY_LABELS], ALL_FAMILIES, "Famille")
-        self.sector = self._choice(data, "secteur", [c for c, _, _ in reference.sectors], ALL_SECTORS, "Secteur")
-        self.measure = self._choice(data, "mesure", list(selectors.MEASURES), "salaries", "Mesure")
-        default_breakdown = "famille" if self.family == ALL_FAMILIES else "groupe"
-        self.breakdown = self._choice(data, "ventilation", list(selectors.BREAKDOWNS), default_breakdown, "Détail")
-        if self.breakdown == "famille" and self.family != ALL_FAMILIES:
-            self.breakdown = "groupe"
-
-    def _choice(self, data, name, allowed, default, label):
-        value = data.get(name, "")
-        if value == "":
-            return default
-        if value not in allowed:
-            self.errors.append(f"{label} : « {value[:40]} » n'existe pas ; la valeur par défaut est affichée.")
-            return default
-        return value
-
-    def _int(self, data, name, allowed, default, label):
-        value = data.get(name, "")
-        if value == "":
-            return default
-        if as_year(value) not in allowed:
-            self.errors.append(f"{label} : aucun millésime publié pour « {value[:10]} » ; le dernier est affiché.")
-            return default
-        return as_year(value)
-
-    def query(self, **changes) -> str:
-        params = {
-            "annee": self.year,
-            "source": self.source,
-            "territoire": self.territory.code,
-            "famille": self.family,
-            "secteur": self.sector,
-            "mesure": self.measure,
-            "ventilation": self.breakdown,
-        }
-        return urlencode(params | changes)
 
 
 def _explore(request):
@@ -117,112 +48,23 @@ def _explore(request):
     if not reference.millesimes:
         return reference, None, None
     params = ExplorerParams(request.GET, reference)
-    return reference, params, _run(params, reference)
-
-
-def _run(params: "ExplorerParams", reference: Reference) -> selectors.ExplorerResult:
-    """The explorer's table and series for the filters read."""
-    return selectors.explore(
-        millesime=params.millesime,
-        source=params.source,
-        territory=params.territory,
-        family=params.family,
-        sector=params.sector,
-        measure=params.measure,
-        breakdown=params.breakdown,
-        all_territories=reference.territories,
-        sector_choices=reference.sectors,
-        millesimes=reference.millesimes,
-    )
-
-
-def _describe(params, reference: Reference) -> str:
-    family = "toutes familles" if params.family == ALL_FAMILIES else FAMILY_LABELS[params.family].lower()
-    sector = reference.sector_labels[params.sector]
-    return f"{selectors.MEASURES[params.measure][1]}, {params.territory.name}, {family}, {sector}, {params.year}"
-
-
-EXPLORER_PARAMETERS = ("annee", "source", "territoire", "famille", "secteur", "mesure", "ventilation")
+    return reference, params, explorer_page.run(params, reference)
 
 
 @require_GET
 def explorer(request):
-    """The page body of a view is rendered once per data version (it changes only when a
-    millésime is published or withdrawn) and kept in the cache under the filters asked; a
-    request with a wrong filter is never cached (what it holds is the visitor's input)."""
-    asked = "&".join(f"{name}={request.GET.get(name, '')}" for name in EXPLORER_PARAMETERS)
-    key = f"observatoire:{services.data_version()}:explorer:{hashlib.sha256(asked.encode()).hexdigest()[:32]}"
-    parts = cache.get(key)
-    if parts is None:
-        parts, cacheable = _explorer_parts(request)
-        if cacheable:
-            cache.set(key, parts, timeout=24 * 3600)
+    """The view's result is rendered once per data version (it changes only when a
+    millésime is published or withdrawn) and kept in the cache under the filters asked, with
+    the stamp of the reference it was made with; a request with a wrong filter is never
+    cached (what it holds is the visitor's input). The data version, the reference in force
+    and the kept result come in one round trip to the cache (`explorer_page`)."""
+    reference, view = explorer_page.shown(request.GET)
     # htmx asks for the result alone, except when it restores a page from history (the
     # back button after its cache is gone): that one needs the whole page.
     fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
-    if fragment:
-        response = HttpResponse(parts["result"])
-    else:
-        response = render(request, "observatoire/explorer.html", {"content_html": parts["content"]})
+    response = HttpResponse(view.result) if fragment else explorer_page.page(request, reference, view)
     patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response
-
-
-def _explorer_parts(request) -> tuple[dict, bool]:
-    reference = current_reference()
-    if not reference.millesimes:
-        content = render_to_string("observatoire/_explorer_contenu.html", {"reference": reference, "empty": True})
-        return {"content": content, "result": ""}, True
-    params = ExplorerParams(request.GET, reference)
-    result_html = render_to_string("observatoire/_explorer_resultat.html", _result_context(params, reference))
-    context = {
-        "reference": reference,
-        "params": params,
-        "result_html": result_html,
-        "families": list(FAMILY_LABELS.items()),
-        "measures": [(code, label) for code, (_, label, _unit) in selectors.MEASURES.items()],
-        "breakdowns": list(selectors.BREAKDOWNS.items()),
-        "territory_options": with_selected(reference.territory_options, params.territory.code),
-        "sector_options": with_selected(reference.sector_options, params.sector),
-        "source_options": [(code, reference.source_labels[code]) for code in reference.sources[params.year]],
-    }
-    content = render_to_string("observatoire/_explorer_contenu.html", context)
-    return {"content": content, "result": result_html}, not params.errors
-
-
-def _result_context(params: "ExplorerParams", reference: Reference) -> dict:
-    result = _run(params, reference)
-    percent = params.measure == "part"
-
-    def drawn(value):
-        return value * 100 if percent and value not in (None, SECRET) else value
-
-    description = _describe(params, reference)
-    bar = charts.bar_chart(
-        title=f"{description} — détail par {selectors.BREAKDOWNS[params.breakdown].lower()}",
-        description="Une barre par ligne du tableau ci-dessous ; « s » : valeur couverte par le secret statistique.",
-        items=[(row.label, drawn(row.value)) for row in result.rows[1:]],
-        unit=selectors.MEASURES[params.measure][2],
-    )
-    line = charts.line_chart(
-        title=f"Évolution — {description.rsplit(',', 1)[0]}",
-        description="Un point par millésime publié ; la courbe s'interrompt où une valeur est secrète.",
-        series=[(year, drawn(value)) for year, value in result.series],
-    )
-    return {
-        "params": params,
-        "result": result,
-        "rows": [(row, _display(row.value, params.measure)) for row in result.rows],
-        "series": [(year, _display(value, params.measure)) for year, value in result.series],
-        "bar": bar,
-        "line": line,
-        "description": description,
-        "breakdown_label": selectors.BREAKDOWNS[params.breakdown],
-        "measure_label": selectors.MEASURES[params.measure][1],
-        "source_label": params.millesime.source_note or reference.source_labels[params.source],
-        "csv_url": f"{reverse('observatoire:explorer-csv')}?{params.query()}",
-        "json_url": f"{reverse('observatoire:explorer-json')}?{params.query()}",
-    }
 
 
 def _data(request):
@@ -239,7 +81,7 @@ def explorer_csv(request):
     for row in result.rows:
         value = row.value if row.value not in (None, SECRET) else ("" if row.value is None else SECRET)
         lines.append([row.label, value, "oui" if row.value == SECRET else "non", row.reason])
-    header = f"# {_describe(params, reference)} — source : {reference.source_labels[params.source]}"
+    header = f"# {describe(params, reference)} — source : {reference.source_labels[params.source]}"
     if params.millesime.is_synthetic:
         header += " — DONNÉES SYNTHÉTIQUES DE DÉMONSTRATION"
     buffer = io.StringIO()
@@ -254,7 +96,7 @@ def explorer_csv(request):
 def explorer_json(request):
     reference, params, result = _data(request)
     payload = {
-        "description": _describe(params, reference),
+        "description": describe(params, reference),
         "millesime": params.year,
         "source": params.source,
         "donnees_synthetiques": params.millesime.is_synthetic,
