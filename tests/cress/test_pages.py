@@ -70,6 +70,7 @@ def test_the_menu_holds_only_areas_that_work():
         "agenda",
         "observatoire",
         "territoires",
+        "formation",
     }
 
 

@@ -80,9 +80,7 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     consent_text = "J'accepte."
     consent_at = factory.LazyFunction(timezone.now)
     status = Registration.Status.REGISTERED
-    waiting_since = factory.LazyAttribute(
-        lambda o: timezone.now() if o.status == Registration.Status.WAITING else None
-    )
+    waiting_since = factory.LazyAttribute(lambda o: timezone.now() if o.status == Registration.Status.WAITING else None)
 
 
 def move(registration, *states):

@@ -76,7 +76,9 @@ def test_session_filters_territory_month_and_places_apply_to_one_same_session(cl
     past_only = TrainingFactory(title="Déjà passée")
     SessionFactory(training=in_saint_pierre, commune=commune("97416"), starts_at=now + timedelta(days=40))
     SessionFactory(training=in_saint_denis, commune=commune("97411"), starts_at=now + timedelta(days=5))
-    full_session = SessionFactory(training=full, commune=commune("97416"), capacity=2, starts_at=now + timedelta(days=6))
+    full_session = SessionFactory(
+        training=full, commune=commune("97416"), capacity=2, starts_at=now + timedelta(days=6)
+    )
     RegistrationFactory(session=full_session)
     move(RegistrationFactory(session=full_session), Registration.Status.CONFIRMED)
     RegistrationFactory(session=full_session, status=Registration.Status.WAITING)
