@@ -78,7 +78,8 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
         urls |= {loc.text for loc in our_xml(client.get(path).content).iter(f"{SITEMAP}loc")}
     paths = {"/" + url.split("/", 3)[3] for url in urls}
     assert {
-        "/", "/annuaire/", "/actualites/", "/agenda/", "/accompagnement/", "/a-propos/", "/observatoire/", "/formations/",
+        "/", "/annuaire/", "/actualites/", "/agenda/", "/accompagnement/", "/a-propos/", "/observatoire/",
+        "/formations/",
     } <= paths  # fmt: skip
     assert not {"/partenaires/", "/financer-et-acheter/"} & paths
     assert news.get_absolute_url() in paths and event.get_absolute_url() in paths

@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from formation.models import Audience, Modality, Registration, Session, Theme, Training
+from formation.models import Audience, Modality, Registration, RegistrationTransition, Session, Theme, Training
+from formation.workflows import REGISTRATION_WORKFLOW
 from tests.formation.catalogue_factories import (
     RegistrationFactory,
     SessionFactory,
@@ -133,7 +134,8 @@ def test_the_training_page_says_everything_a_trainee_needs(client):
     )  # fmt: skip
     html = client.get(reverse("formation:formation", args=[training.slug])).content.decode()
     for text in (
-        "Distinguer les instances", "<li>Lire les statuts</li>", "<h3>Matin</h3>", "Être membre d&#x27;une association.",
+        "Distinguer les instances", "<li>Lire les statuts</li>", "<h3>Matin</h3>",
+        "Être membre d&#x27;une association.",
         "10,5 heures", "Mixte", "350 € net de taxe par personne", "OPCO Uniformation.", "référente handicap",
         "Bénévoles, Dirigeant·es et élu·es",
         "lundi 3 mars 2031</time>, de 08h30 à 16h30", "12 rue de Paris, Saint-Denis", str(session.trainer),
@@ -155,9 +157,6 @@ def test_places_left_count_the_registrations_that_hold_a_place(client):
     RegistrationFactory(session=session, status=Registration.Status.WAITING)
     offered = RegistrationFactory(session=session, status=Registration.Status.WAITING)
     offered.offer_expires_at = timezone.now() + timedelta(hours=48)
-    from formation.workflows import REGISTRATION_WORKFLOW
-    from formation.models import RegistrationTransition
-
     REGISTRATION_WORKFLOW.apply(
         offered, Registration.Status.OFFERED, log_model=RegistrationTransition,
         changes={"offer_expires_at": offered.offer_expires_at},
