@@ -35,7 +35,7 @@ def _blank(label: str, choices) -> list[tuple[str, str]]:
 
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(
-        label="Rechercher",
+        label="Mots-clés",
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "gouvernance, SCOP, paie…"}),
@@ -44,9 +44,7 @@ class CatalogueFilterForm(forms.Form):
     public = forms.ChoiceField(label="Public", required=False, choices=_blank("Tous les publics", Audience.choices))
     territoire = forms.ChoiceField(label="Lieu des sessions", required=False)
     mois = forms.ChoiceField(label="Mois", required=False)
-    modalite = forms.ChoiceField(
-        label="Modalité", required=False, choices=_blank("Toutes les modalités", Modality.choices)
-    )
+    modalite = forms.ChoiceField(label="Modalité", required=False, choices=_blank("Toutes", Modality.choices))
     places = forms.BooleanField(label="Avec des places disponibles", required=False)
 
     def __init__(self, data=None, *, territories, today=None):
