@@ -24,6 +24,7 @@ class FormationConfig(AppConfig):
         from formation import cache, selectors
         from lib import agenda
         from lib.need_resources import register_need_resource
+        from lib.territory_links import register_territory_link
 
         agenda.register(
             agenda.AgendaSource(
@@ -37,6 +38,7 @@ class FormationConfig(AppConfig):
         )
         # The intake's « formation » need (accueil.models.Need.TRAINING) leads to the catalogue.
         register_need_resource("formation", "catalogue", selectors.catalogue_need_resource)
+        register_territory_link("formation", selectors.territory_catalogue_link)
 
         for model_name in PUBLIC_MODELS:
             model = self.get_model(model_name)

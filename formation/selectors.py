@@ -19,6 +19,7 @@ from django.utils import timezone
 from formation.models import Registration, Session, SurveyResponse, Training
 from lib.agenda import AgendaItem
 from lib.need_resources import NeedResource
+from lib.territory_links import TerritoryLink
 from referentiels.models import Territory, TerritoryKind
 
 # Results (satisfaction, completion) are published once this many answers or trainees
@@ -297,6 +298,13 @@ def catalogue_need_resource() -> NeedResource:
         text="La CRESS forme les porteurs de projet, salarié·es, bénévoles et dirigeant·es de l'ESS : "
         "consultez les prochaines sessions et inscrivez-vous en ligne.",
     )
+
+
+def territory_catalogue_link(territory) -> TerritoryLink | None:
+    """The catalogue's sessions held in an intercommunality or a commune (lib.territory_links)."""
+    if territory.kind not in {TerritoryKind.EPCI, TerritoryKind.COMMUNE}:
+        return None
+    return TerritoryLink(label="Formations", url=f"{reverse('formation:index')}?territoire={territory.slug}")
 
 
 # --- Agenda source (lib.agenda) ---------------------------------------------------------

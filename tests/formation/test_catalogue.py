@@ -246,3 +246,16 @@ def test_query_counts_do_not_grow_with_the_catalogue(client, django_assert_num_q
     with django_assert_num_queries(0):  # then from the cache
         assert client.get(reverse("formation:formation", args=[training.slug])).status_code == 200
         assert client.get(CATALOGUE).status_code == 200
+
+
+def test_each_territory_page_links_to_the_catalogue_filtered_by_it(client):
+    from referentiels.models import Territory
+
+    saint_pierre = commune("97416")
+    SessionFactory(training=TrainingFactory(title="Au Sud"), commune=saint_pierre)
+    SessionFactory(training=TrainingFactory(title="Au Nord"), commune=commune("97411"))
+    page = client.get(reverse("territoires:index")).content.decode()
+    for territory in (saint_pierre, Territory.objects.get(pk=saint_pierre.parent_id)):
+        link = f"{CATALOGUE}?territoire={territory.slug}"
+        assert f'href="{link}"' in page
+        assert titles(client, territoire=territory.slug) == {"Au Sud"}
