@@ -20,6 +20,7 @@ from formation.models import Registration, Session, SurveyResponse, Training
 from lib.agenda import AgendaItem
 from lib.need_resources import NeedResource
 from lib.territory_links import TerritoryLink
+from lib.text import normalise_text
 from referentiels.models import Territory, TerritoryKind
 
 # Results (satisfaction, completion) are published once this many answers or trainees
@@ -171,16 +172,19 @@ def _with_audience(trainings, audience: str):
 
 
 def _search(trainings, text: str):
-    """French full text without accents on the stored vector (PostgreSQL); every word
-    as a substring elsewhere."""
+    """French full text without accents on the stored vector (PostgreSQL); on SQLite (the
+    zero-setup default) every word, without accents, in the title, summary or objectives
+    of a small catalogue read once."""
     if is_postgres():
         query = SearchQuery(text, search_type="websearch", config="fr")
         return trainings.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query)), True
-    for word in text.split():
-        trainings = trainings.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(objectives__icontains=word)
-        )
-    return trainings, False
+    words = normalise_text(text).split()
+    ids = [
+        pk
+        for pk, *fields in trainings.values_list("pk", "title", "summary", "objectives")
+        if all(word in normalise_text(" ".join(fields)) for word in words)
+    ]
+    return trainings.filter(pk__in=ids), False
 
 
 def training_detail(slug: str) -> Training | None:
