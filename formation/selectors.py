@@ -308,7 +308,7 @@ def territory_catalogue_link(territory) -> TerritoryLink | None:
     """The catalogue's sessions held in an intercommunality or a commune (lib.territory_links)."""
     if territory.kind not in {TerritoryKind.EPCI, TerritoryKind.COMMUNE}:
         return None
-    return TerritoryLink(label="Formations", url=f"{reverse('formation:index')}?territoire={territory.slug}")
+    return TerritoryLink(label="Se former", url=f"{reverse('formation:index')}?territoire={territory.slug}")
 
 
 # --- Agenda source (lib.agenda) ---------------------------------------------------------

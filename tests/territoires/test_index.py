@@ -69,7 +69,7 @@ def test_the_registry_lists_each_provider_and_skips_an_area_not_routed():
         register_territory_link("a-venir", not_routed)
         saint_denis = commune("97411")
         links = territory_links.territory_links(saint_denis)
-        assert [link.label for link in links] == ["Acteurs de l'ESS", "Agenda", "Formations", "Essai"]
+        assert [link.label for link in links] == ["Acteurs de l'ESS", "Agenda", "Se former", "Essai"]
         assert links[-1].url == f"/essai/{saint_denis.slug}/"
     finally:
         territory_links._PROVIDERS.clear()
