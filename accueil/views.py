@@ -22,6 +22,7 @@ from accueil.forms import (
 )
 from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, LegalFormKind, Need, RequestTransition
+from lib.need_resources import resources_for
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from lib.workflow import WorkflowError
 from referentiels.selectors import search_naf_activities
@@ -147,6 +148,7 @@ def _send(request, form, stored):
     intake = submission.result
     del request.session[SESSION_KEY]
     request.session["accueil_reference"] = intake.reference
+    request.session["accueil_needs"] = list(intake.needs)
     return redirect("accueil:envoyee")
 
 
@@ -163,7 +165,8 @@ def sent(request):
     reference = request.session.pop("accueil_reference", None)
     if reference is None:
         return redirect("accueil:index")
-    return render(request, "accueil/envoyee.html", {"reference": reference})
+    resources = resources_for(request.session.pop("accueil_needs", []))
+    return render(request, "accueil/envoyee.html", {"reference": reference, "resources": resources})
 
 
 @never_cache
@@ -224,6 +227,7 @@ def tracking(request, token):
         "form": form,
         "can_act": intake.status in services.OPEN_STATES,
         "token": token,
+        "resources": resources_for(intake.needs),
     }
     response = render(request, "accueil/suivi.html", context, status=status)
     # The address is the key: never send it to another site. (Not "no-referrer": browsers

@@ -13,7 +13,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from communication.models import Event, NewsArticle, Publication
-from lib import cacheversion
+from lib import agenda, cacheversion
 
 VERSION_KEY = "communication:version"
 MAX_SECONDS = 600
@@ -25,7 +25,7 @@ def bump_version() -> None:
 
 def next_change() -> datetime | None:
     """The next moment a public list changes with no write: something scheduled goes live,
-    or an upcoming event ends (it moves from the agenda to the archives)."""
+    or an upcoming event or another source's item ends (it leaves the agenda)."""
     now = timezone.now()
     moments = [
         NewsArticle.objects.filter(status=Publication.PUBLISHED, publish_at__gt=now).aggregate(m=Min("publish_at"))[
@@ -33,6 +33,7 @@ def next_change() -> datetime | None:
         ],
         Event.objects.filter(status=Publication.PUBLISHED, publish_at__gt=now).aggregate(m=Min("publish_at"))["m"],
         Event.objects.visible().filter(ends_at__gt=now).aggregate(m=Min("ends_at"))["m"],
+        agenda.next_change(),  # the agenda's other sources (training sessions…)
     ]
     moments = [moment for moment in moments if moment is not None]
     return min(moments) if moments else None

@@ -8,6 +8,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -104,14 +105,33 @@ class MonthGrid:
         return (self.first_day + timedelta(days=32)).replace(day=1)
 
 
-def month_grid(year: int, month: int, queryset) -> MonthGrid:
+def upcoming_page(events, items: list, *, number, size: int) -> Page:
+    """One page of the upcoming events and the other sources' items (lib.agenda) by start
+    time: the events' keys are read in one query, the page's events in a second one,
+    whatever the number of events. The page holds (« event », Event) and (« item »,
+    AgendaItem) pairs."""
+    keys = [(starts_at, 0, pk) for pk, starts_at in events.values_list("pk", "starts_at")]
+    keys += [(item.starts_at, 1, index) for index, item in enumerate(items)]
+    page = Paginator(sorted(keys), size).get_page(number)
+    shown = events.in_bulk([key for _s, source, key in page.object_list if source == 0])
+    page.object_list = [
+        ("event", shown[key]) if source == 0 else ("item", items[key]) for _s, source, key in page.object_list
+    ]
+    return page
+
+
+def month_grid(year: int, month: int, queryset, other_items=None) -> MonthGrid:
     """The weeks of the month (Monday first), each day with the events held that day in
-    Reunion time (an event over several days appears on each of its days)."""
+    Reunion time (an event over several days appears on each of its days). `other_items`,
+    called with the grid's first and last moments, gives the other sources' items
+    (lib.agenda), placed like events."""
     tz = timezone.get_current_timezone()
     days = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     start = datetime.combine(days[0][0], time.min, tzinfo=tz)
     end = datetime.combine(days[-1][-1] + timedelta(days=1), time.min, tzinfo=tz)
     events = list(queryset.filter(starts_at__lt=end, ends_at__gt=start).order_by("starts_at", "pk"))
+    if other_items is not None:
+        events = sorted([*events, *other_items(start, end)], key=lambda entry: entry.starts_at)
     by_day: dict[date, list[Event]] = {}
     for event in events:
         first = timezone.localtime(event.starts_at, tz).date()

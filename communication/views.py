@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from communication import cache, ical, newsletter, selectors
 from communication.forms import NEWSLETTER_CONSENT_TEXT, SubscribeForm
 from communication.models import EventKind
+from lib import agenda
 from lib.jsonld import json_ld
 from lib.ratelimit import submit_within_limit
 
@@ -46,10 +47,11 @@ def _canonical(page, **filters) -> QueryDict:
     return query
 
 
-def _cached(request, name, names, render):
+def _cached(request, name, names, render, depends_on=()):
     """The page's fragment, from the cache when the same parameters were rendered before.
     Only a request whose parameters all meant something is stored: unknown slugs or pages
-    out of range are rendered, never cached, so they cannot fill the cache."""
+    out of range are rendered, never cached, so they cannot fill the cache. `depends_on`
+    joins the key (the versions of the agenda's other sources)."""
     query = _requested(request, names)
     parts = tuple(sorted(query.items()))
 
@@ -57,7 +59,7 @@ def _cached(request, name, names, render):
         value, canonical = render(query)
         return value, tuple(sorted(canonical.items())) == parts
 
-    return cache.fragment(name, parts, render_and_check)
+    return cache.fragment(name, (*parts, *depends_on), render_and_check)
 
 
 @require_GET
@@ -131,11 +133,13 @@ def _agenda_filters(query) -> dict:
     territories = selectors.territories_for_filters()
     territory = selectors.territory_by_slug(query.get("territoire", ""), territories)
     kind = query.get("type", "")
+    # Events' types, then the other sources' (lib.agenda) that no event type names already.
+    kinds = [*EventKind.choices, *((value, label) for value, label in agenda.kinds() if value not in EventKind.values)]
     return {
         "territories": territories,
         "territory": territory,
-        "kinds": EventKind.choices,
-        "kind": kind if kind in EventKind.values else "",
+        "kinds": kinds,
+        "kind": kind if kind in {value for value, _label in kinds} else "",
         "today": timezone.localdate(),
         "query": query,
     }
@@ -151,20 +155,34 @@ def _filtered_events(queryset, filters: dict):
     return queryset.filter(kind=filters["kind"]) if filters["kind"] else queryset
 
 
+def _other_items(filters: dict, *, start, end) -> list:
+    """The other sources' items (lib.agenda: training sessions…) for the period and filters."""
+    return agenda.items(start=start, end=end, territory=filters["territory"], kind=filters["kind"])
+
+
 @require_GET
 def agenda_index(request, archive=False):
     def render_fragment(query):
         filters = _agenda_filters(query)
-        base = selectors.past_events() if archive else selectors.upcoming_events()
-        page = Paginator(_filtered_events(base, filters), EVENTS_PAGE_SIZE).get_page(query.get("page"))
+        if archive:
+            page = Paginator(_filtered_events(selectors.past_events(), filters), EVENTS_PAGE_SIZE).get_page(
+                query.get("page")
+            )
+            page.object_list = [("event", event) for event in page.object_list]
+        else:
+            # The other sources' items hold no state of their own past their end: the
+            # archives keep the events only.
+            events = _filtered_events(selectors.upcoming_events(), filters)
+            items = _other_items(filters, start=timezone.now(), end=None)
+            page = selectors.upcoming_page(events, items, number=query.get("page"), size=EVENTS_PAGE_SIZE)
         body = render_to_string("communication/_agenda_corps.html", {"page": page, "archive": archive, **filters})
         canonical = _canonical(page, **_filter_values(filters))
         return {"title": "Événements passés" if archive else "Agenda", "body": body}, canonical
 
     name = "agenda-archives" if archive else "agenda"
-    return render(
-        request, "communication/agenda.html", {"fragment": _cached(request, name, AGENDA_PARAMS, render_fragment)}
-    )
+    depends_on = () if archive else agenda.versions()
+    fragment = _cached(request, name, AGENDA_PARAMS, render_fragment, depends_on)
+    return render(request, "communication/agenda.html", {"fragment": fragment})
 
 
 @require_GET
@@ -174,7 +192,12 @@ def agenda_month(request, year, month):
 
     def render_fragment(query):
         filters = _agenda_filters(query)
-        grid = selectors.month_grid(year, month, _filtered_events(selectors.events_base(), filters))
+        grid = selectors.month_grid(
+            year,
+            month,
+            _filtered_events(selectors.events_base(), filters),
+            other_items=lambda start, end: _other_items(filters, start=start, end=end),
+        )
         context = {"grid": grid, "weekdays": WEEKDAYS, **filters}
         body = render_to_string("communication/_agenda_mois_corps.html", context)
         canonical = _canonical(FIRST_PAGE, **_filter_values(filters))
@@ -182,7 +205,7 @@ def agenda_month(request, year, month):
 
     # Today is highlighted in the grid: it is part of the key.
     name = f"agenda-mois-{year}-{month}-{timezone.localdate().isoformat()}"
-    fragment = _cached(request, name, ("territoire", "type"), render_fragment)
+    fragment = _cached(request, name, ("territoire", "type"), render_fragment, agenda.versions())
     return render(request, "communication/agenda_mois.html", {"fragment": fragment})
 
 

@@ -24,6 +24,7 @@ from communication.demo import seed_news_and_events
 from comptes.models import User
 from comptes.roles import ROLES
 from comptes.services import TOTP_DEVICE_NAME
+from formation.demo import seed_trainings
 from observatoire.demo import seed_observatory
 from referentiels.models import LegalForm, Territory, TerritoryKind
 
@@ -155,4 +156,5 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     report["requests"] = seed_requests()
     report["communication"] = seed_news_and_events()
     report["observatoire"] = seed_observatory()
+    report["formation"] = seed_trainings()
     return report

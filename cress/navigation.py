@@ -59,6 +59,7 @@ AREAS = (
         "Formations",
         "Le catalogue des formations pour les salariés, bénévoles et employeurs de l'ESS, "
         "et l'inscription aux sessions.",
+        urls="formation.urls",
     ),
     Area(
         "observatoire",

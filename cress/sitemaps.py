@@ -10,6 +10,7 @@ from django.urls import reverse
 from annuaire.models import Organisation
 from communication.models import Event, NewsArticle
 from cress.navigation import INTAKE, live_areas
+from formation.selectors import published_trainings
 from referentiels.models import Territory, TerritoryKind
 
 
@@ -93,10 +94,24 @@ class ObservatorySitemap(Sitemap):
         return reverse(item)
 
 
+class TrainingsSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return published_trainings().only("slug", "updated_at").order_by("title", "pk")
+
+    def location(self, item):
+        return reverse("formation:formation", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "actualites": NewsSitemap,
     "agenda": EventsSitemap,
     "annuaire": OrganisationsSitemap,
     "observatoire": ObservatorySitemap,
+    "formations": TrainingsSitemap,
 }

@@ -142,6 +142,7 @@ MISSIONS = (
     Mission(
         "Former les salariés, bénévoles et dirigeants",
         "Des formations pour celles et ceux qui font vivre les associations, coopératives, mutuelles et fondations.",
+        area="formation",
     ),
     Mission(
         "Expérimenter et financer autrement",

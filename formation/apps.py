@@ -1,6 +1,46 @@
 from django.apps import AppConfig
 
+# The models whose changes show on the public pages (places left, published results).
+PUBLIC_MODELS = ("Training", "Session", "Trainer", "Registration", "Attendance", "SurveyResponse")
+
+
+def _formation_changed(sender, **kwargs):
+    # Cache invalidation only: whatever writes (admin, services, shell), the cached
+    # catalogue and agenda pages are dropped once the write is committed.
+    from django.db import transaction
+
+    from formation.cache import bump_version
+
+    transaction.on_commit(bump_version)
+
 
 class FormationConfig(AppConfig):
     name = "formation"
     verbose_name = "Formation (action 6)"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from formation import cache, selectors
+        from lib import agenda
+        from lib.need_resources import register_need_resource
+        from lib.territory_links import register_territory_link
+
+        agenda.register(
+            agenda.AgendaSource(
+                name="formation",
+                kind=selectors.AGENDA_KIND,
+                kind_label=selectors.AGENDA_KIND_LABEL,
+                items=selectors.agenda_items,
+                version=cache.current_version,
+                next_change=selectors.agenda_next_change,
+            )
+        )
+        # The intake's « formation » need (accueil.models.Need.TRAINING) leads to the catalogue.
+        register_need_resource("formation", "catalogue", selectors.catalogue_need_resource)
+        register_territory_link("formation", selectors.territory_catalogue_link)
+
+        for model_name in PUBLIC_MODELS:
+            model = self.get_model(model_name)
+            post_save.connect(_formation_changed, sender=model, dispatch_uid=f"formation_save_{model_name}")
+            post_delete.connect(_formation_changed, sender=model, dispatch_uid=f"formation_del_{model_name}")

@@ -9,6 +9,7 @@ count is rechecked under the lock), a registration's state moves only through
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -96,6 +97,8 @@ class Training(models.Model):
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField("créée le", default=timezone.now)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    # French full text without accents, kept by a database trigger (migration 0002).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = "formation"

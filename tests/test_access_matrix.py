@@ -450,6 +450,7 @@ PUBLIC_URLS = {
     "observatoire:publication-fichier",
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
     "accueil:activites",
+    "formation:index", "formation:formation",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",

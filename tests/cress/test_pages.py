@@ -70,6 +70,7 @@ def test_the_menu_holds_only_areas_that_work():
         "agenda",
         "observatoire",
         "territoires",
+        "formation",
     }
 
 
@@ -129,7 +130,9 @@ def test_the_about_page_presents_the_cress_the_fse_and_the_seven_actions(client)
         assert mission.title in item.replace("&#x27;", "'")
     # A mission links to its area only when that area works.
     linked = {href for item in items for href in re.findall(r'href="([^"]+)"', item)}
-    assert linked == {reverse("territoires:index"), reverse("annuaire:index"), reverse("accueil:index")}
+    assert linked == {
+        reverse("territoires:index"), reverse("annuaire:index"), reverse("accueil:index"), reverse("formation:index"),
+    }  # fmt: skip
     assert f'href="{reverse("a-propos")}"' in client.get("/").content.decode()
 
 

@@ -63,6 +63,10 @@ def test_run_steps_work_on_sqlite(embedded_env):
         assert fetch(base + "/static/vendor/bootstrap/css/bootstrap.min.css")[0] == 200
         assert fetch(base + "/static/css/portail.css")[0] == 200
         assert "Saint-Denis" in fetch(base + "/territoires/")[1]
+        # The catalogue falls back to simple search and filters on SQLite.
+        assert "Comptabilité associative" in fetch(base + "/formations/?q=comptabilite&public=benevoles")[1]
+        assert "Prochaines sessions" in fetch(base + "/formations/catalogue/gouvernance-associative/")[1]
+        assert "Formation" in fetch(base + "/agenda/?type=formation")[1]
         health = json.loads(fetch(base + "/healthz")[1])
         assert health["checks"]["database"]["detail"] == "sqlite"
         assert health["checks"]["broker"]["ok"] is True
