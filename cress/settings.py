@@ -465,6 +465,12 @@ PANORAMA_REQUEST_RETENTION_DAYS = envint("PANORAMA_REQUEST_RETENTION_DAYS", 7)
 # Observatoire: days an uploaded establishment file may wait unlaunched before it is deleted.
 IMPORT_FILE_RETENTION_DAYS = envint("IMPORT_FILE_RETENTION_DAYS", 7)
 
+# Formation: registrations (and group registrations) per hour from one address; how many
+# days after its session a person's private link to their registration works (the
+# certificate is downloaded from it).
+FORMATION_REGISTRATIONS_PER_HOUR = envint("FORMATION_REGISTRATIONS_PER_HOUR", 10)
+FORMATION_LINK_DAYS_AFTER = envint("FORMATION_LINK_DAYS_AFTER", 365)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)
