@@ -22,6 +22,7 @@ GROUP_CONSENT_TEXT = (
     "de satisfaction, et établir ses bilans de qualité (conservées trois ans après la formation)."
 )
 
+EMAIL_INVALID = "Saisissez une adresse électronique valide (par exemple nom@exemple.re)."
 PHONE = forms.RegexField(
     label="Téléphone",
     regex=r"^\+?[0-9 .()-]{6,20}$",
@@ -32,21 +33,6 @@ PHONE = forms.RegexField(
 
 def published_organisations():
     return Organisation.objects.filter(is_published=True)
-
-
-class OrganisationChoiceField(forms.ModelChoiceField):
-    """A published organisation of the directory, chosen among the suggestions (by id)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            queryset=published_organisations(),
-            required=False,
-            widget=forms.HiddenInput,
-            error_messages={
-                "invalid_choice": "Cette structure n'est pas dans l'annuaire : choisissez-en une proposée."
-            },
-            **kwargs,
-        )
 
 
 STRUCTURE_SUGGESTIONS = HTML(
@@ -79,11 +65,19 @@ class OrganisationMixin(forms.Form):
         "Structure (facultatif)",
         "Tapez son nom : les structures de l'annuaire qui correspondent s'affichent, choisissez la vôtre.",
     )
-    organisation = OrganisationChoiceField()
+    # The id of the organisation chosen among the suggestions (radio buttons added by htmx).
+    organisation = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
     def clean(self):
         data = super().clean()
-        organisation = data.get("organisation")
+        chosen = (data.get("organisation") or "").strip()
+        organisation = None
+        if chosen:
+            organisation = published_organisations().filter(pk=chosen).first() if chosen.isdigit() else None
+            if organisation is None:
+                # A hidden field's error would not show: it goes on top of the form.
+                self.add_error(None, "La structure choisie n'est pas dans l'annuaire : choisissez-en une proposée.")
+        data["organisation"] = organisation
         name = (data.get("organisation_name") or "").strip()
         if organisation is None and name:
             # Without the suggestions (no JavaScript), a name that is exactly one published
@@ -110,7 +104,12 @@ def _helper(submit_label: str, *fieldsets) -> FormHelper:
 class RegistrationForm(HoneypotMixin, OrganisationMixin):
     first_name = forms.CharField(label="Prénom", max_length=100)
     last_name = forms.CharField(label="Nom", max_length=100)
-    email = forms.EmailField(label="Adresse électronique", max_length=254, help_text="Pour la confirmation.")
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        help_text="Pour la confirmation.",
+        error_messages={"invalid": EMAIL_INVALID},
+    )
     phone = PHONE
     job_title = forms.CharField(label="Fonction (facultatif)", max_length=150, required=False)
     needs_adaptation = forms.CharField(
@@ -167,7 +166,10 @@ class GroupRegistrationForm(HoneypotMixin, OrganisationMixin):
         "Structure", "Tapez son nom : les structures de l'annuaire qui correspondent s'affichent."
     )
     contact_email = forms.EmailField(
-        label="Votre adresse électronique", max_length=254, help_text="La personne qui inscrit le groupe."
+        label="Votre adresse électronique",
+        max_length=254,
+        help_text="La personne qui inscrit le groupe.",
+        error_messages={"invalid": EMAIL_INVALID},
     )
     participants = forms.CharField(
         label="Personnes à inscrire",

@@ -28,7 +28,7 @@ def run_together(*calls):
         try:
             barrier.wait(timeout=30)
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 — reported to the test
+        except Exception as error:  # reported to the test
             errors[index] = error
         finally:
             connection.close()
