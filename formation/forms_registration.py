@@ -3,7 +3,7 @@
 import re
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
@@ -97,7 +97,9 @@ def _helper(submit_label: str, *fieldsets) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = True
     helper.form_method = "post"
-    helper.layout = Layout(*fieldsets, "website_url", Submit("submit", submit_label))
+    helper.layout = Layout(
+        *fieldsets, Div("website_url", css_class="hp-field", aria_hidden="true"), Submit("submit", submit_label)
+    )
     return helper
 
 
