@@ -250,3 +250,30 @@ def test_random_input_on_the_registration_pages_never_gives_a_500(client, text, 
             errors = page_errors(response)
             assert errors.strip(), "a refused form says why"
             assert not re.search(r"\b(This field|Enter a valid|is required)\b", errors), errors
+
+
+@pytest.mark.parametrize("path", ["form", "private"])
+def test_the_pages_query_count_does_not_grow_with_the_registrations(
+    client, django_assert_num_queries, django_assert_max_num_queries, path
+):
+    def page_of(size):
+        OutgoingEmail.objects.all().delete()
+        session = make_session(capacity=30)
+        fill(session, size, start=size * 100)
+        registration = registrations.register_person(session=session, person=person(size), consent_text="ok")
+        url = (
+            reverse("formation:inscription", args=[session.pk])
+            if path == "form"
+            else private_page(client, registration)
+        )
+        client.get(url)  # warm up: the first visit of a private link records its first use
+        return url
+
+    small = page_of(2)
+    with django_assert_max_num_queries(50) as queries:
+        assert client.get(small).status_code == 200
+    count = len(queries.captured_queries)  # read now: the next request empties the log
+    assert count >= 2
+    large = page_of(12)
+    with django_assert_num_queries(count):
+        assert client.get(large).status_code == 200
