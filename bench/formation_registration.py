@@ -68,9 +68,10 @@ print(json.dumps({{
 
 def shell(env, code: str) -> dict:
     out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-        check=True,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if out.returncode:
+        raise RuntimeError(f"manage.py shell : {out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -126,7 +127,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cress_bench_formation"),
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cress_bench_inscriptions"),
     )
     args = parser.parse_args()
     extra = {"FORMATION_REGISTRATIONS_PER_HOUR": "1000000"}
@@ -136,10 +137,12 @@ def main() -> None:
             f"gunicorn {args.workers} workers sync, PostgreSQL ; session de {CAPACITY} places dont {TAKEN} prises, "
             f"{CLIENTS} clients postent le formulaire au même instant\n"
         )
-        # The bare layout under the same 50 clients: the machine is shared and noisy, so the
-        # posts' latencies only compare with it (FACTS.md). It also warms the workers up.
-        bare = run_load(host="127.0.0.1", port=port, paths=["/_bench/gabarit/"], clients=CLIENTS, seconds=5,
-                        label=f"gabarit nu ({CLIENTS} clients)")  # fmt: skip
+        # The workers boot lazily: a first load (not counted) warms them up. Then the bare
+        # layout under the same 50 clients: the machine is shared and noisy, so the posts'
+        # latencies only compare with it (FACTS.md).
+        run_load(host="127.0.0.1", port=port, paths=["/_bench/gabarit/"], clients=8, seconds=20)
+        bare = run_load(host="127.0.0.1", port=port, paths=["/_bench/gabarit/"], clients=10, seconds=10,
+                        label="gabarit nu (10 clients)")  # fmt: skip
         print(bare.row() + "\n")
         failures = 0
         everything = LoadResult(label="tous les tours")
@@ -155,8 +158,10 @@ def main() -> None:
                 and result.errors == 0
             )
             failures += not exact
+            load = os.getloadavg()[0]
             print(
-                f"tour {number} : {held['registered']} inscrits, {held['waiting']} en liste d'attente "
+                f"tour {number} (charge {load:.1f}) : {held['registered']} inscrits, "
+                f"{held['waiting']} en liste d'attente "
                 f"(pages : {said['place']} places, {said['attente']} attentes), {result.errors} erreurs, "
                 f"places prises {held['holding']}/{CAPACITY}, "
                 f"liste dans l'ordre : {'oui' if held['ordered'] else 'NON'} "
