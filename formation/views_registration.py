@@ -107,7 +107,8 @@ def register_group(request, pk):
 @require_http_methods(["GET"])
 def structures(request):
     """The directory's published organisations matching what is typed, as choices (htmx)."""
-    text = (request.GET.get("organisation_name") or request.GET.get("q") or "")[:100].strip()
+    typed = request.GET.get("organisation_name") or request.GET.get("q") or ""
+    text = typed.replace("\x00", "")[:100].strip()  # PostgreSQL refuses NUL in a string
     found = []
     if len(text) >= 2:
         found = list(

@@ -277,3 +277,9 @@ def test_the_pages_query_count_does_not_grow_with_the_registrations(
     large = page_of(12)
     with django_assert_num_queries(count):
         assert client.get(large).status_code == 200
+
+
+def test_a_nul_character_in_the_suggestions_query_is_ignored(client):
+    OrganisationFactory(name="Kaz Initiatives", is_published=True)
+    response = client.get(reverse("formation:structures"), {"organisation_name": "K\x00az"})
+    assert response.status_code == 200 and "Kaz Initiatives" in response.content.decode()

@@ -277,3 +277,14 @@ def test_the_private_link_opens_the_registration_until_after_the_session(setting
     assert token not in link.token_hash
     Registration.objects.filter(pk=registration.pk).update(anonymised_at=timezone.now())
     assert registrations.find_by_token(token) is None
+
+
+def test_the_beat_task_runs_the_sweep():
+    from formation import tasks
+
+    session = make_session(capacity=1)
+    [holder] = fill(session, 1)
+    waiting = register(session, 1)
+    registrations.cancel_registration(holder)
+    Registration.objects.filter(pk=waiting.pk).update(offer_expires_at=timezone.now() - timedelta(seconds=1))
+    assert tasks.expire_offers() == {"expired": 1, "offered": 0}
