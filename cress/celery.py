@@ -93,6 +93,12 @@ app.conf.beat_schedule = {
         "task": "cress.tasks.report_orphan_files",
         "schedule": crontab(hour=4, minute=30, day_of_week=1),
     },
+    # Formation: offers of a freed place past their deadline pass to the next person
+    # waiting; places left free (capacity raised) are offered.
+    "formation-expire-offers": {
+        "task": "formation.tasks.expire_offers",
+        "schedule": crontab(minute="*/5"),
+    },
     # The lexicon of name words only grows as organisations are saved; rebuilding it
     # weekly drops the words of deleted or withdrawn organisations.
     "annuaire-rebuild-search-lexicon": {

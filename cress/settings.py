@@ -468,6 +468,12 @@ IMPORT_FILE_RETENTION_DAYS = envint("IMPORT_FILE_RETENTION_DAYS", 7)
 # this share (%) of its establishments and employees in every total (observatoire/secrecy.py).
 OBSERVATOIRE_SECRECY_PROTECTION_PERCENT = envint("OBSERVATOIRE_SECRECY_PROTECTION_PERCENT", 15)
 
+# Formation: registrations (and group registrations) per hour from one address; how many
+# days after its session a person's private link to their registration works (the
+# certificate is downloaded from it).
+FORMATION_REGISTRATIONS_PER_HOUR = envint("FORMATION_REGISTRATIONS_PER_HOUR", 10)
+FORMATION_LINK_DAYS_AFTER = envint("FORMATION_LINK_DAYS_AFTER", 365)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

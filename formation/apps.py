@@ -44,3 +44,6 @@ class FormationConfig(AppConfig):
             model = self.get_model(model_name)
             post_save.connect(_formation_changed, sender=model, dispatch_uid=f"formation_save_{model_name}")
             post_delete.connect(_formation_changed, sender=model, dispatch_uid=f"formation_del_{model_name}")
+        from formation import links
+
+        links.register()

@@ -28,6 +28,12 @@ class OutgoingEmail(models.Model):
         blank=True,
         help_text="Les liens privés que le message porte : fabriqués à l'envoi, jamais conservés en clair.",
     )
+    attachments = models.JSONField(
+        "pièces jointes",
+        default=list,
+        blank=True,
+        help_text="Fichiers texte joints (ex. un rendez-vous .ics) : nom, type MIME et contenu.",
+    )
     kind = models.CharField(
         "type de message",
         max_length=80,

@@ -6,6 +6,7 @@ SMTP server and a rolled-back change never sends mail.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,6 +27,20 @@ SWEEP_GRACE = timedelta(minutes=2)
 
 class DeliveryError(Exception):
     """The SMTP server refused or could not be reached; the task retries."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A small text file sent with an email (a calendar invitation…), kept in the outbox row
+    so that a retry sends the same file. Binary documents are not attached: the email links
+    to the page where they are downloaded."""
+
+    filename: str
+    mimetype: str
+    content: str
+
+    def as_row(self) -> dict:
+        return {"filename": self.filename, "mimetype": self.mimetype, "content": self.content}
 
 
 def render_email(*, template: str, context: dict) -> tuple[str, str, str]:
@@ -57,13 +72,14 @@ def queue_email(
     reply_to: str = "",
     headers: dict | None = None,
     dedup_key: str | None = None,
+    attachments: list[Attachment] = (),
 ) -> OutgoingEmail | None:
     """Write an email to the outbox and send it once the current transaction commits.
 
     Private links in the context (`messagerie.links.private_link`) are not rendered: the
     row keeps a placeholder and how to make the link, which is minted when it is sent.
     With a `dedup_key` already used, nothing is written and None is returned: the
-    same reminder queued twice is sent once.
+    same reminder queued twice is sent once. `attachments` travel with the message.
     """
     context, links = extract_links(context)
     subject, text, html = render_email(template=template, context=context)
@@ -76,6 +92,7 @@ def queue_email(
         reply_to=reply_to,
         headers=headers or {},
         links=links,
+        attachments=[attachment.as_row() for attachment in attachments],
         kind=template,
         dedup_key=dedup_key,
     )
@@ -142,6 +159,8 @@ def deliver_email(*, email_id: int) -> bool:
         )
         if email.body_html:
             message.attach_alternative(fill_links(email.body_html, urls, escape=True), "text/html")
+        for attachment in email.attachments:
+            message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
         email.attempts += 1
         try:
             message.send(fail_silently=False)

@@ -451,6 +451,7 @@ PUBLIC_URLS = {
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
     "accueil:activites",
     "formation:index", "formation:formation",
+    "formation:inscription", "formation:inscription-groupe", "formation:structures",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -460,6 +461,7 @@ PRIVATE_URLS = {
     "comptes:mot-de-passe-nouveau", "comptes:activation", "comptes:apres-connexion",
     "comptes:verification", "comptes:double-authentification", "comptes:activation-double-authentification",
     "observatoire:panorama-telechargement", "observatoire:panorama-fichier",
+    "formation:mon-inscription",
 }  # fmt: skip
 
 
@@ -496,7 +498,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     # Links that are their own key: a forged one opens nothing, for staff as for anyone.
     for name in (
         "accueil:suivi", "accueil:retrait", "accueil:partenaire", "actualites:lettre-confirmation",
-        "observatoire:panorama-telechargement", "observatoire:panorama-fichier",
+        "observatoire:panorama-telechargement", "observatoire:panorama-fichier", "formation:mon-inscription",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
@@ -506,6 +508,8 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     expect("retrait (faux lien)", response, response.status_code == 404)
     response = client.post(reverse("actualites:lettre-desinscription", args=[FORGED_TOKEN]))
     expect("désinscription (faux lien)", response, response.status_code == 404)
+    response = client.post(reverse("formation:mon-inscription", args=[FORGED_TOKEN]), {"action": "annuler"})
+    expect("mon inscription (faux lien, POST)", response, response.status_code == 404)
     response = client.post(reverse("annuaire:confirmer", args=[FORGED_TOKEN]))
     expect("confirmation de revendication (faux lien)", response, response.status_code == 400)
     for name in ("comptes:mot-de-passe-nouveau", "comptes:activation"):

@@ -2,7 +2,7 @@
 are minted then) and read what reached the mail backend."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core import mail
 
@@ -21,6 +21,8 @@ class Received:
     body: str
     to: list[str]
     extra_headers: dict
+    # (file name, content type, content) of each attached file, as Django's EmailMessage lists them.
+    attachments: list = field(default_factory=list)
 
 
 def _received(entry) -> Received:
@@ -31,6 +33,9 @@ def _received(entry) -> Received:
         body=body.get_content() if body is not None else "",
         to=entry["to"],
         extra_headers=dict(message.items()),
+        attachments=[
+            (part.get_filename(), part.get_content_type(), part.get_content()) for part in message.iter_attachments()
+        ],
     )
 
 

@@ -33,6 +33,8 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from formation.models import Registration
+from formation.registrations import cancel_registration, expire_offers, register_person
 from messagerie.links import issue_token, resolve_token
 from messagerie.models import OutgoingEmail, PrivateLink
 from messagerie.services import DeliveryError, deliver_email, retry_failed_emails
@@ -40,6 +42,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.formation.factories_registration import make_session, person
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_messages
 from tests.observatoire.helpers import serve_built_panorama
@@ -73,6 +76,7 @@ class Exempt:
 
 TRACKING = Link(r"/accompagnement/suivi/[\w-]+/", r"ESS-\d{4}-\d{5}", private=True)
 PARTNER = Link(r"/accompagnement/partenaire/[\w-]+/", r"ESS-\d{4}-\d{5}", private=True)
+REGISTRATION = Link(r"/formations/mon-inscription/[\w-]+/", r"<h1[^>]*>Mon inscription", private=True)
 REQUEST_ADMIN = Link(r"/gestion/accueil/intakerequest/\d+/change/", r"ESS-\d{4}-\d{5}", staff=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -125,6 +129,11 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "observatoire/panorama_pret": (
         Link(r"/observatoire/panorama/telechargement/[\w-]+/", r"<h1[^>]*>Télécharger votre panorama", private=True),
     ),
+    # Formation: the person's « mon inscription » page.
+    **{
+        f"formation/registration_{kind}": (REGISTRATION,)
+        for kind in ("confirmation", "waiting", "offer", "offer_expired", "cancelled")
+    },
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -223,6 +232,14 @@ def produce_every_email(client):
     report_orphan_files()  # cress/fichiers_orphelins
 
     serve_built_panorama(email="lectrice@exemple.re")  # observatoire/panorama_pret
+
+    session = make_session(capacity=1)
+    holder = register_person(session=session, person=person(1), consent_text="ok")  # registration_confirmation
+    first = register_person(session=session, person=person(2), consent_text="ok")  # registration_waiting
+    register_person(session=session, person=person(3), consent_text="ok")
+    cancel_registration(holder)  # registration_cancelled, registration_offer
+    Registration.objects.filter(pk=first.pk).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
+    expire_offers()  # registration_offer_expired
 
 
 def outbox_table_text() -> str:
