@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Avg, Count, Exists, F, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from formation.models import Registration, Session, SurveyResponse, Training
@@ -285,13 +285,8 @@ def training_url(training: Training) -> str:
 
 
 def registration_url(session: Session) -> str:
-    """Where « S'inscrire » leads for a session: the registration page (formation.urls_
-    registration, « formation:inscription »). The one place that builds it: until that
-    route exists, its planned address."""
-    try:
-        return reverse("formation:inscription", args=[session.pk])
-    except NoReverseMatch:
-        return f"{reverse('formation:index')}sessions/{session.pk}/inscription/"
+    """Where « S'inscrire » leads for a session: the registration page."""
+    return reverse("formation:inscription", args=[session.pk])
 
 
 def catalogue_need_resource() -> NeedResource:

@@ -145,7 +145,7 @@ def test_the_training_page_says_everything_a_trainee_needs(client):
         assert text in html, text
     assert "<script>alert" not in html and "javascript:" not in html
     assert "visio.example.re/secret" not in html, "le lien de connexion ne va qu'aux inscrits"
-    assert f'href="/formations/sessions/{session.pk}/inscription/"' in html
+    assert f'href="/formations/session/{session.pk}/inscription/"' in html
     assert f'id="session-{online.pk}"' in html
 
 
