@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class FormationConfig(AppConfig):
     name = "formation"
     verbose_name = "Formation (action 6)"
+
+    def ready(self):
+        from formation import hr
+        from messagerie.links import register_link_builder
+
+        register_link_builder(hr.HR_LINK, hr.build_follow_up_link)
