@@ -102,11 +102,11 @@ class QualityReport:
 
 def available_years() -> list[int]:
     """The years with a session or a complaint, the current one always, latest first."""
-    session_years = Session.objects.annotate(year=ExtractYear("starts_at")).values_list("year", flat=True).order_by()
-    complaint_years = (
-        Complaint.objects.annotate(year=ExtractYear("received_at")).values_list("year", flat=True).order_by()
-    )
-    years = set(session_years.union(complaint_years)) | {timezone.localdate().year}
+    years = {timezone.localdate().year}
+    for model, field_name in ((Session, "starts_at"), (Complaint, "received_at")):
+        years.update(
+            model.objects.annotate(year=ExtractYear(field_name)).values_list("year", flat=True).order_by().distinct()
+        )
     return sorted(years, reverse=True)
 
 

@@ -23,7 +23,7 @@ PRIVATE_PAGE_SCOPE = "formation-appui-rh-page-privee"
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_form(request):
-    form = HrRequestForm(request.POST or None)
+    form = HrRequestForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(
@@ -61,7 +61,7 @@ def follow_up(request, token):
     hr_request = hr.find_by_token(token)
     if hr_request is None:
         return render(request, "formation/hr/lien_invalide.html", status=404)
-    form = EmployerAnswerForm(request.POST or None)
+    form = EmployerAnswerForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(
@@ -106,7 +106,7 @@ def _training_url(training) -> str:
 
 @require_http_methods(["GET", "POST"])
 def renew_link(request):
-    form = RenewFollowUpLinkForm(request.POST or None)
+    form = RenewFollowUpLinkForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(
