@@ -33,6 +33,7 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from formation import hr
 from messagerie.links import issue_token, resolve_token
 from messagerie.models import OutgoingEmail, PrivateLink
 from messagerie.services import DeliveryError, deliver_email, retry_failed_emails
@@ -40,6 +41,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.formation.hr_factories import make_hr_request
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_messages
 from tests.observatoire.helpers import serve_built_panorama
@@ -74,6 +76,8 @@ class Exempt:
 TRACKING = Link(r"/accompagnement/suivi/[\w-]+/", r"ESS-\d{4}-\d{5}", private=True)
 PARTNER = Link(r"/accompagnement/partenaire/[\w-]+/", r"ESS-\d{4}-\d{5}", private=True)
 REQUEST_ADMIN = Link(r"/gestion/accueil/intakerequest/\d+/change/", r"ESS-\d{4}-\d{5}", staff=True)
+HR_FOLLOW_UP = Link(r"/formations/appui-rh/suivi/[\w-]+/", r"RH-\d{4}-\d{5}", private=True)
+HR_ADMIN = Link(r"/gestion/formation/hrrequest/\d+/change/", r"RH-\d{4}-\d{5}", staff=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
 EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
@@ -92,6 +96,12 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "accueil/orientation_reponse_equipe": (REQUEST_ADMIN,),
     "accueil/relance_equipe": (REQUEST_ADMIN,),
     "accueil/documents_equipe": (REQUEST_ADMIN,),
+    # An employer who asked for HR support: the follow-up page; the staff: the request in the admin.
+    "formation/hr_confirmation": (HR_FOLLOW_UP,),
+    "formation/hr_nouveau_lien": (HR_FOLLOW_UP,),
+    "formation/hr_changement_etat": (HR_FOLLOW_UP,),
+    "formation/hr_message_employeur": (HR_FOLLOW_UP,),
+    "formation/hr_message_equipe": (HR_ADMIN,),
     # The directory's contributors and claimants.
     "annuaire/contribution_recue": (Link(r"/annuaire/", r"<h1[^>]*>Les acteurs de l.ESS à La Réunion"),),
     "annuaire/contribution_acceptee": (
@@ -224,6 +234,13 @@ def produce_every_email(client):
 
     serve_built_panorama(email="lectrice@exemple.re")  # observatoire/panorama_pret
 
+    adviser = StaffFactory(role="Formation", email="paul@cress.re")
+    hr_request, _token = make_hr_request(email="employeur@exemple.re")  # formation/hr_confirmation
+    hr.renew_follow_up_links(email="employeur@exemple.re")  # formation/hr_nouveau_lien
+    hr.transition_hr_request(hr_request=hr_request, target="en_cours", by=adviser)  # formation/hr_changement_etat
+    hr.send_staff_message(hr_request=hr_request, by=adviser, body="Quel contrat ?")  # formation/hr_message_employeur
+    hr.answer_as_employer(hr_request=hr_request, body="Un CDI à temps partiel.")  # formation/hr_message_equipe
+
 
 def outbox_table_text() -> str:
     """Every stored column of the outbox, as the database holds it."""
@@ -247,6 +264,7 @@ def test_every_kind_of_email_declares_its_links():
         assert (isinstance(links, Exempt) and links.why) or links, kind
 
 
+@pytest.mark.urls("tests.formation.urls_mounted")  # until the formation area is live (cress/navigation.py)
 def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(client, smtp_mailer):
     """Through a real SMTP server (the sink): what a mail client receives."""
     produce_every_email(client)
