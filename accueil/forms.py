@@ -369,19 +369,6 @@ class WithdrawForm(forms.Form):
         self.helper.form_tag = False
 
 
-class RenewLinkForm(HoneypotMixin):
-    email = forms.EmailField(
-        label="L'adresse électronique donnée dans votre demande",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout("email", Div("website_url", css_class="hp-field", aria_hidden="true"))
-        self.helper.add_input(Submit("submit", "Recevoir un nouveau lien"))
-
-
 STEPS = [
     ("personne", "Vous", PersonForm),
     ("projet", "Votre projet", ProjectForm),

@@ -134,20 +134,3 @@ class EmployerAnswerForm(HoneypotMixin):
         self.helper = FormHelper()
         self.helper.layout = Layout("body", HONEYPOT)
         self.helper.add_input(Submit("submit", "Envoyer à la CRESS"))
-
-
-class RenewFollowUpLinkForm(HoneypotMixin):
-    email = forms.EmailField(
-        label="L'adresse électronique donnée dans votre demande",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Indiquez votre adresse électronique.",
-            "invalid": "Indiquez une adresse électronique valide, par exemple nom@exemple.re.",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout("email", HONEYPOT)
-        self.helper.add_input(Submit("submit", "Recevoir un nouveau lien"))

@@ -18,7 +18,7 @@ from django.utils import timezone
 from formation.models import HrMessage, HrRequest, HrRequestTransition
 from formation.workflows import HR_WORKFLOW
 from lib.workflow import WorkflowError
-from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token
+from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
 from messagerie.services import queue_email
 
 Status = HrRequest.Status
@@ -32,6 +32,7 @@ CONSENT_TEXT = (
     "et me recontacter. Ma demande est anonymisée 36 mois après sa clôture. Je peux demander à tout moment "
     "l'accès à mes données, leur rectification ou leur suppression."
 )
+# The months in the consent above: HR_REQUEST_ANONYMISE_MONTHS (anonymise_closed_hr_requests).
 
 # What the employer reads of each state, on the follow-up page and in the email that tells
 # of a change.
@@ -197,3 +198,28 @@ def answer_as_employer(*, hr_request: HrRequest, body: str) -> HrMessage:
         },
     )
     return message
+
+
+def anonymise_closed_hr_requests() -> int:
+    """RGPD: anonymise the requests closed for HR_REQUEST_ANONYMISE_MONTHS (beat, daily).
+
+    Blanked: the person's name, email, phone, the description and the conversation; their
+    links end. Kept for the figures: the organisation, headcount, need, dates and states.
+    Returns how many requests were anonymised."""
+    cutoff = timezone.now() - timedelta(days=round(settings.HR_REQUEST_ANONYMISE_MONTHS * 30.44))
+    expired = HrRequest.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff, anonymised_at__isnull=True)
+    count = 0
+    for request_id in expired.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            HrMessage.objects.filter(request_id=request_id).delete()
+            HrRequestTransition.objects.filter(subject_id=request_id).update(comment="")
+            HrRequest.objects.filter(pk=request_id).update(
+                contact_name="Anonyme",
+                email=f"anonyme-{request_id}@anonyme.invalid",
+                phone="",
+                description="",
+                anonymised_at=timezone.now(),
+            )
+            expire_tokens(purpose=HR_LINK, object_id=request_id)
+        count += 1
+    return count

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from annuaire.selectors import published_name_suggestions
 from formation import hr
-from formation.forms_hr import EmployerAnswerForm, HrRequestForm, RenewFollowUpLinkForm
+from formation.forms_hr import EmployerAnswerForm, HrRequestForm
 from formation.models import HrRequestTransition
 from lib.ratelimit import submit_within_limit
+from messagerie.renewal import renew_link_page
 
 SENT_KEY = "formation_appui_rh_reference"
 # Posts on the follow-up page are counted per address, as on the intake's private pages.
@@ -104,19 +105,11 @@ def _training_url(training) -> str:
         return ""
 
 
-@require_http_methods(["GET", "POST"])
 def renew_link(request):
-    form = RenewFollowUpLinkForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        submission = submit_within_limit(
-            request,
-            scope="formation-appui-rh-lien",
-            limit_setting="TRACKING_LINK_RENEWALS_PER_HOUR",
-            form=form,
-            action=lambda data: hr.renew_follow_up_links(email=data["email"]),
-        )
-        if submission.done:
-            return render(request, "formation/hr/lien_envoye.html")
-        status = submission.status
-    return render(request, "formation/hr/nouveau_lien.html", {"form": form}, status=status)
+    return renew_link_page(
+        request,
+        scope="formation-appui-rh-lien",
+        renew=hr.renew_follow_up_links,
+        template="formation/hr/nouveau_lien.html",
+        sent_template="formation/hr/lien_envoye.html",
+    )

@@ -338,3 +338,34 @@ def test_the_admin_list_makes_the_same_queries_whatever_the_rows(client, django_
         hr.transition_hr_request(hr_request=hr_request, target=Status.IN_PROGRESS, by=staff)
     with django_assert_num_queries(len(few)):
         assert client.get(url).status_code == 200
+
+
+# --- Retention -----------------------------------------------------------------------------
+
+
+def test_closed_requests_are_anonymised_after_the_retention_period(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    staff = StaffFactory(role="Formation")
+    old, old_token = make_hr_request(email="ancien@exemple.re")
+    recent, recent_token = make_hr_request(email="recent@exemple.re")
+    still_open, _ = make_hr_request(email="ouvert@exemple.re")
+    for hr_request in (old, recent):
+        hr.send_staff_message(hr_request=hr_request, by=staff, body="Voici notre réponse.")
+        hr.transition_hr_request(hr_request=hr_request, target=Status.CLOSED, by=staff, comment="Appelée le 3 mars")
+    months = settings.HR_REQUEST_ANONYMISE_MONTHS
+    HrRequest.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=31 * months))
+    HrRequest.objects.filter(pk=still_open.pk).update(created_at=timezone.now() - timedelta(days=31 * months))
+
+    assert hr.anonymise_closed_hr_requests() == 1
+    assert hr.anonymise_closed_hr_requests() == 0, "once"
+    old.refresh_from_db()
+    assert old.anonymised_at is not None and old.email == f"anonyme-{old.pk}@anonyme.invalid"
+    assert (old.contact_name, old.phone, old.description) == ("Anonyme", "", "")
+    assert (old.organisation_name, old.need, old.status) == ("Association Ti Kaz", "contrats", Status.CLOSED)
+    assert not old.messages.exists() and not old.transitions.exclude(comment="").exists()
+    assert client.get(reverse("formation:appui-rh-suivi", args=[old_token])).status_code == 404
+    assert client.get(reverse("formation:appui-rh-suivi", args=[recent_token])).status_code == 200
+    assert HrRequest.objects.filter(anonymised_at__isnull=True).count() == 2
