@@ -17,7 +17,7 @@ from accueil.models import (
     ParticipantProfile,
     Stage,
 )
-from lib.forms import HoneypotMixin
+from lib.forms import ErrorLinksMixin, HoneypotMixin
 from lib.text import normalise_text
 from lib.uploads import ACCEPTED, validate_document
 from referentiels.models import LegalForm, NafSection, Territory, TerritoryKind
@@ -37,7 +37,7 @@ def communes():
     return Territory.objects.filter(kind=TerritoryKind.COMMUNE).order_by("name")
 
 
-class StepForm(forms.Form):
+class StepForm(ErrorLinksMixin, forms.Form):
     submit_label = "Continuer"
     # What the review shows for a question left blank.
     blank_answer = "Non renseigné"
@@ -46,20 +46,6 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-    def error_links(self) -> list[tuple[str, str, str]]:
-        """(anchor, field label, message) for each error, in the order of the fields: the
-        summary at the top of a failed step links each to its field."""
-        links = []
-        for name, field in self.fields.items():
-            if name not in self.errors:
-                continue
-            bound = self[name]
-            # A group of radios or boxes has no element of its own id: link to its first choice.
-            grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
-            anchor = f"{bound.auto_id}_0" if grouped else bound.auto_id
-            links.extend((anchor, field.label, message) for message in self.errors[name])
-        return links
 
     def review(self) -> list[tuple[str, str]]:
         """(question, answer as the person chose it) for each field of a valid form."""
@@ -156,7 +142,7 @@ class ProjectForm(StepForm):
         required=False,
         max_length=250,
         help_text="Des mots de votre activité ou son code NAF, par exemple « aide à domicile » ou « 88.10 ».",
-        # Suggestions as one types (static/js/activite-naf.js); found on sending without script.
+        # Suggestions as one types (static/js/suggestions.js); found on sending without script.
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-suggestions": reverse_lazy("accueil:activites")}),
     )
     activity_commune = forms.ModelChoiceField(label="Commune où le projet aura lieu", queryset=communes())
@@ -381,19 +367,6 @@ class WithdrawForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-
-class RenewLinkForm(HoneypotMixin):
-    email = forms.EmailField(
-        label="L'adresse électronique donnée dans votre demande",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout("email", Div("website_url", css_class="hp-field", aria_hidden="true"))
-        self.helper.add_input(Submit("submit", "Recevoir un nouveau lien"))
 
 
 STEPS = [

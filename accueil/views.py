@@ -17,7 +17,6 @@ from accueil.forms import (
     GuideForm,
     HolderInformationForm,
     PartnerAnswerForm,
-    RenewLinkForm,
     WithdrawForm,
 )
 from accueil.guide import esus_note, suggest
@@ -25,6 +24,7 @@ from accueil.models import IntakeRequest, LegalFormKind, Need, RequestTransition
 from lib.need_resources import resources_for
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from lib.workflow import WorkflowError
+from messagerie.renewal import RenewLinkForm, renew_link_page
 from referentiels.selectors import search_naf_activities
 
 SESSION_KEY = "accueil_demande"
@@ -269,22 +269,14 @@ def withdraw(request, token):
     return response
 
 
-@require_http_methods(["GET", "POST"])
 def renew_link(request):
-    form = RenewLinkForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        submission = submit_within_limit(
-            request,
-            scope="accueil-lien",
-            limit_setting="TRACKING_LINK_RENEWALS_PER_HOUR",
-            form=form,
-            action=lambda data: services.renew_tracking_links(email=data["email"]),
-        )
-        if submission.done:
-            return render(request, "accueil/lien_envoye.html")
-        status = submission.status
-    return render(request, "accueil/nouveau_lien.html", {"form": form}, status=status)
+    return renew_link_page(
+        request,
+        scope="accueil-lien",
+        renew=services.renew_tracking_links,
+        template="accueil/nouveau_lien.html",
+        sent_template="accueil/lien_envoye.html",
+    )
 
 
 GUIDE_KEY = "accueil_guide"

@@ -71,3 +71,22 @@ def territory_directory_link(territory):
     else:
         return None
     return TerritoryLink(label="Acteurs de l'ESS", url=f"{reverse('annuaire:index')}?{urlencode(query)}")
+
+
+def published_name_suggestions(text: str, *, limit: int = 10) -> list[str]:
+    """Names of published organisations containing `text` (case ignored), those that start
+    with it first: the suggestions of a public form's « structure » field as one types."""
+    text = text.strip()[:100]
+    if len(text) < 2:
+        return []
+    found = Organisation.objects.filter(is_published=True, name__icontains=text)
+    starting = list(found.filter(name__istartswith=text).order_by("name").values_list("name", flat=True)[:limit])
+    others = found.exclude(name__istartswith=text).order_by("name").values_list("name", flat=True)
+    return starting + list(others[: limit - len(starting)]) if len(starting) < limit else starting
+
+
+def published_organisation_named(name: str) -> Organisation | None:
+    """The published organisation of the directory with exactly this name (case ignored),
+    when there is one and only one: what a person picked from the suggestions."""
+    found = list(Organisation.objects.filter(is_published=True, name__iexact=name.strip())[:2])
+    return found[0] if len(found) == 1 else None

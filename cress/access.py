@@ -393,13 +393,17 @@ MODEL_RULES = (
         "formation.Complaint",
         _PERSONAL,
         rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
-        note="Complaints and their handling (Qualiopi indicator 31).",
+        admin_views={"formation_complaint_quality": "view"},
+        note="Complaints and their handling (Qualiopi indicator 31). The quality dashboard (fill, attendance, "
+        "satisfaction, complaints per training and year) is a page of this admin.",
     ),
     ModelRule(
         "formation.HrRequest",
         _PERSONAL,
         rights={FORMATION: VIEW_CHANGE, DIRECTION: VIEW},
-        note="An employer's HR question; states change only through the declared workflow.",
+        admin_views={"formation_hrrequest_transition": "change", "formation_hrrequest_message": "change"},
+        note="An employer's HR question, filed on the public form; states change only through the declared "
+        "workflow (buttons); a staff message emails the employer a private link to the follow-up page.",
     ),
     ModelRule("formation.HrRequestTransition", rights={FORMATION: VIEW, DIRECTION: VIEW}),
     ModelRule(

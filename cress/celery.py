@@ -51,6 +51,11 @@ app.conf.beat_schedule = {
         "task": "accueil.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=40),
     },
+    # RGPD: employers' HR support requests anonymised 36 months after closing.
+    "formation-anonymise-hr-requests": {
+        "task": "formation.tasks_hr.anonymise_closed_hr_requests",
+        "schedule": crontab(hour=2, minute=50),
+    },
     # Staff: the open requests with no action for a week, each morning.
     "accueil-remind-staff": {
         "task": "accueil.tasks.remind_staff_of_stale_requests",

@@ -424,6 +424,8 @@ PRIVATE_PAGE_POSTS_PER_HOUR = envint("PRIVATE_PAGE_POSTS_PER_HOUR", 30)
 # RGPD: months after closing before a request's documents are deleted / it is anonymised.
 INTAKE_ATTACHMENTS_MONTHS = envint("INTAKE_ATTACHMENTS_MONTHS", 6)
 INTAKE_ANONYMISE_MONTHS = envint("INTAKE_ANONYMISE_MONTHS", 36)
+# RGPD: months after closing before an employer's HR support request is anonymised.
+HR_REQUEST_ANONYMISE_MONTHS = envint("HR_REQUEST_ANONYMISE_MONTHS", 36)
 # Orientations: a reminder to the structure after this many days without answer, and
 # expiry after that many.
 ORIENTATION_REMINDER_DAYS = envint("ORIENTATION_REMINDER_DAYS", 7)

@@ -21,10 +21,11 @@ class FormationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from formation import cache, selectors
+        from formation import cache, hr, links, selectors, tasks_hr  # noqa: F401 (tasks_hr registers its Celery task)
         from lib import agenda
         from lib.need_resources import register_need_resource
         from lib.territory_links import register_territory_link
+        from messagerie.links import register_link_builder
 
         agenda.register(
             agenda.AgendaSource(
@@ -44,6 +45,5 @@ class FormationConfig(AppConfig):
             model = self.get_model(model_name)
             post_save.connect(_formation_changed, sender=model, dispatch_uid=f"formation_save_{model_name}")
             post_delete.connect(_formation_changed, sender=model, dispatch_uid=f"formation_del_{model_name}")
-        from formation import links
-
         links.register()
+        register_link_builder(hr.HR_LINK, hr.build_follow_up_link)

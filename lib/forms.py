@@ -24,6 +24,25 @@ class HoneypotMixin(forms.Form):
         return ""
 
 
+class ErrorLinksMixin:
+    """A refused form's errors, each with the anchor of its field, for the summary shown
+    at the top of the form (templates/_resume_erreurs.html)."""
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(anchor, field label, message) for each error, in the order of the fields: the
+        summary at the top of a failed form links each to its field."""
+        links = []
+        for name, field in self.fields.items():
+            if name not in self.errors:
+                continue
+            bound = self[name]
+            # A group of radios or boxes has no element of its own id: link to its first choice.
+            grouped = isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+            anchor = f"{bound.auto_id}_0" if grouped else bound.auto_id
+            links.extend((anchor, field.label, message) for message in self.errors[name])
+        return links
+
+
 class RichTextWidget(forms.Widget):
     """The Trix editor (npm, served by WhiteNoise) over a hidden input; the HTML it sends is
     sanitised by the model on save (lib.richtext). Files cannot be dropped into the text."""

@@ -42,6 +42,7 @@ from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
+from formation.models import Complaint
 from observatoire.models import ImportKind, Millesime, Panorama, PanoramaRequest, PanoramaStatus, Publication
 from observatoire.services import run_import, upload_import
 from referentiels.models import Territory, TerritoryKind
@@ -49,6 +50,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
+from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
 from tests.observatoire.factories import Row, establishment_file, make_siret
 
@@ -244,6 +246,9 @@ def world():
     )
     publication = Publication(title="Panorama 2024", published_on=timezone.localdate(), summary="…", territory=region)
     publication.file.save("etude.pdf", ContentFile(b"%PDF-1.4 etude"))
+    # Formation: an employer's HR request, a complaint about a training.
+    make_hr_request()
+    Complaint.objects.create(training=make_training(), description="Le support n'a pas été envoyé.")
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -452,6 +457,8 @@ PUBLIC_URLS = {
     "accueil:activites",
     "formation:index", "formation:formation",
     "formation:inscription", "formation:inscription-groupe", "formation:structures",
+    "formation:appui-rh", "formation:appui-rh-envoyee", "formation:appui-rh-structures",
+    "formation:appui-rh-nouveau-lien",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -462,6 +469,7 @@ PRIVATE_URLS = {
     "comptes:verification", "comptes:double-authentification", "comptes:activation-double-authentification",
     "observatoire:panorama-telechargement", "observatoire:panorama-fichier",
     "formation:mon-inscription",
+    "formation:appui-rh-suivi",
 }  # fmt: skip
 
 
@@ -499,6 +507,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     for name in (
         "accueil:suivi", "accueil:retrait", "accueil:partenaire", "actualites:lettre-confirmation",
         "observatoire:panorama-telechargement", "observatoire:panorama-fichier", "formation:mon-inscription",
+        "formation:appui-rh-suivi",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)

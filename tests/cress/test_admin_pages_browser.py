@@ -31,9 +31,12 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
+from formation import hr
+from formation.models import Complaint, HrRequest
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
 from observatoire.services import run_import, upload_import
 from referentiels.models import Territory, TerritoryKind
+from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers import browser
 from tests.helpers.auth import browser_login
 from tests.observatoire.factories import Row, establishment_file, make_siret
@@ -95,6 +98,21 @@ def demo_data(settings):
         territory=Territory.objects.get(kind=TerritoryKind.REGION),
     )
     study.file.save("etude.pdf", ContentFile(b"%PDF-1.4 etude"))
+    # Formation: an employer's HR request in conversation, pointed to a training; a complaint handled.
+    adviser = User.objects.get(groups__name="Formation")
+    training = make_training(title="Conduire l'entretien professionnel")
+    hr_request, _token = make_hr_request(email="rh@ti-kaz.re", suggested_training=training)
+    hr.transition_hr_request(hr_request=hr_request, target=HrRequest.Status.IN_PROGRESS, by=adviser)
+    hr.send_staff_message(hr_request=hr_request, by=adviser, body="Combien de salariés sont concernés cette année ?")
+    hr.answer_as_employer(hr_request=hr_request, body="Sept, dont deux à temps partiel.")
+    Complaint.objects.create(
+        training=training,
+        author="Une stagiaire",
+        description="Le support de formation n'a pas été envoyé après la session.",
+        status=Complaint.Status.HANDLED,
+        handling="Support envoyé le lendemain avec nos excuses ; envoi automatique prévu désormais.",
+        handled_at=timezone.now(),
+    )
 
 
 # What sticks out of the window, to say where a page scrolls sideways.

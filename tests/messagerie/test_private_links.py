@@ -33,6 +33,7 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from formation import hr
 from formation.models import Registration
 from formation.registrations import cancel_registration, expire_offers, register_person
 from messagerie.links import issue_token, resolve_token
@@ -43,6 +44,7 @@ from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.formation.factories_registration import make_session, person
+from tests.formation.hr_factories import make_hr_request
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_messages
 from tests.observatoire.helpers import serve_built_panorama
@@ -78,6 +80,8 @@ TRACKING = Link(r"/accompagnement/suivi/[\w-]+/", r"ESS-\d{4}-\d{5}", private=Tr
 PARTNER = Link(r"/accompagnement/partenaire/[\w-]+/", r"ESS-\d{4}-\d{5}", private=True)
 REGISTRATION = Link(r"/formations/mon-inscription/[\w-]+/", r"<h1[^>]*>Mon inscription", private=True)
 REQUEST_ADMIN = Link(r"/gestion/accueil/intakerequest/\d+/change/", r"ESS-\d{4}-\d{5}", staff=True)
+HR_FOLLOW_UP = Link(r"/formations/appui-rh/suivi/[\w-]+/", r"RH-\d{4}-\d{5}", private=True)
+HR_ADMIN = Link(r"/gestion/formation/hrrequest/\d+/change/", r"RH-\d{4}-\d{5}", staff=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
 EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
@@ -96,6 +100,12 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "accueil/orientation_reponse_equipe": (REQUEST_ADMIN,),
     "accueil/relance_equipe": (REQUEST_ADMIN,),
     "accueil/documents_equipe": (REQUEST_ADMIN,),
+    # An employer who asked for HR support: the follow-up page; the staff: the request in the admin.
+    "formation/hr_confirmation": (HR_FOLLOW_UP,),
+    "formation/hr_nouveau_lien": (HR_FOLLOW_UP,),
+    "formation/hr_changement_etat": (HR_FOLLOW_UP,),
+    "formation/hr_message_employeur": (HR_FOLLOW_UP,),
+    "formation/hr_message_equipe": (HR_ADMIN,),
     # The directory's contributors and claimants.
     "annuaire/contribution_recue": (Link(r"/annuaire/", r"<h1[^>]*>Les acteurs de l.ESS à La Réunion"),),
     "annuaire/contribution_acceptee": (
@@ -240,6 +250,12 @@ def produce_every_email(client):
     cancel_registration(holder)  # registration_cancelled, registration_offer
     Registration.objects.filter(pk=first.pk).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
     expire_offers()  # registration_offer_expired
+    adviser = StaffFactory(role="Formation", email="paul@cress.re")
+    hr_request, _token = make_hr_request(email="employeur@exemple.re")  # formation/hr_confirmation
+    hr.renew_follow_up_links(email="employeur@exemple.re")  # formation/hr_nouveau_lien
+    hr.transition_hr_request(hr_request=hr_request, target="en_cours", by=adviser)  # formation/hr_changement_etat
+    hr.send_staff_message(hr_request=hr_request, by=adviser, body="Quel contrat ?")  # formation/hr_message_employeur
+    hr.answer_as_employer(hr_request=hr_request, body="Un CDI à temps partiel.")  # formation/hr_message_equipe
 
 
 def outbox_table_text() -> str:

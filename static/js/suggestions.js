@@ -1,6 +1,8 @@
-// Suggestions for the intake's activity field as the person types: an ARIA 1.2 combobox
-// over the portal's NAF search (words of the label, accents ignored, or the code). Without
-// script the field still works: the server finds the activity when the step is sent.
+// Suggestions for a text field as the person types: an ARIA 1.2 combobox over a search that
+// answers {"results": [text, …]} at the field's data-suggestions address (the intake's NAF
+// activity, the structure of an HR request…). data-suggestions-noun names what is
+// suggested, in the singular (a feminine noun: « activité » by default, « structure »).
+// Without script the field still works: the server finds the value when the form is sent.
 (function () {
   "use strict";
   var input = document.querySelector("input[data-suggestions]");
@@ -10,10 +12,12 @@
   var active = -1;
   var timer = null;
   var latest = 0;
+  var noun = input.dataset.suggestionsNoun || "activité";
+  var nouns = noun + "s";
   list.id = input.id + "_suggestions";
-  list.className = "list-group naf-suggestions mt-1";
+  list.className = "list-group suggestions mt-1";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Activités suggérées");
+  list.setAttribute("aria-label", nouns.charAt(0).toUpperCase() + nouns.slice(1) + " suggérées");
   list.hidden = true;
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
@@ -37,7 +41,7 @@
   function choose(option) {
     input.value = option.textContent;
     close();
-    status.textContent = "Activité choisie : " + input.value;
+    status.textContent = noun.charAt(0).toUpperCase() + noun.slice(1) + " choisie : " + input.value;
   }
 
   function highlight(index) {
@@ -73,8 +77,8 @@
       input.setAttribute("aria-expanded", "true");
     }
     status.textContent = results.length
-      ? results.length + (results.length > 1 ? " activités suggérées" : " activité suggérée") + " ; flèches pour choisir."
-      : "Aucune activité ne correspond.";
+      ? results.length + (results.length > 1 ? " " + nouns + " suggérées" : " " + noun + " suggérée") + " ; flèches pour choisir."
+      : "Aucune " + noun + " ne correspond.";
   }
 
   input.addEventListener("input", function () {
