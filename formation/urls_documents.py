@@ -1,0 +1,11 @@
+"""Routes of formation: a trainee's documents behind their private link (joined in
+formation/urls.py, namespace « formation »)."""
+
+from django.urls import path
+
+from formation import views_documents
+
+urlpatterns = [
+    path("attestation/<str:token>/", views_documents.certificate_page, name="attestation"),
+    path("attestation/<str:token>/attestation.pdf", views_documents.certificate_file, name="attestation-fichier"),
+]

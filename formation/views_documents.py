@@ -1,0 +1,31 @@
+"""A trainee's certificate, behind the private link of the email that brought it."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from formation import documents
+
+
+@never_cache
+@require_GET
+def certificate_page(request, token):
+    registration = documents.registration_from_token(token)
+    if registration is None:
+        return render(request, "formation/documents/lien_invalide.html", status=404)
+    return render(request, "formation/documents/attestation_page.html", {"registration": registration, "token": token})
+
+
+@never_cache
+@require_GET
+def certificate_file(request, token):
+    registration = documents.registration_from_token(token)
+    if registration is None:
+        raise Http404("Ce lien n'est plus valable.")
+    return FileResponse(
+        registration.certificate_file.open("rb"),
+        as_attachment=True,
+        filename=f"attestation-{registration.certificate_number}.pdf",
+        content_type="application/pdf",
+    )
