@@ -33,6 +33,7 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from formation import documents as formation_documents
 from formation.models import Registration
 from formation.registrations import cancel_registration, expire_offers, register_person
 from messagerie.links import issue_token, resolve_token
@@ -42,6 +43,8 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.formation.documents_helpers import make_registration
+from tests.formation.documents_helpers import make_session as make_past_session
 from tests.formation.factories_registration import make_session, person
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_messages
@@ -134,6 +137,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
         f"formation/registration_{kind}": (REGISTRATION,)
         for kind in ("confirmation", "waiting", "offer", "offer_expired", "cancelled")
     },
+    # Formation: the certificate's download page.
+    "formation/attestation": (
+        Link(r"/formations/attestation/[\w-]+/", r"<h1[^>]*>Votre attestation de fin de formation", private=True),
+    ),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -240,6 +247,9 @@ def produce_every_email(client):
     cancel_registration(holder)  # registration_cancelled, registration_offer
     Registration.objects.filter(pk=first.pk).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
     expire_offers()  # registration_offer_expired
+
+    trainee = make_registration(make_past_session(), status="presente", assessment_result="atteints")
+    formation_documents.issue_certificate(registration_id=trainee.pk)  # formation/attestation
 
 
 def outbox_table_text() -> str:
