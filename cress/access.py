@@ -381,6 +381,7 @@ MODEL_RULES = (
             "formation_registration_export_xlsx": "view",
             "formation_registration_session_certificates": "change",
             "formation_registration_certificate": "view",
+            "formation_registration_move": "change",
         },
         note="Trainees' details; states change only through the declared workflow (buttons); anonymised, "
         "never deleted, while the FSE retention applies. A place is taken through the registration services "

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from formation import attendance, documents
+from formation import attendance, documents, registrations
 from formation.models import (
     AssessmentResult,
     Audience,
@@ -108,12 +108,38 @@ class HalfDayInline(admin.TabularInline):
         return False
 
 
+class SessionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = [
+            "training", "status", "starts_at", "ends_at", "trainer", "commune", "address", "access_notes",
+            "online_url", "capacity", "offer_hours", "allow_groups",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", "La fin de la session doit venir après son début.")
+        capacity = data.get("capacity")
+        if self.instance.pk and capacity:
+            taken = registrations.places_taken(self.instance)
+            if capacity < taken:
+                self.add_error(
+                    "capacity",
+                    f"{taken} places sont déjà prises (offres en cours comprises) : la capacité ne peut descendre "
+                    f"sous {taken}. Annulez ou déplacez d'abord des inscriptions.",
+                )
+        return data
+
+
 def can_read_trainees(request) -> bool:
     return request.user.has_perm("formation.view_registration")
 
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    form = SessionAdminForm
     change_form_template = "admin/formation/session/change_form.html"
     list_display = ["training", "starts", "commune", "trainer", "capacity", "taken", "waiting", "status"]
     list_filter = ["status", "training", "trainer"]
@@ -155,7 +181,26 @@ class SessionAdmin(admin.ModelAdmin):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
+        # A new capacity goes through the registration service, under the session's lock:
+        # places added are offered to the waiting list at once.
+        new_capacity = obj.capacity
+        capacity_changed = change and "capacity" in form.changed_data
+        if capacity_changed:
+            obj.capacity = form.initial["capacity"]
         super().save_model(request, obj, form, change)
+        if capacity_changed:
+            try:
+                offers = registrations.change_capacity(session=obj, capacity=new_capacity, by=request.user)
+            except WorkflowError as error:  # places taken since the form was checked
+                self.message_user(request, str(error), messages.ERROR)
+                offers = []
+            if offers:
+                self.message_user(
+                    request,
+                    f"{len(offers)} place(s) proposée(s) aux premières personnes de la liste d'attente, "
+                    "prévenues par courriel.",
+                    messages.SUCCESS,
+                )
         changes = attendance.sync_half_days(session=obj)
         if changes.attendance_lost:
             self.message_user(
@@ -249,6 +294,29 @@ class AttendanceForm(forms.Form):
         return {"present": present, "results": results}
 
 
+class MoveForm(forms.Form):
+    use_required_attribute = False  # drawn inside the registration's form: « Enregistrer » must not need it
+    to_session = forms.ModelChoiceField(
+        label="Déplacer vers la session",
+        queryset=Session.objects.none(),
+        empty_label="— choisir une session à venir —",
+        error_messages={
+            "required": "Choisissez la session vers laquelle déplacer la personne.",
+            "invalid_choice": "Cette session n'accepte plus d'inscription : choisissez une session à venir.",
+        },
+    )
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same training's sessions first, then the others; all planned and to come.
+        self.fields["to_session"].queryset = (
+            Session.objects.filter(status=Session.Status.PLANNED, starts_at__gt=timezone.now())
+            .exclude(pk=registration.session_id)
+            .select_related("training")
+            .order_by("training__title", "starts_at")
+        )
+
+
 EXPORT_HEADERS = [
     "Nom", "Prénom", "Adresse électronique", "Téléphone", "Fonction", "Structure", "État", "Inscrite le",
     "En liste d'attente depuis", "Besoin d'adaptation", "Demi-journées de présence", "Évaluation des acquis",
@@ -295,9 +363,10 @@ def export_rows(session: Session) -> list[list]:
 @admin.register(Registration)
 class RegistrationAdmin(QuickCheckboxMixin, LabelledFileInputsMixin, WorkflowAdminMixin, admin.ModelAdmin):
     workflow = REGISTRATION_WORKFLOW
-    # Staff's own acts here; cancelling, offering and moving go through the registration
-    # services (places freed, waiting list, emails).
-    staff_targets = {Status.CONFIRMED, Status.PRESENT, Status.ABSENT}
+    # Staff's buttons: confirm, attendance, and cancelling through the registration services
+    # (the place freed goes to the waiting list, the person is emailed). Offers are made by
+    # those services and their sweep, not by hand.
+    staff_targets = {Status.CONFIRMED, Status.PRESENT, Status.ABSENT, Status.CANCELLED}
     change_form_template = "admin/formation/registration/change_form.html"
     list_display = ["full_name", "session", "status", "organisation_name", "created", "certificate_number"]
     list_filter = ["status", SessionFilter, "session__training"]
@@ -354,6 +423,7 @@ class RegistrationAdmin(QuickCheckboxMixin, LabelledFileInputsMixin, WorkflowAdm
                  name="formation_registration_session_certificates"),
             path("<int:object_id>/attestation.pdf", view(self.certificate_view),
                  name="formation_registration_certificate"),
+            path("<int:object_id>/deplacer/", view(self.move_view), name="formation_registration_move"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -362,8 +432,47 @@ class RegistrationAdmin(QuickCheckboxMixin, LabelledFileInputsMixin, WorkflowAdm
     def perform(self, registration, target, *, by, comment, request):
         if target not in self.staff_targets:
             raise WorkflowError("Ce changement d'état passe par les services d'inscription.")
+        if target == Status.CANCELLED:
+            registrations.cancel_registration(registration, by=by, comment=comment or "Annulée par l'équipe.")
+            return (
+                f"L'inscription de {registration.full_name} est annulée : la personne est prévenue par courriel ; "
+                "une place libérée est proposée à la première personne de la liste d'attente."
+            )
         attendance.mark_registration(registration=registration, target=target, by=by, comment=comment)
         return f"{registration.full_name} : {Status(target).label.lower()}."
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        registration = self.get_object(request, object_id)
+        if registration is not None and registration.status in registrations.ACTIVE:
+            extra_context["move_form"] = MoveForm(registration=registration)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def move_view(self, request, object_id):
+        """Move the person to another session (registrations.move_registration)."""
+        registration = get_object_or_404(Registration, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, registration):
+            raise PermissionDenied
+        form = MoveForm(request.POST, registration=registration)
+        if not form.is_valid():
+            self.message_user(
+                request, " ".join(form.errors.get("to_session", ["Choisissez une session."])), messages.ERROR
+            )
+            return redirect(reverse("admin:formation_registration_change", args=[registration.pk]))
+        try:
+            moved = registrations.move_registration(
+                registration, to_session=form.cleaned_data["to_session"], by=request.user
+            )
+        except WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(reverse("admin:formation_registration_change", args=[registration.pk]))
+        self.message_user(
+            request,
+            f"{moved.full_name} est déplacée vers la session « {moved.session} » : elle reçoit la confirmation par "
+            "courriel ; sa place dans l'ancienne session est proposée à la liste d'attente.",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:formation_registration_change", args=[moved.pk]))
 
     # Certificates -------------------------------------------------------------------------
 

@@ -162,7 +162,7 @@ def test_registration_buttons_offer_the_allowed_staff_transitions_and_log_them(s
     page = staff.get(reverse("admin:formation_registration_change", args=[paul.pk])).content.decode()
     for target in ("confirmee", "presente", "absente"):
         assert reverse("admin:formation_registration_transition", args=[paul.pk, target]) in page
-    assert reverse("admin:formation_registration_transition", args=[paul.pk, "annulee"]) not in page
+    assert reverse("admin:formation_registration_transition", args=[paul.pk, "annulee"]) in page  # freg's service
 
     url = reverse("admin:formation_registration_transition", args=[paul.pk, "presente"])
     response = staff.post(url, {"comment": "Arrivé en retard"})
@@ -235,13 +235,14 @@ def test_the_registration_list_and_page_make_the_same_number_of_queries_whatever
     first = make_registration(session)
     list_url = reverse("admin:formation_registration_changelist")
     change_url = reverse("admin:formation_registration_change", args=[first.pk])
+    staff.post(reverse("admin:formation_registration_transition", args=[first.pk, "presente"]))
     few_list, few_change = queries(staff, list_url), queries(staff, change_url)
     for index in range(15):
         other = make_registration(make_session(training=session.training), first_name=f"P{index}")
         staff.post(reverse("admin:formation_registration_transition", args=[other.pk, "presente"]))
         staff.post(
             reverse(
-                "admin:formation_registration_transition", args=[first.pk, "presente" if index % 2 == 0 else "absente"]
+                "admin:formation_registration_transition", args=[first.pk, "absente" if index % 2 == 0 else "presente"]
             )
         )
     assert queries(staff, list_url) == few_list
@@ -258,3 +259,80 @@ def test_the_attendance_grid_makes_the_same_number_of_queries_whatever_its_size(
         make_registration(bigger, first_name=f"P{index}")
     staff.post(grid_url(bigger), {})
     assert queries(staff, grid_url(bigger)) == few
+
+
+def test_staff_cancel_a_registration_and_the_freed_place_is_offered_to_the_first_waiting(staff):
+    session = make_session(capacity=1, days_ago=-10)
+    marie = make_registration(session)
+    first = make_registration(session, first_name="Premier", last_name="Attente", status=Status.WAITING)
+    page = staff.get(reverse("admin:formation_registration_change", args=[marie.pk])).content.decode()
+    assert "Annuler l&#x27;inscription" in page or "Annuler l'inscription" in page
+
+    response = staff.post(
+        reverse("admin:formation_registration_transition", args=[marie.pk, "annulee"]), {"comment": "Malade"}
+    )
+    assert any("L'inscription de Marie Hoarau est annulée" in m for m in messages_of(response))
+    marie.refresh_from_db()
+    first.refresh_from_db()
+    assert (marie.status, first.status) == (Status.CANCELLED, Status.OFFERED)
+    assert marie.transitions.get().comment == "Malade"
+
+
+def test_staff_move_a_person_to_another_session_of_the_catalogue(staff):
+    training = make_training()
+    session = make_session(training=training, capacity=1, days_ago=-10)
+    later = make_session(training=training, capacity=2, days_ago=-20)
+    full = make_session(training=training, capacity=1, days_ago=-30)
+    make_registration(full, first_name="Déjà", last_name="Là")
+    marie = make_registration(session)
+    waiting = make_registration(session, first_name="Premier", last_name="Attente", status=Status.WAITING)
+
+    page = staff.get(reverse("admin:formation_registration_change", args=[marie.pk])).content.decode()
+    assert 'name="to_session"' in page and f'<option value="{later.pk}">' in page
+    assert f'<option value="{session.pk}">' not in page
+
+    move = reverse("admin:formation_registration_move", args=[marie.pk])
+    response = staff.post(move, {"to_session": full.pk})
+    assert any("est complète" in m for m in messages_of(response))
+    response = staff.post(move, {"to_session": ""})
+    assert "Choisissez la session vers laquelle déplacer la personne." in messages_of(response)
+    assert staff.get(move).status_code == 403
+
+    response = staff.post(move, {"to_session": later.pk})
+    moved = Registration.objects.get(session=later, email=marie.email)
+    assert response.headers["Location"] == reverse("admin:formation_registration_change", args=[moved.pk])
+    marie.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (marie.status, moved.status, waiting.status) == (Status.CANCELLED, Status.REGISTERED, Status.OFFERED)
+
+
+def test_raising_the_capacity_offers_the_new_places_and_lowering_it_below_the_places_taken_is_refused(staff):
+    session = make_session(capacity=1, days_ago=-10)
+    make_registration(session)
+    first = make_registration(session, first_name="Premier", last_name="Attente", status=Status.WAITING)
+    start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    half_days = list(session.half_days.all())
+    data = {
+        "training": session.training.pk, "status": "prevue", "starts_at_0": start.date().isoformat(),
+        "starts_at_1": "09:00", "ends_at_0": end.date().isoformat(), "ends_at_1": "17:00",
+        "trainer": session.trainer.pk, "commune": session.commune.pk, "address": session.address,
+        "access_notes": "", "online_url": "", "capacity": 2, "offer_hours": 48,
+        "half_days-TOTAL_FORMS": len(half_days), "half_days-INITIAL_FORMS": len(half_days),
+        "half_days-MIN_NUM_FORMS": 0, "half_days-MAX_NUM_FORMS": 0,
+        **{f"half_days-{n}-id": hd.pk for n, hd in enumerate(half_days)},
+        **{f"half_days-{n}-session": session.pk for n in range(len(half_days))},
+    }  # fmt: skip
+    url = reverse("admin:formation_session_change", args=[session.pk])
+    response = staff.post(url, data)
+    assert response.status_code == 302
+    assert any("1 place(s) proposée(s)" in m for m in messages_of(response))
+    first.refresh_from_db()
+    assert first.status == Status.OFFERED
+
+    response = staff.post(url, data | {"capacity": 1})
+    assert response.status_code == 200
+    assert "2 places sont déjà prises (offres en cours comprises)" in response.content.decode()
+    response = staff.post(url, data | {"ends_at_0": start.date().isoformat(), "ends_at_1": "08:00"})
+    assert "La fin de la session doit venir après son début." in response.content.decode()
+    session.refresh_from_db()
+    assert session.capacity == 2
