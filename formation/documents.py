@@ -287,6 +287,15 @@ def build_certificate_link(*, registration: int) -> str:
     return settings.SITE_URL + reverse("formation:attestation", args=[token])
 
 
+def has_certificate(registration: Registration) -> bool:
+    """An issued certificate that can be downloaded."""
+    return bool(
+        registration.status == Registration.Status.PRESENT
+        and registration.certificate_number
+        and registration.certificate_file
+    )
+
+
 def registration_from_token(token: str) -> Registration | None:
     """The registration whose issued certificate a live link opens, or None."""
     registration_id = resolve_token(purpose=CERTIFICATE_LINK, token=token)

@@ -471,6 +471,7 @@ PRIVATE_URLS = {
     "comptes:verification", "comptes:double-authentification", "comptes:activation-double-authentification",
     "observatoire:panorama-telechargement", "observatoire:panorama-fichier",
     "formation:mon-inscription", "formation:attestation", "formation:attestation-fichier",
+    "formation:mon-inscription-attestation",
 }  # fmt: skip
 
 
@@ -508,7 +509,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     for name in (
         "accueil:suivi", "accueil:retrait", "accueil:partenaire", "actualites:lettre-confirmation",
         "observatoire:panorama-telechargement", "observatoire:panorama-fichier", "formation:mon-inscription",
-        "formation:attestation", "formation:attestation-fichier",
+        "formation:attestation", "formation:attestation-fichier", "formation:mon-inscription-attestation",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)

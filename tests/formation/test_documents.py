@@ -3,15 +3,18 @@ built by a real worker and emailed with a private link that downloads it again."
 
 import re
 import time
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
-from formation import documents
+from formation import documents, registrations
 from formation.attendance import record_attendance
 from formation.models import AssessmentResult, Registration
+from messagerie.links import issue_token
 from messagerie.models import OutgoingEmail
 from tests.comptes.factories import StaffFactory
 from tests.formation.documents_helpers import make_registration, make_session, pdf_text
@@ -176,3 +179,28 @@ def test_once_issued_a_person_cannot_be_marked_absent_at_every_half_day():
     assert len(outcome.refused) == 1 and "Marie Hoarau : l'attestation n°" in outcome.refused[0]
     marie.refresh_from_db()
     assert marie.status == Status.PRESENT
+
+
+@pytest.mark.django_db
+def test_the_certificate_is_downloaded_again_from_the_registration_page(client):
+    session = make_session()
+    marie, paul = present_and_absent(session)
+    documents.issue_certificate(registration_id=marie.pk)
+    marie_token = issue_token(
+        purpose=registrations.REGISTRATION_LINK, object_id=marie.pk, expires_at=timezone.now() + timedelta(days=1)
+    )
+    page = client.get(reverse("formation:mon-inscription", args=[marie_token])).content.decode()
+    file_url = reverse("formation:mon-inscription-attestation", args=[marie_token])
+    assert f'href="{file_url}"' in page and "Télécharger mon attestation de fin de formation" in page
+    download = client.get(file_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    marie.refresh_from_db()
+    assert f"N° {marie.certificate_number}" in pdf_text(b"".join(download.streaming_content))
+
+    # Paul, absent, has no certificate: no link, and the address answers 404.
+    paul_token = issue_token(
+        purpose=registrations.REGISTRATION_LINK, object_id=paul.pk, expires_at=timezone.now() + timedelta(days=1)
+    )
+    page = client.get(reverse("formation:mon-inscription", args=[paul_token])).content.decode()
+    assert "Télécharger mon attestation" not in page
+    assert client.get(reverse("formation:mon-inscription-attestation", args=[paul_token])).status_code == 404
