@@ -372,16 +372,30 @@ MODEL_RULES = (
     ModelRule(
         "formation.Registration",
         _PERSONAL,
-        rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        rights={FORMATION: VIEW_CHANGE, DIRECTION: VIEW},
+        admin_views={
+            "formation_registration_transition": "change",
+            "formation_registration_attendance": "view",
+            "formation_registration_sheet": "view",
+            "formation_registration_export_csv": "view",
+            "formation_registration_export_xlsx": "view",
+            "formation_registration_session_certificates": "change",
+            "formation_registration_certificate": "view",
+            "formation_registration_move": "change",
+        },
         note="Trainees' details; states change only through the declared workflow (buttons); anonymised, "
-        "never deleted, while the FSE retention applies.",
+        "never deleted, while the FSE retention applies. A place is taken through the registration services "
+        "(capacity, waiting list), not the admin's add form. The pages of a session that list its trainees "
+        "(attendance grid, attendance sheet, export) live here: reading the session is not enough; recording "
+        "the grid also needs the change right on attendance.",
     ),
     ModelRule("formation.RegistrationTransition", rights={FORMATION: VIEW, DIRECTION: VIEW}),
     ModelRule(
         "formation.Attendance",
         _PERSONAL,
         rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
-        note="Presence per half-day: the evidence of the attendance sheet.",
+        note="Presence per half-day: the evidence of the attendance sheet, recorded on a session's grid "
+        "(no page of its own).",
     ),
     ModelRule(
         "formation.SurveyResponse",

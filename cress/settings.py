@@ -476,6 +476,12 @@ OBSERVATOIRE_SECRECY_PROTECTION_PERCENT = envint("OBSERVATOIRE_SECRECY_PROTECTIO
 FORMATION_REGISTRATIONS_PER_HOUR = envint("FORMATION_REGISTRATIONS_PER_HOUR", 10)
 FORMATION_LINK_DAYS_AFTER = envint("FORMATION_LINK_DAYS_AFTER", 365)
 
+# Formation (documents): how long the emailed link to a certificate works; the training
+# organisation's declaration number (numéro de déclaration d'activité), printed on the
+# certificates and attendance sheets when set.
+FORMATION_CERTIFICATE_LINK_DAYS = envint("FORMATION_CERTIFICATE_LINK_DAYS", 365)
+FORMATION_DECLARATION_NUMBER = envstr("FORMATION_DECLARATION_NUMBER", "")
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

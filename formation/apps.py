@@ -21,8 +21,10 @@ class FormationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from formation import cache, hr, links, selectors, tasks_hr  # noqa: F401 (tasks_hr registers its Celery task)
+        # tasks_hr and tasks_documents register their Celery tasks (only tasks.py is autodiscovered).
+        from formation import cache, documents, hr, links, selectors, tasks_documents, tasks_hr  # noqa: F401
         from lib import agenda
+        from lib.media import delete_files_with_rows
         from lib.need_resources import register_need_resource
         from lib.territory_links import register_territory_link
         from messagerie.links import register_link_builder
@@ -47,3 +49,5 @@ class FormationConfig(AppConfig):
             post_delete.connect(_formation_changed, sender=model, dispatch_uid=f"formation_del_{model_name}")
         links.register()
         register_link_builder(hr.HR_LINK, hr.build_follow_up_link)
+        register_link_builder(documents.CERTIFICATE_LINK, documents.build_certificate_link)
+        delete_files_with_rows(self.get_model("Registration"))

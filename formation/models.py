@@ -219,6 +219,12 @@ class RegistrationGroup(models.Model):
         return f"{self.organisation_name} — {self.session}"
 
 
+class AssessmentResult(models.TextChoices):
+    MET = "atteints", "Objectifs atteints"
+    PARTLY_MET = "partiels", "Objectifs partiellement atteints"
+    NOT_MET = "non_atteints", "Objectifs non atteints"
+
+
 class Registration(models.Model):
     """A person's registration to a session, or their place on its waiting list."""
 
@@ -264,6 +270,11 @@ class Registration(models.Model):
     # The waiting list's order: first come, first offered.
     waiting_since = models.DateTimeField("en liste d'attente depuis", null=True, blank=True)
     offer_expires_at = models.DateTimeField("place proposée jusqu'au", null=True, blank=True)
+    # The result of the assessment of what was learnt, printed on the certificate (Code du
+    # travail, L6353-1): recorded by staff with the attendance.
+    assessment_result = models.CharField(
+        "résultat de l'évaluation des acquis", max_length=20, choices=AssessmentResult.choices, blank=True
+    )
     certificate_number = models.CharField(
         "numéro d'attestation", max_length=30, null=True, blank=True, unique=True, editable=False
     )

@@ -42,7 +42,7 @@ from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
-from formation.models import Complaint
+from formation.models import Complaint, RegistrationGroup
 from observatoire.models import ImportKind, Millesime, Panorama, PanoramaRequest, PanoramaStatus, Publication
 from observatoire.services import run_import, upload_import
 from referentiels.models import Territory, TerritoryKind
@@ -50,6 +50,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
+from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
 from tests.observatoire.factories import Row, establishment_file, make_siret
@@ -250,6 +251,12 @@ def world():
     make_hr_request()
     Complaint.objects.create(training=make_training(), description="Le support n'a pas été envoyé.")
 
+    # Formation: a past session (trainer, training, half-days), a person present with a certificate file.
+    session = make_session()
+    trainee = make_registration(session, status="presente", assessment_result="atteints", certificate_number="AF-1")
+    trainee.certificate_file.save("attestation.pdf", ContentFile(b"%PDF-1.4 attestation"))
+    RegistrationGroup.objects.create(session=session, organisation_name="Ti Kaz", contact_email="ti@exemple.re")
+
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
     objects[Group] = Group.objects.get(name=ROLE_NAMES[0])
@@ -293,6 +300,8 @@ def _arguments(pattern, obj) -> tuple[list, dict]:
     for name in named + positional:
         if name in {"object_id", "pk", "id"}:
             values[name] = obj.pk
+        elif name == "session_id":
+            values[name] = obj.session_id  # a registration's pages of its session
         elif name == "target":
             values[name] = "etat-inexistant"  # reaches the permission check, changes nothing
         elif name == "version_id":
@@ -468,8 +477,9 @@ PRIVATE_URLS = {
     "comptes:mot-de-passe-nouveau", "comptes:activation", "comptes:apres-connexion",
     "comptes:verification", "comptes:double-authentification", "comptes:activation-double-authentification",
     "observatoire:panorama-telechargement", "observatoire:panorama-fichier",
-    "formation:mon-inscription",
     "formation:appui-rh-suivi",
+    "formation:mon-inscription", "formation:attestation", "formation:attestation-fichier",
+    "formation:mon-inscription-attestation",
 }  # fmt: skip
 
 
@@ -508,6 +518,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "accueil:suivi", "accueil:retrait", "accueil:partenaire", "actualites:lettre-confirmation",
         "observatoire:panorama-telechargement", "observatoire:panorama-fichier", "formation:mon-inscription",
         "formation:appui-rh-suivi",
+        "formation:attestation", "formation:attestation-fichier", "formation:mon-inscription-attestation",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)

@@ -32,10 +32,11 @@ from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
 from formation import hr
-from formation.models import Complaint, HrRequest
+from formation.models import Complaint, HrRequest, RegistrationGroup
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
 from observatoire.services import run_import, upload_import
 from referentiels.models import Territory, TerritoryKind
+from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers import browser
 from tests.helpers.auth import browser_login
@@ -113,6 +114,12 @@ def demo_data(settings):
         handling="Support envoyé le lendemain avec nos excuses ; envoi automatique prévu désormais.",
         handled_at=timezone.now(),
     )
+    # Formation: a past session with a person present (a certificate) and one absent, a group.
+    session = make_session(length_days=2)
+    present = make_registration(session, status="presente", assessment_result="atteints", certificate_number="AF-1")
+    present.certificate_file.save("attestation.pdf", ContentFile(b"%PDF-1.4 attestation"))
+    make_registration(session, first_name="Paul", last_name="Grondin", status="absente")
+    RegistrationGroup.objects.create(session=session, organisation_name="Ti Kaz", contact_email="ti@exemple.re")
 
 
 # What sticks out of the window, to say where a page scrolls sideways.
@@ -159,9 +166,11 @@ def admin_pages(user):
             for name, action in views.get(label, {}).items():
                 if not (user.is_superuser or (action and action in rights)):
                     continue
-                for args in ([], [record.pk]):
+                # No argument, the record's session (a registration's pages of its session), or the record.
+                session = [([], {"session_id": record.session_id})] if hasattr(record, "session_id") else []
+                for args, kwargs in [([], None), *session, ([record.pk], None)]:
                     try:
-                        yield (label, name, rights), reverse(f"admin:{name}", args=args)
+                        yield (label, name, rights), reverse(f"admin:{name}", args=args, kwargs=kwargs)
                     except NoReverseMatch:
                         continue
                     break

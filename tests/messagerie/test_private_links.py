@@ -33,6 +33,7 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from formation import documents as formation_documents
 from formation import hr
 from formation.models import Registration
 from formation.registrations import cancel_registration, expire_offers, register_person
@@ -43,6 +44,8 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.formation.documents_helpers import make_registration
+from tests.formation.documents_helpers import make_session as make_past_session
 from tests.formation.factories_registration import make_session, person
 from tests.formation.hr_factories import make_hr_request
 from tests.helpers.auth import login_verified
@@ -144,6 +147,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
         f"formation/registration_{kind}": (REGISTRATION,)
         for kind in ("confirmation", "waiting", "offer", "offer_expired", "cancelled")
     },
+    # Formation: the certificate's download page.
+    "formation/attestation": (
+        Link(r"/formations/attestation/[\w-]+/", r"<h1[^>]*>Votre attestation de fin de formation", private=True),
+    ),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -256,6 +263,9 @@ def produce_every_email(client):
     hr.transition_hr_request(hr_request=hr_request, target="en_cours", by=adviser)  # formation/hr_changement_etat
     hr.send_staff_message(hr_request=hr_request, by=adviser, body="Quel contrat ?")  # formation/hr_message_employeur
     hr.answer_as_employer(hr_request=hr_request, body="Un CDI à temps partiel.")  # formation/hr_message_equipe
+
+    trainee = make_registration(make_past_session(), status="presente", assessment_result="atteints")
+    formation_documents.issue_certificate(registration_id=trainee.pk)  # formation/attestation
 
 
 def outbox_table_text() -> str:
