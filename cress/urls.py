@@ -47,6 +47,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Only the areas that work are routed: an area still to come answers 404 (cress/navigation.py).
     *(path(area.path, include(area.urls)) for area in (*live_areas(), INTAKE)),
+    path("formations/", include("formation.urls")),  # TEMPORARY (fmail): until fcat makes the area live
 ]
 
 if settings.BENCHMARK_VIEWS:
