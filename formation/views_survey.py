@@ -56,7 +56,7 @@ def survey(request, kind, token):
     registration = schedule.find_survey(kind, token)
     if registration is None:
         return _invalid_link(request, what="questionnaire")
-    form = SurveyForm(request.POST or None, kind=kind)
+    form = SurveyForm(request.POST if request.method == "POST" else None, kind=kind)
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(
