@@ -87,3 +87,21 @@ def make_registration(session: Session, *, status: str = Status.REGISTERED, emai
 
 def mark(registration: Registration, status: str) -> None:
     REGISTRATION_WORKFLOW.apply(registration, status, log_model=RegistrationTransition)
+
+
+def produce_scheduled_emails() -> None:
+    """Each kind of scheduled email once, through the real sweep (tests/messagerie/test_private_links.py)."""
+    from formation.models import SurveyResponse
+    from formation.schedule import queue_scheduled_emails
+
+    now = timezone.now()
+    upcoming = make_session(starts_at=now + timedelta(days=6))
+    make_registration(upcoming, email="stagiaire.convoquee@exemple.re")
+    make_registration(make_session(starts_at=now - timedelta(hours=8), hours=7), status=Status.PRESENT)
+    two_months = make_session(starts_at=now - timedelta(days=61), hours=7)
+    make_registration(two_months, status=Status.PRESENT, email="stagiaire.froid@exemple.re")
+    answered = make_registration(two_months, status=Status.PRESENT)
+    SurveyResponse.objects.create(registration=answered, kind="froid", satisfaction=4, objectives_met=4)
+    queue_scheduled_emails()  # the convocation, the hot survey, the cold survey
+    queue_scheduled_emails(now=upcoming.starts_at - timedelta(hours=23))  # the reminder
+    queue_scheduled_emails(now=now + timedelta(days=14, hours=1))  # the cold survey's reminder

@@ -40,6 +40,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.formation.schedule_helpers import produce_scheduled_emails
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_messages
 from tests.observatoire.helpers import serve_built_panorama
@@ -74,6 +75,8 @@ class Exempt:
 TRACKING = Link(r"/accompagnement/suivi/[\w-]+/", r"ESS-\d{4}-\d{5}", private=True)
 PARTNER = Link(r"/accompagnement/partenaire/[\w-]+/", r"ESS-\d{4}-\d{5}", private=True)
 REQUEST_ADMIN = Link(r"/gestion/accueil/intakerequest/\d+/change/", r"ESS-\d{4}-\d{5}", staff=True)
+CONVOCATION = Link(r"/formations/convocation/[\w-]+/", r"Convocation de Céline Payet", private=True)
+COLD_SURVEY = Link(r"/formations/questionnaire/froid/[\w-]+/", r"Questionnaire à froid", private=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
 EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
@@ -125,6 +128,14 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "observatoire/panorama_pret": (
         Link(r"/observatoire/panorama/telechargement/[\w-]+/", r"<h1[^>]*>Télécharger votre panorama", private=True),
     ),
+    # Formation: the trainee's convocation page, then the surveys.
+    "formation/schedule_convocation": (CONVOCATION,),
+    "formation/schedule_rappel": (CONVOCATION,),
+    "formation/schedule_questionnaire_chaud": (
+        Link(r"/formations/questionnaire/chaud/[\w-]+/", r"Questionnaire de fin de formation", private=True),
+    ),
+    "formation/schedule_questionnaire_froid": (COLD_SURVEY,),
+    "formation/schedule_questionnaire_froid_relance": (COLD_SURVEY,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -223,6 +234,8 @@ def produce_every_email(client):
     report_orphan_files()  # cress/fichiers_orphelins
 
     serve_built_panorama(email="lectrice@exemple.re")  # observatoire/panorama_pret
+
+    produce_scheduled_emails()  # formation/schedule_*
 
 
 def outbox_table_text() -> str:
