@@ -31,7 +31,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from formation.models import Modality, Registration, Session, SurveyResponse
+from formation.models import Registration, Session, SurveyResponse
 from lib.richtext import plain_text_lines
 from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token
 from messagerie.models import OutgoingEmail
@@ -125,7 +125,8 @@ def session_place(session: Session) -> str:
 
 
 def is_remote(session: Session) -> bool:
-    return bool(session.online_url) and session.training.modality in (Modality.REMOTE, Modality.BLENDED)
+    """Whether people join (some of) the session online: it has a connection link."""
+    return bool(session.online_url)
 
 
 def _session_context(registration: Registration) -> dict:

@@ -66,6 +66,8 @@ def survey(request, kind, token):
             form=form,
             action=lambda data: surveys.answer_survey(registration=registration, kind=kind, **data),
             errors=(surveys.SurveyError,),
+            # Counted per link, not per address: a whole training room answers from one Wi-Fi.
+            key=f"inscription-{registration.pk}",
         )
         if submission.done:
             messages.success(request, "Merci : vos réponses sont enregistrées.")

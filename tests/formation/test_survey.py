@@ -132,7 +132,7 @@ def test_a_link_opens_only_its_own_kind_of_survey(client):
     assert client.get(f"/formations/questionnaire/chaud/{token}/").status_code == 404
 
 
-def test_survey_posts_are_rate_limited(client, settings):
+def test_survey_posts_are_rate_limited_per_link(client, settings):
     settings.PRIVATE_PAGE_POSTS_PER_HOUR = 2
     path = survey_path(present())
     for _ in range(2):
@@ -140,6 +140,8 @@ def test_survey_posts_are_rate_limited(client, settings):
     response = client.post(path, {"satisfaction": "5", "objectives_met": "5"})
     assert response.status_code == 429 and "Trop d'envois" in text(response)
     assert not SurveyResponse.objects.exists()
+    # Counted per link: the next trainee of the same training room (same address) answers.
+    assert client.post(survey_path(present()), {"satisfaction": "5", "objectives_met": "5"}).status_code == 302
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
