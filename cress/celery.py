@@ -92,6 +92,12 @@ app.conf.beat_schedule = {
         "task": "observatoire.tasks.purge_waiting_imports",
         "schedule": crontab(hour=3, minute=55),
     },
+    # Formation: each hour, the convocations, reminders and surveys that are due are queued
+    # once each (formation/schedule.py; the moments come from the sessions' rows).
+    "formation-queue-scheduled-emails": {
+        "task": "formation.tasks_schedule.queue_scheduled_emails",
+        "schedule": crontab(minute=25),
+    },
     # Uploaded files that no row names any more, and rows whose file is missing: a weekly
     # report to the contact address (files are deleted with their rows, see lib/media.py).
     "cress-report-orphan-files": {

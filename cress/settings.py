@@ -482,6 +482,17 @@ FORMATION_LINK_DAYS_AFTER = envint("FORMATION_LINK_DAYS_AFTER", 365)
 FORMATION_CERTIFICATE_LINK_DAYS = envint("FORMATION_CERTIFICATE_LINK_DAYS", 365)
 FORMATION_DECLARATION_NUMBER = envstr("FORMATION_DECLARATION_NUMBER", "")
 
+# Formation, the emails sent around a session (formation/schedule.py): the convocation this
+# many days before it starts (the reminder goes the day before); the « à froid » survey this
+# many days after it ends, and its one reminder that many days after the survey; how long a
+# survey link works; how many days late an hourly sweep still sends a survey it missed (each
+# email is sent once because its outbox row exists: keep this below OUTBOX_RETENTION_DAYS).
+FORMATION_CONVOCATION_DAYS = envint("FORMATION_CONVOCATION_DAYS", 7)
+FORMATION_COLD_SURVEY_DAYS = envint("FORMATION_COLD_SURVEY_DAYS", 60)
+FORMATION_COLD_SURVEY_REMINDER_DAYS = envint("FORMATION_COLD_SURVEY_REMINDER_DAYS", 14)
+FORMATION_SURVEY_LINK_DAYS = envint("FORMATION_SURVEY_LINK_DAYS", 30)
+FORMATION_SURVEY_CATCH_UP_DAYS = envint("FORMATION_SURVEY_CATCH_UP_DAYS", 30)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

@@ -21,8 +21,18 @@ class FormationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        # tasks_hr and tasks_documents register their Celery tasks (only tasks.py is autodiscovered).
-        from formation import cache, documents, hr, links, selectors, tasks_documents, tasks_hr  # noqa: F401
+        # tasks_hr, tasks_documents and tasks_schedule register their Celery tasks (only tasks.py is autodiscovered).
+        from formation import (  # noqa: F401
+            cache,
+            documents,
+            hr,
+            links,
+            schedule,
+            selectors,
+            tasks_documents,
+            tasks_hr,
+            tasks_schedule,
+        )
         from lib import agenda
         from lib.media import delete_files_with_rows
         from lib.need_resources import register_need_resource
@@ -51,3 +61,5 @@ class FormationConfig(AppConfig):
         register_link_builder(hr.HR_LINK, hr.build_follow_up_link)
         register_link_builder(documents.CERTIFICATE_LINK, documents.build_certificate_link)
         delete_files_with_rows(self.get_model("Registration"))
+        register_link_builder(schedule.CONVOCATION_LINK, schedule.build_convocation_link)
+        register_link_builder(schedule.SURVEY_LINK, schedule.build_survey_link)

@@ -6,6 +6,7 @@ adds rel="noopener noreferrer" to links.
 """
 
 import html as html_lib
+import re
 
 import nh3
 
@@ -28,3 +29,16 @@ def clean_html(html: str) -> str:
 def plain_text(html: str) -> str:
     """The words of the HTML without any tag (for descriptions and feeds)."""
     return " ".join(html_lib.unescape(nh3.clean(html or "", tags=set())).split())
+
+
+# Where a line ends in a plain-text rendering: after a block, at a break; a list item starts with a dash.
+_LINE_BREAKS = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|pre|figure|figcaption|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"<li(?:\s[^>]*)?>", re.IGNORECASE)
+
+
+def plain_text_lines(html: str) -> str:
+    """The HTML as plain text that keeps its lines (for plain-text emails): one line per
+    paragraph, heading or list item (« - » before an item), no tag, no empty line."""
+    html = _LIST_ITEM.sub("\n- ", _LINE_BREAKS.sub("\n", html or ""))
+    text = html_lib.unescape(nh3.clean(html, tags=set()))
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())

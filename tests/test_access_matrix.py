@@ -480,6 +480,7 @@ PRIVATE_URLS = {
     "formation:appui-rh-suivi",
     "formation:mon-inscription", "formation:attestation", "formation:attestation-fichier",
     "formation:mon-inscription-attestation",
+    "formation:convocation", "formation:questionnaire",
 }  # fmt: skip
 
 
@@ -532,6 +533,14 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     expect("mon inscription (faux lien, POST)", response, response.status_code == 404)
     response = client.post(reverse("annuaire:confirmer", args=[FORGED_TOKEN]))
     expect("confirmation de revendication (faux lien)", response, response.status_code == 400)
+    response = client.get(reverse("formation:convocation", args=[FORGED_TOKEN]))
+    expect("formation:convocation (faux lien)", response, response.status_code == 404)
+    for kind in ("chaud", "froid"):
+        page = reverse("formation:questionnaire", args=[kind, FORGED_TOKEN])
+        response = client.get(page)
+        expect(f"formation:questionnaire {kind} (faux lien)", response, response.status_code == 404)
+        response = client.post(page, {"satisfaction": "5", "objectives_met": "5", "applied_at_work": "oui"})
+        expect(f"formation:questionnaire {kind} (faux lien, POST)", response, response.status_code == 404)
     for name in ("comptes:mot-de-passe-nouveau", "comptes:activation"):
         uid = urlsafe_base64_encode(force_bytes(world.superuser.pk))
         response = client.get(reverse(name, args=[uid, "cz3n4b-0123456789abcdef0123456789abcdef"]))

@@ -48,6 +48,7 @@ from tests.formation.documents_helpers import make_registration
 from tests.formation.documents_helpers import make_session as make_past_session
 from tests.formation.factories_registration import make_session, person
 from tests.formation.hr_factories import make_hr_request
+from tests.formation.schedule_helpers import produce_scheduled_emails
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_messages
 from tests.observatoire.helpers import serve_built_panorama
@@ -85,6 +86,8 @@ REGISTRATION = Link(r"/formations/mon-inscription/[\w-]+/", r"<h1[^>]*>Mon inscr
 REQUEST_ADMIN = Link(r"/gestion/accueil/intakerequest/\d+/change/", r"ESS-\d{4}-\d{5}", staff=True)
 HR_FOLLOW_UP = Link(r"/formations/appui-rh/suivi/[\w-]+/", r"RH-\d{4}-\d{5}", private=True)
 HR_ADMIN = Link(r"/gestion/formation/hrrequest/\d+/change/", r"RH-\d{4}-\d{5}", staff=True)
+CONVOCATION = Link(r"/formations/convocation/[\w-]+/", r"Convocation de Céline Payet", private=True)
+COLD_SURVEY = Link(r"/formations/questionnaire/froid/[\w-]+/", r"Questionnaire à froid", private=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
 EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
@@ -151,6 +154,14 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "formation/attestation": (
         Link(r"/formations/attestation/[\w-]+/", r"<h1[^>]*>Votre attestation de fin de formation", private=True),
     ),
+    # Formation: the trainee's convocation page, then the surveys.
+    "formation/schedule_convocation": (CONVOCATION,),
+    "formation/schedule_rappel": (CONVOCATION,),
+    "formation/schedule_questionnaire_chaud": (
+        Link(r"/formations/questionnaire/chaud/[\w-]+/", r"Questionnaire de fin de formation", private=True),
+    ),
+    "formation/schedule_questionnaire_froid": (COLD_SURVEY,),
+    "formation/schedule_questionnaire_froid_relance": (COLD_SURVEY,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -266,6 +277,7 @@ def produce_every_email(client):
 
     trainee = make_registration(make_past_session(), status="presente", assessment_result="atteints")
     formation_documents.issue_certificate(registration_id=trainee.pk)  # formation/attestation
+    produce_scheduled_emails()  # formation/schedule_*
 
 
 def outbox_table_text() -> str:
