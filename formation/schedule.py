@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from formation.models import Registration, Session, SurveyResponse
+from formation.registrations import REGISTRATION_LINK
 from lib.richtext import plain_text_lines
 from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token
 from messagerie.models import OutgoingEmail
@@ -155,11 +156,16 @@ def convocation_context(registration: Registration) -> dict:
         "programme": plain_text_lines(training.programme),
         "accessibility": training.accessibility.strip(),
         "url": private_link(CONVOCATION_LINK, registration=registration.pk),
+        "manage_url": private_link(REGISTRATION_LINK, registration=registration.pk),
     }
 
 
 def reminder_context(registration: Registration) -> dict:
-    return {**_session_context(registration), "url": private_link(CONVOCATION_LINK, registration=registration.pk)}
+    return {
+        **_session_context(registration),
+        "url": private_link(CONVOCATION_LINK, registration=registration.pk),
+        "manage_url": private_link(REGISTRATION_LINK, registration=registration.pk),
+    }
 
 
 def survey_context(registration: Registration, kind: str) -> dict:

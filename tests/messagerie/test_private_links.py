@@ -155,8 +155,8 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
         Link(r"/formations/attestation/[\w-]+/", r"<h1[^>]*>Votre attestation de fin de formation", private=True),
     ),
     # Formation: the trainee's convocation page, then the surveys.
-    "formation/schedule_convocation": (CONVOCATION,),
-    "formation/schedule_rappel": (CONVOCATION,),
+    "formation/schedule_convocation": (CONVOCATION, REGISTRATION),
+    "formation/schedule_rappel": (CONVOCATION, REGISTRATION),
     "formation/schedule_questionnaire_chaud": (
         Link(r"/formations/questionnaire/chaud/[\w-]+/", r"Questionnaire de fin de formation", private=True),
     ),
