@@ -12,13 +12,19 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from formation.documents import certificate_number, certificate_pdf
 from formation.models import (
+    AssessmentResult,
     Attendance,
     Audience,
     HalfDay,
+    HrMessage,
+    HrRequest,
+    HrRequestTransition,
     Modality,
     Registration,
     RegistrationTransition,
@@ -28,7 +34,7 @@ from formation.models import (
     Trainer,
     Training,
 )
-from formation.workflows import REGISTRATION_WORKFLOW
+from formation.workflows import HR_WORKFLOW, REGISTRATION_WORKFLOW
 from referentiels.models import Territory, TerritoryKind
 
 DEMO_CONSENT = (
@@ -294,7 +300,78 @@ def seed_trainings(now: datetime | None = None) -> dict:
             report["sessions"] += sessions
             report["registrations"] += registrations
         _draft()
+        report["certificates"] = _certificate_files()
+        report["hr_requests"] = _hr_requests(now)
     return report
+
+
+def _certificate_files(limit: int = 12) -> int:
+    """The PDF of the latest certificates (as the worker builds them, without emailing the
+    demo's addresses): staff can open them in the admin. The others keep their number."""
+    latest = (
+        Registration.objects.filter(certificate_number__isnull=False, certificate_file="")
+        .select_related("session__training", "session__commune")
+        .order_by("-session__ends_at", "pk")[:limit]
+    )
+    if Registration.objects.exclude(certificate_file="").exists():
+        return 0  # built at the first seeding
+    built = 0
+    for registration in latest:
+        pdf = certificate_pdf(registration)
+        registration.certificate_file.save(f"attestation-{registration.certificate_number}.pdf", ContentFile(pdf))
+        built += 1
+    return built
+
+
+HR_REQUESTS = (
+    ("Association Lakour Marmay", 14, "Marie Hoarau", "recrutement", HrRequest.Status.NEW,
+     "Nous recrutons un ou une coordinatrice en CDD de 12 mois : quelle convention collective appliquer, "
+     "et peut-on mobiliser une aide à l'embauche ?"),
+    ("SCIC Ti Kaz Solidaire", 32, "Jean-Luc Payet", "plan_formation", HrRequest.Status.IN_PROGRESS,
+     "Nous voulons construire notre plan de développement des compétences pour l'an prochain avec notre OPCO."),
+    ("Ressourcerie du Sud", 9, "Sophie Grondin", "obligations", HrRequest.Status.CLOSED,
+     "À partir de combien de salariés devons-nous organiser l'élection d'un CSE ?"),
+)  # fmt: skip
+
+
+def _hr_requests(now: datetime) -> int:
+    """Some employers' HR questions, one in conversation, one closed (demo addresses)."""
+    created = 0
+    hr_training = Training.objects.filter(theme="rh", status=Training.Status.PUBLISHED).first()
+    for number, (name, headcount, contact, need, status, description) in enumerate(HR_REQUESTS, start=1):
+        reference = f"RH-DEMO-{number:03d}"
+        if HrRequest.objects.filter(reference=reference).exists():
+            continue
+        asked_at = now - timedelta(days=12 - 4 * number)
+        hr_request = HrRequest.objects.create(
+            reference=reference,
+            organisation_name=name,
+            headcount=headcount,
+            contact_name=contact,
+            email=f"rh{number}@demo.ess-reunion.re",
+            need=need,
+            description=description,
+            consent_text="Données utilisées pour répondre à ma demande (démonstration).",
+            consent_at=asked_at,
+            created_at=asked_at,
+        )
+        created += 1
+        if status == HrRequest.Status.NEW:
+            continue
+        HR_WORKFLOW.apply(hr_request, HrRequest.Status.IN_PROGRESS, log_model=HrRequestTransition)
+        HrMessage.objects.create(
+            request=hr_request,
+            author_kind=HrMessage.Author.STAFF,
+            body="Bonjour, nous regardons votre question ; une formation du catalogue peut aussi vous aider.",
+            created_at=asked_at + timedelta(days=1),
+        )
+        if hr_training is not None:
+            HrRequest.objects.filter(pk=hr_request.pk).update(suggested_training=hr_training)
+        if status == HrRequest.Status.CLOSED:
+            HR_WORKFLOW.apply(
+                hr_request, HrRequest.Status.CLOSED, log_model=HrRequestTransition, changes={"closed_at": now}
+            )
+    return created
 
 
 def _trainer(first_name, last_name, organisation, bio) -> Trainer:
@@ -443,6 +520,11 @@ def _past_registrations(session, half_days, rng, now) -> int:
         REGISTRATION_WORKFLOW.apply(registration, target, log_model=RegistrationTransition, comment="Feuille signée")
         if target != Registration.Status.PRESENT:
             continue
+        # The assessment recorded on the attendance page; the certificates' number follows.
+        registration.assessment_result = rng.choices(list(AssessmentResult), weights=[8, 2, 0.3])[0]
+        registration.certificate_number = certificate_number(registration)
+        registration.certificate_issued_at = session.ends_at + timedelta(days=1)
+        registration.save(update_fields=["assessment_result", "certificate_number", "certificate_issued_at"])
         if rng.random() < 0.85:
             SurveyResponse.objects.create(
                 registration=registration,

@@ -19,7 +19,7 @@ def make_training(**values) -> Training:
     number = next(_numbers)
     fields = {
         "title": "Gouvernance associative : le rôle du bureau",
-        "slug": f"gouvernance-associative-{number}",
+        "slug": f"role-du-bureau-{number}",
         "theme": "gouvernance",
         "audiences": ["benevoles", "dirigeants"],
         "summary": "Comprendre qui décide quoi dans une association.",

@@ -7,7 +7,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from formation.demo import seed_trainings
-from formation.models import Attendance, Registration, RegistrationTransition, Session, SurveyResponse, Training
+from formation.models import (
+    Attendance,
+    HrMessage,
+    HrRequest,
+    Registration,
+    RegistrationTransition,
+    Session,
+    SurveyResponse,
+    Training,
+)
 from formation.selectors import upcoming_sessions
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +25,17 @@ pytestmark = pytest.mark.django_db
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Training, Session, Registration, Attendance, SurveyResponse, RegistrationTransition)
-    }
+        for model in (
+            Training,
+            Session,
+            Registration,
+            Attendance,
+            SurveyResponse,
+            RegistrationTransition,
+            HrRequest,
+            HrMessage,
+        )
+    } | {"certificate files": Registration.objects.exclude(certificate_file="").count()}
 
 
 def test_the_demo_catalogue_is_complete_and_idempotent(client):
@@ -26,6 +44,17 @@ def test_the_demo_catalogue_is_complete_and_idempotent(client):
     before = counts()
     seed_trainings()
     assert counts() == before, "running seed_demo twice leaves one copy of everything"
+
+    # Certificates: every person present has a number and an assessment; the latest have their PDF.
+    present = Registration.objects.filter(status=Registration.Status.PRESENT)
+    assert present.exists() and not present.filter(Q(certificate_number=None) | Q(assessment_result="")).exists()
+    assert first["certificates"] == before["certificate files"] > 0
+    with present.exclude(certificate_file="").first().certificate_file.open("rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    # HR requests of employers: a new one, one in conversation, one closed, each state logged.
+    assert set(HrRequest.objects.values_list("status", flat=True)) == {"nouvelle", "en_cours", "close"}
+    assert HrMessage.objects.exists()
+    assert not HrRequest.objects.exclude(status="nouvelle").filter(transitions=None).exists()
 
     published = Training.objects.filter(status=Training.Status.PUBLISHED)
     assert 9 <= published.count() <= 12

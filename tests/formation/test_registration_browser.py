@@ -1,5 +1,6 @@
-"""A person registers to a session in Chromium, receives the confirmation with its .ics
-through a real SMTP server, and cancels from the private link."""
+"""A person finds a training in the catalogue and registers to a session in Chromium,
+receives the confirmation with its .ics through a real SMTP server, and cancels from the
+private link."""
 
 import pytest
 
@@ -21,7 +22,15 @@ def test_a_person_registers_receives_the_ics_and_cancels_from_the_private_link(p
     page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
     base = live_server.url
 
-    page.goto(f"{base}/formations/session/{session.pk}/inscription/")
+    # Found in the catalogue by a word of its title, then its page, then « S'inscrire ».
+    page.goto(f"{base}/formations/")
+    page.get_by_label("Mots-clés").fill(session.training.title.split()[0])
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**/formations/?*")
+    page.get_by_role("link", name=session.training.title, exact=True).click()
+    page.wait_for_url(f"**/formations/catalogue/{session.training.slug}/")
+    page.get_by_role("link", name="S'inscrire").first.click()
+    page.wait_for_url(f"**/formations/session/{session.pk}/inscription/")
     assert page.get_by_text("2 places restantes sur 3").is_visible()
     page.get_by_label("Prénom").fill("Céline")
     page.locator("#id_last_name").fill("Dijoux")
