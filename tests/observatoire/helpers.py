@@ -84,14 +84,11 @@ def publish_sample_observatory() -> None:
     )
 
 
-def serve_built_panorama(*, email: str) -> PanoramaRequest:
-    """A request for a panorama already built: served at once, its email queued (without
-    building a PDF: the file is a stand-in)."""
-    millesime, _ = Millesime.objects.get_or_create(year=2024, defaults={"state": MillesimeState.PUBLISHED})
-    region = Territory.objects.get(kind=TerritoryKind.REGION)
+def built_panorama(*, territory: Territory, millesime: Millesime) -> Panorama:
+    """A panorama as the worker leaves it, built now (the PDF itself is a stand-in)."""
     now = timezone.now()
     panorama = Panorama(
-        territory=region,
+        territory=territory,
         millesime=millesime,
         data_version=services.data_version(),
         status=PanoramaStatus.READY,
@@ -99,4 +96,13 @@ def serve_built_panorama(*, email: str) -> PanoramaRequest:
         finished_at=now,
     )
     panorama.file.save("panorama.pdf", ContentFile(b"%PDF-1.4 panorama"))
+    return panorama
+
+
+def serve_built_panorama(*, email: str) -> PanoramaRequest:
+    """A request for a panorama already built: served at once, its email queued (without
+    building a PDF: the file is a stand-in)."""
+    millesime, _ = Millesime.objects.get_or_create(year=2024, defaults={"state": MillesimeState.PUBLISHED})
+    region = Territory.objects.get(kind=TerritoryKind.REGION)
+    built_panorama(territory=region, millesime=millesime)
     return panoramas.request_panorama(territory=region, millesime=millesime, email=email, consent_text="ok")

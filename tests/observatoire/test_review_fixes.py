@@ -34,6 +34,7 @@ from observatoire.models import (
 from referentiels.models import Territory, TerritoryKind
 from tests.comptes.factories import StaffFactory
 from tests.helpers.auth import login_verified
+from tests.observatoire import helpers
 from tests.observatoire.factories import Row, establishment_file, make_siret
 from tests.observatoire.helpers import import_and_publish
 
@@ -51,18 +52,7 @@ def region():
 
 
 def built_panorama(millesime) -> Panorama:
-    """A panorama as the worker leaves it (the PDF itself is a stand-in)."""
-    now = timezone.now()
-    panorama = Panorama(
-        territory=region(),
-        millesime=millesime,
-        data_version=services.data_version(),
-        status=PanoramaStatus.READY,
-        started_at=now,
-        finished_at=now,
-    )
-    panorama.file.save("panorama.pdf", ContentFile(b"%PDF-1.4 panorama"))
-    return panorama
+    return helpers.built_panorama(territory=region(), millesime=millesime)
 
 
 def withdraw(millesime):
