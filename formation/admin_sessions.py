@@ -8,6 +8,7 @@ be allowed to read trainees' details, not only the session (cress/access.py).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -112,7 +113,7 @@ class SessionAdminForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = [
-            "training", "status", "starts_at", "ends_at", "trainer", "commune", "address", "access_notes",
+            "training", "starts_at", "ends_at", "trainer", "commune", "address", "access_notes",
             "online_url", "capacity", "offer_hours", "allow_groups",
         ]  # fmt: skip
 
@@ -137,9 +138,18 @@ def can_read_trainees(request) -> bool:
     return request.user.has_perm("formation.view_registration")
 
 
+class SessionActionForm(ActionForm):
+    """The list's action bar, with the reason written to the people of a cancelled session."""
+
+    reason = forms.CharField(label="Motif (annulation)", required=False, max_length=300)
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     form = SessionAdminForm
+    action_form = SessionActionForm
+    actions = ["cancel_sessions"]
+    readonly_fields = ["status"]
     change_form_template = "admin/formation/session/change_form.html"
     list_display = ["training", "starts", "commune", "trainer", "capacity", "taken", "waiting", "status"]
     list_filter = ["status", "training", "trainer"]
@@ -175,6 +185,17 @@ class SessionAdmin(admin.ModelAdmin):
     @admin.display(description="liste d'attente")
     def waiting(self, obj):
         return obj.waiting_count
+
+    @admin.action(description="Annuler la session et prévenir les personnes inscrites", permissions=["change"])
+    def cancel_sessions(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        for session in queryset:
+            try:
+                told = registrations.cancel_session(session=session, by=request.user, reason=reason)
+            except WorkflowError as error:
+                self.message_user(request, f"{session} : {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"{session} : annulée, {told} personne(s) prévenue(s) par courriel.")
 
     def has_delete_permission(self, request, obj=None):
         # Cancelled through its state; deleting is refused by the database once people registered.

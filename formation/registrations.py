@@ -388,6 +388,39 @@ def cancel_registration(registration: Registration, *, by=None, comment: str = "
     return registration
 
 
+@transaction.atomic
+def cancel_session(*, session: Session, by=None, reason: str) -> int:
+    """Staff cancel a whole session before it starts: every registration still active
+    (a place, an offer, the waiting list) is cancelled through the workflow with the
+    reason, and each person is emailed (with the calendar's cancellation when they held a
+    place). Returns how many people were told."""
+    reason = reason.strip()
+    if not reason:
+        raise RegistrationError("Indiquez la raison de l'annulation : elle est écrite aux personnes inscrites.")
+    session = _lock_session(session.pk)
+    if session.status == Session.Status.CANCELLED:
+        raise RegistrationError("Cette session est déjà annulée.")
+    if session.starts_at <= timezone.now():
+        raise RegistrationError("Cette session a commencé : elle ne peut plus être annulée.")
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.CANCELLED)
+    session.status = Session.Status.CANCELLED
+    told = 0
+    for registration in Registration.objects.select_for_update().filter(session=session, status__in=ACTIVE):
+        held = registration.status in Registration.HOLDING
+        was_waiting = registration.status == Status.WAITING
+        _transition(registration, Status.CANCELLED, by=by, comment=f"Session annulée : {reason}")
+        _email(
+            registration,
+            "cancelled",
+            session=session,
+            was_waiting=was_waiting,
+            cancelled_ics=held,
+            session_cancelled=reason,
+        )
+        told += 1
+    return told
+
+
 def leave_waiting_list(registration: Registration) -> Registration:
     """The person leaves the waiting list (their private link)."""
     if registration.status != Status.WAITING:

@@ -288,3 +288,52 @@ def test_the_beat_task_runs_the_sweep():
     registrations.cancel_registration(holder)
     Registration.objects.filter(pk=waiting.pk).update(offer_expires_at=timezone.now() - timedelta(seconds=1))
     assert tasks.expire_offers() == {"expired": 1, "offered": 0}
+
+
+def test_staff_cancel_a_session_everyone_active_is_cancelled_and_told_with_the_reason(client):
+    from django.urls import reverse
+
+    from formation.models import Session
+    from tests.comptes.factories import StaffFactory
+    from tests.helpers.auth import login_verified
+
+    session = make_session(capacity=2)
+    holder, registered, offered = register(session, 1), register(session, 2), register(session, 3)
+    waiting = register(session, 4)
+    registrations.cancel_registration(holder)  # the place is offered to the first waiting
+    registered.refresh_from_db(), offered.refresh_from_db()
+    assert (registered.status, offered.status) == (S.REGISTERED, S.OFFERED)
+    other = make_session(capacity=5)
+    kept = register(other, 9)
+
+    # Without a reason, nothing changes and the staff are told why.
+    login_verified(client, StaffFactory(role="Formation"))
+    changelist = reverse("admin:formation_session_changelist")
+    refused = client.post(changelist, {"action": "cancel_sessions", "_selected_action": [session.pk], "reason": ""})
+    assert refused.status_code == 302
+    session.refresh_from_db()
+    assert session.status == Session.Status.PLANNED
+
+    response = client.post(
+        changelist,
+        {"action": "cancel_sessions", "_selected_action": [session.pk], "reason": "Formateur malade"},
+        follow=True,
+    )
+    assert "annulée, 3 personne(s) prévenue(s)" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == Session.Status.CANCELLED
+    statuses = dict(Registration.objects.filter(session=session).values_list("email", "status"))
+    assert set(statuses.values()) == {S.CANCELLED}
+    for registration in (registered, offered, waiting):
+        log = registration.transitions.order_by("pk").last()
+        assert (log.to_state, log.comment) == (S.CANCELLED, "Session annulée : Formateur malade")
+        email = OutgoingEmail.objects.filter(to=registration.email, kind="formation/registration_cancelled").get()
+        assert "Session annulée" in email.subject and "Raison : Formateur malade" in email.body_text
+    kept.refresh_from_db()
+    assert kept.status == S.REGISTERED  # another session is untouched
+    with pytest.raises(registrations.RegistrationError, match="déjà annulée"):
+        registrations.cancel_session(session=session, reason="encore")
+    started = make_session(capacity=2)
+    Session.objects.filter(pk=started.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    with pytest.raises(registrations.RegistrationError, match="a commencé"):
+        registrations.cancel_session(session=started, reason="trop tard")
