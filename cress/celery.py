@@ -106,6 +106,11 @@ app.conf.beat_schedule = {
     },
     # Formation: offers of a freed place past their deadline pass to the next person
     # waiting; places left free (capacity raised) are offered.
+    # RGPD: trainees' registrations are anonymised three years after their session.
+    "formation-anonymise-past-registrations": {
+        "task": "formation.tasks.anonymise_past_registrations",
+        "schedule": crontab(hour=2, minute=55),
+    },
     "formation-expire-offers": {
         "task": "formation.tasks.expire_offers",
         "schedule": crontab(minute="*/5"),

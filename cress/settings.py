@@ -475,6 +475,8 @@ OBSERVATOIRE_SECRECY_PROTECTION_PERCENT = envint("OBSERVATOIRE_SECRECY_PROTECTIO
 # certificate is downloaded from it).
 FORMATION_REGISTRATIONS_PER_HOUR = envint("FORMATION_REGISTRATIONS_PER_HOUR", 10)
 FORMATION_LINK_DAYS_AFTER = envint("FORMATION_LINK_DAYS_AFTER", 365)
+# RGPD: months after its session before a registration is anonymised (the form's consent says three years).
+FORMATION_REGISTRATION_ANONYMISE_MONTHS = envint("FORMATION_REGISTRATION_ANONYMISE_MONTHS", 36)
 
 # Formation (documents): how long the emailed link to a certificate works; the training
 # organisation's declaration number (numéro de déclaration d'activité), printed on the

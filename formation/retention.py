@@ -1,0 +1,53 @@
+"""RGPD: what the portal keeps of a trainee, and for how long.
+
+The registration form's consent says the data is kept three years after the training
+(FORMATION_REGISTRATION_ANONYMISE_MONTHS, 36 by default): beat's daily
+`anonymise_past_registrations` then blanks the person (name, email, phone, job, needs,
+survey comments, the group's contact), deletes the certificate's PDF (its number stays, with
+the attendance and states, for the quality figures) and ends every private link.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from formation.documents import CERTIFICATE_LINK
+from formation.models import Registration, RegistrationGroup, SurveyResponse
+from formation.registrations import REGISTRATION_LINK
+from formation.schedule import CONVOCATION_LINK, SURVEY_LINK
+from messagerie.links import expire_tokens
+
+LINKS = (REGISTRATION_LINK, CONVOCATION_LINK, SURVEY_LINK, CERTIFICATE_LINK)
+
+
+def anonymise_past_registrations(*, now=None) -> int:
+    """Anonymise the registrations of sessions ended more than the retention period ago.
+    Returns how many were anonymised; run again, it finds nothing more."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=round(settings.FORMATION_REGISTRATION_ANONYMISE_MONTHS * 30.44))
+    expired = Registration.objects.filter(session__ends_at__lt=cutoff, anonymised_at__isnull=True)
+    count = 0
+    for registration in expired.only("pk", "certificate_file").iterator():
+        with transaction.atomic():
+            if registration.certificate_file:
+                registration.certificate_file.delete(save=False)
+            Registration.objects.filter(pk=registration.pk).update(
+                first_name="Anonyme",
+                last_name="",
+                email=f"anonyme-{registration.pk}@anonyme.invalid",
+                phone="",
+                job_title="",
+                needs_adaptation="",
+                certificate_file="",
+                anonymised_at=now,
+            )
+            SurveyResponse.objects.filter(registration_id=registration.pk).update(comment="")
+            for purpose in LINKS:
+                expire_tokens(purpose=purpose, object_id=registration.pk, at=now)
+        count += 1
+    RegistrationGroup.objects.filter(session__ends_at__lt=cutoff).exclude(contact_email__endswith=".invalid").update(
+        contact_email="anonyme@anonyme.invalid"
+    )
+    return count
