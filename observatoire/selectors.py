@@ -193,6 +193,25 @@ _EXPLORE_SQL_BY_SECTOR, _EXPLORE_SQL_ONE_SECTOR = (
 )
 
 
+def _cells_orm(parameters: list, *, one_sector: bool) -> list:
+    """`_EXPLORE_SQL`'s rows, from its parameters, for databases without arrays."""
+    values = iter(parameters)
+    source, millesime_id, scopes, territories, families, level = (next(values) for _ in range(6))
+    table = Q(millesime_id=millesime_id, scope__in=scopes, territory_id__in=territories, family__in=families)
+    table &= Q(sector_level=level, sector=next(values)) if one_sector else Q(sector_level=level)
+    millesime_ids, series_scopes, territory, series_families, series_level, series_sector = values
+    series = Q(
+        millesime_id__in=millesime_ids,
+        scope__in=series_scopes,
+        territory_id=territory,
+        family__in=series_families,
+        sector_level=series_level,
+        sector=series_sector,
+    )
+    rows = Figure.objects.filter(Q(source=source) & (table | series)).values_list(*cube.FigureRow._fields)
+    return [cube.FigureRow(*row) for row in rows]
+
+
 def _cells(*, millesime, source, keys, share, millesimes, breakdown) -> tuple[dict, dict]:
     """{(scope, key): figure} of the table's keys (`keys[0]` is the total) in `millesime`,
     with their whole-economy cells when `share`; {(millesime id, scope): figure} of the
@@ -216,9 +235,12 @@ def _cells(*, millesime, source, keys, share, millesimes, breakdown) -> tuple[di
         str(cube.sector_level(total_sector)),
         total_sector,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        found = [cube.FigureRow(*values) for values in cursor.fetchall()]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            found = [cube.FigureRow(*values) for values in cursor.fetchall()]
+    else:  # the zero-setup SQLite of `make run` has no ANY(array): the same rows through the ORM
+        found = _cells_orm(parameters, one_sector=sql is _EXPLORE_SQL_ONE_SECTOR)
     wanted = set(keys)
     economy_wanted = {(t, ALL_FAMILIES, s) for t, _, s in keys} if share else set()
     table, series = {}, {}

@@ -67,6 +67,11 @@ def test_run_steps_work_on_sqlite(embedded_env):
         assert "Comptabilité associative" in fetch(base + "/formations/?q=comptabilite&public=benevoles")[1]
         assert "Prochaines sessions" in fetch(base + "/formations/catalogue/gouvernance-associative/")[1]
         assert "Formation" in fetch(base + "/agenda/?type=formation")[1]
+        # The observatory's explorer reads its cells without PostgreSQL's arrays on SQLite.
+        status, html = fetch(base + "/observatoire/explorer/?ventilation=famille")
+        assert status == 200 and "Association" in html
+        csv_status, csv_text = fetch(base + "/observatoire/explorer/donnees.csv?ventilation=famille")
+        assert csv_status == 200 and "\nAssociation;" in csv_text
         health = json.loads(fetch(base + "/healthz")[1])
         assert health["checks"]["database"]["detail"] == "sqlite"
         assert health["checks"]["broker"]["ok"] is True

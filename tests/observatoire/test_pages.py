@@ -135,3 +135,19 @@ def test_the_explorer_makes_the_same_number_of_queries_whatever_the_data(client,
     assert count({"ventilation": "division", "annee": "2025"}) == small
     assert count({"ventilation": "territoire", "annee": "2024"}) == small
     assert small <= 6
+
+
+@pytest.mark.parametrize("params", [{}, {"ventilation": "famille", "mesure": "part"}, {"ventilation": "division"}])
+def test_the_explorer_reads_the_same_cells_without_postgresql_arrays(client, monkeypatch, params):
+    """`make run` serves the explorer on SQLite, which has no ANY(array): the ORM reading
+    there must find exactly the rows of the one SQL statement used on PostgreSQL."""
+    from django.db import connection
+
+    from observatoire import services
+
+    import_and_publish(rows(5, employees="10") + rows(4, start=40, legal_category="5499", ess="N", employees="7"))
+    with_arrays = explorer_json(client, **params)
+    services._bump_data_version()  # nothing kept from the first reading
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    without = explorer_json(client, **params)
+    assert without == with_arrays and with_arrays["lignes"]
