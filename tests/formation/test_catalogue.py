@@ -259,3 +259,8 @@ def test_each_territory_page_links_to_the_catalogue_filtered_by_it(client):
         link = f"{CATALOGUE}?territoire={territory.slug}"
         assert f'href="{link}"' in page
         assert titles(client, territoire=territory.slug) == {"Au Sud"}
+
+
+def test_the_catalogue_leads_employers_to_the_hr_support(client):
+    page = client.get(reverse("formation:index")).content.decode()
+    assert f'href="{reverse("formation:appui-rh")}"' in page and "Employeur de l'ESS" in page
