@@ -110,7 +110,8 @@ def test_a_remote_session_gives_its_online_link():
 
 
 def test_a_person_moved_to_another_day_is_convened_again_once():
-    session = make_session(starts_at=in_days(6))
+    # in five days, moved to six: both within the convocation's seven days whatever the hour
+    session = make_session(starts_at=in_days(5))
     registration = make_registration(session, email="celine@exemple.re")
     schedule.queue_scheduled_emails()
     Session.objects.filter(pk=session.pk).update(
