@@ -420,6 +420,76 @@ MODEL_RULES = (
         "workflow (buttons); a staff message emails the employer a private link to the follow-up page.",
     ),
     ModelRule("formation.HrRequestTransition", rights={FORMATION: VIEW, DIRECTION: VIEW}),
+    # --- partenariats ----------------------------------------------------------------------
+    ModelRule(
+        "partenariats.Partner",
+        rights={PARTENARIATS: VIEW_ADD_CHANGE, COMMUNICATION: VIEW, ACCUEIL: VIEW, DIRECTION: VIEW},
+        note="A partner is a directory organisation with a kind and a public description; removed from the "
+        "public page (« affiché »), never deleted while conventions refer to it (PROTECT).",
+    ),
+    ModelRule(
+        "partenariats.PartnerContact",
+        _PERSONAL,
+        rights={PARTENARIATS: ALL, DIRECTION: VIEW},
+        note="People to reach at a partner: Partenariats only.",
+    ),
+    ModelRule(
+        "partenariats.Convention",
+        rights={PARTENARIATS: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        admin_views={"partenariats_convention_transition": "change"},
+        note="Amounts and signed files are internal until published (« montant publié »); states change only "
+        "through the declared workflow (buttons); a convention is ended or terminated, never deleted.",
+    ),
+    ModelRule("partenariats.ConventionTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),
+    ModelRule("partenariats.Amendment", rights={PARTENARIATS: ALL, DIRECTION: VIEW}),
+    ModelRule(
+        "partenariats.Commitment",
+        rights={PARTENARIATS: ALL, DIRECTION: VIEW},
+        admin_views={"partenariats_commitment_transition": "change"},
+        note="States change only through the declared workflow; a partner declares one kept from its space, "
+        "staff confirm.",
+    ),
+    ModelRule("partenariats.CommitmentTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),
+    ModelRule(
+        "partenariats.Deliverable",
+        rights={PARTENARIATS: ALL, DIRECTION: VIEW},
+        note="Files uploaded by staff or by the partner; served through a permission-checked page only.",
+    ),
+    ModelRule("partenariats.Committee", rights={PARTENARIATS: ALL, DIRECTION: VIEW}),
+    ModelRule(
+        "partenariats.CommitteeParticipant",
+        _PERSONAL,
+        rights={PARTENARIATS: ALL, DIRECTION: VIEW},
+        note="Names and emails of the people invited; the minutes are sent to them.",
+    ),
+    ModelRule("partenariats.Decision", rights={PARTENARIATS: ALL, DIRECTION: VIEW}),
+    ModelRule(
+        "partenariats.PartnerFigure",
+        rights={PARTENARIATS: ALL, COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="Public once « publié » is ticked.",
+    ),
+    # --- territoires -----------------------------------------------------------------------
+    ModelRule(
+        "territoires.Plan",
+        rights={PARTENARIATS: VIEW_ADD_CHANGE, OBSERVATOIRE: VIEW, COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="Public once « publié » is ticked; unpublished rather than deleted.",
+    ),
+    ModelRule("territoires.Axis", rights={PARTENARIATS: ALL, DIRECTION: VIEW}, note="Edited on its plan's page."),
+    ModelRule(
+        "territoires.Action",
+        rights={PARTENARIATS: ALL, DIRECTION: VIEW},
+        admin_views={"territoires_action_transition": "change"},
+        note="States change only through the declared workflow (buttons).",
+    ),
+    ModelRule("territoires.ActionTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),
+    ModelRule(
+        "territoires.Indicator",
+        rights={PARTENARIATS: ALL, OBSERVATOIRE: VIEW_CHANGE, DIRECTION: VIEW},
+        note="Observatoire may record measured values.",
+    ),
+    ModelRule("territoires.IndicatorValue", rights={PARTENARIATS: ALL, OBSERVATOIRE: ALL, DIRECTION: VIEW}),
+    ModelRule("territoires.Policy", rights={PARTENARIATS: ALL, COMMUNICATION: VIEW, DIRECTION: VIEW}),
+    ModelRule("territoires.PtceMember", rights={PARTENARIATS: ALL, DIRECTION: VIEW}),
     ModelRule(
         "formation.HrMessage",
         _PERSONAL,

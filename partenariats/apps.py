@@ -1,6 +1,33 @@
 from django.apps import AppConfig
 
+# The models whose changes show on the public pages (partners page, territory block).
+PUBLIC_MODELS = ("Partner", "Convention", "Commitment", "PartnerFigure", "Amendment")
+
+
+def _partenariats_changed(sender, **kwargs):
+    # Cache invalidation only: whatever writes (admin, services, shell), cached public
+    # pages and blocks are dropped once the write is committed.
+    from django.db import transaction
+
+    from partenariats.cache import bump_version
+
+    transaction.on_commit(bump_version)
+
 
 class PartenariatsConfig(AppConfig):
     name = "partenariats"
     verbose_name = "Partenariats (action 1)"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from lib.media import delete_files_with_rows
+
+        for model_name in PUBLIC_MODELS:
+            model = self.get_model(model_name)
+            post_save.connect(_partenariats_changed, sender=model, dispatch_uid=f"partenariats_save_{model_name}")
+            post_delete.connect(_partenariats_changed, sender=model, dispatch_uid=f"partenariats_del_{model_name}")
+        for through in (self.get_model("Partner").territories.through, self.get_model("Convention").parties.through):
+            m2m_changed.connect(_partenariats_changed, sender=through, dispatch_uid=f"partenariats_m2m_{through}")
+        for model_name in ("Partner", "Convention", "Amendment", "Deliverable", "Committee"):
+            delete_files_with_rows(self.get_model(model_name))

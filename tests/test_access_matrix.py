@@ -54,6 +54,8 @@ from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
 from tests.observatoire.factories import Row, establishment_file, make_siret
+from tests.partenariats.factories import make_commitment, make_committee, make_convention, make_decision, make_partner
+from tests.territoires.factories import make_policy, sample_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -256,6 +258,14 @@ def world():
     trainee = make_registration(session, status="presente", assessment_result="atteints", certificate_number="AF-1")
     trainee.certificate_file.save("attestation.pdf", ContentFile(b"%PDF-1.4 attestation"))
     RegistrationGroup.objects.create(session=session, organisation_name="Ti Kaz", contact_email="ti@exemple.re")
+
+    # Partenariats: a partner with a convention, a commitment, a committee with a decision.
+    partner = make_partner(organisation=organisation)
+    convention = make_convention(partner)
+    make_decision(make_committee(convention), commitment=make_commitment(convention, party=partner))
+    # Territoires: a plan (axis, actions, indicator) and a PTCE.
+    sample_plan()
+    make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser

@@ -35,13 +35,17 @@ from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
 from observatoire.services import run_import, upload_import
+from partenariats.models import Partner
 from referentiels.models import Territory, TerritoryKind
+from territoires.models import Plan, Policy
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers import browser
 from tests.helpers.auth import browser_login
 from tests.observatoire.factories import Row, establishment_file, make_siret
 from tests.observatoire.helpers import serve_built_panorama
+from tests.partenariats.factories import make_commitment, make_committee, make_convention, make_decision, make_partner
+from tests.territoires.factories import make_policy, sample_plan
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -120,6 +124,15 @@ def demo_data(settings):
     present.certificate_file.save("attestation.pdf", ContentFile(b"%PDF-1.4 attestation"))
     make_registration(session, first_name="Paul", last_name="Grondin", status="absente")
     RegistrationGroup.objects.create(session=session, organisation_name="Ti Kaz", contact_email="ti@exemple.re")
+    # Partenariats and Territoires, where the demo has none yet.
+    if not Partner.objects.exists():
+        partner = make_partner(name="Chambre de métiers et de l'artisanat")
+        convention = make_convention(partner, status="en_vigueur")
+        make_decision(make_committee(convention), commitment=make_commitment(convention, party=partner))
+    if not Plan.objects.exists():
+        sample_plan()
+    if not Policy.objects.filter(kind=Policy.Kind.PTCE).exists():
+        make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
 
 
 # What sticks out of the window, to say where a page scrolls sideways.
