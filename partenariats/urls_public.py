@@ -1,0 +1,3 @@
+"""The public partners pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The territory pages: région, arrondissements, EPCI and communes, one block per action."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The territorial plans and the public policies."""
+
+urlpatterns = []
