@@ -98,6 +98,19 @@ app.conf.beat_schedule = {
         "task": "formation.tasks_schedule.queue_scheduled_emails",
         "schedule": crontab(minute=25),
     },
+    # Partenariats: each hour, commitments past due become « en retard », conventions past
+    # their end « échue », and the end-of-convention and committee reminders due are queued
+    # once each (partenariats/reminders.py; the moments come from the rows).
+    "partenariats-sweep-conventions": {
+        "task": "partenariats.tasks_reminders.sweep_conventions",
+        "schedule": crontab(minute=35),
+    },
+    # Partenariats: on Monday morning (Réunion time, CELERY_TIMEZONE), each owner's digest of
+    # overdue and due-soon commitments, once per week.
+    "partenariats-weekly-digests": {
+        "task": "partenariats.tasks_reminders.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
     # Uploaded files that no row names any more, and rows whose file is missing: a weekly
     # report to the contact address (files are deleted with their rows, see lib/media.py).
     "cress-report-orphan-files": {

@@ -46,6 +46,17 @@ def envlist(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envintlist(name: str, default: list[int]) -> list[int]:
+    """Comma-separated integers (« 90,30 »); fails on an item that is not one."""
+    items = envlist(name)
+    if not items:
+        return list(default)
+    try:
+        return [int(item) for item in items]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={envstr(name)!r} is not a list of integers (e.g. 90,30).") from exc
+
+
 def require(name: str, value: str, reason: str) -> str:
     """Refuse to start when a setting that production cannot guess is missing."""
     if not value:

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from cress.env import envbool, envint, envlist, envstr, require
+from cress.env import envbool, envint, envintlist, envlist, envstr, require
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -494,6 +494,14 @@ FORMATION_COLD_SURVEY_DAYS = envint("FORMATION_COLD_SURVEY_DAYS", 60)
 FORMATION_COLD_SURVEY_REMINDER_DAYS = envint("FORMATION_COLD_SURVEY_REMINDER_DAYS", 14)
 FORMATION_SURVEY_LINK_DAYS = envint("FORMATION_SURVEY_LINK_DAYS", 30)
 FORMATION_SURVEY_CATCH_UP_DAYS = envint("FORMATION_SURVEY_CATCH_UP_DAYS", 30)
+
+# Partenariats, the reminders (partenariats/reminders.py): days before a convention's end its
+# owner is reminded (each reminder once; the gaps between them, and the last one, stay below
+# OUTBOX_RETENTION_DAYS: a system check says so); how many days ahead the Monday digest of
+# commitments looks; days before a committee the owner of its convention is reminded.
+PARTENARIATS_CONVENTION_REMINDER_DAYS = envintlist("PARTENARIATS_CONVENTION_REMINDER_DAYS", [90, 30])
+PARTENARIATS_DIGEST_DUE_SOON_DAYS = envint("PARTENARIATS_DIGEST_DUE_SOON_DAYS", 14)
+PARTENARIATS_COMMITTEE_REMINDER_DAYS = envint("PARTENARIATS_COMMITTEE_REMINDER_DAYS", 10)
 
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")

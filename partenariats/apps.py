@@ -22,6 +22,7 @@ class PartenariatsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from lib.media import delete_files_with_rows
+        from partenariats import tasks_reminders  # noqa: F401 — Celery reads only tasks.py
 
         for model_name in PUBLIC_MODELS:
             model = self.get_model(model_name)

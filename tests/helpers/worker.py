@@ -88,6 +88,11 @@ class WorkerProcess:
             events.setdefault(task_id.decode(), set()).add(event.decode())
         return events
 
+    def succeeded(self, task_name: str) -> int:
+        """How many runs of the task `task_name` (its dotted name) the worker finished successfully."""
+        pattern = rb"Task " + re.escape(task_name.encode()) + rb"\[[0-9a-f-]+\] succeeded"
+        return len(re.findall(pattern, self.log_path.read_bytes()))
+
     def wait_for_task(self, task_id: str, timeout: float = 30.0) -> None:
         """Until the worker has run the task `task_id` to success."""
         deadline = time.monotonic() + timeout
