@@ -40,6 +40,7 @@ from formation.registrations import cancel_registration, expire_offers, register
 from messagerie.links import issue_token, resolve_token
 from messagerie.models import OutgoingEmail, PrivateLink
 from messagerie.services import DeliveryError, deliver_email, retry_failed_emails
+from partenariats import reminders as partnership_reminders
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
@@ -52,6 +53,7 @@ from tests.formation.schedule_helpers import produce_scheduled_emails
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_messages
 from tests.observatoire.helpers import serve_built_panorama
+from tests.partenariats.factories import make_commitment, make_committee, make_convention
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +90,9 @@ HR_FOLLOW_UP = Link(r"/formations/appui-rh/suivi/[\w-]+/", r"RH-\d{4}-\d{5}", pr
 HR_ADMIN = Link(r"/gestion/formation/hrrequest/\d+/change/", r"RH-\d{4}-\d{5}", staff=True)
 CONVOCATION = Link(r"/formations/convocation/[\w-]+/", r"Convocation de Céline Payet", private=True)
 COLD_SURVEY = Link(r"/formations/questionnaire/froid/[\w-]+/", r"Questionnaire à froid", private=True)
+CONVENTION_ADMIN = Link(r"/gestion/partenariats/convention/\d+/change/", r"CONV-\d{4}-\d{3}", staff=True)
+COMMITMENT_ADMIN = Link(r"/gestion/partenariats/commitment/\d+/change/", r"Engagement n°\d+", staff=True)
+COMMITTEE_ADMIN = Link(r"/gestion/partenariats/committee/\d+/change/", r"Comité de pilotage du \d+", staff=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
 EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
@@ -162,6 +167,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     ),
     "formation/schedule_questionnaire_froid": (COLD_SURVEY,),
     "formation/schedule_questionnaire_froid_relance": (COLD_SURVEY,),
+    # Partenariats: the staff owner of a convention or of commitments, in the admin.
+    "partenariats/rappel_fin_convention": (CONVENTION_ADMIN,),
+    "partenariats/preparer_comite": (COMMITTEE_ADMIN, CONVENTION_ADMIN),
+    "partenariats/recapitulatif_engagements": (COMMITMENT_ADMIN, CONVENTION_ADMIN),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -278,6 +287,16 @@ def produce_every_email(client):
     trainee = make_registration(make_past_session(), status="presente", assessment_result="atteints")
     formation_documents.issue_certificate(registration_id=trainee.pk)  # formation/attestation
     produce_scheduled_emails()  # formation/schedule_*
+
+    partnerships = StaffFactory(role="Partenariats", email="lea@cress.re")
+    today = timezone.localdate()
+    convention = make_convention(
+        status="en_vigueur", start=today - timedelta(days=300), end=today + timedelta(days=30), owner=partnerships
+    )
+    make_commitment(convention, due=today + timedelta(days=3), owner=partnerships)
+    make_committee(convention, held_at=timezone.now() + timedelta(days=5))
+    partnership_reminders.sweep_conventions()  # partenariats/rappel_fin_convention, preparer_comite
+    partnership_reminders.send_weekly_digests()  # partenariats/recapitulatif_engagements
 
 
 def outbox_table_text() -> str:
