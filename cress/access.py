@@ -455,7 +455,18 @@ MODEL_RULES = (
         rights={PARTENARIATS: ALL, DIRECTION: VIEW},
         note="Files uploaded by staff or by the partner; served through a permission-checked page only.",
     ),
-    ModelRule("partenariats.Committee", rights={PARTENARIATS: ALL, DIRECTION: VIEW}),
+    ModelRule(
+        "partenariats.Committee",
+        rights={PARTENARIATS: ALL, DIRECTION: VIEW},
+        admin_views={
+            "partenariats_committee_decision": "change",
+            "partenariats_committee_send_minutes": "change",
+            "partenariats_committee_minutes_pdf": "view",
+        },
+        note="Minutes are sanitised rich text; « Enregistrer une décision » creates or changes a commitment of "
+        "the committee's convention (it also needs the add or change right on commitments); « Générer et envoyer "
+        "le compte rendu » has a worker build the PDF and email each participant a private link to it.",
+    ),
     ModelRule(
         "partenariats.CommitteeParticipant",
         _PERSONAL,

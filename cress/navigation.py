@@ -82,6 +82,7 @@ AREAS = (
         "Partenaires",
         "Les partenaires de la CRESS (chambres consulaires, URSCOP, Cité des Métiers, France Travail, "
         "CGSS…), les conventions et l'espace des structures partenaires.",
+        urls="partenariats.urls",
     ),
     Area(
         "experimentations",

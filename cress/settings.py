@@ -503,6 +503,9 @@ PARTENARIATS_CONVENTION_REMINDER_DAYS = envintlist("PARTENARIATS_CONVENTION_REMI
 PARTENARIATS_DIGEST_DUE_SOON_DAYS = envint("PARTENARIATS_DIGEST_DUE_SOON_DAYS", 14)
 PARTENARIATS_COMMITTEE_REMINDER_DAYS = envint("PARTENARIATS_COMMITTEE_REMINDER_DAYS", 10)
 
+# Partenariats, committees: how long the emailed link to a committee's minutes (PDF) works.
+PARTENARIATS_MINUTES_LINK_DAYS = envint("PARTENARIATS_MINUTES_LINK_DAYS", 90)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

@@ -22,7 +22,10 @@ class PartenariatsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from lib.media import delete_files_with_rows
-        from partenariats import tasks_reminders  # noqa: F401 — Celery reads only tasks.py
+        from messagerie.links import register_link_builder
+
+        # tasks_reminders and tasks_committees register their Celery tasks (only tasks.py is autodiscovered).
+        from partenariats import committees, tasks_committees, tasks_reminders  # noqa: F401
 
         for model_name in PUBLIC_MODELS:
             model = self.get_model(model_name)
@@ -32,3 +35,4 @@ class PartenariatsConfig(AppConfig):
             m2m_changed.connect(_partenariats_changed, sender=through, dispatch_uid=f"partenariats_m2m_{through}")
         for model_name in ("Partner", "Convention", "Amendment", "Deliverable", "Committee"):
             delete_files_with_rows(self.get_model(model_name))
+        register_link_builder(committees.MINUTES_LINK, committees.build_minutes_link)

@@ -346,6 +346,14 @@ class Committee(models.Model):
     minutes = models.TextField("compte rendu", blank=True, help_text="Texte enrichi, nettoyé à l'enregistrement.")
     minutes_file = models.FileField("compte rendu (PDF)", upload_to=minutes_path, blank=True, editable=False)
     minutes_sent_at = models.DateTimeField("compte rendu envoyé le", null=True, blank=True, editable=False)
+    minutes_version = models.CharField(
+        "version du compte rendu (PDF)",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="L'empreinte du contenu du PDF enregistré : une correction donne une nouvelle version, "
+        "envoyée de nouveau aux participants.",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 

@@ -1,3 +1,18 @@
 """The public partners pages."""
 
+from django.urls import path
+
+from partenariats import views_committees
+
 urlpatterns = []
+
+# --- Committees: the minutes behind the private link of their email (helper copil) -------------
+urlpatterns += [
+    # Before <token>/: « nouveau-lien » would otherwise be read as a token.
+    path("comite/compte-rendu/nouveau-lien/", views_committees.renew_link, name="compte-rendu-nouveau-lien"),
+    path("comite/compte-rendu/<str:token>/", views_committees.minutes_page, name="compte-rendu"),
+    path(
+        "comite/compte-rendu/<str:token>/compte-rendu.pdf", views_committees.minutes_file, name="compte-rendu-fichier"
+    ),
+]
+# --- End of committees ---------------------------------------------------------------------------

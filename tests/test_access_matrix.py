@@ -478,6 +478,7 @@ PUBLIC_URLS = {
     "formation:inscription", "formation:inscription-groupe", "formation:structures",
     "formation:appui-rh", "formation:appui-rh-envoyee", "formation:appui-rh-structures",
     "formation:appui-rh-nouveau-lien",
+    "partenariats:index", "partenariats:compte-rendu-nouveau-lien",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -491,6 +492,7 @@ PRIVATE_URLS = {
     "formation:mon-inscription", "formation:attestation", "formation:attestation-fichier",
     "formation:mon-inscription-attestation",
     "formation:convocation", "formation:questionnaire",
+    "partenariats:compte-rendu", "partenariats:compte-rendu-fichier",
 }  # fmt: skip
 
 
@@ -530,6 +532,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "observatoire:panorama-telechargement", "observatoire:panorama-fichier", "formation:mon-inscription",
         "formation:appui-rh-suivi",
         "formation:attestation", "formation:attestation-fichier", "formation:mon-inscription-attestation",
+        "partenariats:compte-rendu", "partenariats:compte-rendu-fichier",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)

@@ -71,6 +71,7 @@ def test_the_menu_holds_only_areas_that_work():
         "observatoire",
         "territoires",
         "formation",
+        "partenariats",
     }
 
 

@@ -40,6 +40,7 @@ from formation.registrations import cancel_registration, expire_offers, register
 from messagerie.links import issue_token, resolve_token
 from messagerie.models import OutgoingEmail, PrivateLink
 from messagerie.services import DeliveryError, deliver_email, retry_failed_emails
+from partenariats import committees as partenariats_committees
 from partenariats import reminders as partnership_reminders
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
@@ -53,7 +54,13 @@ from tests.formation.schedule_helpers import produce_scheduled_emails
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_messages
 from tests.observatoire.helpers import serve_built_panorama
-from tests.partenariats.factories import make_commitment, make_committee, make_convention
+from tests.partenariats.factories import (
+    make_commitment,
+    make_committee,
+    make_convention,
+    make_participant,
+    make_partner,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +178,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "partenariats/rappel_fin_convention": (CONVENTION_ADMIN,),
     "partenariats/preparer_comite": (COMMITTEE_ADMIN, CONVENTION_ADMIN),
     "partenariats/recapitulatif_engagements": (COMMITMENT_ADMIN, CONVENTION_ADMIN),
+    # Partenariats: a committee's minutes (PDF) behind a page of their own.
+    "partenariats/compte_rendu": (
+        Link(r"/partenaires/comite/compte-rendu/[\w-]+/", r"<h1[^>]*>Compte rendu du comité de pilotage", private=True),
+    ),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -297,6 +308,10 @@ def produce_every_email(client):
     make_committee(convention, held_at=timezone.now() + timedelta(days=5))
     partnership_reminders.sweep_conventions()  # partenariats/rappel_fin_convention, preparer_comite
     partnership_reminders.send_weekly_digests()  # partenariats/recapitulatif_engagements
+    minutes_convention = make_convention(make_partner(name="Chambre de métiers"), status="en_vigueur")
+    committee = make_committee(minutes_convention, minutes="<p>Le bilan est validé.</p>")
+    make_participant(committee, "Paul Hoarau", email="paul@cma.re")
+    partenariats_committees.deliver_minutes(committee_id=committee.pk)  # partenariats/compte_rendu
 
 
 def outbox_table_text() -> str:

@@ -96,3 +96,9 @@ def make_committee(convention, *, held_at=None, participants=(), **fields) -> Co
 
 def make_decision(committee, *, text="Le comité décide d'organiser un forum.", **fields) -> Decision:
     return Decision.objects.create(committee=committee, text=text, **fields)
+
+
+def make_participant(committee, name="Marie Payet", *, email="", partner=None, attended=True) -> CommitteeParticipant:
+    return CommitteeParticipant.objects.create(
+        committee=committee, name=name, email=email, partner=partner, attended=attended
+    )
