@@ -97,7 +97,15 @@ class CommitteeAdmin(admin.ModelAdmin):
         minutes = "minutes_html" if self._editable(request, obj) else "minutes_display"
         fieldsets = [
             (None, {"fields": ["convention", "kind", "held_at", "place"]}),
-            ("Ordre du jour et compte rendu", {"fields": ["agenda", minutes]}),
+            (
+                "Ordre du jour et compte rendu",
+                {
+                    "fields": ["agenda", minutes],
+                    "description": "Le compte rendu est nettoyé à l'enregistrement (ni script, ni mise en forme "
+                    "importée). Le PDF envoyé aux participants reprend aussi la liste des présents et des absents, "
+                    "l'ordre du jour et les décisions avec leurs engagements.",
+                },
+            ),
         ]
         if obj is not None:
             fieldsets.append(("Envoi du compte rendu", {"fields": ["minutes_sent_at", "minutes_pdf"]}))

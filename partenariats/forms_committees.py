@@ -5,6 +5,7 @@ partenariats.committees act."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 
 from lib.forms import RichTextWidget
 from partenariats.models import Commitment, Committee, Decision
@@ -18,9 +19,9 @@ class CommitteeAdminForm(forms.ModelForm):
     minutes_html = forms.CharField(
         label="Compte rendu",
         required=False,
+        # No help text: beside the editor in the admin's row it would squeeze it (the
+        # fieldset's description says it instead).
         widget=RichTextWidget(attrs={"aria-label": "Compte rendu du comité"}),
-        help_text="Nettoyé à l'enregistrement (ni script, ni mise en forme importée). Le PDF envoyé aux "
-        "participants reprend aussi la liste des présents, l'ordre du jour et les décisions.",
     )
 
     class Meta:
@@ -41,7 +42,20 @@ class CommitteeAdminForm(forms.ModelForm):
 
 
 class ParticipantFormSet(BaseInlineFormSet):
-    """A participant's partner must be a party to the committee's convention."""
+    """A participant's partner must be a party to the committee's convention. The admin's
+    table shows its column headings, not a label per input: each input is named for
+    screen readers (« Nom (participant 2) »)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "nouveau participant" if index is None else f"participant {index + 1}"
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                label = "Supprimer" if name == "DELETE" else str(field.label)
+                # The admin wraps a select (RelatedFieldWidgetWrapper) whose own attrs are
+                # shared between forms: name the form's copy of the widget it renders.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs = {**widget.attrs, "aria-label": f"{capfirst(label)} ({row})"}
 
     def clean(self):
         super().clean()
