@@ -36,6 +36,7 @@ from lib.pdf import html_to_pdf
 from lib.richtext import clean_html, plain_text
 from lib.workflow import WorkflowError
 from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token
+from messagerie.models import OutgoingEmail
 from messagerie.services import queue_email
 from partenariats.models import Commitment, Committee, CommitteeParticipant, Convention, Decision, Partner
 from partenariats.services import move_commitment
@@ -304,13 +305,24 @@ def check_minutes_can_be_sent(committee: Committee) -> list[CommitteeParticipant
 
 def send_minutes(*, committee: Committee, by=None) -> int:
     """Have a worker build the minutes' PDF and email it to each participant with an address
-    (`deliver_minutes`). Returns how many people it goes to; MinutesRefused otherwise."""
-    committee = Committee.objects.prefetch_related("participants").get(pk=committee.pk)
-    people = check_minutes_can_be_sent(committee)
+    who has not received this version yet (`deliver_minutes`). Returns how many people it
+    goes to; MinutesRefused (French) when there is nothing to send or nobody to send it to."""
+    content = minutes_content(committee.pk)
+    people = check_minutes_can_be_sent(content.committee)
+    keys = {_dedup_key(content.committee, participant, content.version): participant for participant in people}
+    already = set(OutgoingEmail.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+    waiting = [participant for key, participant in keys.items() if key not in already]
+    if not waiting:
+        sent_at = content.committee.minutes_sent_at
+        raise MinutesRefused(
+            "Chaque participant a déjà reçu ce compte rendu dans cette version"
+            + (f" (envoyé le {french_datetime(sent_at)})" if sent_at else "")
+            + " : corrigez-le, ou ajoutez l'adresse d'un participant, pour l'envoyer de nouveau."
+        )
     committee_id = committee.pk
     transaction.on_commit(lambda: _enqueue(committee_id))
     logger.info("Envoi du compte rendu du comité %s demandé par %s.", committee_id, getattr(by, "pk", None))
-    return len(people)
+    return len(waiting)
 
 
 def _enqueue(committee_id: int) -> None:

@@ -36,11 +36,11 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
 
 
-def held_committee(*, emails=True):
+def held_committee(*, emails=True, reference="CONV-2026-042"):
     """A committee held two days ago, with its minutes, three participants (one absent, one
     without an address) and two decisions, one of which created a commitment."""
     cma = make_partner(name="Chambre de métiers et de l'artisanat")
-    convention = make_convention(cma, status="en_vigueur", reference="CONV-2026-042", title="Artisanat solidaire")
+    convention = make_convention(cma, status="en_vigueur", reference=reference, title="Artisanat solidaire")
     committee = make_committee(
         convention,
         held_at=timezone.now() - timedelta(days=2),
@@ -143,6 +143,20 @@ def test_a_corrected_version_goes_again_to_everyone():
     assert deliver_minutes(committee_id=committee.pk) == 0
 
 
+@pytest.mark.django_db
+def test_sending_the_same_version_again_is_refused_but_a_corrected_address_gets_it(django_capture_on_commit_callbacks):
+    committee = held_committee()
+    deliver_minutes(committee_id=committee.pk)
+    with pytest.raises(MinutesRefused, match="Chaque participant a déjà reçu ce compte rendu dans cette version"):
+        send_minutes(committee=committee)
+    committee.participants.filter(email="paul@cma.re").update(email="p.hoarau@cma.re")
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert send_minutes(committee=committee) == 1
+    assert len(callbacks) == 1
+    assert deliver_minutes(committee_id=committee.pk) == 1
+    assert OutgoingEmail.objects.filter(to="p.hoarau@cma.re").count() == 1
+
+
 # --- The private link ---------------------------------------------------------------------------
 
 
@@ -179,6 +193,31 @@ def test_the_link_opens_a_page_that_serves_the_pdf_and_an_expired_one_offers_a_n
     renewed = deliver(OutgoingEmail.objects.filter(to="paul@cma.re").latest("pk"))
     assert "Vous avez demandé un nouveau lien" in renewed.body
     assert client.get(link_path(renewed, PAGE)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_minutes_page_costs_the_same_queries_whatever_the_decisions(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for extra in (0, 8):
+        committee = held_committee(reference=f"CONV-2026-1{extra:02d}")
+        for index in range(extra):
+            record_decision(
+                committee=committee,
+                text=f"Décision n° {index}.",
+                effect=Decision.Effect.CREATES,
+                new_commitment={"title": f"Engagement {index}", "due_date": timezone.localdate() + timedelta(days=9)},
+            )
+        deliver_minutes(committee_id=committee.pk)
+        message = deliver(OutgoingEmail.objects.filter(to="paul@cma.re").latest("pk"))
+        path = link_path(message, PAGE)
+        client.get(path)  # the token's first use is recorded once
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
 
 
 @pytest.mark.django_db
