@@ -10,9 +10,15 @@ from datetime import date, datetime
 from django.utils import formats, timezone
 
 
+def _first(text: str, day: int) -> str:
+    """French writes the first day of a month as an ordinal: « 1er décembre »."""
+    return "1er" + text[1:] if day == 1 and text.startswith("1 ") else text
+
+
 def french_datetime(value: datetime) -> str:
-    """« 2 décembre 2026 15:39 », in local time."""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    """« 2 décembre 2026 15:39 », « 1er décembre 2026 08:30 », in local time."""
+    local = timezone.localtime(value)
+    return _first(formats.date_format(local, "DATETIME_FORMAT"), local.day)
 
 
 def french_short_date(value: datetime) -> str:
@@ -21,7 +27,7 @@ def french_short_date(value: datetime) -> str:
 
 
 def french_date(value: date | datetime) -> str:
-    """« 2 décembre 2026 », the local day of a datetime."""
+    """« 2 décembre 2026 », « 1er décembre 2026 », the local day of a datetime."""
     if isinstance(value, datetime):
         value = timezone.localdate(value)
-    return formats.date_format(value, "DATE_FORMAT")
+    return _first(formats.date_format(value, "DATE_FORMAT"), value.day)
