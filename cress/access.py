@@ -475,6 +475,14 @@ MODEL_RULES = (
     ),
     ModelRule("partenariats.Decision", rights={PARTENARIATS: ALL, DIRECTION: VIEW}),
     ModelRule(
+        "partenariats.ConventionMessage",
+        _PERSONAL,
+        rights={PARTENARIATS: ("view", "add"), DIRECTION: VIEW},
+        admin_views={"partenariats_conventionmessage_send": "add"},
+        note="The conversation of a convention with its partners' members (names, what they write): read on the "
+        "convention's page; « add » is writing to the partners (each member emailed), never editing a message.",
+    ),
+    ModelRule(
         "partenariats.PartnerFigure",
         rights={PARTENARIATS: ALL, COMMUNICATION: VIEW, DIRECTION: VIEW},
         note="Public once « publié » is ticked.",

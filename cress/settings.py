@@ -426,6 +426,8 @@ INTAKE_ATTACHMENTS_MONTHS = envint("INTAKE_ATTACHMENTS_MONTHS", 6)
 INTAKE_ANONYMISE_MONTHS = envint("INTAKE_ANONYMISE_MONTHS", 36)
 # RGPD: months after closing before an employer's HR support request is anonymised.
 HR_REQUEST_ANONYMISE_MONTHS = envint("HR_REQUEST_ANONYMISE_MONTHS", 36)
+# Partenariats: size in MB of one deliverable uploaded from the partner space or the admin.
+PARTENARIATS_DELIVERABLE_MAX_MB = envint("PARTENARIATS_DELIVERABLE_MAX_MB", 20)
 # Orientations: a reminder to the structure after this many days without answer, and
 # expiry after that many.
 ORIENTATION_REMINDER_DAYS = envint("ORIENTATION_REMINDER_DAYS", 7)

@@ -2,7 +2,8 @@
 
 Partners, conventions, amendments, commitments, deliverables and published figures are in
 `partenariats.admin_conventions`; steering committees, their participants and decisions in
-`partenariats.admin_committees`. Importing them registers them.
+`partenariats.admin_committees`; a convention's conversation with its partners in
+`partenariats.admin_messages`. Importing them registers them.
 """
 
-from partenariats import admin_committees, admin_conventions  # noqa: F401
+from partenariats import admin_committees, admin_conventions, admin_messages  # noqa: F401

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from lib.admin import LabelledFileInputsMixin, TransitionInline, WorkflowAdminMixin
 from partenariats import services
+from partenariats.admin_messages import ConventionMessageInline
 from partenariats.models import (
     Amendment,
     Commitment,
@@ -64,7 +65,7 @@ class ConventionAdmin(LabelledFileInputsMixin, WorkflowAdminMixin, admin.ModelAd
     search_fields = ["reference", "title"]
     filter_horizontal = ["parties"]
     readonly_fields = ["status", "termination_reason"]
-    inlines = [CommitmentInline, AmendmentInline, ConventionTransitionInline]
+    inlines = [CommitmentInline, AmendmentInline, ConventionTransitionInline, ConventionMessageInline]
 
     def perform(self, convention, target, *, by, comment, request):
         services.move_convention(convention, target, by=by, comment=comment)

@@ -449,3 +449,46 @@ class PartnerFigure(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.year})"
+
+
+class ConventionMessage(models.Model):
+    """The one conversation of a convention (DESIGN.md, « People reaching each other »):
+    every message is between the CRESS and the partners of that convention, and each of
+    them reads all of it; a partner's member writes from the partner space, staff from the
+    convention's admin page."""
+
+    convention = models.ForeignKey(
+        Convention, on_delete=models.CASCADE, related_name="messages", verbose_name="convention"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="au nom du partenaire",
+        help_text="Vide pour un message de l'équipe de la CRESS.",
+    )
+    from_staff = models.BooleanField("de l'équipe de la CRESS", default=False)
+    body = models.TextField("message", max_length=5000)
+    created_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "message d'une convention"
+        verbose_name_plural = "messages des conventions"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["convention", "created_at"], name="partenariats_message_conv")]
+
+    def __str__(self):
+        return f"Message du {french_date(timezone.localtime(self.created_at).date())}"
+
+    @property
+    def author_label(self) -> str:
+        """Who wrote, as every reader of the conversation sees it."""
+        if self.from_staff:
+            return "Équipe de la CRESS"
+        name = (self.author.get_full_name() or self.author.email) if self.author_id else "Un membre"
+        return f"{name} ({self.partner})" if self.partner_id else name

@@ -45,6 +45,8 @@ from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
 from formation.models import Complaint, RegistrationGroup
 from observatoire.models import ImportKind, Millesime, Panorama, PanoramaRequest, PanoramaStatus, Publication
 from observatoire.services import run_import, upload_import
+from partenariats.conversation import post_partner_message
+from partenariats.models import Convention
 from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
@@ -263,6 +265,7 @@ def world():
     partner = make_partner(organisation=organisation)
     convention = make_convention(partner)
     make_decision(make_committee(convention), commitment=make_commitment(convention, party=partner))
+    post_partner_message(convention=convention, author=members["own"], partner=partner, body="Bonjour.")
     # Territoires: a plan (axis, actions, indicator) and a PTCE.
     sample_plan()
     make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
@@ -312,6 +315,8 @@ def _arguments(pattern, obj) -> tuple[list, dict]:
             values[name] = obj.pk
         elif name == "session_id":
             values[name] = obj.session_id  # a registration's pages of its session
+        elif name == "convention_id":
+            values[name] = obj.convention_id  # a message's page of its convention
         elif name == "target":
             values[name] = "etat-inexistant"  # reaches the permission check, changes nothing
         elif name == "version_id":
@@ -493,6 +498,9 @@ PRIVATE_URLS = {
     "formation:mon-inscription-attestation",
     "formation:convocation", "formation:questionnaire",
     "partenariats:compte-rendu", "partenariats:compte-rendu-fichier",
+    "partenariats:espace", "partenariats:espace-convention", "partenariats:espace-convention-fichier",
+    "partenariats:espace-avenant-fichier", "partenariats:espace-engagement", "partenariats:espace-livrable",
+    "partenariats:espace-compte-rendu",
 }  # fmt: skip
 
 
@@ -579,6 +587,15 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         expect("accueil:partenaire-orientation (POST)", response, response.status_code == 404)
     else:
         expect("accueil:partenaire-orientation", response, needs_login(response))
+    # The partner space: a convention of the structure's partner (full table: tests/partenariats/test_espace_access.py).
+    page = reverse("partenariats:espace-convention", args=[Convention.objects.get().pk])
+    response = client.get(page)
+    if member:
+        expect("partenariats:espace-convention", response, response.status_code == 200)
+    elif audience.staff or audience.partner_of:
+        expect("partenariats:espace-convention", response, response.status_code == 404)
+    else:
+        expect("partenariats:espace-convention", response, needs_login(response))
     edit = reverse("annuaire:modifier", args=[world.organisation.slug])
     response = client.get(edit)
     if member:

@@ -41,7 +41,9 @@ from messagerie.links import issue_token, resolve_token
 from messagerie.models import OutgoingEmail, PrivateLink
 from messagerie.services import DeliveryError, deliver_email, retry_failed_emails
 from partenariats import committees as partenariats_committees
+from partenariats import conversation as partner_conversation
 from partenariats import reminders as partnership_reminders
+from partenariats import services as partenariats_services
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
@@ -82,6 +84,7 @@ class Link:
     shows: str  # a regular expression found in the page it opens
     private: bool = False  # a secret minted when the email leaves (never in the database)
     staff: bool = False  # the recipient opens it logged in to the staff's admin
+    member: bool = False  # the recipient opens it logged in with their own account (a partner's member)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ COLD_SURVEY = Link(r"/formations/questionnaire/froid/[\w-]+/", r"Questionnaire �
 CONVENTION_ADMIN = Link(r"/gestion/partenariats/convention/\d+/change/", r"CONV-\d{4}-\d{3}", staff=True)
 COMMITMENT_ADMIN = Link(r"/gestion/partenariats/commitment/\d+/change/", r"Engagement n°\d+", staff=True)
 COMMITTEE_ADMIN = Link(r"/gestion/partenariats/committee/\d+/change/", r"Comité de pilotage du \d+", staff=True)
+DELIVERABLE_ADMIN = Link(r"/gestion/partenariats/commitment/\d+/change/", r"Orienter 50 porteurs", staff=True)
+PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
 EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
@@ -182,6 +187,11 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "partenariats/compte_rendu": (
         Link(r"/partenaires/comite/compte-rendu/[\w-]+/", r"<h1[^>]*>Compte rendu du comité de pilotage", private=True),
     ),
+    # Partenariats: the staff who follow a convention (the admin); its partners' members (their space).
+    "partenariats/livrable_depose": (DELIVERABLE_ADMIN,),
+    "partenariats/engagement_declare_tenu": (DELIVERABLE_ADMIN,),
+    "partenariats/message_equipe": (CONVENTION_ADMIN,),
+    "partenariats/message_partenaires": (PARTNER_SPACE,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -313,6 +323,19 @@ def produce_every_email(client):
     make_participant(committee, "Paul Hoarau", email="paul@cma.re")
     partenariats_committees.deliver_minutes(committee_id=committee.pk)  # partenariats/compte_rendu
 
+    follower = StaffFactory(role="Partenariats", email="sophie@cress.re")
+    partner = make_partner(organisation=structure)  # marie@kaz.re is a member
+    convention = make_convention(partner, status="en_vigueur", owner=follower)
+    commitment = make_commitment(convention, party=partner, title="Orienter 50 porteurs vers la CMA")
+    member = get_user_model().objects.get(email="marie@kaz.re")
+    partenariats_services.add_deliverable(
+        commitment=commitment, title="Bilan", upload=SimpleUploadedFile("bilan.pdf", b"%PDF-1.4 bilan"), by=member,
+        by_partner=True,
+    )  # fmt: skip  # partenariats/livrable_depose
+    partenariats_services.declare_commitment_kept(commitment=commitment, by=member)  # engagement_declare_tenu
+    partner_conversation.post_partner_message(convention=convention, author=member, partner=partner, body="Bonjour.")
+    partner_conversation.post_staff_message(convention=convention, author=follower, body="Merci.")  # …_partenaires
+
 
 def outbox_table_text() -> str:
     """Every stored column of the outbox, as the database holds it."""
@@ -384,6 +407,9 @@ def test_every_email_leaves_with_working_links_and_none_rests_in_the_database(cl
                 # Sent to the staff member in charge, or to the CRESS's address (then anyone of the accueil).
                 opener = Client()
                 login_verified(opener, User.objects.filter(email__iexact=to).first() or accueil_staff)
+            elif link.member:
+                opener = Client()
+                opener.force_login(User.objects.get(email__iexact=to))
             else:
                 opener = Client()
             response = opener.get(paths[0], follow=True)

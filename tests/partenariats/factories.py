@@ -3,8 +3,10 @@ first go through the declared workflows (partenariats.services), never by assign
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from annuaire.models import PartnerMembership
 from partenariats import services
 from partenariats.models import (
     Commitment,
@@ -17,6 +19,7 @@ from partenariats.models import (
     PartnerKind,
 )
 from tests.annuaire.factories import OrganisationFactory
+from tests.comptes.factories import UserFactory
 
 _counter = {"n": 0}
 
@@ -102,3 +105,16 @@ def make_participant(committee, name="Marie Payet", *, email="", partner=None, a
     return CommitteeParticipant.objects.create(
         committee=committee, name=name, email=email, partner=partner, attended=attended
     )
+
+
+def make_member(partner, **fields):
+    """A user who acts for `partner` (a membership of the partner's organisation)."""
+    user = UserFactory(**fields)
+    PartnerMembership.objects.create(user=user, organisation=partner.organisation)
+    return user
+
+
+def make_deliverable(commitment, *, title="Bilan annuel", content=b"%PDF-1.4 bilan", by=None, by_partner=False):
+    """A deliverable stored as the partner space's upload stores it (a PDF by default)."""
+    upload = SimpleUploadedFile(f"{title}.pdf", content)
+    return services.add_deliverable(commitment=commitment, title=title, upload=upload, by=by, by_partner=by_partner)

@@ -1,0 +1,89 @@
+"""The one conversation of a convention, between the CRESS and the convention's partners.
+
+A partner's member writes from the partner space: the staff member who follows the
+convention is emailed the admin page where they answer. Staff write from the convention's
+admin page: each member of the convention's partners is emailed the convention's page in
+the partner space (they log in to read it; no private link is needed).
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from annuaire.models import PartnerMembership
+from lib.workflow import WorkflowError
+from messagerie.services import queue_email
+from partenariats.models import Convention, ConventionMessage, Partner
+
+MESSAGE_MAX = 5000
+
+
+class ConversationError(WorkflowError):
+    """A message refused for a reason the writer can fix (in French)."""
+
+
+def _checked_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ConversationError("Le message est vide : écrivez-le avant de l'envoyer.")
+    if len(body) > MESSAGE_MAX:
+        raise ConversationError(f"Le message compte {len(body)} caractères : {MESSAGE_MAX} au plus.")
+    return body
+
+
+def _author_name(user) -> str:
+    return user.get_full_name() or user.email
+
+
+def convention_owner_email(convention: Convention) -> str:
+    """The staff member who follows the convention, else the CRESS's contact address."""
+    if convention.owner is not None and convention.owner.email:
+        return convention.owner.email
+    return settings.CONTACT_EMAIL
+
+
+@transaction.atomic
+def post_partner_message(*, convention: Convention, author, partner: Partner, body: str) -> ConventionMessage:
+    """A member of `partner` (a party of the convention) writes to the CRESS; the staff member
+    who follows the convention is emailed the message and the admin page to answer from."""
+    message = ConventionMessage.objects.create(
+        convention=convention, author=author, partner=partner, from_staff=False, body=_checked_body(body)
+    )
+    queue_email(
+        to=convention_owner_email(convention),
+        template="partenariats/message_equipe",
+        context={
+            "convention": convention,
+            "author": f"{_author_name(author)} ({partner})",
+            "body": message.body,
+            "url": settings.SITE_URL + reverse("admin:partenariats_convention_change", args=[convention.pk]),
+        },
+    )
+    return message
+
+
+def partner_member_emails(convention: Convention) -> list[str]:
+    """The addresses of the active members of the convention's partners, each once."""
+    members = PartnerMembership.objects.filter(
+        organisation__partner__conventions=convention, user__is_active=True
+    ).values_list("user__email", flat=True)
+    return sorted({email.lower() for email in members if email})
+
+
+@transaction.atomic
+def post_staff_message(*, convention: Convention, author, body: str) -> tuple[ConventionMessage, int]:
+    """Staff write to the convention's partners: each of their members is emailed the message
+    and the convention's page in the partner space. Returns the message and how many people
+    were emailed (0 when no partner has a member with an account)."""
+    message = ConventionMessage.objects.create(
+        convention=convention, author=author, from_staff=True, body=_checked_body(body)
+    )
+    url = settings.SITE_URL + reverse("partenariats:espace-convention", args=[convention.pk])
+    recipients = partner_member_emails(convention)
+    for email in recipients:
+        queue_email(
+            to=email,
+            template="partenariats/message_partenaires",
+            context={"convention": convention, "body": message.body, "url": url},
+        )
+    return message, len(recipients)
