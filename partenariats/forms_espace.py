@@ -1,12 +1,14 @@
 """The forms of the partner space: a deliverable, a declaration « tenu », a message.
 
-They check the input's shape; the services check the rest (the file by its content, the
-workflow, the empty message) and raise French errors the page shows."""
+They check the input (the file by its content too, so that its error sits by its field);
+the services check again, and what only they know (the workflow, a blank message), and
+raise French errors the page shows."""
 
 from django import forms
+from django.conf import settings
 
 from lib.forms import ErrorLinksMixin
-from lib.uploads import ACCEPTED
+from lib.uploads import ACCEPTED, validate_document
 from partenariats.conversation import MESSAGE_MAX
 from partenariats.services import DECLARATION_COMMENT_MAX
 
@@ -31,6 +33,11 @@ class DeliverableForm(ErrorLinksMixin, forms.Form):
             "missing": "Aucun fichier n'a été reçu : choisissez-le de nouveau.",
         },
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_document(upload, max_bytes=settings.PARTENARIATS_DELIVERABLE_MAX_MB * 1024 * 1024)
+        return upload
 
 
 class DeclarationForm(ErrorLinksMixin, forms.Form):

@@ -35,7 +35,8 @@ from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
 from observatoire.services import run_import, upload_import
-from partenariats.models import Partner
+from partenariats.conversation import post_staff_message
+from partenariats.models import Convention, ConventionMessage, Partner
 from referentiels.models import Territory, TerritoryKind
 from territoires.models import Plan, Policy
 from tests.formation.documents_helpers import make_registration, make_session
@@ -129,6 +130,12 @@ def demo_data(settings):
         partner = make_partner(name="Chambre de métiers et de l'artisanat")
         convention = make_convention(partner, status="en_vigueur")
         make_decision(make_committee(convention), commitment=make_commitment(convention, party=partner))
+    if not ConventionMessage.objects.exists():
+        post_staff_message(
+            convention=Convention.objects.order_by("pk").first(),
+            author=superuser,
+            body="Le bilan de l'année est attendu pour le comité de mars.",
+        )
     if not Plan.objects.exists():
         sample_plan()
     if not Policy.objects.filter(kind=Policy.Kind.PTCE).exists():
