@@ -419,7 +419,7 @@ INTAKE_SUBMISSIONS_PER_HOUR = envint("INTAKE_SUBMISSIONS_PER_HOUR", 5)
 # Requests for a new tracking link per hour from one address.
 TRACKING_LINK_RENEWALS_PER_HOUR = envint("TRACKING_LINK_RENEWALS_PER_HOUR", 10)
 # Messages, documents and answers posted on the private pages (tracking, partner) per hour
-# from one address.
+# from one address; on the partner space of the conventions, per person.
 PRIVATE_PAGE_POSTS_PER_HOUR = envint("PRIVATE_PAGE_POSTS_PER_HOUR", 30)
 # RGPD: months after closing before a request's documents are deleted / it is anonymised.
 INTAKE_ATTACHMENTS_MONTHS = envint("INTAKE_ATTACHMENTS_MONTHS", 6)
