@@ -27,6 +27,35 @@ class LabelledFileInputsMixin:
         return formfield
 
 
+def _label_widget(widget, label: str) -> None:
+    # A related field's select is wrapped (the « + » and pencil links): label the select itself.
+    inner = getattr(widget, "widget", widget)
+    inner.attrs.setdefault("aria-label", label)
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose inputs have accessible names: Django puts the field names in
+    the column headers only, so each input (and the « supprimer » box) is named after its
+    column (axe: « Form elements must have labels »)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            _label_widget(formfield.widget, capfirst(formfield.label or db_field.verbose_name))
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs.setdefault("aria-label", "Supprimer cette ligne")
+
+        return LabelledFormSet
+
+
 class TransitionInline(admin.TabularInline):
     """The log of a record's workflow; the states by their French names (the log stores
     the codes), taken from the choices of the record's `state_field`."""

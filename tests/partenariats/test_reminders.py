@@ -319,7 +319,7 @@ def test_the_owner_is_reminded_to_prepare_a_committee_ten_days_before_once(setti
     assert "se tient le jeudi 20 mars 2031 à 9 h 30 (heure de La Réunion), CCI Réunion, Saint-Denis" in message.body
     assert "dans 10 jours" in message.body
     assert "- Bilan de l'année\n- Plan 2032\n" in message.body
-    assert f"- {open_one.title} (CRESS La Réunion) : échéance le 1 avril 2031, à faire" in message.body
+    assert f"- {open_one.title} (CRESS La Réunion) : échéance le 1er avril 2031, à faire" in message.body
     assert "Guide déjà publié" not in message.body
     assert "https://portail.ess-reunion.re/gestion/partenariats/committee/" in message.body
     assert "Bilan de l" in open_as(lea, admin_path(message, "committee"))
