@@ -63,3 +63,20 @@ def value(key: str, subject=None, start: date | None = None, end: date | None = 
     """The metric's value, or None if no app registered that key (an app removed, a typo)."""
     metric = _METRICS.get(key)
     return None if metric is None else metric.compute(subject, start, end)
+
+
+def period_filter(field: str, start: date | None, end: date | None) -> dict:
+    """Lookups for `start <= field < end` on a DateTimeField, in Réunion's time: a metric
+    counts the rows of the days [start, end) as people there read them. An open side adds
+    nothing. Pass to `filter(**...)`."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    lookups = {}
+    if start is not None:
+        lookups[f"{field}__gte"] = datetime.combine(start, time.min, tzinfo=tz)
+    if end is not None:
+        lookups[f"{field}__lt"] = datetime.combine(end, time.min, tzinfo=tz)
+    return lookups
