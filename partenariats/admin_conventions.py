@@ -307,8 +307,10 @@ class CommitmentForm(forms.ModelForm):
             self.add_error(
                 "target", "Une cible se rapporte à un chiffre suivi : choisissez le chiffre, ou videz la cible."
             )
+        # On its own page (the convention chosen here); on the convention's page, its formset checks.
         convention = cleaned.get("convention")
-        if "convention" in self.fields and convention and party and not convention.parties.filter(pk=party.pk).exists():
+        chosen_here = isinstance(self.fields.get("convention"), forms.ModelChoiceField)
+        if chosen_here and convention and party and not convention.parties.filter(pk=party.pk).exists():
             self.add_error("party", f"« {party} » n'est pas partie à la convention {convention.reference}.")
         return cleaned
 
@@ -361,9 +363,7 @@ class CommitmentInline(RelatedChoicesMixin, admin.TabularInline):
             return "—"
         calculator = getattr(self, "figures", None) or FigureCalculator()
         figure = calculator.for_commitment(commitment)
-        if figure is None:
-            return "—" if not commitment.metric or not calculator.skipped else "Non calculé sur cette page"
-        return str(figure)
+        return str(figure) if figure else "—"
 
 
 class EndFilter(admin.SimpleListFilter):

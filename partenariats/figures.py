@@ -31,8 +31,11 @@ class LinkedFigure:
     value: int | None  # None: the metric is no longer computed (an app removed, a key renamed)
     target: int | None
     unit: str = ""
+    computed: bool = True  # False: over the page's budget of figures, not computed here
 
     def __str__(self) -> str:
+        if not self.computed:
+            return f"{self.label} : non calculé sur cette page (trop de chiffres suivis)"
         if self.value is None:
             return f"{self.label} : chiffre indisponible"
         unit = f" {self.unit}" if self.unit else ""
@@ -46,33 +49,26 @@ class LinkedFigure:
 
 class FigureCalculator:
     """Computes linked figures for one page: each (metric, organisation, period) once, and
-    at most `limit` of them, so that a page's queries stay bounded whatever its rows."""
+    at most `limit` of them (FIGURES_PER_PAGE), so that a page's queries stay bounded
+    whatever its rows."""
 
-    def __init__(self, limit: int = FIGURES_PER_PAGE):
-        self.limit = limit
+    def __init__(self, limit: int | None = None):
+        self.limit = FIGURES_PER_PAGE if limit is None else limit
         self._values: dict[tuple, int | None] = {}
-        self.skipped = 0
-
-    def value(self, key: str, subject, start: date | None, end: date | None) -> int | None:
-        memo = (key, subject, start, end)
-        if memo not in self._values:
-            if len(self._values) >= self.limit:
-                self.skipped += 1
-                raise LookupError(key)
-            self._values[memo] = metrics.value(key, subject, start, end)
-        return self._values[memo]
 
     def for_commitment(self, commitment: Commitment) -> LinkedFigure | None:
         """The commitment's linked figure over its convention's period, for the organisation
-        of the party engaged; None when it follows no figure, or over this page's budget.
-        Reads `commitment.party` and `commitment.convention`: select them with it."""
+        of the party engaged; None when it follows no figure. Reads `commitment.party` and
+        `commitment.convention`: select them with it."""
         if not commitment.metric or commitment.party_id is None:
             return None
         metric = metrics.get(commitment.metric)
         label = metric.label if metric else f"« {commitment.metric} »"
+        unit = metric.unit if metric else ""
         start, end = convention_period(commitment.convention)
-        try:
-            value = self.value(commitment.metric, commitment.party.organisation_id, start, end)
-        except LookupError:
-            return None
-        return LinkedFigure(label=label, value=value, target=commitment.target, unit=metric.unit if metric else "")
+        memo = (commitment.metric, commitment.party.organisation_id, start, end)
+        if memo not in self._values:
+            if len(self._values) >= self.limit:
+                return LinkedFigure(label=label, value=None, target=commitment.target, unit=unit, computed=False)
+            self._values[memo] = metrics.value(*memo)
+        return LinkedFigure(label=label, value=self._values[memo], target=commitment.target, unit=unit)
