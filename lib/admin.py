@@ -27,6 +27,26 @@ class LabelledFileInputsMixin:
         return formfield
 
 
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline draws its inputs under column headings, with no label of their own
+    (axe: « Form elements must have labels »): each input is named after its column and its
+    row (« Échéance, ligne 2 »), the deletion box too."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        def add_fields(formset_self, form, index):
+            formset.add_fields(formset_self, form, index)
+            row = f", ligne {index + 1}" if index is not None else ", nouvelle ligne"
+            for name, field in form.fields.items():
+                label = "Supprimer" if name == "DELETE" else capfirst(str(field.label or name))
+                # A related field's wrapper (add/change links) draws the widget it wraps.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs["aria-label"] = f"{label}{row}"
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
+
 class TransitionInline(admin.TabularInline):
     """The log of a record's workflow; the states by their French names (the log stores
     the codes), taken from the choices of the record's `state_field`."""

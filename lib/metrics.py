@@ -13,13 +13,17 @@ value, never importing the other app (DESIGN.md, « Where two actions meet: regi
 `start <= date < end` (either may be None: open side). `subject` is an organisation's
 primary key for `Scope.ORGANISATION`, a `referentiels.models.Territory` for
 `Scope.TERRITORY`, None for `Scope.REGION`. It runs a bounded number of queries, returns no
-personal data, and may be cached by the caller.
+personal data, and may be cached by the caller. A provider that counts rows by a timestamp
+bounds it with `period_filter` (local days); one about territories filters on the rows'
+commune with `referentiels.selectors.within_territory`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from enum import StrEnum
+
+from django.utils import timezone
 
 
 class Scope(StrEnum):
@@ -69,10 +73,6 @@ def period_filter(field: str, start: date | None, end: date | None) -> dict:
     """Lookups for `start <= field < end` on a DateTimeField, in Réunion's time: a metric
     counts the rows of the days [start, end) as people there read them. An open side adds
     nothing. Pass to `filter(**...)`."""
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
     tz = timezone.get_current_timezone()
     lookups = {}
     if start is not None:

@@ -32,7 +32,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
 from lib import metrics
-from lib.admin import LabelledFileInputsMixin, TransitionInline, WorkflowAdminMixin
+from lib.admin import LabelledFileInputsMixin, LabelledTabularInline, TransitionInline, WorkflowAdminMixin
 from lib.dates import french_date
 from partenariats import services
 from partenariats.figures import FigureCalculator
@@ -86,6 +86,11 @@ class RelatedChoicesMixin:
             kwargs["queryset"] = Partner.objects.select_related("organisation")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "parties":
+            kwargs["queryset"] = Partner.objects.select_related("organisation")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 class PrivateFileLink:
     """What a file widget links to: a permission-checked admin page, with a plain label."""
@@ -126,7 +131,7 @@ def _freeze_choices(formset, *names):
 # --- Partners ------------------------------------------------------------------------------
 
 
-class PartnerContactInline(admin.TabularInline):
+class PartnerContactInline(LabelledTabularInline):
     model = PartnerContact
     extra = 0
 
@@ -149,7 +154,7 @@ class PartnerFigureForm(forms.ModelForm):
         return cleaned
 
 
-class PartnerFigureInline(admin.TabularInline):
+class PartnerFigureInline(LabelledTabularInline):
     model = PartnerFigure
     form = PartnerFigureForm
     extra = 0
@@ -338,7 +343,7 @@ class CommitmentInlineFormSet(BaseInlineFormSet):
                 )
 
 
-class CommitmentInline(RelatedChoicesMixin, admin.TabularInline):
+class CommitmentInline(RelatedChoicesMixin, LabelledTabularInline):
     model = Commitment
     form = CommitmentForm
     formset = CommitmentInlineFormSet
@@ -613,7 +618,7 @@ def deliverable_url(deliverable) -> str:
     return reverse("admin:partenariats_commitment_deliverable", args=[deliverable.commitment_id, deliverable.pk])
 
 
-class DeliverableInline(admin.TabularInline):
+class DeliverableInline(LabelledTabularInline):
     """The deliverables uploaded (by staff or the partner): read-only, downloaded through a
     permission-checked page; staff with the right delete one."""
 
@@ -656,7 +661,7 @@ class DeliverableUploadForm(forms.ModelForm):
         return upload
 
 
-class DeliverableUploadInline(LabelledFileInputsMixin, admin.TabularInline):
+class DeliverableUploadInline(LabelledFileInputsMixin, LabelledTabularInline):
     """New deliverables only; saved through services.add_deliverable (CommitmentAdmin.save_formset)."""
 
     model = Deliverable

@@ -364,7 +364,8 @@ def test_the_change_page_queries_do_not_grow_with_commitments_following_the_same
     def add(n):
         for _ in range(n):
             make_commitment(convention, party=partner, metric="accueil.orientations_envoyees", target=5)
-            make_commitment(convention, title="Sans chiffre")
+            make_commitment(convention, title="Sans chiffre", owner=StaffFactory())
+            make_partner()  # one more in the parties' and commitments' selects
 
     add(1)
     services.move_convention(convention, Status.TO_RENEW)  # a log row
