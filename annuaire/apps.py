@@ -28,7 +28,7 @@ class AnnuaireConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from annuaire import contributions
+        from annuaire import contributions, metrics
         from annuaire.selectors import territory_directory_link
         from lib.media import delete_files_with_rows
         from lib.territory_links import register_territory_link
@@ -36,6 +36,7 @@ class AnnuaireConfig(AppConfig):
 
         register_link_builder(contributions.CLAIM_LINK, contributions.build_claim_link)
         register_territory_link("annuaire", territory_directory_link)
+        metrics.register_metrics()
 
         post_migrate.connect(_load_directory_lists, sender=self, dispatch_uid="annuaire_load_lists")
         for model_name in ("Organisation", "Category", "Label"):

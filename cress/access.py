@@ -436,24 +436,36 @@ MODEL_RULES = (
     ModelRule(
         "partenariats.Convention",
         rights={PARTENARIATS: VIEW_ADD_CHANGE, DIRECTION: VIEW},
-        admin_views={"partenariats_convention_transition": "change"},
+        admin_views={
+            "partenariats_convention_transition": "change",
+            "partenariats_convention_amendment_add": "change",
+            "partenariats_convention_signed_file": "view",
+            "partenariats_convention_amendment_file": "view",
+        },
         note="Amounts and signed files are internal until published (« montant publié »); states change only "
-        "through the declared workflow (buttons); a convention is ended or terminated, never deleted.",
+        "through the declared workflow (buttons); a convention is ended or terminated, never deleted. The signed "
+        "PDF and the amendments' PDFs are downloaded through permission-checked pages (view on the convention, "
+        "and on amendments for theirs); « Ajouter un avenant » needs change here and add on amendments.",
     ),
     ModelRule("partenariats.ConventionTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),
     ModelRule("partenariats.Amendment", rights={PARTENARIATS: ALL, DIRECTION: VIEW}),
     ModelRule(
         "partenariats.Commitment",
         rights={PARTENARIATS: ALL, DIRECTION: VIEW},
-        admin_views={"partenariats_commitment_transition": "change"},
+        admin_views={
+            "partenariats_commitment_transition": "change",
+            "partenariats_commitment_deliverable": "view",
+        },
         note="States change only through the declared workflow; a partner declares one kept from its space, "
-        "staff confirm.",
+        "staff confirm. A deliverable is downloaded through a permission-checked page (view here and on "
+        "deliverables).",
     ),
     ModelRule("partenariats.CommitmentTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),
     ModelRule(
         "partenariats.Deliverable",
         rights={PARTENARIATS: ALL, DIRECTION: VIEW},
-        note="Files uploaded by staff or by the partner; served through a permission-checked page only.",
+        note="Files uploaded by staff or by the partner, checked by content (services.add_deliverable); served "
+        "through a permission-checked page only.",
     ),
     ModelRule(
         "partenariats.Committee",

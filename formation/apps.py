@@ -27,6 +27,7 @@ class FormationConfig(AppConfig):
             documents,
             hr,
             links,
+            metrics,
             schedule,
             selectors,
             tasks_documents,
@@ -52,6 +53,7 @@ class FormationConfig(AppConfig):
         # The intake's « formation » need (accueil.models.Need.TRAINING) leads to the catalogue.
         register_need_resource("formation", "catalogue", selectors.catalogue_need_resource)
         register_territory_link("formation", selectors.territory_catalogue_link)
+        metrics.register_metrics()
 
         for model_name in PUBLIC_MODELS:
             model = self.get_model(model_name)

@@ -27,33 +27,24 @@ class LabelledFileInputsMixin:
         return formfield
 
 
-def _label_widget(widget, label: str) -> None:
-    # A related field's select is wrapped (the « + » and pencil links): label the select itself.
-    inner = getattr(widget, "widget", widget)
-    inner.attrs.setdefault("aria-label", label)
-
-
 class LabelledTabularInline(admin.TabularInline):
-    """A tabular inline whose inputs have accessible names: Django puts the field names in
-    the column headers only, so each input (and the « supprimer » box) is named after its
-    column (axe: « Form elements must have labels »)."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None:
-            _label_widget(formfield.widget, capfirst(formfield.label or db_field.verbose_name))
-        return formfield
+    """A tabular inline draws its inputs under column headings, with no label of their own
+    (axe: « Form elements must have labels »): each input is named after its column and its
+    row (« Échéance, ligne 2 »), the deletion box too."""
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
 
-        class LabelledFormSet(formset):
-            def add_fields(self, form, index):
-                super().add_fields(form, index)
-                if "DELETE" in form.fields:
-                    form.fields["DELETE"].widget.attrs.setdefault("aria-label", "Supprimer cette ligne")
+        def add_fields(formset_self, form, index):
+            formset.add_fields(formset_self, form, index)
+            row = f", ligne {index + 1}" if index is not None else ", nouvelle ligne"
+            for name, field in form.fields.items():
+                label = "Supprimer" if name == "DELETE" else capfirst(str(field.label or name))
+                # A related field's wrapper (add/change links) draws the widget it wraps.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs["aria-label"] = f"{label}{row}"
 
-        return LabelledFormSet
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})
 
 
 class TransitionInline(admin.TabularInline):

@@ -13,13 +13,17 @@ value, never importing the other app (DESIGN.md, « Where two actions meet: regi
 `start <= date < end` (either may be None: open side). `subject` is an organisation's
 primary key for `Scope.ORGANISATION`, a `referentiels.models.Territory` for
 `Scope.TERRITORY`, None for `Scope.REGION`. It runs a bounded number of queries, returns no
-personal data, and may be cached by the caller.
+personal data, and may be cached by the caller. A provider that counts rows by a timestamp
+bounds it with `period_filter` (local days); one about territories filters on the rows'
+commune with `referentiels.selectors.within_territory`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from enum import StrEnum
+
+from django.utils import timezone
 
 
 class Scope(StrEnum):
@@ -63,3 +67,16 @@ def value(key: str, subject=None, start: date | None = None, end: date | None = 
     """The metric's value, or None if no app registered that key (an app removed, a typo)."""
     metric = _METRICS.get(key)
     return None if metric is None else metric.compute(subject, start, end)
+
+
+def period_filter(field: str, start: date | None, end: date | None) -> dict:
+    """Lookups for `start <= field < end` on a DateTimeField, in Réunion's time: a metric
+    counts the rows of the days [start, end) as people there read them. An open side adds
+    nothing. Pass to `filter(**...)`."""
+    tz = timezone.get_current_timezone()
+    lookups = {}
+    if start is not None:
+        lookups[f"{field}__gte"] = datetime.combine(start, time.min, tzinfo=tz)
+    if end is not None:
+        lookups[f"{field}__lt"] = datetime.combine(end, time.min, tzinfo=tz)
+    return lookups

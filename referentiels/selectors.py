@@ -3,7 +3,7 @@
 import re
 
 from django.db import connection
-from django.db.models import F, Func, Prefetch, QuerySet
+from django.db.models import F, Func, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from lib.text import normalise_text
@@ -12,6 +12,22 @@ from referentiels.models import NafActivity, Territory, TerritoryKind
 
 def communes() -> QuerySet[Territory]:
     return Territory.objects.filter(kind=TerritoryKind.COMMUNE).order_by("name")
+
+
+# How a commune reaches each level above it (PARENT_KIND; arrondissements are a second partition).
+_COMMUNE_PATH = {
+    TerritoryKind.COMMUNE: "",
+    TerritoryKind.EPCI: "__parent",
+    TerritoryKind.ARRONDISSEMENT: "__arrondissement",
+    TerritoryKind.REGION: "__parent__parent",
+}
+
+
+def within_territory(territory: Territory, commune_field: str) -> Q:
+    """Rows whose commune (`commune_field`, a foreign key to a commune) lies in `territory`,
+    whatever its level: the commune itself, or the communes of an EPCI, an arrondissement
+    or the région. Two joins at most; rows without a commune are in no territory."""
+    return Q(**{f"{commune_field}{_COMMUNE_PATH[territory.kind]}": territory})
 
 
 def epcis_with_communes() -> QuerySet[Territory]:

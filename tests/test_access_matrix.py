@@ -56,7 +56,15 @@ from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
 from tests.observatoire.factories import Row, establishment_file, make_siret
-from tests.partenariats.factories import make_commitment, make_committee, make_convention, make_decision, make_partner
+from tests.partenariats.factories import (
+    make_amendment,
+    make_commitment,
+    make_committee,
+    make_convention,
+    make_decision,
+    make_deliverable,
+    make_partner,
+)
 from tests.territoires.factories import make_policy, sample_plan
 
 pytestmark = pytest.mark.django_db
@@ -264,8 +272,11 @@ def world():
     # Partenariats: a partner with a convention, a commitment, a committee with a decision.
     partner = make_partner(organisation=organisation)
     convention = make_convention(partner)
-    make_decision(make_committee(convention), commitment=make_commitment(convention, party=partner))
+    commitment = make_commitment(convention, party=partner)
+    make_decision(make_committee(convention), commitment=commitment)
     post_partner_message(convention=convention, author=members["own"], partner=partner, body="Bonjour.")
+    make_amendment(convention)
+    make_deliverable(commitment)
     # Territoires: a plan (axis, actions, indicator) and a PTCE.
     sample_plan()
     make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
@@ -319,6 +330,8 @@ def _arguments(pattern, obj) -> tuple[list, dict]:
             values[name] = obj.convention_id  # a message's page of its convention
         elif name == "target":
             values[name] = "etat-inexistant"  # reaches the permission check, changes nothing
+        elif name in {"amendment_id", "deliverable_id"}:  # a convention's amendment, a commitment's deliverable
+            values[name] = getattr(obj, name.replace("_id", "s")).order_by("pk").first().pk
         elif name == "version_id":
             values[name] = obj.history.order_by("history_id").first().history_id
         else:

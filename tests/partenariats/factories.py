@@ -114,7 +114,26 @@ def make_member(partner, **fields):
     return user
 
 
-def make_deliverable(commitment, *, title="Bilan annuel", content=b"%PDF-1.4 bilan", by=None, by_partner=False):
-    """A deliverable stored as the partner space's upload stores it (a PDF by default)."""
-    upload = SimpleUploadedFile(f"{title}.pdf", content)
-    return services.add_deliverable(commitment=commitment, title=title, upload=upload, by=by, by_partner=by_partner)
+# A small but real PDF: what lib.uploads reads as one (its first bytes).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf_upload(name="document.pdf", content=PDF_BYTES):
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def make_amendment(convention, *, number=None, file=True, by=None, **fields):
+    """An amendment recorded through the service (a new end date or amount applies to the convention)."""
+    fields.setdefault("signed_on", timezone.localdate())
+    fields.setdefault("summary", "Avenant de précision des engagements.")
+    number = number or convention.amendments.count() + 1
+    upload = pdf_upload(f"avenant-{number}.pdf") if file else None
+    return services.record_amendment(convention=convention, number=number, file=upload, by=by, **fields)
+
+
+def make_deliverable(commitment, *, title="Bilan d'étape", upload=None, by=None, by_partner=False):
+    """A deliverable uploaded through the service, a PDF unless told."""
+    return services.add_deliverable(
+        commitment=commitment, title=title, upload=upload or pdf_upload("bilan.pdf"), by=by, by_partner=by_partner
+    )
