@@ -483,6 +483,11 @@ class ConventionAdmin(RelatedChoicesMixin, LabelledFileInputsMixin, WorkflowAdmi
     readonly_fields = ["status", "termination_reason", "signed_file_link"]
     inlines = [CommitmentInline, AmendmentInline, ConventionTransitionInline, ConventionMessageInline]
 
+    def get_inlines(self, request, obj):
+        # The conversation begins once the convention exists (not on the add page).
+        inlines = super().get_inlines(request, obj)
+        return inlines if obj is not None else [i for i in inlines if i is not ConventionMessageInline]
+
     def get_fieldsets(self, request, obj=None):
         signed = "signed_file" if self.has_change_permission(request, obj) else "signed_file_link"
         return (
