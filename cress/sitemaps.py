@@ -11,6 +11,7 @@ from annuaire.models import Organisation
 from communication.models import Event, NewsArticle
 from cress.navigation import INTAKE, live_areas
 from formation.selectors import published_trainings
+from partenariats.selectors import partner_url, sitemap_partners
 from referentiels.models import Territory, TerritoryKind
 
 
@@ -107,6 +108,19 @@ class TrainingsSitemap(Sitemap):
         return item.updated_at
 
 
+class PartnersSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return sitemap_partners()
+
+    def location(self, item):
+        return partner_url(item)
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "actualites": NewsSitemap,
@@ -114,4 +128,5 @@ SITEMAPS = {
     "annuaire": OrganisationsSitemap,
     "observatoire": ObservatorySitemap,
     "formations": TrainingsSitemap,
+    "partenaires": PartnersSitemap,
 }

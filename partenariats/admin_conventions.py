@@ -37,6 +37,7 @@ from lib.dates import french_date
 from partenariats import services
 from partenariats.admin_messages import ConventionMessageInline
 from partenariats.figures import FigureCalculator
+from partenariats.forms import PartnerAdminForm
 from partenariats.models import (
     Amendment,
     Commitment,
@@ -164,6 +165,7 @@ class PartnerFigureInline(LabelledTabularInline):
 
 @admin.register(Partner)
 class PartnerAdmin(RelatedChoicesMixin, LabelledFileInputsMixin, admin.ModelAdmin):
+    form = PartnerAdminForm
     change_form_template = "admin/partenariats/partner/change_form.html"
     list_display = ["__str__", "kind", "staff_owner", "is_public", "order"]
     list_filter = ["kind", "is_public"]

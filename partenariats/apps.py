@@ -33,6 +33,10 @@ class PartenariatsConfig(AppConfig):
             post_delete.connect(_partenariats_changed, sender=model, dispatch_uid=f"partenariats_del_{model_name}")
         for through in (self.get_model("Partner").territories.through, self.get_model("Convention").parties.through):
             m2m_changed.connect(_partenariats_changed, sender=through, dispatch_uid=f"partenariats_m2m_{through}")
+        # A partner's name, address and commune are its organisation's (annuaire).
+        from annuaire.models import Organisation
+
+        post_save.connect(_partenariats_changed, sender=Organisation, dispatch_uid="partenariats_save_organisation")
         for model_name in ("Partner", "Convention", "Amendment", "Deliverable", "Committee"):
             delete_files_with_rows(self.get_model(model_name))
         register_link_builder(committees.MINUTES_LINK, committees.build_minutes_link)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from partenariats import views_committees
+from partenariats import views_committees, views_public
 
 urlpatterns = []
 
@@ -16,3 +16,12 @@ urlpatterns += [
     ),
 ]
 # --- End of committees ---------------------------------------------------------------------------
+
+# The partners page, a partner's page and its logo (views_public). A partner's page takes
+# any single segment under /partenaires/: it stays last, and fixed addresses of one segment
+# go before it.
+urlpatterns += [
+    path("", views_public.index, name="index"),
+    path("<slug:slug>/logo/<str:name>", views_public.logo, name="logo"),
+    path("<slug:slug>/", views_public.partner, name="partenaire"),
+]

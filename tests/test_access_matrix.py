@@ -496,7 +496,7 @@ PUBLIC_URLS = {
     "formation:inscription", "formation:inscription-groupe", "formation:structures",
     "formation:appui-rh", "formation:appui-rh-envoyee", "formation:appui-rh-structures",
     "formation:appui-rh-nouveau-lien",
-    "partenariats:index", "partenariats:compte-rendu-nouveau-lien",
+    "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
