@@ -26,6 +26,7 @@ from comptes.roles import ROLES
 from comptes.services import TOTP_DEVICE_NAME
 from formation.demo import seed_trainings
 from observatoire.demo import seed_observatory
+from partenariats.demo import seed_partnerships
 from referentiels.models import LegalForm, Territory, TerritoryKind
 
 DEMO_PASSWORD = "demo-ess-reunion"  # noqa: S105 — only ever set in DEMO_MODE, printed by `make run`
@@ -73,6 +74,8 @@ DEMO_STAFF = [
     DemoAccount("admin@demo.ess-reunion.re", "Admin", "Démo", None, is_superuser=True),
 ]
 DEMO_PARTNER = DemoAccount("partenaire@demo.ess-reunion.re", "Céline", "Dijoux")
+# Owns the demo conventions and the CRESS's commitments.
+PARTNERSHIPS_ACCOUNT = next(spec.email for spec in DEMO_STAFF if spec.group == "Partenariats")
 
 
 def seed_named_organisations() -> int:
@@ -157,4 +160,7 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     report["communication"] = seed_news_and_events()
     report["observatoire"] = seed_observatory()
     report["formation"] = seed_trainings()
+    # The demo partner's structure is a partner too; the Partenariats account owns the conventions.
+    partnerships_owner = User.objects.filter(email=PARTNERSHIPS_ACCOUNT).first() if with_accounts else None
+    report["partenariats"] = seed_partnerships(owner=partnerships_owner, incubator=DEMO_PARTNER_ORGANISATION)
     return report

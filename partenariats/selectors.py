@@ -14,6 +14,7 @@ from pathlib import PurePath
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from lib.dates import french_date
 from partenariats.models import Convention, Partner, PartnerFigure, PartnerKind
 from partenariats.workflows import CONVENTION_LIVE
 
@@ -121,12 +122,37 @@ def figure_value(figure: PartnerFigure) -> str:
 
 
 def public_amount(convention: Convention) -> str:
-    """« 45 000 € (FSE) » when staff published the amount, else an empty string: neither the
+    """« 45 000 €, financement : FSE » when staff published the amount, else an empty string: neither the
     amount nor the funder is shown otherwise."""
     if not convention.amount_is_public or convention.amount is None:
         return ""
     amount = f"{french_number(convention.amount, cents=True)}\u00a0€"
-    return f"{amount} ({convention.funder})" if convention.funder else amount
+    return f"{amount}, financement : {convention.funder}" if convention.funder else amount
+
+
+def _day(value) -> str:
+    """« 1er février 2026 », « 6 février 2026 »."""
+    text = french_date(value)
+    return "1er" + text[1:] if value.day == 1 else text
+
+
+def period(convention: Convention) -> str:
+    """« Du 1er février 2026 au 31 janvier 2028 »."""
+    return f"Du {_day(convention.start_date)} au {_day(convention.end_date)}"
+
+
+@dataclass(frozen=True)
+class PublicConvention:
+    """A convention as the public pages show it: never its amount unless published."""
+
+    convention: Convention
+    period: str
+    amount: str
+    others: list  # (partner, url) of the other public parties, on a partner's page
+
+
+def public_convention(convention: Convention, *, others=()) -> PublicConvention:
+    return PublicConvention(convention, period(convention), public_amount(convention), list(others))
 
 
 def partner_url(partner: Partner) -> str:

@@ -41,7 +41,7 @@ def _card(partner, *, with_parties: bool = False) -> dict:
                 for other in convention.parties.all()
                 if other.pk != partner.pk and other.is_public
             ]
-        conventions.append((convention, selectors.public_amount(convention), others))
+        conventions.append(selectors.public_convention(convention, others=others))
     return {
         "partner": partner,
         "url": selectors.partner_url(partner),

@@ -3,6 +3,7 @@ filter that never fails, logos served with long cache headers, a cache that neve
 stale data, and a query count that does not grow with the partners."""
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 
-from partenariats import services
+from partenariats import selectors, services
 from partenariats.forms import PartnerAdminForm
 from partenariats.models import Partner, PartnerFigure, PartnerKind
 from tests.annuaire.factories import OrganisationFactory
@@ -80,7 +81,7 @@ def test_only_public_conventions_in_force_are_listed(client):
         for convention in hidden:
             assert escape(convention.title) not in page
         assert ">En vigueur</span>" in page and ">À renouveler</span>" in page
-        assert shown["en_vigueur"].period[1:] in page  # « du 3 novembre 2026 au … », capitalised on the page
+        assert selectors.period(shown["en_vigueur"]) in page
 
 
 def test_amounts_and_funders_show_only_when_published(client):
@@ -103,7 +104,7 @@ def test_amounts_and_funders_show_only_when_published(client):
         amount_is_public=True,
     )
     for page in (html(client, INDEX), html(client, page_of(partner))):
-        assert "montant publié : 12\u202f500,50\u00a0€ (FSE)" in page
+        assert "montant publié : 12\u202f500,50\u00a0€, financement : FSE" in page
         assert "45\u202f000" not in page and "Fonds Kalbanon" not in page
 
 
@@ -126,7 +127,7 @@ def test_figures_show_only_when_published_latest_year_on_the_card(client):
 
     page = html(client, page_of(partner))
     assert "personnes orientées vers l&#x27;ESS" in page and "ateliers animés ensemble" in page
-    assert page.index(">2025</h3>") < page.index(">2024</h3>")
+    assert page.index(">En 2025</h3>") < page.index(">En 2024</h3>")
     assert "chiffre en préparation" not in page
 
 
@@ -195,6 +196,15 @@ def test_a_logo_is_served_with_long_cache_headers_and_an_etag(client):
     partner.is_public = False
     partner.save()
     assert client.get(url).status_code == 404, "a partner taken off the page has no public logo"
+
+
+def test_dates_read_as_in_french():
+    partner = partner_named("URSCOP Réunion")
+    convention = make_convention(partner, start=date(2026, 2, 1), end=date(2028, 1, 31))
+    assert selectors.period(convention) == "Du 1er février 2026 au 31 janvier 2028"
+    assert selectors.french_number(Decimal("1250")) == "1\u202f250"
+    assert selectors.french_number(Decimal("12.50")) == "12,5"
+    assert selectors.french_number(Decimal("1234567.5"), cents=True) == "1\u202f234\u202f567,50"
 
 
 def test_a_partner_without_logo_shows_its_initials(client):

@@ -32,6 +32,10 @@ class Command(BaseCommand):
                 f"Observatoire : {report['observatoire']} millésimes de données synthétiques publiés "
                 "(signalés comme tels sur chaque page)."
             )
+        partnerships = report["partenariats"]
+        self.stdout.write(
+            f"Partenariats : {partnerships['partners']} partenaires, {partnerships['conventions']} conventions créées."
+        )
         if "accounts" in report:
             self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
             for email, role in report["accounts"]:
