@@ -26,8 +26,7 @@ from django.utils.text import slugify
 from annuaire.demo import demo_siret
 from annuaire.models import Organisation, PartnerMembership
 from annuaire.services import save_organisation
-from lib.richtext import clean_html
-from partenariats import services
+from partenariats import committees, services
 from partenariats.models import (
     Amendment,
     Commitment,
@@ -212,7 +211,9 @@ class CommitteeSpec:
     agenda: str
     minutes: str = ""
     participants: list = field(default_factory=list)  # (name, email, party key or None)
-    decisions: list = field(default_factory=list)  # (text, effect, commitment index or CommitmentSpec)
+    # (text, effect, what it creates (a CommitmentSpec) or changes (an index in the convention's
+    # commitments), the change: {"due": days from today} or {"status": …})
+    decisions: list = field(default_factory=list)
 
 
 @dataclass
@@ -257,7 +258,8 @@ CONVENTIONS = [
                 "Fiche d'orientation commune remplie par les conseillers création.",
                 target=80,
             ),
-            CommitmentSpec(CRESS, "Animer deux ateliers «\u00a0Entreprendre autrement\u00a0» à la CCI", -20, K.LATE),
+            # Due 60 days ago; the committee moved it (its decision below), then it fell late again.
+            CommitmentSpec(CRESS, "Animer deux ateliers «\u00a0Entreprendre autrement\u00a0» à la CCI", -60, K.LATE),
             CommitmentSpec(
                 "cci",
                 "Diffuser le guide des statuts de l'ESS dans les points d'accueil",
@@ -282,13 +284,19 @@ CONVENTIONS = [
                     ("Marie-Claire Fontaine", "partenariats@demo.ess-reunion.re", None),
                 ],
                 decisions=[
-                    ("Les deux ateliers sont reportés au trimestre suivant.", Decision.Effect.CHANGES, 1),
+                    (
+                        "Les deux ateliers sont reportés de six semaines, faute de salle.",
+                        Decision.Effect.CHANGES,
+                        1,
+                        {"due": -20},
+                    ),
                     (
                         "Un atelier supplémentaire aura lieu à Saint-Pierre.",
                         Decision.Effect.CREATES,
                         CommitmentSpec(
                             CRESS, "Animer un atelier «\u00a0Entreprendre autrement\u00a0» à Saint-Pierre", 75, K.TODO
                         ),
+                        None,
                     ),
                 ],
             ),
@@ -330,9 +338,10 @@ CONVENTIONS = [
         funder="Fonds social européen (FSE)",
         amount_is_public=True,
         commitments=[
+            # Started by the follow-up committee's decision.
             CommitmentSpec("urscop", "Accompagner cinq projets de reprise en SCOP", 300, K.IN_PROGRESS, target=5),
             CommitmentSpec("cma", "Signaler à l'URSCOP les cédants intéressés par la reprise salariée", 90, K.TODO),
-            CommitmentSpec(CRESS, "Organiser la matinée de la transmission", -10, K.LATE),
+            CommitmentSpec(CRESS, "Organiser la matinée de la transmission", -25, K.LATE),
         ],
         committees=[
             CommitteeSpec(
@@ -349,8 +358,19 @@ CONVENTIONS = [
                     ("Marie-Claire Fontaine", "partenariats@demo.ess-reunion.re", None),
                 ],
                 decisions=[
-                    ("La matinée de la transmission est reportée au mois prochain.", Decision.Effect.CHANGES, 2),
-                    ("Le comité se réunira de nouveau après la matinée.", Decision.Effect.NOTE, None),
+                    (
+                        "L'URSCOP commence l'accompagnement des trois projets de reprise à l'étude.",
+                        Decision.Effect.CHANGES,
+                        0,
+                        {"status": K.IN_PROGRESS},
+                    ),
+                    (
+                        "La matinée de la transmission est repoussée d'une semaine.",
+                        Decision.Effect.CHANGES,
+                        2,
+                        {"due": -13},
+                    ),
+                    ("Le comité se réunira de nouveau après la matinée.", Decision.Effect.NOTE, None, None),
                 ],
             ),
             CommitteeSpec(
@@ -467,7 +487,7 @@ CONVENTIONS = [
             CommitmentSpec(
                 "incubator",
                 "Remettre le bilan semestriel d'incubation",
-                -15,
+                -75,
                 K.LATE,
                 "Nombre de projets suivis, stade de chacun, difficultés rencontrées.",
             ),
@@ -486,7 +506,9 @@ CONVENTIONS = [
                     ("Céline Dijoux", "partenaire@demo.ess-reunion.re", "incubator"),
                     ("Marie-Claire Fontaine", "partenariats@demo.ess-reunion.re", None),
                 ],
-                decisions=[("Le bilan semestriel est attendu sous quinze jours.", Decision.Effect.CHANGES, 1)],
+                decisions=[
+                    ("Le bilan semestriel est attendu sous quinze jours.", Decision.Effect.CHANGES, 1, {"due": -45})
+                ],
             ),
         ],
     ),
@@ -661,9 +683,13 @@ def _convention(spec: ConventionSpec, partners: dict, owner, today: date) -> Con
             summary=summary,
             new_end_date=today + timedelta(days=new_end) if new_end is not None else None,
         )
+    # Commitments are written first, committees change some of them, then each reaches its state.
     commitments = [_commitment(convention, item, partners, owner, today) for item in spec.commitments]
+    created = []
     for committee in spec.committees:
-        _committee(convention, committee, commitments, partners, owner, today)
+        created += _committee(convention, committee, commitments, partners, owner, today)
+    for commitment, item in [*zip(commitments, spec.commitments, strict=True), *created]:
+        _move_commitment(commitment, item.status, owner=owner)
     for target in CONVENTION_PATHS[spec.status]:
         comment = spec.reason if target == S.TERMINATED else ""
         services.move_convention(convention, target, by=owner, comment=comment)
@@ -683,12 +709,19 @@ def _commitment(convention, spec: CommitmentSpec, partners: dict, owner, today: 
     )
     if spec.deliverable:
         _deliverable(commitment, spec.deliverable, by=owner, by_partner=party is not None)
-    for target in COMMITMENT_PATHS[spec.status]:
-        by = owner
-        if target == K.REPORTED and party is not None:
-            by = _partner_user(party) or owner
-        services.move_commitment(commitment, target, by=by)
     return commitment
+
+
+def _move_commitment(commitment: Commitment, target: str, *, owner) -> None:
+    """The rest of the way to `target` (a committee's decision may have taken the first steps)."""
+    path = COMMITMENT_PATHS[target]
+    if commitment.status in path:
+        path = path[path.index(commitment.status) + 1 :]
+    for step in path:
+        by = owner
+        if step == K.REPORTED and commitment.party is not None:
+            by = _partner_user(commitment.party) or owner
+        services.move_commitment(commitment, step, by=by)
 
 
 def _partner_user(partner: Partner):
@@ -712,23 +745,40 @@ def _deliverable(commitment: Commitment, title: str, *, by, by_partner: bool) ->
     return deliverable
 
 
-def _committee(convention, spec: CommitteeSpec, commitments: list, partners: dict, owner, today: date) -> None:
+def _committee(convention, spec: CommitteeSpec, commitments: list, partners: dict, owner, today: date) -> list:
+    """The committee, its participants, minutes and decisions (committees.record_decision):
+    returns the commitments its decisions created, with their specs."""
     held_at = timezone.make_aware(datetime.combine(today + timedelta(days=spec.days), time(9, 30)))
     committee = Committee.objects.create(
-        convention=convention,
-        kind=spec.kind,
-        held_at=held_at,
-        place=spec.place,
-        agenda=spec.agenda,
-        minutes=clean_html(spec.minutes),
+        convention=convention, kind=spec.kind, held_at=held_at, place=spec.place, agenda=spec.agenda
     )
     for name, email, key in spec.participants:
         CommitteeParticipant.objects.create(
             committee=committee, name=name, email=email, partner=partners.get(key) if key else None
         )
-    for order, (text, effect, target) in enumerate(spec.decisions, start=1):
+    if spec.minutes:
+        committees.save_minutes(committee=committee, html=spec.minutes, by=owner)
+    created = []
+    for text, effect, target, change in spec.decisions:
         if isinstance(target, CommitmentSpec):
-            commitment = _commitment(convention, target, partners, owner, today)
+            fields = {
+                "title": target.title,
+                "party": partners[target.party] if target.party else None,
+                "due_date": today + timedelta(days=target.due),
+                "owner": owner,
+                "description": target.description,
+            }
+            decision = committees.record_decision(
+                committee=committee, text=text, effect=effect, by=owner, new_commitment=fields
+            )
+            created.append((decision.commitment, target))
+        elif target is not None:
+            changes = {"status": change["status"]} if "status" in change else {}
+            if "due" in change:
+                changes["due_date"] = today + timedelta(days=change["due"])
+            committees.record_decision(
+                committee=committee, text=text, effect=effect, by=owner, commitment=commitments[target], changes=changes
+            )
         else:
-            commitment = commitments[target] if target is not None else None
-        Decision.objects.create(committee=committee, text=text, effect=effect, commitment=commitment, order=order)
+            committees.record_decision(committee=committee, text=text, effect=effect, by=owner)
+    return created
