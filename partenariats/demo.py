@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -708,7 +709,7 @@ def _commitment(convention, spec: CommitmentSpec, partners: dict, owner, today: 
         target=spec.target,
     )
     if spec.deliverable:
-        _deliverable(commitment, spec.deliverable, by=owner, by_partner=party is not None)
+        _deliverable(commitment, spec.deliverable, by=owner)
     return commitment
 
 
@@ -718,10 +719,13 @@ def _move_commitment(commitment: Commitment, target: str, *, owner) -> None:
     if commitment.status in path:
         path = path[path.index(commitment.status) + 1 :]
     for step in path:
-        by = owner
-        if step == K.REPORTED and commitment.party is not None:
-            by = _partner_user(commitment.party) or owner
-        services.move_commitment(commitment, step, by=by)
+        partner_user = _partner_user(commitment.party) if step == K.REPORTED and commitment.party else None
+        if partner_user is not None:  # as in the partner space: staff are told, and confirm
+            services.declare_commitment_kept(
+                commitment=commitment, by=partner_user, comment="Présentation faite lors de la réunion d'équipe."
+            )
+        else:
+            services.move_commitment(commitment, step, by=owner)
 
 
 def _partner_user(partner: Partner):
@@ -729,7 +733,8 @@ def _partner_user(partner: Partner):
     return membership.user if membership else None
 
 
-def _deliverable(commitment: Commitment, title: str, *, by, by_partner: bool) -> Deliverable:
+def _deliverable(commitment: Commitment, title: str, *, by) -> Deliverable:
+    """A PDF that shows the commitment kept, added by staff through the one write path."""
     from lib.pdf import html_to_pdf
 
     html = (
@@ -737,12 +742,8 @@ def _deliverable(commitment: Commitment, title: str, *, by, by_partner: bool) ->
         f"<p>Engagement : {commitment.title}</p><p>Document de démonstration.</p>"
     )
     content, _pages = html_to_pdf(html, css="body { font-family: sans-serif; } h1 { font-size: 18pt; }")
-    deliverable = Deliverable(commitment=commitment, title=title, uploaded_by=by, by_partner=by_partner)
-    deliverable.original_name = f"{slugify(title)[:60]}.pdf"
-    deliverable.size = len(content)
-    deliverable.file.save(deliverable.original_name, ContentFile(content), save=False)
-    deliverable.save()
-    return deliverable
+    upload = SimpleUploadedFile(f"{slugify(title)[:60]}.pdf", content, content_type="application/pdf")
+    return services.add_deliverable(commitment=commitment, title=title, upload=upload, by=by)
 
 
 def _committee(convention, spec: CommitteeSpec, commitments: list, partners: dict, owner, today: date) -> list:

@@ -130,15 +130,9 @@ def public_amount(convention: Convention) -> str:
     return f"{amount}, financement : {convention.funder}" if convention.funder else amount
 
 
-def _day(value) -> str:
-    """« 1er février 2026 », « 6 février 2026 »."""
-    text = french_date(value)
-    return "1er" + text[1:] if value.day == 1 else text
-
-
 def period(convention: Convention) -> str:
     """« Du 1er février 2026 au 31 janvier 2028 »."""
-    return f"Du {_day(convention.start_date)} au {_day(convention.end_date)}"
+    return f"Du {french_date(convention.start_date)} au {french_date(convention.end_date)}"
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ def test_the_demo_partnerships_are_complete_and_idempotent(client, django_user_m
     assert client.get(reverse("partenariats:partenaire", args=[kaz.organisation.slug])).status_code == 200
 
 
-def test_seed_demo_makes_the_partnerships_account_owner_and_the_partner_declares(settings):
+def test_seed_demo_makes_the_partnerships_account_owner_and_the_partner_declares(settings, client):
     settings.DEMO_MODE = True
     with open("/dev/null", "w") as quiet:
         call_command("seed_demo", "--size", "0", stdout=quiet)
@@ -141,3 +141,10 @@ def test_seed_demo_makes_the_partnerships_account_owner_and_the_partner_declares
     declared = Commitment.objects.get(status="declare_tenu")
     assert declared.party.organisation.name == DEMO_PARTNER_ORGANISATION
     assert declared.transitions.get(to_state="declare_tenu").by == partner_user
+
+    # The demo partner account finds its structure's convention in the partner space.
+    client.force_login(partner_user)
+    space = client.get(reverse("partenariats:espace"))
+    assert space.status_code == 200
+    assert "Incuber les projets d&#x27;entreprises sociales de l&#x27;Est" in space.content.decode()
+    assert "Orienter les créateurs" not in space.content.decode(), "another partner's convention"
