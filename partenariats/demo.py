@@ -29,7 +29,6 @@ from annuaire.models import Organisation, PartnerMembership
 from annuaire.services import save_organisation
 from partenariats import committees, services
 from partenariats.models import (
-    Amendment,
     Commitment,
     Committee,
     CommitteeParticipant,
@@ -231,7 +230,9 @@ class ConventionSpec:
     amount_is_public: bool = False
     is_public: bool = True
     reason: str = ""
-    amendments: list = field(default_factory=list)  # (number, days from today, summary, new end in days or None)
+    # (number, signed on (days from today), summary, new end (days from today) or None): `end`
+    # is the end before them
+    amendments: list = field(default_factory=list)
     commitments: list = field(default_factory=list)
     committees: list = field(default_factory=list)
 
@@ -310,7 +311,7 @@ CONVENTIONS = [
         "coopératives d'artisans ; la CRESS forme les conseillers de la CMA à l'ESS.",
         ["cma"],
         -670,
-        60,
+        -122,  # moved to 60 days from now by its amendment
         S.TO_RENEW,
         amount="18000",
         funder="Région Réunion",
@@ -675,15 +676,6 @@ def _convention(spec: ConventionSpec, partners: dict, owner, today: date) -> Con
     convention.full_clean()
     convention.save()
     convention.parties.set([partners[key] for key in spec.parties])
-    for number, days, summary, new_end in spec.amendments:
-        # The convention's end date already is the amended one (as `record_amendment` leaves it).
-        Amendment.objects.create(
-            convention=convention,
-            number=number,
-            signed_on=today + timedelta(days=days),
-            summary=summary,
-            new_end_date=today + timedelta(days=new_end) if new_end is not None else None,
-        )
     # Commitments are written first, committees change some of them, then each reaches its state.
     commitments = [_commitment(convention, item, partners, owner, today) for item in spec.commitments]
     created = []
@@ -694,6 +686,16 @@ def _convention(spec: ConventionSpec, partners: dict, owner, today: date) -> Con
     for target in CONVENTION_PATHS[spec.status]:
         comment = spec.reason if target == S.TERMINATED else ""
         services.move_convention(convention, target, by=owner, comment=comment)
+        if target == S.ACTIVE:  # amendments are signed while the convention is in force
+            for number, days, summary, new_end in spec.amendments:
+                services.record_amendment(
+                    convention=convention,
+                    number=number,
+                    signed_on=today + timedelta(days=days),
+                    summary=summary,
+                    new_end_date=today + timedelta(days=new_end) if new_end is not None else None,
+                    by=owner,
+                )
     return convention
 
 
