@@ -27,6 +27,7 @@ from comptes.services import TOTP_DEVICE_NAME
 from formation.demo import seed_trainings
 from observatoire.demo import seed_observatory
 from referentiels.models import LegalForm, Territory, TerritoryKind
+from territoires.demo import seed_territories
 
 DEMO_PASSWORD = "demo-ess-reunion"  # noqa: S105 — only ever set in DEMO_MODE, printed by `make run`
 # The second factor of every demo staff account (base32, as typed in an authenticator app).
@@ -157,4 +158,5 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     report["communication"] = seed_news_and_events()
     report["observatoire"] = seed_observatory()
     report["formation"] = seed_trainings()
+    report["territoires"] = seed_territories()
     return report

@@ -12,6 +12,7 @@ from communication.models import Event, NewsArticle
 from cress.navigation import INTAKE, live_areas
 from formation.selectors import published_trainings
 from referentiels.models import Territory, TerritoryKind
+from territoires.models import Plan, Policy
 
 
 class PagesSitemap(Sitemap):
@@ -107,6 +108,27 @@ class TrainingsSitemap(Sitemap):
         return item.updated_at
 
 
+class TerritorialPlansSitemap(Sitemap):
+    """The published territorial plans and policies, and their two lists."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        plans = Plan.objects.filter(is_published=True).only("slug", "updated_at").order_by("slug")
+        policies = Policy.objects.filter(is_published=True).only("slug", "updated_at").order_by("slug")
+        return ["territoires:plans", "territoires:politiques", *plans, *policies]
+
+    def location(self, item):
+        if isinstance(item, Plan):
+            return reverse("territoires:plan", args=[item.slug])
+        if isinstance(item, Policy):
+            return reverse("territoires:politique", args=[item.slug])
+        return reverse(item)
+
+    def lastmod(self, item):
+        return None if isinstance(item, str) else item.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "actualites": NewsSitemap,
@@ -114,4 +136,5 @@ SITEMAPS = {
     "annuaire": OrganisationsSitemap,
     "observatoire": ObservatorySitemap,
     "formations": TrainingsSitemap,
+    "plans-territoriaux": TerritorialPlansSitemap,
 }
