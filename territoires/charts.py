@@ -63,6 +63,20 @@ def nice_ceiling(value: float) -> float:
     return 10 ** (exponent + 1)
 
 
+# How many intervals divide a scale ending at m × 10^n into round steps (as the observatory's).
+_INTERVALS = {1: 5, 1.2: 4, 1.5: 3, 2: 4, 2.5: 5, 3: 3, 4: 4, 5: 5, 6: 3, 8: 4, 10: 5}
+
+
+def ticks(ceiling: float) -> list[float]:
+    mantissa = round(ceiling / 10 ** math.floor(math.log10(ceiling)), 1)
+    count = _INTERVALS.get(mantissa, 4)
+    return [ceiling * index / count for index in range(count + 1)]
+
+
+def _tick_label(value: float) -> str:
+    return french_number(int(value) if float(value).is_integer() else round(value, 2))
+
+
 def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -107,11 +121,11 @@ def indicator_description(indicator: Indicator, rows: list[Measure]) -> str:
     )
 
 
-def indicator_chart(indicator: Indicator, *, start_year: int, id: str, width: int = 560, height: int = 250):
+def indicator_chart(indicator: Indicator, *, start_year: int, id: str, width: int = 460, height: int = 250):
     """The measured values (a line through dated points) against the target (a dashed line
     and a mark at the end of the target year); the baseline, if any, at the plan's start."""
     rows = indicator_rows(indicator)
-    left, right, top, bottom = 56, width - 20, 28, height - 30
+    left, right, top, bottom = 52, width - 16, 28, height - 30
     begin = min([date(start_year, 1, 1), *(row.on for row in rows)])
     end = max([date(indicator.target_year, 12, 31), *(row.on for row in rows)])
     span = max((end - begin).days, 1)
@@ -127,12 +141,11 @@ def indicator_chart(indicator: Indicator, *, start_year: int, id: str, width: in
         return bottom - (bottom - top) * float(value) / ceiling
 
     parts = []
-    for index in range(5):
-        tick = ceiling * index / 4
+    for tick in ticks(ceiling):
         parts.append(
             f'<line class="grid"{GRID} x1="{left}" x2="{right}" y1="{_n(y(tick))}" y2="{_n(y(tick))}"/>'
             f'<text class="axis"{AXIS} x="{left - 8}" y="{_n(y(tick))}" text-anchor="end" dominant-baseline="middle">'
-            f"{escape(french_number(round(tick, 2)))}</text>"
+            f"{escape(_tick_label(tick))}</text>"
         )
     years = list(range(begin.year + (begin > date(begin.year, 1, 1)), end.year + 1))
     step = max(1, math.ceil(len(years) / 7))
@@ -197,8 +210,8 @@ def progress_bar(progress, *, id: str, width: int = 560, height: int = 28) -> Sa
             continue
         share = width * count / progress.total
         parts.append(
-            f'<rect class="state-{state}" fill="{STATE_COLOURS[state]}" x="{_n(offset)}" y="0" '
-            f'width="{_n(share)}" height="{height}"/>'
+            f'<rect class="state-{state}" fill="{STATE_COLOURS[state]}" stroke="#fff" stroke-width="2" '
+            f'x="{_n(offset)}" y="0" width="{_n(share)}" height="{height}"/>'
         )
         offset += share
     if not parts:

@@ -64,6 +64,10 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": "Le plan finit avant de commencer : vérifiez les deux années."})
+
 
 class Axis(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="axes", verbose_name="plan")
@@ -131,6 +135,10 @@ class Action(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "La fin prévue précède le début : vérifiez les deux dates."})
 
     @property
     def lead_label(self) -> str:

@@ -79,10 +79,10 @@ def plan_pdf(request, slug):
 
 @require_GET
 def policies(request):
-    filters = read_policy_filters(request.GET)
     requested = {name: request.GET[name] for name in ("territoire", "q") if request.GET.get(name)}
 
     def build():
+        filters = read_policy_filters(request.GET)
         groups = selectors.policy_groups(territory=filters.territory, q=filters.q)
         context = {
             "filters": filters,
@@ -102,11 +102,11 @@ def policies(request):
             "body": body,
             "noindex": filters.any,
         }
-        # Searches are not kept (free text would fill the cache); territory filters are, once
-        # written as the page writes them.
+        # Searches are not kept (free text would fill the cache); territory filters are, when
+        # written as the page writes them (the territory by its code).
         return fragment, not filters.q and not filters.notices and requested == filters.canonical()
 
-    return _page(request, "politiques", (tuple(sorted(filters.canonical().items())), filters.notices), build)
+    return _page(request, "politiques", tuple(sorted(requested.items())), build)
 
 
 @require_GET

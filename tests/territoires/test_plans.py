@@ -351,3 +351,37 @@ def test_plans_for_gives_the_plans_of_the_territory_around_and_inside_in_bounded
     assert by_cinor == {intercommunal: "territoire", regional: "englobant", communal: "inclus"}
     assert set(selectors.plans_for(region)) == {regional, intercommunal, communal, elsewhere}
     assert all(hasattr(plan, "progress") for plan in found)
+
+
+# --- Demo -------------------------------------------------------------------------------------
+
+
+def test_the_demo_seeds_two_epci_plans_and_the_policies_once_however_often_it_runs():
+    from territoires.demo import seed_territories
+    from territoires.models import Axis, Indicator, IndicatorValue, Plan, Policy, PtceMember
+
+    lead = OrganisationFactory(name="Ressourcerie Lespas Recyclage")
+    OrganisationFactory(name="Coopérative Ti Kaz Bio")
+
+    def counts():
+        models = (Plan, Axis, Action, ActionTransition, Indicator, IndicatorValue, Policy, PtceMember)
+        return {model.__name__: model.objects.count() for model in models}
+
+    assert seed_territories() == {"plans": 2, "policies": 6}
+    first = counts()
+    seed_territories()
+    assert counts() == first
+    plans = Plan.objects.filter(is_published=True).select_related("territory")
+    assert sorted(plan.territory.short_name for plan in plans) == ["CINOR", "CIVIS"]
+    # Actions in various states, each reached through the workflow with its log.
+    states = set(Action.objects.values_list("status", flat=True))
+    assert {A.PLANNED, A.IN_PROGRESS, A.LATE, A.PAUSED, A.BLOCKED, A.ABANDONED, A.DONE} <= states
+    for action in Action.objects.exclude(status=A.PLANNED):
+        assert ActionTransition.objects.filter(subject=action).last().to_state == action.status
+    assert Action.objects.filter(lead=lead).exists()
+    for indicator in Indicator.objects.all():
+        assert indicator.values.count() >= 2, indicator
+    assert set(Policy.objects.values_list("level", flat=True)) == set(Policy.Level.values)
+    ptce = Policy.objects.get(kind=Policy.Kind.PTCE)
+    assert {member.kind for member in ptce.members.all()} >= {"ess", "entreprise", "collectivite", "recherche"}
+    assert ptce.members.filter(organisation__name="Coopérative Ti Kaz Bio").exists()
