@@ -7,12 +7,13 @@ Writes go through territoires.services: the diagnostic is made safe there, not i
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from comptes.models import User
 from lib import metrics
-from lib.admin import TransitionInline, WorkflowAdminMixin
+from lib.admin import LabelledTabularInline, TransitionInline, WorkflowAdminMixin
 from lib.dates import french_date
 from lib.forms import RichTextWidget
 from territoires import services
@@ -46,11 +47,12 @@ class IndicatorForm(forms.ModelForm):
         self.fields["metric"].choices = choices
 
 
-class AxisInline(admin.TabularInline):
+class AxisInline(LabelledTabularInline):
     model = Axis
     extra = 0
     fields = ["order", "title", "description", "action_summary"]
     readonly_fields = ["action_summary"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
     show_change_link = True
     verbose_name_plural = "Axes (ouvrez un axe pour modifier ses actions)"
 
@@ -63,7 +65,7 @@ class AxisInline(admin.TabularInline):
         return f"{count} action{'s' if count > 1 else ''}" if count else "Aucune action"
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(LabelledTabularInline):
     model = Indicator
     form = IndicatorForm
     extra = 0
@@ -111,14 +113,14 @@ class PlanAdmin(admin.ModelAdmin):
         services.save_plan(obj)
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(LabelledTabularInline):
     model = Action
     extra = 0
-    fields = ["order", "title", "lead", "lead_name", "partners", "budget", "start_date", "end_date", "status"]
+    fields = ["order", "title", "lead", "budget", "start_date", "end_date", "status"]
     readonly_fields = ["status"]
-    autocomplete_fields = ["lead", "partners"]
+    autocomplete_fields = ["lead"]
     show_change_link = True
-    verbose_name_plural = "Actions (ouvrez une action pour changer son état)"
+    verbose_name_plural = "Actions (ouvrez une action pour ses partenaires, sa description et son état)"
 
 
 @admin.register(Axis)
@@ -149,12 +151,20 @@ class ActionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status"]
     inlines = [ActionTransitionInline]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "axis":
+            kwargs["queryset"] = Axis.objects.select_related("plan").order_by("plan__title", "order")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda axis: f"{axis.plan.title} — axe {axis.order} : {axis.title}"
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def perform(self, action, target, *, by, comment, request):
         services.move_action(action, target, by=by, comment=comment)
         return "C'est fait : l'état de l'action est enregistré."
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(LabelledTabularInline):
     model = IndicatorValue
     extra = 0
     fields = ["measured_on", "value", "source"]

@@ -5,12 +5,13 @@ is made safe by territoires.services.save_policy."""
 from django import forms
 from django.contrib import admin
 
+from lib.admin import LabelledTabularInline
 from lib.forms import RichTextWidget
 from territoires import services
 from territoires.models import Policy, PtceMember
 
 
-class PtceMemberInline(admin.TabularInline):
+class PtceMemberInline(LabelledTabularInline):
     model = PtceMember
     extra = 0
     fields = ["kind", "organisation", "name"]

@@ -128,7 +128,6 @@ def test_a_plan_edits_its_axes_and_indicators_and_an_axis_its_actions(staff):
         data |= {
             f"actions-{index}-order": str(index + 1),
             f"actions-{index}-title": title,
-            f"actions-{index}-lead_name": "CRESS La Réunion",
             f"actions-{index}-budget": "12000",
             f"actions-{index}-start_date": "01/03/2026",
             f"actions-{index}-end_date": "31/12/2026",
