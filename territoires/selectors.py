@@ -64,10 +64,9 @@ def find_territory(value: str) -> Territory | None:
 
 
 def covering_ids(territory: Territory) -> list[int]:
-    """The territory and every territory it lies in (at most one query: the grandparent)."""
+    """The territory and every territory it lies in, nearest first: itself, its parent, its
+    parent's parent, its arrondissement (at most one query: the grandparent)."""
     ids = [territory.pk]
-    if territory.arrondissement_id:
-        ids.append(territory.arrondissement_id)
     if territory.parent_id:
         ids.append(territory.parent_id)
         parent = territory.parent if Territory.parent.is_cached(territory) else None
@@ -78,16 +77,9 @@ def covering_ids(territory: Territory) -> list[int]:
         )
         if grandparent_id:
             ids.append(grandparent_id)
+    if territory.arrondissement_id:
+        ids.append(territory.arrondissement_id)
     return ids
-
-
-def _inside(territory: Territory, prefix: str = "territory") -> Q:
-    """The territories inside this one (an EPCI's communes; the région's everything)."""
-    return (
-        Q(**{f"{prefix}__parent": territory})
-        | Q(**{f"{prefix}__parent__parent": territory})
-        | Q(**{f"{prefix}__arrondissement": territory})
-    )
 
 
 # --- Plans ---------------------------------------------------------------------------------
@@ -173,25 +165,14 @@ def plan_detail(slug: str) -> Plan | None:
 
 
 def plans_for(territory: Territory) -> list[Plan]:
-    """The published plans that concern a territory (territory pages): its own, those of
-    the territories it lies in, and those of the territories inside it; each with
-    `.relation` (« territoire », « englobant », « inclus ») and `.progress`. Three queries
-    at most."""
+    """The published plans that apply to a territory (its page's block): its own and those of
+    the territories it lies in, the nearest first, each with `.progress`, `.action_count` and
+    `.done_count`. Three queries at most."""
     above = covering_ids(territory)
-    plans = plans_with_progress(
-        published_plans()
-        .filter(Q(territory_id__in=above) | _inside(territory))
-        .order_by("territory__name", "-start_year", "pk")
-    )
+    plans = plans_with_progress(published_plans().filter(territory_id__in=above))
     for plan in plans:
-        if plan.territory_id == territory.pk:
-            plan.relation = "territoire"
-        elif plan.territory_id in above:
-            plan.relation = "englobant"
-        else:
-            plan.relation = "inclus"
-    rank = {"territoire": 0, "englobant": 1, "inclus": 2}
-    return sorted(plans, key=lambda plan: rank[plan.relation])
+        plan.action_count, plan.done_count = plan.progress.total, plan.progress.done
+    return sorted(plans, key=lambda plan: (above.index(plan.territory_id), -plan.start_year, plan.title))
 
 
 # --- Policies ------------------------------------------------------------------------------
