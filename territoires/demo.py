@@ -11,6 +11,7 @@ the demo directory's organisations when they are there (seeded before), a plain 
 otherwise.
 """
 
+import contextlib
 from datetime import date
 from decimal import Decimal
 
@@ -152,6 +153,10 @@ PLANS = [
                 [140, 190, 262, 330, 365],
             ),
             ("Porteurs de projet accueillis en permanence", "personnes", None, "400", 2028, [35, 90, 151, 210, 262]),
+        ],
+        # Followed from the directory (lib.metrics): the staff's « Relever la valeur », done once here.
+        "metric_indicators": [
+            ("Structures de l'ESS publiées dans l'annuaire", "structures", "annuaire.structures_ess", "120", 2028),
         ],
     },
     {
@@ -391,6 +396,21 @@ def _seed_plan(spec: dict, organisations: dict, staff) -> Plan:
                 measured_on=measured_on,
                 defaults={"value": Decimal(value), "source": f"Suivi du plan ({territory.short_name})"},
             )
+    for order, (label, unit, metric, target, target_year) in enumerate(spec.get("metric_indicators", []), start=10):
+        indicator, _ = Indicator.objects.update_or_create(
+            plan=plan,
+            label=label,
+            defaults={
+                "unit": unit,
+                "metric": metric,
+                "target": Decimal(target),
+                "target_year": target_year,
+                "order": order,
+            },
+        )
+        # Without the directory's metric (an app left out) the indicator waits for its first value.
+        with contextlib.suppress(services.NothingToMeasure):
+            services.record_indicator_value(indicator)
     return plan
 
 

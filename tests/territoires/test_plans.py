@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from lib.workflow import TransitionNotAllowed
 from referentiels.models import Territory, TerritoryKind
@@ -380,8 +381,10 @@ def test_the_demo_seeds_two_epci_plans_and_the_policies_once_however_often_it_ru
     for action in Action.objects.exclude(status=A.PLANNED):
         assert ActionTransition.objects.filter(subject=action).last().to_state == action.status
     assert Action.objects.filter(lead=lead).exists()
-    for indicator in Indicator.objects.all():
+    for indicator in Indicator.objects.filter(metric=""):
         assert indicator.values.count() >= 2, indicator
+    followed = Indicator.objects.get(metric="annuaire.structures_ess")  # recorded from the directory today
+    assert followed.values.get().measured_on == timezone.localdate()
     assert set(Policy.objects.values_list("level", flat=True)) == set(Policy.Level.values)
     ptce = Policy.objects.get(kind=Policy.Kind.PTCE)
     assert {member.kind for member in ptce.members.all()} >= {"ess", "entreprise", "collectivite", "recherche"}
