@@ -28,6 +28,7 @@ from formation.demo import seed_trainings
 from observatoire.demo import seed_observatory
 from partenariats.demo import seed_partnerships
 from referentiels.models import LegalForm, Territory, TerritoryKind
+from territoires.demo import seed_territories
 
 DEMO_PASSWORD = "demo-ess-reunion"  # noqa: S105 — only ever set in DEMO_MODE, printed by `make run`
 # The second factor of every demo staff account (base32, as typed in an authenticator app).
@@ -163,4 +164,5 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     # The demo partner's structure is a partner too; the Partenariats account owns the conventions.
     partnerships_owner = User.objects.filter(email=PARTNERSHIPS_ACCOUNT).first() if with_accounts else None
     report["partenariats"] = seed_partnerships(owner=partnerships_owner, incubator=DEMO_PARTNER_ORGANISATION)
+    report["territoires"] = seed_territories()
     return report

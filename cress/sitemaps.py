@@ -13,6 +13,7 @@ from cress.navigation import INTAKE, live_areas
 from formation.selectors import published_trainings
 from partenariats.selectors import partner_url, sitemap_partners
 from referentiels.models import Territory, TerritoryKind
+from territoires.models import Plan, Policy
 
 
 class PagesSitemap(Sitemap):
@@ -121,6 +122,27 @@ class PartnersSitemap(Sitemap):
         return item.updated_at
 
 
+class TerritorialPlansSitemap(Sitemap):
+    """The published territorial plans and policies, and their two lists."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        plans = Plan.objects.filter(is_published=True).only("slug", "updated_at").order_by("slug")
+        policies = Policy.objects.filter(is_published=True).only("slug", "updated_at").order_by("slug")
+        return ["territoires:plans", "territoires:politiques", *plans, *policies]
+
+    def location(self, item):
+        if isinstance(item, Plan):
+            return reverse("territoires:plan", args=[item.slug])
+        if isinstance(item, Policy):
+            return reverse("territoires:politique", args=[item.slug])
+        return reverse(item)
+
+    def lastmod(self, item):
+        return None if isinstance(item, str) else item.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "actualites": NewsSitemap,
@@ -129,4 +151,5 @@ SITEMAPS = {
     "observatoire": ObservatorySitemap,
     "formations": TrainingsSitemap,
     "partenaires": PartnersSitemap,
+    "plans-territoriaux": TerritorialPlansSitemap,
 }

@@ -8,6 +8,7 @@ most one measured value per date; a PTCE's members are listed with their kind.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -62,6 +63,10 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": "Le plan finit avant de commencer : vérifiez les deux années."})
 
 
 class Axis(models.Model):
@@ -130,6 +135,10 @@ class Action(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "La fin prévue précède le début : vérifiez les deux dates."})
 
     @property
     def lead_label(self) -> str:
@@ -245,6 +254,12 @@ class Policy(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        if self.pk and self.kind != Policy.Kind.PTCE and self.members.exists():
+            raise ValidationError(
+                {"kind": "Seul un PTCE a des membres : retirez d'abord les membres de ce pôle, puis changez son type."}
+            )
+
 
 class PtceMember(models.Model):
     class Kind(models.TextChoices):
@@ -280,3 +295,10 @@ class PtceMember(models.Model):
 
     def __str__(self):
         return self.organisation.name if self.organisation_id else self.name
+
+    def clean(self):
+        if self.policy_id and self.policy.kind != Policy.Kind.PTCE:
+            raise ValidationError(
+                "Seul un pôle territorial de coopération économique (PTCE) a des membres : "
+                f"« {self.policy} » est de type « {self.policy.get_kind_display()} »."
+            )

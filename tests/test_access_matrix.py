@@ -486,6 +486,8 @@ PUBLIC_URLS = {
     "agenda:index", "agenda:archives", "agenda:ce-mois", "agenda:mois", "agenda:ical", "agenda:evenement",
     "agenda:evenement-ics",
     "territoires:index", "a-propos",
+    "territoires:plans", "territoires:plan", "territoires:plan-pdf", "territoires:politiques",
+    "territoires:politique",
     "observatoire:index", "observatoire:explorer", "observatoire:explorer-csv", "observatoire:explorer-json",
     "observatoire:methode", "observatoire:portraits", "observatoire:portrait", "observatoire:niches",
     "observatoire:panorama", "observatoire:panorama-suivi", "observatoire:publications",

@@ -20,6 +20,11 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".select2-container").forEach(function (container) {
       var select = container.previousElementSibling;
       var label = select && select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+      // In a table of lines (a tabular inline) the select has no <label>, only its aria-label
+      // (« Structure, ligne 2 »): the select, kept out of sight by select2, names the widget.
+      if (!label && select && select.id && select.getAttribute("aria-label")) {
+        label = { id: select.id, textContent: select.getAttribute("aria-label") };
+      }
       if (!label) {
         return;
       }

@@ -70,7 +70,7 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
     assert {s.rsplit("/", 1)[1] for s in sections} == {
         "sitemap-pages.xml", "sitemap-actualites.xml", "sitemap-agenda.xml", "sitemap-annuaire.xml",
         "sitemap-observatoire.xml",
-        "sitemap-formations.xml", "sitemap-partenaires.xml",
+        "sitemap-formations.xml", "sitemap-partenaires.xml", "sitemap-plans-territoriaux.xml",
     }  # fmt: skip
     urls = set()
     for section in sections:
