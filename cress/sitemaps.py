@@ -94,6 +94,20 @@ class ObservatorySitemap(Sitemap):
         return reverse(item)
 
 
+class TerritoriesSitemap(Sitemap):
+    """The page of every territory: the région, its arrondissements, intercommunalities and
+    communes."""
+
+    changefreq = "weekly"
+    KINDS = (TerritoryKind.REGION, TerritoryKind.ARRONDISSEMENT, TerritoryKind.EPCI, TerritoryKind.COMMUNE)
+
+    def items(self):
+        return list(Territory.objects.filter(kind__in=self.KINDS).order_by("kind", "name").values_list("kind", "slug"))
+
+    def location(self, item):
+        return reverse("territoires:territoire", args=list(item))
+
+
 class TrainingsSitemap(Sitemap):
     changefreq = "weekly"
 
@@ -113,5 +127,6 @@ SITEMAPS = {
     "agenda": EventsSitemap,
     "annuaire": OrganisationsSitemap,
     "observatoire": ObservatorySitemap,
+    "territoires": TerritoriesSitemap,
     "formations": TrainingsSitemap,
 }

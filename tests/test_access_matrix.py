@@ -485,7 +485,7 @@ PUBLIC_URLS = {
     "actualites:index", "actualites:rss", "actualites:atom", "actualites:lettre-inscription", "actualites:article",
     "agenda:index", "agenda:archives", "agenda:ce-mois", "agenda:mois", "agenda:ical", "agenda:evenement",
     "agenda:evenement-ics",
-    "territoires:index", "a-propos",
+    "territoires:index", "territoires:territoire", "a-propos",
     "observatoire:index", "observatoire:explorer", "observatoire:explorer-csv", "observatoire:explorer-json",
     "observatoire:methode", "observatoire:portraits", "observatoire:portrait", "observatoire:niches",
     "observatoire:panorama", "observatoire:panorama-suivi", "observatoire:publications",

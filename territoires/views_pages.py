@@ -1,0 +1,86 @@
+"""The territory pages: one territory (région, arrondissement, EPCI, commune), its place in
+the tree, and the block of every action that has something to say about it
+(lib.territory_blocks, rendered and cached by territoires.blocks)."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from lib import territory_blocks
+from referentiels.models import Territory, TerritoryKind
+from territoires import blocks
+
+KIND_LABELS = {
+    TerritoryKind.REGION: "Région",
+    TerritoryKind.ARRONDISSEMENT: "Arrondissement",
+    TerritoryKind.EPCI: "Intercommunalité",
+    TerritoryKind.COMMUNE: "Commune",
+}
+
+
+def territory_url(territory: Territory) -> str:
+    return reverse("territoires:territoire", args=[territory.kind, territory.slug])
+
+
+def heading(territory: Territory) -> str:
+    if territory.kind == TerritoryKind.ARRONDISSEMENT:
+        return f"Arrondissement de {territory.name}"
+    return territory.name
+
+
+def _link(territory: Territory) -> dict:
+    label = territory.short_name or heading(territory)
+    return {"label": label, "name": heading(territory), "url": territory_url(territory)}
+
+
+def _crumbs(territory: Territory) -> list[dict]:
+    """Région > EPCI > commune (an arrondissement hangs from the région): the ancestors."""
+    above = []
+    parent = territory.parent
+    while parent is not None:
+        above.insert(0, _link(parent))
+        parent = parent.parent
+    return above
+
+
+def _nearby(territory: Territory, tree: blocks.Tree) -> list[tuple[str, list[dict]]]:
+    """The territories one goes on to from this one: (caption, links)."""
+    if territory.kind == TerritoryKind.REGION:
+        return [
+            ("Les intercommunalités", [_link(t) for t in tree.of_kind(TerritoryKind.EPCI)]),
+            ("Les arrondissements", [_link(t) for t in tree.of_kind(TerritoryKind.ARRONDISSEMENT)]),
+        ]
+    if territory.kind in (TerritoryKind.EPCI, TerritoryKind.ARRONDISSEMENT):
+        return [("Ses communes", [_link(t) for t in tree.communes_of(territory)])]
+    if territory.parent is not None:
+        others = [_link(t) for t in tree.communes_of(territory.parent) if t.pk != territory.pk]
+        if others:
+            return [(f"Les autres communes de {territory.parent.short_name or territory.parent.name}", others)]
+    return []
+
+
+@require_GET
+def territory_page(request, kind: str, slug: str):
+    tree = blocks.tree()
+    territory = tree.find(kind, slug)
+    if territory is None:
+        raise Http404("Territoire inconnu.")
+    found = territory_blocks.blocks(kind)
+    stylesheets, scripts = territory_blocks.assets(found)
+    context = {
+        "territory": territory,
+        "heading": heading(territory),
+        "kind_label": KIND_LABELS[territory.kind],
+        "population": tree.population(territory),
+        "population_year": tree.population_year(territory),
+        "commune_count": len(tree.communes_of(territory)) if territory.kind != TerritoryKind.COMMUNE else None,
+        "crumbs": _crumbs(territory),
+        "arrondissement": _link(territory.arrondissement) if territory.arrondissement else None,
+        "nearby": _nearby(territory, tree),
+        "blocks": blocks.render_blocks(territory, found),
+        "unavailable": blocks.UNAVAILABLE,
+        "stylesheets": stylesheets,
+        "scripts": scripts,
+    }
+    return render(request, "territoires/pages/territoire.html", context)
