@@ -21,6 +21,7 @@ from territoires import blocks as page_blocks
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, commune
 from tests.communication.factories import EventFactory
+from tests.observatoire.helpers import publish_sample_observatory
 from tests.partenariats.factories import make_convention, make_partner
 from tests.territoires.factories import make_plan, make_policy
 
@@ -264,6 +265,7 @@ def page_queries(client) -> dict[str, tuple[int, int]]:
 
 
 def test_the_pages_make_a_constant_number_of_queries_cold_and_warm(client):
+    publish_sample_observatory()
     seed(1, 0)
     small = page_queries(client)
     seed(12, 100)
@@ -274,3 +276,4 @@ def test_the_pages_make_a_constant_number_of_queries_cold_and_warm(client):
     assert all(cold <= 20 for cold, _warm in small.values()), small
     page = text(client.get(url(commune("97411"))))
     assert "Structure 111" in section(page, "annuaire") and "Partenaire 111" in section(page, "partenaires")
+    assert "secret statistique" in section(page, "observatoire")  # Saint-Denis is hidden in the sample
