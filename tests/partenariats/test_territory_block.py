@@ -57,7 +57,7 @@ def test_partners_active_there_above_within_or_everywhere(partners):
 
 
 def test_each_partner_with_its_kind_and_public_conventions_in_force(partners):
-    island, north, _south = partners
+    island = partners[0]
     make_convention(island, status="en_vigueur", amount=25000, amount_is_public=False)
     make_convention(island, status="a_renouveler")
     make_convention(island, status="echue")
