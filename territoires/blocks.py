@@ -1,19 +1,26 @@
-"""The machinery of the territory pages: the tree of territories, read once an hour, and
-the blocks of `lib.territory_blocks`, each rendered from its app's template and cached under
-(block, territory, block version).
+"""The machinery of the territory pages: the tree of territories and the blocks of
+`lib.territory_blocks`, each rendered from its app's template and cached with the version
+it was made under.
 
-A warm page asks the database nothing: the tree comes from the cache, and so does every
-block whose version has not moved. A block that fails (its version, its context or its
-template raises) is logged and shown as unavailable; the other blocks are not affected.
+A warm page asks the database nothing and the cache once: the versions every block depends
+on (`lib.cacheversion.prefetched`), the tree's stamp and every block's entry come back in
+one round trip. A block's entry is kept under a key of its own (block, territory) with the
+digest of the version it was made under inside: an entry whose digest is not the block's
+current version is rendered again (a write shows at once). The tree (a few dozen rows of
+reference data) is kept an hour in the cache and, while its stamp holds, in the process.
+A block that fails (its version, its context or its template raises) is logged and shown as
+unavailable; the other blocks are not affected.
 """
 
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,9 +30,10 @@ from referentiels.models import Territory, TerritoryKind
 logger = logging.getLogger(__name__)
 
 TREE_KEY = "territoires:arbre"
+TREE_STAMP_KEY = "territoires:arbre:tampon"
 # Reference data changes about once a year: like the overview, the tree is kept an hour.
 TREE_SECONDS = 3600
-# A block's rendering lives under its version: a day is only what an unused key costs.
+# A block's entry is replaced when its version moves; a day is what an unused entry costs.
 BLOCK_SECONDS = 24 * 3600
 UNAVAILABLE = "Cette rubrique est indisponible pour le moment. Réessayez un peu plus tard."
 
@@ -38,6 +46,8 @@ class Tree:
     by_pk: dict[int, Territory]
     by_kind_slug: dict[tuple[str, str], Territory]
     children: dict[int, list[Territory]] = field(default_factory=dict)  # EPCI, arrondissement → communes
+    by_kind: dict[str, list[Territory]] = field(default_factory=dict)  # in name order
+    stamp: str = ""  # names this build (see `tree`)
 
     def find(self, kind: str, slug: str) -> Territory | None:
         return self.by_kind_slug.get((kind, slug))
@@ -50,7 +60,7 @@ class Tree:
         return self.children.get(territory.pk, [])
 
     def of_kind(self, kind: str) -> list[Territory]:
-        return sorted((t for t in self.by_pk.values() if t.kind == kind), key=lambda t: t.name)
+        return self.by_kind.get(kind, [])
 
     def population(self, territory: Territory) -> int | None:
         """The territory's own population, else the sum of its communes'."""
@@ -70,7 +80,10 @@ def build_tree() -> Tree:
     territories = list(Territory.objects.order_by("name"))  # a few dozen rows
     by_pk = {territory.pk: territory for territory in territories}
     children: dict[int, list[Territory]] = {}
+    by_kind: dict[str, list[Territory]] = {}
     for territory in territories:
+        by_kind.setdefault(territory.kind, []).append(territory)
+        territory.page_url = reverse("territoires:territoire", args=[territory.kind, territory.slug])
         # Setting the relations makes the descriptors' caches: no lazy query later.
         territory.parent = by_pk.get(territory.parent_id)
         territory.arrondissement = by_pk.get(territory.arrondissement_id)
@@ -82,15 +95,32 @@ def build_tree() -> Tree:
         by_pk=by_pk,
         by_kind_slug={(territory.kind, territory.slug): territory for territory in territories},
         children=children,
+        by_kind=by_kind,
     )
 
 
-def tree() -> Tree:
-    found = cache.get(TREE_KEY)
-    if found is None:
-        found = build_tree()
-        cache.set(TREE_KEY, found, TREE_SECONDS)
-    return found
+_latest: list[Tree] = []  # this process's last tree read, if any
+
+
+def tree(found: dict) -> Tree:
+    """The tree in force. `found` holds the cache's value of TREE_STAMP_KEY (read with the
+    page's other entries): while it names the tree this process holds, nothing more is read."""
+    stamp = found.get(TREE_STAMP_KEY)
+    if stamp is not None:
+        if _latest and _latest[0].stamp == stamp:
+            return _latest[0]
+        cached = cache.get(TREE_KEY)
+        if cached is not None and cached.stamp == stamp:
+            _latest[:] = [cached]
+            return cached
+    built = build_tree()
+    built.stamp = secrets.token_hex(8)
+    # The tree first, then the stamp that names it: a reader never finds a stamp whose tree
+    # is missing (but for eviction, which only costs a rebuild).
+    cache.set(TREE_KEY, built, TREE_SECONDS)
+    cache.set(TREE_STAMP_KEY, built.stamp, TREE_SECONDS)
+    _latest[:] = [built]
+    return built
 
 
 @dataclass(frozen=True)
@@ -106,9 +136,14 @@ class RenderedBlock:
         return f"bloc-{self.name}"
 
 
-def _key(block: TerritoryBlock, territory: Territory, version) -> str:
-    digest = hashlib.sha256(repr(version).encode()).hexdigest()[:20]
-    return f"territoires:bloc:{block.name}:{territory.pk}:{digest}"
+def block_key(block: TerritoryBlock, kind: str, slug: str) -> str:
+    """Where a block's entry for a territory is kept (the page knows the kind and slug from
+    its address: the key is read with the versions, before the tree)."""
+    return f"territoires:bloc:{block.name}:{kind}:{slug}"
+
+
+def _digest(version) -> str:
+    return hashlib.sha256(repr(version).encode()).hexdigest()[:20]
 
 
 def _timeout(context: dict) -> int:
@@ -132,30 +167,26 @@ def _failed(block: TerritoryBlock, territory: Territory, stage: str) -> Rendered
     return RenderedBlock(block.name, block.title, mark_safe(""), wide=block.wide, failed=True)
 
 
-def render_blocks(territory: Territory, found: list[TerritoryBlock]) -> list[RenderedBlock]:
-    """Each block's HTML, from the cache when its version has not moved (one round trip for
-    all of them), else rendered and stored."""
-    keys: dict[str, str] = {}
-    failed: dict[str, RenderedBlock] = {}
-    for block in found:
-        try:
-            keys[block.name] = _key(block, territory, block.version())
-        except Exception:
-            failed[block.name] = _failed(block, territory, "version")
-    cached = cache.get_many(list(keys.values())) if keys else {}
+def render_blocks(territory: Territory, found_blocks: list[TerritoryBlock], found: dict) -> list[RenderedBlock]:
+    """Each block's HTML: its entry in `found` (read ahead with the versions) when made under
+    the block's current version, else rendered and stored."""
     rendered = []
-    for block in found:
-        if block.name in failed:
-            rendered.append(failed[block.name])
+    for block in found_blocks:
+        try:
+            digest = _digest(block.version())
+        except Exception:
+            rendered.append(_failed(block, territory, "version"))
             continue
-        key = keys[block.name]
-        html = cached.get(key)
-        if html is None:
+        key = block_key(block, territory.kind, territory.slug)
+        entry = found.get(key)
+        if entry is not None and entry[0] == digest:
+            html = entry[1]
+        else:
             try:
                 html, timeout = _render(block, territory)
             except Exception:
                 rendered.append(_failed(block, territory, "rendu"))
                 continue
-            cache.set(key, html, timeout)
+            cache.set(key, (digest, html), timeout)
         rendered.append(RenderedBlock(block.name, block.title, mark_safe(html), wide=block.wide))  # noqa: S308 — a template's output
     return rendered

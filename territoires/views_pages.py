@@ -4,10 +4,9 @@ the tree, and the block of every action that has something to say about it
 
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from lib import territory_blocks
+from lib import cacheversion, territory_blocks
 from referentiels.models import Territory, TerritoryKind
 from territoires import blocks
 
@@ -19,10 +18,6 @@ KIND_LABELS = {
 }
 
 
-def territory_url(territory: Territory) -> str:
-    return reverse("territoires:territoire", args=[territory.kind, territory.slug])
-
-
 def heading(territory: Territory) -> str:
     if territory.kind == TerritoryKind.ARRONDISSEMENT:
         return f"Arrondissement de {territory.name}"
@@ -31,7 +26,7 @@ def heading(territory: Territory) -> str:
 
 def _link(territory: Territory) -> dict:
     label = territory.short_name or heading(territory)
-    return {"label": label, "name": heading(territory), "url": territory_url(territory)}
+    return {"label": label, "name": heading(territory), "url": territory.page_url}
 
 
 def _crumbs(territory: Territory) -> list[dict]:
@@ -62,12 +57,16 @@ def _nearby(territory: Territory, tree: blocks.Tree) -> list[tuple[str, list[dic
 
 @require_GET
 def territory_page(request, kind: str, slug: str):
-    tree = blocks.tree()
-    territory = tree.find(kind, slug)
-    if territory is None:
-        raise Http404("Territoire inconnu.")
-    found = territory_blocks.blocks(kind)
-    stylesheets, scripts = territory_blocks.assets(found)
+    found_blocks = territory_blocks.blocks(kind)
+    # One round trip to the cache: every block's version, the tree's stamp, every block's entry.
+    keys = [blocks.TREE_STAMP_KEY, *(blocks.block_key(block, kind, slug) for block in found_blocks)]
+    with cacheversion.prefetched(keys) as found:
+        tree = blocks.tree(found)
+        territory = tree.find(kind, slug)
+        if territory is None:
+            raise Http404("Territoire inconnu.")
+        rendered = blocks.render_blocks(territory, found_blocks, found)
+    stylesheets, scripts = territory_blocks.assets(found_blocks)
     context = {
         "territory": territory,
         "heading": heading(territory),
@@ -78,7 +77,7 @@ def territory_page(request, kind: str, slug: str):
         "crumbs": _crumbs(territory),
         "arrondissement": _link(territory.arrondissement) if territory.arrondissement else None,
         "nearby": _nearby(territory, tree),
-        "blocks": blocks.render_blocks(territory, found),
+        "blocks": rendered,
         "unavailable": blocks.UNAVAILABLE,
         "stylesheets": stylesheets,
         "scripts": scripts,
