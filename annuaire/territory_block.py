@@ -6,8 +6,10 @@ Four queries whatever the number of organisations: the counts, the most recent, 
 (at most MAP_POINTS: the block says so and the directory's own map shows them all)."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.html import json_script
 
 from annuaire.models import Organisation
 from annuaire.selectors import territory_directory_link
@@ -18,6 +20,14 @@ from referentiels.models import EssFamily, TerritoryKind
 MAP_POINTS = 500
 RECENT = 6
 NO_FAMILY = "Sans famille de l'ESS renseignée"
+MAP_ID = "points-carte-territoire"
+
+
+class CompactEncoder(DjangoJSONEncoder):
+    """No space after separators: the région's points are a good part of its page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "separators": (",", ":")})
 
 
 def located_in(territory):
@@ -56,12 +66,14 @@ def territory_directory(territory) -> dict:
         .order_by("pk")
         .values_list("slug", "name", "latitude", "longitude")[: MAP_POINTS + 1]
     )
-    points = [[round(lat, 5), round(lng, 5), name, slug] for slug, name, lat, lng in located[:MAP_POINTS]]
+    # Four decimals: some ten metres, plenty for a map of a whole territory.
+    points = [[round(lat, 4), round(lng, 4), name, slug] for slug, name, lat, lng in located[:MAP_POINTS]]
     return {
         "total": total,
         "families": families,
         "recent": recent,
         "points": points,
+        "points_script": json_script(points, MAP_ID, encoder=CompactEncoder),
         "capped": len(located) > MAP_POINTS,
         "map_points": MAP_POINTS,
         "directory_url": _directory_link(territory),

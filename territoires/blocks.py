@@ -29,8 +29,11 @@ from referentiels.models import Territory, TerritoryKind
 
 logger = logging.getLogger(__name__)
 
-TREE_KEY = "territoires:arbre"
-TREE_STAMP_KEY = "territoires:arbre:tampon"
+# The tree is pickled: a change to `Tree` changes TREE_FORMAT, so that a process never
+# reads a tree pickled by an older release.
+TREE_FORMAT = 2
+TREE_KEY = f"territoires:arbre:{TREE_FORMAT}"
+TREE_STAMP_KEY = f"territoires:arbre:{TREE_FORMAT}:tampon"
 # Reference data changes about once a year: like the overview, the tree is kept an hour.
 TREE_SECONDS = 3600
 # A block's entry is replaced when its version moves; a day is what an unused entry costs.

@@ -193,6 +193,22 @@ def test_a_block_is_cached_under_its_version_and_costs_no_query(client, fake_blo
     assert fake.calls == 3
 
 
+def test_a_warm_page_reads_the_cache_once_and_writes_nothing(client, monkeypatch):
+    page = url(commune("97411"))
+    client.get(page)
+    client.get(page)  # this process now knows every version key the blocks read
+    calls = []
+    for name in ("get", "get_many", "set", "set_many", "add", "incr", "delete"):
+        real = getattr(cache, name)
+        monkeypatch.setattr(
+            cache,
+            name,
+            lambda *args, _real=real, _name=name, **kwargs: (calls.append(_name), _real(*args, **kwargs))[1],
+        )
+    assert client.get(page).status_code == 200
+    assert calls == ["get_many"]
+
+
 def test_a_committed_write_shows_at_once_on_the_cached_page(client, django_capture_on_commit_callbacks):
     saint_denis = commune("97411")
     with django_capture_on_commit_callbacks(execute=True):
