@@ -2,8 +2,11 @@
 the tree, and the block of every action that has something to say about it
 (lib.territory_blocks, rendered and cached by territoires.blocks)."""
 
+from functools import lru_cache
+
 from django.http import Http404
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from lib import cacheversion, territory_blocks
@@ -55,6 +58,13 @@ def _nearby(territory: Territory, tree: blocks.Tree) -> list[tuple[str, list[dic
     return []
 
 
+@lru_cache(maxsize=64)
+def _asset_urls(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The static files' URLs, once per process: the manifest does not change while it runs,
+    and each lookup costs as much as a block read from the cache."""
+    return tuple(static(path) for path in paths)
+
+
 @require_GET
 def territory_page(request, kind: str, slug: str):
     found_blocks = territory_blocks.blocks(kind)
@@ -79,7 +89,7 @@ def territory_page(request, kind: str, slug: str):
         "nearby": _nearby(territory, tree),
         "blocks": rendered,
         "unavailable": blocks.UNAVAILABLE,
-        "stylesheets": stylesheets,
-        "scripts": scripts,
+        "stylesheets": _asset_urls(tuple(stylesheets)),
+        "scripts": _asset_urls(tuple(scripts)),
     }
     return render(request, "territoires/pages/territoire.html", context)
