@@ -24,10 +24,10 @@ class PartenariatsConfig(AppConfig):
         from lib import territory_blocks
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
-        from partenariats.territory_block import BLOCK
 
         # tasks_reminders and tasks_committees register their Celery tasks (only tasks.py is autodiscovered).
         from partenariats import committees, tasks_committees, tasks_reminders  # noqa: F401
+        from partenariats.territory_block import BLOCK
 
         for model_name in PUBLIC_MODELS:
             model = self.get_model(model_name)
