@@ -1,12 +1,26 @@
 from django.apps import AppConfig
 
 
+def _intake_changed(sender, **kwargs):
+    # Cache invalidation only: the territory pages' intake figures are dropped once any
+    # write to a request or an orientation is committed.
+    from django.db import transaction
+
+    from accueil.cache import bump_version
+
+    transaction.on_commit(bump_version)
+
+
 class AccueilConfig(AppConfig):
     name = "accueil"
     verbose_name = "Accueil et orientation (action 5)"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from accueil import metrics, orientation, services
+        from accueil.territory_block import BLOCK
+        from lib import territory_blocks
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
 
@@ -14,3 +28,8 @@ class AccueilConfig(AppConfig):
         register_link_builder(services.PARTNER_LINK, orientation.build_partner_link)
         delete_files_with_rows(self.get_model("Attachment"))
         metrics.register_metrics()
+        territory_blocks.register(BLOCK)
+        for model_name in ("IntakeRequest", "Orientation"):
+            model = self.get_model(model_name)
+            post_save.connect(_intake_changed, sender=model, dispatch_uid=f"accueil_save_{model_name}")
+            post_delete.connect(_intake_changed, sender=model, dispatch_uid=f"accueil_del_{model_name}")

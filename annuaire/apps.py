@@ -30,6 +30,8 @@ class AnnuaireConfig(AppConfig):
 
         from annuaire import contributions, metrics
         from annuaire.selectors import territory_directory_link
+        from annuaire.territory_block import BLOCK
+        from lib import territory_blocks
         from lib.media import delete_files_with_rows
         from lib.territory_links import register_territory_link
         from messagerie.links import register_link_builder
@@ -37,6 +39,7 @@ class AnnuaireConfig(AppConfig):
         register_link_builder(contributions.CLAIM_LINK, contributions.build_claim_link)
         register_territory_link("annuaire", territory_directory_link)
         metrics.register_metrics()
+        territory_blocks.register(BLOCK)
 
         post_migrate.connect(_load_directory_lists, sender=self, dispatch_uid="annuaire_load_lists")
         for model_name in ("Organisation", "Category", "Label"):

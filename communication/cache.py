@@ -23,6 +23,10 @@ def bump_version() -> None:
     cacheversion.bump(VERSION_KEY)
 
 
+def current_version() -> int:
+    return cacheversion.current(VERSION_KEY)
+
+
 def next_change() -> datetime | None:
     """The next moment a public list changes with no write: something scheduled goes live,
     or an upcoming event or another source's item ends (it leaves the agenda)."""

@@ -96,6 +96,20 @@ class ObservatorySitemap(Sitemap):
         return reverse(item)
 
 
+class TerritoriesSitemap(Sitemap):
+    """The page of every territory: the région, its arrondissements, intercommunalities and
+    communes."""
+
+    changefreq = "weekly"
+    KINDS = (TerritoryKind.REGION, TerritoryKind.ARRONDISSEMENT, TerritoryKind.EPCI, TerritoryKind.COMMUNE)
+
+    def items(self):
+        return list(Territory.objects.filter(kind__in=self.KINDS).order_by("kind", "name").values_list("kind", "slug"))
+
+    def location(self, item):
+        return reverse("territoires:territoire", args=list(item))
+
+
 class TrainingsSitemap(Sitemap):
     changefreq = "weekly"
 
@@ -149,6 +163,7 @@ SITEMAPS = {
     "agenda": EventsSitemap,
     "annuaire": OrganisationsSitemap,
     "observatoire": ObservatorySitemap,
+    "territoires": TerritoriesSitemap,
     "formations": TrainingsSitemap,
     "partenaires": PartnersSitemap,
     "plans-territoriaux": TerritorialPlansSitemap,

@@ -322,6 +322,8 @@ def agenda_items(start: datetime | None, end: datetime | None, territory) -> lis
     if territory is not None:
         if territory.kind == TerritoryKind.EPCI:
             sessions = sessions.filter(commune__parent=territory)
+        elif territory.kind == TerritoryKind.ARRONDISSEMENT:
+            sessions = sessions.filter(commune__arrondissement=territory)
         elif territory.kind == TerritoryKind.COMMUNE:
             sessions = sessions.filter(commune=territory)
         else:

@@ -11,8 +11,8 @@ A source has three functions:
 
 - `items(start, end, territory)` returns the `AgendaItem`s that overlap the period
   (`ends_at > start` and `starts_at < end`; None leaves that side open) held in the
-  territory (a `referentiels.models.Territory`, an intercommunality or a commune; None for
-  the whole island), in any order. It runs a bounded number of queries whatever the number
+  territory (a `referentiels.models.Territory`: an intercommunality, an arrondissement or a
+  commune; None for the whole island), in any order. It runs a bounded number of queries whatever the number
   of items (the agenda pins its query count);
 - `version()` returns a hashable value that changes whenever `items()` would return
   something else after a write (a cache version bumped on commit): the agenda caches its

@@ -13,20 +13,33 @@ meet: registries »):
 A block has two functions:
 
 - `context(territory)` is called with a `referentiels.models.Territory` (région,
-  arrondissement, EPCI or commune) and returns the dict its template renders; it returns
+  arrondissement, EPCI or commune; its `parent`, its parent's `parent` and its
+  `arrondissement` already loaded) and returns the dict its template renders; it returns
   `{"empty": "…"}` (an honest sentence in French) when the action has nothing to show there
-  yet. It runs a bounded number of queries whatever the number of rows;
+  yet: the page then shows that sentence in place of the template. It runs a bounded
+  number of queries whatever the number of rows. When what it shows changes with time
+  alone (an event ends, a year begins), it adds `EXPIRES_AT`: an aware datetime, the
+  moment its rendering goes stale with no write;
 - `version()` returns a hashable value that changes whenever `context()` would return
   something else after a write (a data version bumped on commit): the page caches each
   block's rendering under (block, territory, version), so a change shows at once and a
   cached block costs no query.
 
 `template` belongs to the app that registers the block (templates/<app>/...): the page
-includes it, as the frame includes the apps' pages.
+includes it, as the frame includes the apps' pages. It is rendered without a request
+(no CSRF token, no CSP nonce, no context processor): what it needs is in its context.
+A block that needs static files (a map's script and style sheet) names them in
+`stylesheets` and `scripts` (paths under STATIC_URL): the page loads them, once each, with
+its own nonce. A block whose context or template raises is logged and shown as
+unavailable, alone: the rest of the page stands.
 """
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+
+# The context key of the moment a block's rendering goes stale with no write.
+EXPIRES_AT = "expires_at"
+KINDS = ("region", "arrondissement", "epci", "commune")
 
 
 @dataclass(frozen=True)
@@ -37,7 +50,10 @@ class TerritoryBlock:
     template: str
     context: Callable[[object], dict]
     version: Callable[[], Hashable]
-    kinds: tuple[str, ...] = ("region", "arrondissement", "epci", "commune")  # where it shows
+    kinds: tuple[str, ...] = KINDS  # where it shows
+    wide: bool = False  # takes the whole width of the page's grid (a map)
+    stylesheets: tuple[str, ...] = ()
+    scripts: tuple[str, ...] = ()
 
 
 _BLOCKS: dict[str, TerritoryBlock] = {}
@@ -56,3 +72,10 @@ def blocks(kind: str | None = None) -> list[TerritoryBlock]:
     """The blocks, in order; only those shown for a territory of `kind` when given."""
     found = [block for block in _BLOCKS.values() if kind is None or kind in block.kinds]
     return sorted(found, key=lambda block: (block.order, block.name))
+
+
+def assets(found: list[TerritoryBlock]) -> tuple[list[str], list[str]]:
+    """The style sheets and scripts of these blocks, each once, in the blocks' order."""
+    stylesheets = list(dict.fromkeys(path for block in found for path in block.stylesheets))
+    scripts = list(dict.fromkeys(path for block in found for path in block.scripts))
+    return stylesheets, scripts

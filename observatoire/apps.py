@@ -6,14 +6,16 @@ class ObservatoireConfig(AppConfig):
     verbose_name = "Observatoire (action 3)"
 
     def ready(self):
-        from lib import keyfigures
+        from lib import keyfigures, territory_blocks
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
         from observatoire import panoramas
         from observatoire.home import PROVIDER
+        from observatoire.territory_block import BLOCK
 
         register_link_builder(panoramas.PANORAMA_LINK, panoramas.build_panorama_link)
         # Uploaded files (an import not yet run), panoramas and publications go with their rows.
         for model_name in ("DataImport", "Panorama", "Publication"):
             delete_files_with_rows(self.get_model(model_name))
         keyfigures.register(PROVIDER)
+        territory_blocks.register(BLOCK)

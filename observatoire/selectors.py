@@ -267,14 +267,19 @@ class KeyFigures:
     employees: object
     payroll: object
     share: object
+    has_data: bool = True  # False: the millésime holds no figure for the territory
 
 
-def key_figures(*, millesime: Millesime, territory: Territory | None = None) -> KeyFigures | None:
-    """The region's (or a territory's) ESS totals and its share of private employment."""
-    sources = sources_of(millesime)
-    if not sources:
-        return None
-    source = sources[0]
+def key_figures(
+    *, millesime: Millesime, territory: Territory | None = None, source: str | None = None
+) -> KeyFigures | None:
+    """The region's (or a territory's) ESS totals and its share of private employment, from
+    `source` (else the millésime's preferred source, one more query)."""
+    if source is None:
+        sources = sources_of(millesime)
+        if not sources:
+            return None
+        source = sources[0]
     territory = territory or Territory.objects.get(kind=TerritoryKind.REGION)
     found = {
         f.scope: f
@@ -289,7 +294,9 @@ def key_figures(*, millesime: Millesime, territory: Territory | None = None) -> 
     key = (str(territory.pk), ALL_FAMILIES, ALL_SECTORS)
     ess = cube.read(found.get(Scope.ESS), key=key)
     economy = cube.read(found.get(Scope.ECONOMY), key=key)
-    return KeyFigures(millesime, source, ess.establishments, ess.employees, ess.payroll, _share(ess, economy))
+    return KeyFigures(
+        millesime, source, ess.establishments, ess.employees, ess.payroll, _share(ess, economy), has_data=bool(found)
+    )
 
 
 # --- Territory portraits ------------------------------------------------------------------

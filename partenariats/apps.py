@@ -21,11 +21,13 @@ class PartenariatsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from lib import territory_blocks
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
 
         # tasks_reminders and tasks_committees register their Celery tasks (only tasks.py is autodiscovered).
         from partenariats import committees, tasks_committees, tasks_reminders  # noqa: F401
+        from partenariats.territory_block import BLOCK
 
         for model_name in PUBLIC_MODELS:
             model = self.get_model(model_name)
@@ -40,3 +42,4 @@ class PartenariatsConfig(AppConfig):
         for model_name in ("Partner", "Convention", "Amendment", "Deliverable", "Committee"):
             delete_files_with_rows(self.get_model(model_name))
         register_link_builder(committees.MINUTES_LINK, committees.build_minutes_link)
+        territory_blocks.register(BLOCK)

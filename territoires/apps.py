@@ -20,6 +20,9 @@ class TerritoiresConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from lib import territory_blocks
+        from territoires.territory_block import BLOCK
+
         for model_name in PUBLIC_MODELS:
             model = self.get_model(model_name)
             post_save.connect(_territoires_changed, sender=model, dispatch_uid=f"territoires_save_{model_name}")
@@ -30,3 +33,4 @@ class TerritoiresConfig(AppConfig):
             self.get_model("Policy").territories.through,
         ):
             m2m_changed.connect(_territoires_changed, sender=through, dispatch_uid=f"territoires_m2m_{through}")
+        territory_blocks.register(BLOCK)

@@ -14,8 +14,12 @@ def _overview() -> dict:
         epci.links = territory_links(epci)
         for commune in epci.commune_list:
             commune.links = territory_links(commune)
+    above = list(
+        Territory.objects.filter(kind__in=[TerritoryKind.REGION, TerritoryKind.ARRONDISSEMENT]).order_by("name")
+    )
     return {
-        "region": Territory.objects.filter(kind=TerritoryKind.REGION).first(),
+        "region": next((t for t in above if t.kind == TerritoryKind.REGION), None),
+        "arrondissements": [t for t in above if t.kind == TerritoryKind.ARRONDISSEMENT],
         "epcis": epcis,
         "commune_count": sum(len(epci.commune_list) for epci in epcis),
         "population_total": sum(epci.population_total for epci in epcis),

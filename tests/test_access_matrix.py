@@ -485,7 +485,7 @@ PUBLIC_URLS = {
     "actualites:index", "actualites:rss", "actualites:atom", "actualites:lettre-inscription", "actualites:article",
     "agenda:index", "agenda:archives", "agenda:ce-mois", "agenda:mois", "agenda:ical", "agenda:evenement",
     "agenda:evenement-ics",
-    "territoires:index", "a-propos",
+    "territoires:index", "territoires:territoire", "a-propos",
     "territoires:plans", "territoires:plan", "territoires:plan-pdf", "territoires:politiques",
     "territoires:politique",
     "observatoire:index", "observatoire:explorer", "observatoire:explorer-csv", "observatoire:explorer-json",

@@ -71,6 +71,7 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
         "sitemap-pages.xml", "sitemap-actualites.xml", "sitemap-agenda.xml", "sitemap-annuaire.xml",
         "sitemap-observatoire.xml",
         "sitemap-formations.xml", "sitemap-partenaires.xml", "sitemap-plans-territoriaux.xml",
+        "sitemap-territoires.xml",
     }  # fmt: skip
     urls = set()
     for section in sections:
@@ -81,7 +82,7 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
         "/", "/annuaire/", "/actualites/", "/agenda/", "/accompagnement/", "/a-propos/", "/observatoire/",
         "/formations/", "/partenaires/",
     } <= paths  # fmt: skip
-    assert "/financer-et-acheter/" not in paths
+    assert "/financer-et-acheter/" not in paths  # an area still to come (the partners' area is live)
     assert news.get_absolute_url() in paths and event.get_absolute_url() in paths
     assert reverse("annuaire:structure", args=[published.slug]) in paths
     assert reverse("annuaire:structure", args=[hidden.slug]) not in paths
@@ -95,6 +96,9 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
     assert portraits == {reverse("observatoire:portrait", args=[t.code]) for t in territories}
     assert len(portraits) > 30  # 24 communes, 5 EPCI, 4 arrondissements, the région
     assert all(client.get(p).status_code == 200 for p in sorted(portraits)[:3])
+    # The territory pages: one per territory too.
+    pages = {p for p in paths if p.startswith("/territoires/") and p.count("/") == 4}
+    assert pages == {reverse("territoires:territoire", args=[t.kind, t.slug]) for t in territories}
 
 
 def test_robots_txt_points_to_the_sitemap_and_away_from_private_pages(client):

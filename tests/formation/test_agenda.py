@@ -150,6 +150,8 @@ def test_formation_source_gives_the_sessions_of_published_trainings_in_the_perio
     assert first.url == f"{reverse('formation:formation', args=[training.slug])}#session-{in_saint_pierre.pk}"
     assert [i.place for i in selectors.agenda_items(now, None, commune("97416").parent)] == ["Saint-Pierre"]
     assert selectors.agenda_items(now, None, commune("97411")) == []
+    assert [i.place for i in selectors.agenda_items(now, None, commune("97416").arrondissement)] == ["Saint-Pierre"]
+    assert selectors.agenda_items(now, None, commune("97411").arrondissement) == []
     assert len(selectors.agenda_items(now, now + timedelta(days=10), None)) == 1
     assert selectors.agenda_next_change() == in_saint_pierre.ends_at
 
