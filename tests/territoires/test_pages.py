@@ -282,7 +282,7 @@ def page_queries(client) -> dict[str, tuple[int, int]]:
 
 def test_the_pages_make_a_constant_number_of_queries_cold_and_warm(client):
     publish_sample_observatory()
-    seed(1, 0)
+    seed(2, 0)  # a plan of the commune and one of the CINOR: every block has rows at both sizes
     small = page_queries(client)
     seed(12, 100)
     large = page_queries(client)
