@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from lib.admin import LabelledTabularInline
 from lib.dates import french_date
 from lib.richtext import clean_html, plain_text
 from lib.workflow import WorkflowError
@@ -25,7 +26,7 @@ from partenariats.forms_committees import CommitteeAdminForm, DecisionForm, Part
 from partenariats.models import Committee, CommitteeParticipant, Decision, Partner
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(LabelledTabularInline):
     model = CommitteeParticipant
     formset = ParticipantFormSet
     fields = ["name", "email", "partner", "attended"]
