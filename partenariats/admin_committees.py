@@ -47,7 +47,7 @@ class ParticipantInline(LabelledTabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(LabelledTabularInline):
     """The decisions taken, read-only: « Enregistrer une décision » records a new one."""
 
     model = Decision
