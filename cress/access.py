@@ -430,8 +430,8 @@ MODEL_RULES = (
     ModelRule(
         "partenariats.PartnerContact",
         _PERSONAL,
-        rights={PARTENARIATS: ALL, DIRECTION: VIEW},
-        note="People to reach at a partner: Partenariats only.",
+        rights={PARTENARIATS: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="People to reach at a partner: Partenariats only; a person's record is deleted by a superuser only.",
     ),
     ModelRule(
         "partenariats.Convention",
@@ -482,7 +482,7 @@ MODEL_RULES = (
     ModelRule(
         "partenariats.CommitteeParticipant",
         _PERSONAL,
-        rights={PARTENARIATS: ALL, DIRECTION: VIEW},
+        rights={PARTENARIATS: VIEW_ADD_CHANGE, DIRECTION: VIEW},
         note="Names and emails of the people invited; the minutes are sent to them.",
     ),
     ModelRule("partenariats.Decision", rights={PARTENARIATS: ALL, DIRECTION: VIEW}),
