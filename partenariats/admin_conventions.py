@@ -336,9 +336,10 @@ class CommitmentInlineFormSet(BaseInlineFormSet):
         else:
             parties = set()
         for form in self.forms:
-            if self.can_delete and self._should_delete_form(form):
+            cleaned = getattr(form, "cleaned_data", {})
+            if self.can_delete and cleaned.get("DELETE"):
                 continue
-            party = getattr(form, "cleaned_data", {}).get("party")
+            party = cleaned.get("party")
             if party is not None and str(party.pk) not in parties:
                 form.add_error(
                     "party",
