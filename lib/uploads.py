@@ -13,8 +13,24 @@ KINDS = {
     "webp": (".webp", "image/webp"),
     "odt": (".odt", "application/vnd.oasis.opendocument.text"),
     "docx": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "ods": (".ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
-ACCEPTED = "PDF, ODT, DOCX, PNG, JPEG ou WebP"
+# What validate_document accepts unless told otherwise; spreadsheets only where asked
+# (a deliverable may be a table of figures, an intake attachment has no need of one).
+DOCUMENT_KINDS = frozenset({"pdf", "png", "jpeg", "webp", "odt", "docx"})
+SPREADSHEET_KINDS = frozenset({"ods", "xlsx"})
+_KIND_LABELS = {"pdf": "PDF", "odt": "ODT", "docx": "DOCX", "ods": "ODS", "xlsx": "XLSX"}
+_KIND_LABELS |= {"png": "PNG", "jpeg": "JPEG", "webp": "WebP"}
+
+
+def accepted_label(kinds=DOCUMENT_KINDS) -> str:
+    """« PDF, ODT, DOCX, PNG, JPEG ou WebP »: the kinds named for messages and help texts."""
+    labels = [label for kind, label in _KIND_LABELS.items() if kind in kinds]
+    return ", ".join(labels[:-1]) + " ou " + labels[-1] if len(labels) > 1 else labels[0]
+
+
+ACCEPTED = accepted_label()
 
 
 # An archive-based document (ODT, DOCX) is judged by its table of contents and at most
@@ -62,7 +78,7 @@ def _peek(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
 
 
 def _zip_kind(upload) -> str | None:
-    """ODT or DOCX from the archive's table; raises OversizedArchive for a zip bomb."""
+    """ODT, DOCX, ODS or XLSX from the archive's table; raises OversizedArchive for a zip bomb."""
     try:
         with zipfile.ZipFile(upload) as archive:
             members = archive.infolist()
@@ -70,15 +86,19 @@ def _zip_kind(upload) -> str | None:
             by_name = {member.filename: member for member in members}
             if "mimetype" in by_name and _peek(archive, by_name["mimetype"]).strip() == KINDS["odt"][1].encode():
                 return "odt"
+            if "mimetype" in by_name and _peek(archive, by_name["mimetype"]).strip() == KINDS["ods"][1].encode():
+                return "ods"
             if "[Content_Types].xml" in by_name and "word/document.xml" in by_name:
                 return "docx"
+            if "[Content_Types].xml" in by_name and "xl/workbook.xml" in by_name:
+                return "xlsx"
     except _ARCHIVE_ERRORS:
         return None
     return None
 
 
 def detect_kind(upload) -> str | None:
-    """The document kind read from the first bytes (and the archive's table for ODT/DOCX).
+    """The document kind read from the first bytes (and the archive's table for office documents).
 
     Raises OversizedArchive when an archive declares far more content than it may hold.
     """
@@ -101,8 +121,8 @@ def detect_kind(upload) -> str | None:
     return None
 
 
-def validate_document(upload, *, max_bytes: int) -> str:
-    """Return the detected kind, or raise a French ValidationError naming the file."""
+def validate_document(upload, *, max_bytes: int, kinds=DOCUMENT_KINDS) -> str:
+    """Return the detected kind, one of `kinds`, or raise a French ValidationError naming the file."""
     name = getattr(upload, "name", "fichier")
     if upload.size > max_bytes:
         raise ValidationError(
@@ -117,9 +137,10 @@ def validate_document(upload, *, max_bytes: int) -> str:
             "fichier. Enregistrez-le de nouveau depuis votre traitement de texte, ou envoyez-le en PDF.",
             code="oversized_archive",
         ) from exc
-    if kind is None:
+    if kind not in kinds:
         raise ValidationError(
-            f"« {name} » n'est pas un document accepté ({ACCEPTED}), quel que soit son nom.", code="bad_type"
+            f"« {name} » n'est pas un document accepté ({accepted_label(kinds)}), quel que soit son nom.",
+            code="bad_type",
         )
     if kind in IMAGE_KINDS:
         # Its first bytes say image: Pillow must also decode it whole, within a pixel bound.

@@ -659,14 +659,12 @@ class DeliverableUploadForm(forms.ModelForm):
     class Meta:
         model = Deliverable
         fields = ["title", "file"]
-        help_texts = {"file": "PDF, ODT, DOCX ou image (PNG, JPEG, WebP), vérifié par son contenu."}
+        help_texts = {"file": services.DELIVERABLE_HELP}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
-            from lib.uploads import validate_document
-
-            validate_document(upload, max_bytes=services.deliverable_max_bytes())
+            services.validate_deliverable(upload)
         return upload
 
 

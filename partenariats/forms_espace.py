@@ -5,10 +5,9 @@ the services check again, and what only they know (the workflow, a blank message
 raise French errors the page shows."""
 
 from django import forms
-from django.conf import settings
 
 from lib.forms import ErrorLinksMixin
-from lib.uploads import ACCEPTED, validate_document
+from partenariats import services
 from partenariats.conversation import MESSAGE_MAX
 from partenariats.services import DECLARATION_COMMENT_MAX
 
@@ -25,7 +24,7 @@ class DeliverableForm(ErrorLinksMixin, forms.Form):
     )
     file = forms.FileField(
         label="Fichier",
-        help_text=f"{ACCEPTED} ; le contenu du fichier est vérifié, quel que soit son nom.",
+        help_text=services.DELIVERABLE_HELP,
         error_messages={
             "required": "Choisissez le fichier à déposer.",
             "empty": "Le fichier envoyé est vide.",
@@ -36,7 +35,7 @@ class DeliverableForm(ErrorLinksMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        validate_document(upload, max_bytes=settings.PARTENARIATS_DELIVERABLE_MAX_MB * 1024 * 1024)
+        services.validate_deliverable(upload)
         return upload
 
 

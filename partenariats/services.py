@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from lib import metrics
 from lib.dates import french_date
-from lib.uploads import KINDS, validate_document
+from lib.uploads import DOCUMENT_KINDS, KINDS, SPREADSHEET_KINDS, accepted_label, validate_document
 from lib.workflow import TransitionNotAllowed, WorkflowError
 from messagerie.services import queue_email
 from partenariats.figures import year_period
@@ -183,15 +183,25 @@ def _commitment_admin_url(commitment: Commitment) -> str:
     return settings.SITE_URL + reverse("admin:partenariats_commitment_change", args=[commitment.pk])
 
 
+DELIVERABLE_KINDS = DOCUMENT_KINDS | SPREADSHEET_KINDS
+DELIVERABLE_HELP = f"{accepted_label(DELIVERABLE_KINDS)} ; le contenu du fichier est vérifié, quel que soit son nom."
+
+
+def validate_deliverable(upload) -> str:
+    """The deliverable's kind (a document, an image or a spreadsheet, read from its content),
+    or a French ValidationError; the one check of the admin, the partner space and the service."""
+    return validate_document(upload, max_bytes=deliverable_max_bytes(), kinds=DELIVERABLE_KINDS)
+
+
 def add_deliverable(*, commitment: Commitment, title: str, upload, by=None, by_partner: bool = False) -> Deliverable:
     """Attach a document showing a commitment kept, uploaded by staff or by the partner
-    (`by_partner`). The file is checked by its content (PDF, ODT, DOCX or an image, as
-    lib.uploads reads them, within PARTENARIATS_DELIVERABLE_MAX_MB) and stored under a
+    (`by_partner`). The file is checked by its content (validate_deliverable: a document, an
+    image or a spreadsheet, within PARTENARIATS_DELIVERABLE_MAX_MB) and stored under a
     random name; its original name (with the extension of what it really is) and size are
     kept for the lists. Without a title, the file's name is the title. A partner's upload is
     announced to the staff who follow the commitment. Raises a French ValidationError and
     writes nothing when the file is refused."""
-    kind = validate_document(upload, max_bytes=deliverable_max_bytes())
+    kind = validate_deliverable(upload)
     extension = KINDS[kind][0]
     original_name = f"{PurePath(_original_name(upload)).stem[:150] or 'document'}{extension}"
     deliverable = Deliverable(

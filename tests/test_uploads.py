@@ -53,6 +53,29 @@ def test_a_long_but_honest_docx_is_accepted():
     assert validate_document(upload(docx, "statuts.docx"), max_bytes=MAX) == "docx"
 
 
+def spreadsheets() -> dict[str, bytes]:
+    """A real XLSX (as the portal's exports write it) and a minimal ODS, by their kind."""
+    from lib.spreadsheet import xlsx_bytes
+
+    ods = archive(
+        {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<office:spreadsheet/>"},
+        compression=zipfile.ZIP_STORED,
+    )
+    return {"xlsx": xlsx_bytes([["Indicateur", "Valeur"], ["Orientations", 12]]), "ods": ods}
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_a_spreadsheet_is_accepted_only_where_spreadsheets_are_asked_for(kind):
+    content = spreadsheets()[kind]
+    with pytest.raises(ValidationError) as refusal:
+        validate_document(upload(content, f"tableau.{kind}"), max_bytes=MAX)
+    assert refusal.value.messages == [
+        f"« tableau.{kind} » n'est pas un document accepté (PDF, ODT, DOCX, PNG, JPEG ou WebP), quel que soit son nom."
+    ]
+    allowed = uploads.DOCUMENT_KINDS | uploads.SPREADSHEET_KINDS
+    assert validate_document(upload(content, "sans extension"), max_bytes=MAX, kinds=allowed) == kind
+
+
 @pytest.mark.parametrize(
     "members",
     [

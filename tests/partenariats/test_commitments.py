@@ -219,6 +219,17 @@ def test_documents_and_images_are_accepted_by_their_content(name, content):
     assert deliverable.title == name and deliverable.by_partner is True
 
 
+def test_a_spreadsheet_deliverable_is_kept_with_the_extension_of_what_it_is():
+    from lib.spreadsheet import xlsx_bytes
+
+    commitment = make_commitment(make_convention())
+    content = xlsx_bytes([["Indicateur", "Valeur"], ["Orientations vers la CMA", 12]])
+    deliverable = services.add_deliverable(
+        commitment=commitment, title="", upload=SimpleUploadedFile("bilan chiffré.pdf", content), by=None
+    )
+    assert deliverable.original_name == "bilan chiffré.xlsx" and deliverable.size == len(content)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -285,7 +296,8 @@ def test_a_fake_pdf_uploaded_on_the_commitments_page_is_refused_in_french_and_no
     fake = SimpleUploadedFile("rapport.pdf", b"<html>pas un PDF</html>", content_type="application/pdf")
     response = client.post(change_url(commitment), {**form, f"{prefix}-0-title": "Rapport", f"{prefix}-0-file": fake})
     assert response.status_code == 200
-    assert "« rapport.pdf » n'est pas un document accepté (PDF, ODT, DOCX, PNG, JPEG ou WebP)" in page_text(response)
+    accepted = "(PDF, ODT, DOCX, ODS, XLSX, PNG, JPEG ou WebP)"
+    assert f"« rapport.pdf » n'est pas un document accepté {accepted}" in page_text(response)
     assert not Deliverable.objects.exists() and stored_files("livrables") == []
 
 
