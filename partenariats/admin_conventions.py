@@ -539,6 +539,8 @@ class ConventionAdmin(RelatedChoicesMixin, LabelledFileInputsMixin, WorkflowAdmi
         extra_context = {
             **(extra_context or {}),
             "can_add_amendment": convention is not None and self._can_add_amendment(request, convention),
+            "committees": list(convention.committees.order_by("-held_at")) if convention is not None else [],
+            "can_add_committee": request.user.has_perm("partenariats.add_committee"),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

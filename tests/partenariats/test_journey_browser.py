@@ -5,6 +5,7 @@ opens the partner space, finds both commitments and uploads a deliverable on the
 the public partners page and the territory page of the partner's intercommunality show
 the result. The partner space, the partners page and the territory page are axe-clean."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -64,9 +65,11 @@ def test_a_convention_from_the_admin_to_the_partner_space_and_the_public_pages(c
     assert convention.status == Convention.Status.ACTIVE
     assert convention.transitions.count() == 2
 
-    # A committee for it, and a decision that creates a commitment.
-    # (the convention is given in the address, as the admin's « add » pages take it)
-    page.goto(f"{base}/gestion/partenariats/committee/add/?convention={convention.pk}")
+    # A committee for it, prepared from the convention's page, and a decision that creates a commitment.
+    expect(page.locator(".workbar")).to_contain_text("Aucun comité pour cette convention.")
+    page.get_by_role("link", name="Préparer un comité").click()
+    page.wait_for_url(f"**/committee/add/?convention={convention.pk}")
+    expect(page.locator(".field-convention")).to_contain_text("CONV-2026-077")
     page.locator("#id_held_at_0").fill((today - timedelta(days=1)).strftime("%d/%m/%Y"))
     page.locator("#id_held_at_1").fill("14:00:00")
     page.get_by_role("textbox", name="Lieu").fill("Saint-Denis")
@@ -86,6 +89,9 @@ def test_a_convention_from_the_admin_to_the_partner_space_and_the_public_pages(c
     assert page.get_by_text("l'engagement « Un atelier par trimestre » est créé").is_visible()
     created = Commitment.objects.get(title="Un atelier par trimestre")
     assert created.convention == convention
+    page.goto(f"{base}/gestion/partenariats/convention/{convention.pk}/change/")
+    page.get_by_role("link", name=re.compile(r"^Comité de pilotage du ")).click()
+    page.wait_for_url(f"**/committee/{committee.pk}/change/")
     context.close()
 
     # The partner's member: both commitments in the space, a deliverable on the new one.
