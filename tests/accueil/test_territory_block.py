@@ -1,6 +1,7 @@
 """The intake's block on the territory pages: requests received and orientations sent for
 projects held in the territory, per year over three years, counts only, and never a count
-of 1 or 2 (« moins de 3 ») so that nobody can be recognised in a small commune."""
+of 1 or 2, nor one that gives it away by difference (« s »), so that nobody can be
+recognised in a small commune."""
 
 import html
 import re
@@ -13,7 +14,7 @@ from django.utils import timezone
 from accueil import services
 from accueil.models import IntakeRequest
 from accueil.orientation import orient
-from accueil.territory_block import BLOCK, shown_count, territory_intake
+from accueil.territory_block import BLOCK, territory_intake
 from lib.territory_blocks import EXPIRES_AT
 from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import commune, make_request
@@ -45,20 +46,32 @@ def requests_in(code: str, count: int, *, years_ago: int = 0, title="Projet") ->
     return made
 
 
-def test_counts_per_year_below_three_are_never_shown_as_such():
+def test_counts_below_three_are_never_shown_nor_recoverable_from_the_totals():
     year = timezone.localdate().year
     requests_in("97411", 4)
     requests_in("97411", 2, years_ago=1)
     requests_in("97411", 3, years_ago=2)
     requests_in("97411", 5, years_ago=3)  # older than the three years shown
     requests_in("97418", 1)  # Sainte-Marie, same intercommunality
-    shown = rows(commune("97411"))
-    assert shown == {str(year): ("4", "0"), str(year - 1): ("moins de 3", "0"), str(year - 2): ("3", "0")}
-    assert rows(commune("97418"))[str(year)] == ("moins de 3", "0")
-    assert rows(commune("97411").parent)[str(year)] == ("5", "0")
-    assert rows(commune("97411").arrondissement)[str(year)] == ("5", "0")
-    assert rows(Territory.objects.get(kind=TerritoryKind.REGION))[str(year - 1)] == ("moins de 3", "0")
-    assert [shown_count(n) for n in (0, 1, 2, 3, 40)] == ["0", "moins de 3", "moins de 3", "3", "40"]
+    saint_denis, sainte_marie = commune("97411"), commune("97418")
+    # The CINOR's 5 is published: Saint-Denis's 4 beside it would give Sainte-Marie's 1 away.
+    assert rows(saint_denis) == {str(year): ("s", "0"), str(year - 1): ("s", "0"), str(year - 2): ("3", "0")}
+    assert rows(sainte_marie)[str(year)] == ("s", "0")
+    assert "empty" in territory_intake(commune("97420"))  # Sainte-Suzanne: a true zero, said so
+    assert rows(saint_denis.parent)[str(year)] == ("5", "0")
+    assert rows(saint_denis.arrondissement)[str(year)] == ("5", "0")
+    assert rows(Territory.objects.get(kind=TerritoryKind.REGION))[str(year - 1)] == ("s", "0")
+    text = html.unescape(render_to_string(BLOCK.template, territory_intake(saint_denis)))
+    assert "« s » : chiffre non diffusé" in text.replace("\xa0", " ")
+
+
+def test_a_commune_with_no_small_neighbour_shows_its_figures():
+    year = timezone.localdate().year
+    requests_in("97411", 4)
+    requests_in("97418", 3)
+    assert rows(commune("97411"))[str(year)] == ("4", "0")
+    assert rows(commune("97418"))[str(year)] == ("3", "0")
+    assert "non diffusé" not in render_to_string(BLOCK.template, territory_intake(commune("97411")))
 
 
 def test_orientations_sent_are_counted_by_the_year_they_were_sent_and_duplicates_left_out():
