@@ -100,6 +100,7 @@ BLOCK = TerritoryBlock(
     scripts=(
         "vendor/leaflet/leaflet.js",
         "vendor/leaflet.markercluster/leaflet.markercluster.js",
+        "js/carte-commun.js",
         "js/carte-territoire.js",
     ),
 )

@@ -5,22 +5,6 @@
   "use strict";
   var REUNION = [-21.115, 55.536];
 
-  // A group of structures: its count, and an accessible name saying what it holds and
-  // what activating it does (Leaflet gives marker icons role="button").
-  function clusterIcon(count) {
-    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    var inner = document.createElement("div");
-    var label = document.createElement("span");
-    label.setAttribute("aria-hidden", "true");
-    label.textContent = String(count);
-    var name = document.createElement("span");
-    name.className = "visually-hidden";
-    name.textContent = count + (count > 1 ? " structures ici" : " structure ici") + " : agrandir la carte pour les voir";
-    inner.appendChild(label);
-    inner.appendChild(name);
-    return L.divIcon({ html: inner.outerHTML, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(44, 44) });
-  }
-
   function plural(count) {
     return count === 1 ? "1 structure" : count.toLocaleString("fr-FR") + " structures";
   }
@@ -43,18 +27,9 @@
   function init(element) {
     if (!element || element.dataset.ready || typeof L === "undefined") { return; }
     element.dataset.ready = "1";
-    var map = L.map(element, { maxZoom: 19, zoomControl: false }).setView(REUNION, 10);
-    // Leaflet's own labels are in English: the page is in French (RGAA 8.7).
-    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
-    if (element.dataset.tiles) {
-      L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
-    }
+    var map = CressCarte.baseMap(element, { maxZoom: 19 }).setView(REUNION, 10);
     var clusters = L.layerGroup().addTo(map);
-    var points = L.markerClusterGroup({
-      showCoverageOnHover: false,
-      iconCreateFunction: function (cluster) { return clusterIcon(cluster.getChildCount()); }
-    }).addTo(map);
+    var points = CressCarte.clusterGroup().addTo(map);
     var pending = null;
     var status = document.getElementById("carte-etat");
     var retry = document.getElementById("carte-reessayer");
@@ -89,7 +64,7 @@
             shown += feature.properties.cluster ? feature.properties.count : 1;
             var latlng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
             if (feature.properties.cluster) {
-              var marker = L.marker(latlng, { icon: clusterIcon(feature.properties.count), title: plural(feature.properties.count) });
+              var marker = L.marker(latlng, { icon: CressCarte.clusterIcon(feature.properties.count), title: plural(feature.properties.count) });
               marker.on("click", function () { map.setView(latlng, Math.min(map.getZoom() + 2, 18)); });
               clusters.addLayer(marker);
             } else {
