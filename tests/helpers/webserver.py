@@ -7,76 +7,40 @@ server reads committed rows.
 """
 
 import http.client
-import os
 import re
 import signal
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
+from tests.helpers.process import ChildProcess
 from tests.helpers.smtp import free_port
-from tests.helpers.worker import ROOT, services_env
 
 
-class WebServer:
+class WebServer(ChildProcess):
+    name = "gunicorn"
+    stop_signal = signal.SIGQUIT  # gunicorn's quick shutdown
+
     def __init__(self, *, log_path: Path, media_root: Path, extra_env: dict | None = None):
-        self.log_path = log_path
+        super().__init__(log_path=log_path)
         self.media_root = media_root
         self.extra_env = extra_env or {}
         self.port = free_port()
-        self.process = None
 
     def env(self) -> dict:
-        return {
-            **os.environ,
-            **services_env(),
-            "DB_CONN_MAX_AGE": "0",
-            "MEDIA_ROOT": str(self.media_root),
-            **self.extra_env,
-        }
+        return super().env() | {"MEDIA_ROOT": str(self.media_root), **self.extra_env}
 
-    def start(self, timeout: float = 60.0) -> None:
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 — closed in stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "cress.wsgi",
-                "--workers=1",
-                f"--bind=127.0.0.1:{self.port}",
-                "--timeout=120",
-                "--graceful-timeout=5",
-            ],
-            cwd=ROOT,
-            env=self.env(),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn s'est arrêté : {self.log_path.read_text()[-2000:]}")
-            try:
-                status, _headers, _body = self.request("GET", "/healthz")
-            except OSError:
-                time.sleep(0.2)
-                continue
-            if status in (200, 503):
-                return
-        raise RuntimeError("gunicorn n'a pas démarré à temps.")
+    def arguments(self) -> list[str]:
+        return [
+            "gunicorn", "cress.wsgi", "--workers=1", f"--bind=127.0.0.1:{self.port}",
+            "--timeout=120", "--graceful-timeout=5",
+        ]  # fmt: skip
 
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+    def is_ready(self) -> bool:
+        try:
+            status, _headers, _body = self.request("GET", "/healthz")
+        except OSError:
+            return False
+        return status in (200, 503)
 
     # --- The worker process, seen from /proc ----------------------------------------------
 
