@@ -1,9 +1,10 @@
 """The one conversation of a convention, between the CRESS and the convention's partners.
 
 A partner's member writes from the partner space: the staff member who follows the
-convention is emailed the admin page where they answer. Staff write from the convention's
-admin page: each member of the convention's partners is emailed the convention's page in
-the partner space (they log in to read it; no private link is needed).
+convention is emailed the admin page where they answer, and the other members of the
+convention's partners the convention's page in their space. Staff write from the
+convention's admin page: each member of the convention's partners is emailed that page
+(they log in to read it; no private link is needed).
 """
 
 from django.conf import settings
@@ -44,21 +45,27 @@ def convention_owner_email(convention: Convention) -> str:
 
 @transaction.atomic
 def post_partner_message(*, convention: Convention, author, partner: Partner, body: str) -> ConventionMessage:
-    """A member of `partner` (a party of the convention) writes to the CRESS; the staff member
-    who follows the convention is emailed the message and the admin page to answer from."""
+    """A member of `partner` (a party of the convention) writes in the convention's
+    conversation: the staff member who follows the convention is emailed the message and
+    the admin page to answer from; the other members of the convention's partners (the
+    writer's colleagues and the other parties), who read the same conversation, are emailed
+    their partner-space page."""
     message = ConventionMessage.objects.create(
         convention=convention, author=author, partner=partner, from_staff=False, body=_checked_body(body)
     )
+    writer = f"{_author_name(author)} ({partner})"
     queue_email(
         to=convention_owner_email(convention),
         template="partenariats/message_equipe",
         context={
             "convention": convention,
-            "author": f"{_author_name(author)} ({partner})",
+            "author": writer,
             "body": message.body,
             "url": settings.SITE_URL + reverse("admin:partenariats_convention_change", args=[convention.pk]),
         },
     )
+    others = [email for email in partner_member_emails(convention) if email != (author.email or "").lower()]
+    _tell_partners(convention, message, others, writer=writer)
     return message
 
 
@@ -78,12 +85,18 @@ def post_staff_message(*, convention: Convention, author, body: str) -> tuple[Co
     message = ConventionMessage.objects.create(
         convention=convention, author=author, from_staff=True, body=_checked_body(body)
     )
-    url = settings.SITE_URL + reverse("partenariats:espace-convention", args=[convention.pk])
     recipients = partner_member_emails(convention)
+    _tell_partners(convention, message, recipients, writer="")
+    return message, len(recipients)
+
+
+def _tell_partners(convention: Convention, message: ConventionMessage, recipients: list[str], *, writer: str) -> None:
+    """Each recipient is emailed the message and the convention's page in the partner space;
+    `writer` names a partner's member, empty for the CRESS's team."""
+    url = settings.SITE_URL + reverse("partenariats:espace-convention", args=[convention.pk])
     for email in recipients:
         queue_email(
             to=email,
             template="partenariats/message_partenaires",
-            context={"convention": convention, "body": message.body, "url": url},
+            context={"convention": convention, "body": message.body, "url": url, "writer": writer},
         )
-    return message, len(recipients)

@@ -3,6 +3,7 @@
 emailed), writes to the CRESS and reads its answer; every form refuses bad input in French
 without a 500; CSRF is enforced; the pages' queries do not grow with the rows."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -194,6 +195,9 @@ def test_the_conversation_goes_both_ways_with_working_links(setting, marie):
     convention = setting["convention"]
     convention_page = reverse("partenariats:espace-convention", args=[convention.pk])
     colleague = make_member(setting["cma"], email="jean@cma.re")
+    urscop = make_partner(name="URSCOP")
+    convention.parties.add(urscop)
+    make_member(urscop, email="paul@urscop.re")
     make_member(make_partner(name="France Travail"), email="autre@francetravail.fr")  # not a party
 
     response = marie.post(convention_page, {"body": "Le bilan sera prêt le 15 mars."})
@@ -202,6 +206,13 @@ def test_the_conversation_goes_both_ways_with_working_links(setting, marie):
     assert (written.author, written.partner, written.from_staff) == (setting["marie"], setting["cma"], False)
     to_staff = sent_email(kind="partenariats/message_equipe")
     assert to_staff.to == ["sophie@cress.re"] and "Le bilan sera prêt le 15 mars." in to_staff.body
+    # The others who read the same conversation are told too: her colleague, the other party.
+    to_partners = OutgoingEmail.objects.filter(kind="partenariats/message_partenaires")
+    assert sorted(to_partners.values_list("to", flat=True)) == ["jean@cma.re", "paul@urscop.re"]
+    told = sent_email(kind="partenariats/message_partenaires", to="paul@urscop.re")
+    assert told.subject.startswith("Nouveau message de Marie Payet (Chambre de métiers et de l'artisanat)")
+    assert "Le bilan sera prêt le 15 mars." in told.body and re.search(SPACE_CONVENTION, told.body)
+    to_partners.delete()
     sophie = Client()
     login_verified(sophie, setting["follower"])
     admin_page = sophie.get(link_path(to_staff, ADMIN_CONVENTION)).content.decode()
@@ -211,11 +222,11 @@ def test_the_conversation_goes_both_ways_with_working_links(setting, marie):
     send = reverse("admin:partenariats_conventionmessage_send", args=[convention.pk])
     response = sophie.post(send, {"body": "Merci, nous le relirons en comité."})
     assert response.status_code == 302
-    assert "2 membre(s) des partenaires prévenu(s)" in sophie.get(response.headers["Location"]).content.decode()
+    assert "3 membre(s) des partenaires prévenu(s)" in sophie.get(response.headers["Location"]).content.decode()
     answer = ConventionMessage.objects.get(from_staff=True)
     assert answer.author == setting["follower"] and answer.partner is None
     to_partners = OutgoingEmail.objects.filter(kind="partenariats/message_partenaires")
-    assert sorted(to_partners.values_list("to", flat=True)) == ["jean@cma.re", "marie@cma.re"]
+    assert sorted(to_partners.values_list("to", flat=True)) == ["jean@cma.re", "marie@cma.re", "paul@urscop.re"]
     for member in (setting["marie"], colleague):
         message = sent_email(kind="partenariats/message_partenaires", to=member.email)
         reader = Client()
