@@ -521,6 +521,55 @@ MODEL_RULES = (
     ModelRule("territoires.IndicatorValue", rights={PARTENARIATS: ALL, OBSERVATOIRE: ALL, DIRECTION: VIEW}),
     ModelRule("territoires.Policy", rights={PARTENARIATS: ALL, COMMUNICATION: VIEW, DIRECTION: VIEW}),
     ModelRule("territoires.PtceMember", rights={PARTENARIATS: ALL, DIRECTION: VIEW}),
+    # --- experimentations --------------------------------------------------------------------
+    ModelRule(
+        "experimentations.FinancialTool",
+        rights={PARTENARIATS: VIEW_ADD_CHANGE, ACCUEIL: VIEW, COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="Public once published (declared workflow, buttons); archived, never deleted (alerts and intake "
+        "requests refer to it). Accueil reads the catalogue to suggest tools to holders.",
+    ),
+    ModelRule("experimentations.FinancialToolTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),
+    ModelRule(
+        "experimentations.ToolAlert",
+        _PERSONAL_SECRET,
+        rights={PARTENARIATS: VIEW, DIRECTION: VIEW},
+        note="Saved searches with an email (double opt-in): nobody adds or edits one in the admin; the person "
+        "unsubscribes through the link of each email; the link's hash is never shown; deletion: superusers.",
+    ),
+    ModelRule(
+        "experimentations.AlertDelivery",
+        _PERSONAL,
+        rights={PARTENARIATS: VIEW, DIRECTION: VIEW},
+        note="What each alert was sent (each tool once per reason): read-only.",
+    ),
+    ModelRule(
+        "experimentations.Need",
+        _PERSONAL_SECRET,
+        rights={PARTENARIATS: VIEW_CHANGE, DIRECTION: VIEW},
+        note="Posted by buyers online (no add in the admin); states change only through the declared workflow; "
+        "the buyer's private link is stored hashed and never shown; deletion: superusers.",
+    ),
+    ModelRule("experimentations.NeedTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),
+    ModelRule(
+        "experimentations.SupplierMatch",
+        _PERSONAL_SECRET,
+        rights={PARTENARIATS: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="The suppliers proposed for a need, adjusted by staff before sending, and each one's funnel; the "
+        "supplier's private link is stored hashed and never shown.",
+    ),
+    ModelRule(
+        "experimentations.Experiment",
+        rights={PARTENARIATS: VIEW_ADD_CHANGE, COMMUNICATION: VIEW, OBSERVATOIRE: VIEW, DIRECTION: VIEW},
+        note="Public once « publiée » is ticked; stages change only through the declared workflow (buttons).",
+    ),
+    ModelRule("experimentations.ExperimentTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),
+    ModelRule("experimentations.ExperimentIndicator", rights={PARTENARIATS: ALL, OBSERVATOIRE: VIEW, DIRECTION: VIEW}),
+    ModelRule("experimentations.ExperimentMeasure", rights={PARTENARIATS: ALL, OBSERVATOIRE: VIEW, DIRECTION: VIEW}),
+    ModelRule(
+        "experimentations.ExperimentDocument",
+        rights={PARTENARIATS: ALL, DIRECTION: VIEW},
+        note="Files checked by content; public only when « public » is ticked on a public experiment.",
+    ),
     ModelRule(
         "formation.HrMessage",
         _PERSONAL,
