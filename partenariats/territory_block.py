@@ -9,10 +9,9 @@ from django.urls import NoReverseMatch, reverse
 
 from lib.territory_blocks import TerritoryBlock
 from partenariats.cache import current_version
-from partenariats.models import Convention, Partner
+from partenariats.models import Partner
+from partenariats.workflows import CONVENTION_LIVE
 from referentiels.models import TerritoryKind
-
-IN_FORCE = (Convention.Status.ACTIVE, Convention.Status.TO_RENEW)
 
 
 def _above(territory) -> list[int]:
@@ -59,7 +58,7 @@ def territory_partners(territory) -> dict:
         .annotate(
             in_force=Count(
                 "conventions",
-                filter=Q(conventions__status__in=IN_FORCE, conventions__is_public=True),
+                filter=Q(conventions__status__in=CONVENTION_LIVE, conventions__is_public=True),
                 distinct=True,
             )
         )

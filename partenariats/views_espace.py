@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lib.dates import french_date
 from lib.ratelimit import submit_within_limit
+from lib.richtext import clean_html
 from lib.uploads import KINDS
 from lib.workflow import WorkflowError
 from partenariats import conversation, services
@@ -106,13 +107,17 @@ def convention(request, pk):
             messages.success(request, "Votre message est envoyé à l'équipe de la CRESS, qui vous répondra ici.")
             return redirect(reverse("partenariats:espace-convention", args=[pk]) + "#conversation")
         status = submission.status
+    committees = list(convention.committees.all())
+    for committee in committees:
+        # Sanitised on save; cleaned again, as the admin and the PDF do, for rows written another way.
+        committee.minutes_html = clean_html(committee.minutes)
     context = {
         "trail": [],
         "subtitle": f"{convention.reference} — {convention.get_status_display()}",
         "convention": convention,
         "parties": list(convention.parties.all()),
         "commitments": convention.visible_commitments,
-        "committees": list(convention.committees.all()),
+        "committees": committees,
         "amendments": list(convention.amendments.all()),
         "conversation": convention.conversation,
         "own_partner_ids": mine,

@@ -25,9 +25,13 @@ def territory_plans(territory) -> dict:
     for plan in plans:
         plan.url = reverse("territoires:plan", args=[plan.slug])
         plan.is_here = plan.territory_id == territory.pk
+    shown = policies[:POLICIES_SHOWN]
+    for policy in shown:
+        # The policy's own page (its territories, a PTCE's members, then its external site).
+        policy.page_url = reverse("territoires:politique", args=[policy.slug])
     return {
         "plans": plans,
-        "policies": policies[:POLICIES_SHOWN],
+        "policies": shown,
         "more_policies": max(0, len(policies) - POLICIES_SHOWN),
         "policies_url": reverse("territoires:politiques"),
     }

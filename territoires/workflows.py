@@ -29,6 +29,3 @@ ACTION_WORKFLOW = Workflow(
         if source != target and not (source == A.PLANNED and target == A.DONE)
     ],
 )
-
-# The states counted as progress on the public page (share of actions done or under way).
-ACTION_FINAL = (A.DONE, A.ABANDONED)

@@ -328,6 +328,16 @@ def test_the_convention_page_shows_the_terms_minutes_and_amount_only_when_publis
     assert reverse("partenariats:espace-compte-rendu", args=[committee.pk]) not in page
 
 
+def test_minutes_written_without_the_service_are_still_sanitised_in_the_partner_space(setting, marie):
+    # The admin and the PDF clean the minutes again for rows written another way (shell, import).
+    make_committee(
+        setting["convention"], minutes='<p>Bilan validé.</p><img src="x" onerror="alert(1)"><script>alert(2)</script>'
+    )
+    page = marie.get(reverse("partenariats:espace-convention", args=[setting["convention"].pk])).content.decode()
+    assert "<p>Bilan validé.</p>" in page
+    assert "onerror" not in page and "alert(2)" not in page
+
+
 def test_the_list_groups_conventions_by_state_for_each_partner_of_the_user(setting, marie):
     cgss = make_partner(name="CGSS")
     PartnerMembership.objects.create(user=setting["marie"], organisation=cgss.organisation)

@@ -55,7 +55,8 @@ def test_the_block_shows_the_plans_progress_and_the_policies_without_dead_links(
     context = territory_plans(saint_denis)
     block = html.unescape(render_to_string(BLOCK.template, context))
     assert "2 actions, dont 0 terminée" in block and "Communauté intercommunale du Nord" in block
-    assert '<a href="https://regionreunion.com/ess" rel="noopener">Stratégie régionale</a>' in block
+    policy_url = reverse("territoires:politique", args=[context["policies"][0].slug])
+    assert f'<a href="{policy_url}">Stratégie régionale</a>' in block
     try:
         plan_url = reverse("territoires:plan", args=[context["plans"][0].slug])
     except NoReverseMatch:
@@ -75,3 +76,12 @@ def test_a_committed_change_to_the_plans_changes_the_version():
     with TestCase.captureOnCommitCallbacks(execute=True):
         make_plan(commune("97411"))
     assert BLOCK.version() != before
+
+
+def test_each_policy_links_to_its_page_on_the_portal_even_without_an_external_site():
+    saint_denis = commune("97411")
+    ptce = make_policy(saint_denis.parent, title="PTCE du Nord", kind=Policy.Kind.PTCE, url="")
+    make_policy(region(), title="Stratégie régionale", url="https://regionreunion.com/ess")
+    block = html.unescape(render_to_string(BLOCK.template, territory_plans(saint_denis)))
+    assert f'<a href="{reverse("territoires:politique", args=[ptce.slug])}">PTCE du Nord</a>' in block
+    assert "https://regionreunion.com/ess" not in block, "the policy's page links its site"
