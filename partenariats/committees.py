@@ -13,7 +13,6 @@ minutes' PDF sent to the participants.
 - Each email is queued under a key made of the committee, the participant, the address and
   the version of the minutes (the digest of what the PDF shows): the task run again sends
   nothing more; a corrected version goes again to everyone.
-- `committee_minutes_for(convention)` lists the minutes sent, for the partner space.
 """
 
 import hashlib
@@ -25,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +37,7 @@ from lib.workflow import WorkflowError
 from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token
 from messagerie.models import OutgoingEmail
 from messagerie.services import queue_email
-from partenariats.models import Commitment, Committee, CommitteeParticipant, Convention, Decision, Partner
+from partenariats.models import Commitment, Committee, CommitteeParticipant, Decision, Partner
 from partenariats.services import move_commitment
 from partenariats.workflows import COMMITMENT_WORKFLOW
 
@@ -444,16 +443,3 @@ def renew_minutes_links(*, email: str) -> int:
             _email_participant(participant.committee, participant, renewed=True)
             count += 1
     return count
-
-
-# --- For the partner space -------------------------------------------------------------------
-
-
-def committee_minutes_for(convention: Convention) -> QuerySet[Committee]:
-    """The committees of `convention` whose minutes were sent, latest first: what a partner's
-    users may read (their PDF is `minutes_file`, to serve through a permission-checked view)."""
-    return (
-        Committee.objects.filter(convention=convention, minutes_sent_at__isnull=False)
-        .exclude(minutes_file="")
-        .order_by("-held_at", "-pk")
-    )

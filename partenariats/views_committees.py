@@ -17,6 +17,15 @@ def _invalid(request):
     return render(request, INVALID_LINK, status=404)
 
 
+def _participant(token):
+    """The participant of a live link whose committee's PDF is still stored, else None."""
+    participant = committees.participant_from_token(token)
+    if participant is None:
+        return None
+    stored = participant.committee.minutes_file
+    return participant if stored and stored.storage.exists(stored.name) else None
+
+
 def _private(response):
     # The address is the key: never send it to another site (see accueil.views.tracking).
     response["Referrer-Policy"] = "same-origin"
@@ -26,7 +35,7 @@ def _private(response):
 @never_cache
 @require_GET
 def minutes_page(request, token):
-    participant = committees.participant_from_token(token)
+    participant = _participant(token)
     if participant is None:
         return _invalid(request)
     committee = participant.committee
@@ -43,7 +52,7 @@ def minutes_page(request, token):
 @never_cache
 @require_GET
 def minutes_file(request, token):
-    participant = committees.participant_from_token(token)
+    participant = _participant(token)
     if participant is None:
         return _invalid(request)
     committee = participant.committee

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lib.workflow import WorkflowError
-from partenariats import committees
 from partenariats.committees import DecisionRefused, record_decision, save_minutes
 from partenariats.models import Commitment, CommitmentTransition, Committee, CommitteeParticipant, Decision
 from tests.comptes.factories import StaffFactory
@@ -229,17 +228,6 @@ def test_decisions_are_numbered_in_order(committee):
     first = record_decision(committee=committee, text="Organiser un forum.", effect=Effect.NOTE)
     second = record_decision(committee=committee, text="Se revoir en juin.", effect=Effect.NOTE)
     assert (first.order, second.order) == (1, 2)
-
-
-def test_the_minutes_a_partner_may_read_are_those_sent(convention):
-    sent = make_committee(convention, held_at=timezone.now() - timedelta(days=30))
-    Committee.objects.filter(pk=sent.pk).update(
-        minutes_file="partenariats/comptes-rendus/a.pdf", minutes_sent_at=timezone.now()
-    )
-    make_committee(convention, held_at=timezone.now() - timedelta(days=3), minutes="<p>Brouillon</p>")
-    make_committee(convention, held_at=timezone.now() + timedelta(days=30))  # the next one
-    make_committee(make_convention(), held_at=timezone.now() - timedelta(days=5))
-    assert list(committees.committee_minutes_for(convention)) == [sent]
 
 
 # --- The admin ---------------------------------------------------------------------------------

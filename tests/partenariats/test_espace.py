@@ -18,7 +18,7 @@ from django.utils import timezone
 from annuaire.models import PartnerMembership
 from messagerie.models import OutgoingEmail
 from partenariats import conversation, services
-from partenariats.models import Amendment, Commitment, CommitmentTransition, ConventionMessage, Deliverable
+from partenariats.models import Amendment, Commitment, CommitmentTransition, Committee, ConventionMessage, Deliverable
 from tests.comptes.factories import StaffFactory
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import link_path, sent_email
@@ -316,6 +316,8 @@ def test_the_convention_page_shows_the_terms_minutes_and_amount_only_when_publis
     Amendment.objects.create(convention=convention, number=1, signed_on=timezone.localdate(), summary="Un an de plus.")
     committee = make_committee(convention, minutes="<p>Le comité valide le <strong>bilan</strong>.</p>")
     convention_page = reverse("partenariats:espace-convention", args=[convention.pk])
+    assert "valide le <strong>bilan</strong>" not in marie.get(convention_page).content.decode(), "not sent yet"
+    Committee.objects.filter(pk=committee.pk).update(minutes_sent_at=timezone.now())
     page = marie.get(convention_page).content.decode()
     assert "Le comité valide le <strong>bilan</strong>." in page
     assert "Avenant n° 1" in page and "FSE+" in page
@@ -330,9 +332,10 @@ def test_the_convention_page_shows_the_terms_minutes_and_amount_only_when_publis
 
 def test_minutes_written_without_the_service_are_still_sanitised_in_the_partner_space(setting, marie):
     # The admin and the PDF clean the minutes again for rows written another way (shell, import).
-    make_committee(
+    committee = make_committee(
         setting["convention"], minutes='<p>Bilan validé.</p><img src="x" onerror="alert(1)"><script>alert(2)</script>'
     )
+    Committee.objects.filter(pk=committee.pk).update(minutes_sent_at=timezone.now())
     page = marie.get(reverse("partenariats:espace-convention", args=[setting["convention"].pk])).content.decode()
     assert "<p>Bilan validé.</p>" in page
     assert "onerror" not in page and "alert(2)" not in page

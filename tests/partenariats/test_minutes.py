@@ -15,7 +15,6 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from messagerie.models import OutgoingEmail, PrivateLink
-from partenariats import committees
 from partenariats.committees import MinutesRefused, deliver_minutes, record_decision, save_minutes, send_minutes
 from partenariats.models import Committee, Decision
 from partenariats.tasks_committees import deliver_minutes_task
@@ -24,6 +23,7 @@ from tests.partenariats.factories import (
     make_commitment,
     make_committee,
     make_convention,
+    make_member,
     make_participant,
     make_partner,
 )
@@ -245,6 +245,21 @@ def test_a_participant_removed_from_the_committee_loses_the_link(client):
 
 
 @pytest.mark.django_db
+def test_minutes_whose_pdf_is_gone_from_storage_answer_the_french_page(client):
+    committee = held_committee()
+    deliver_minutes(committee_id=committee.pk)
+    page_path = link_path(deliver(OutgoingEmail.objects.get(to="paul@cma.re")), PAGE)
+    file_path = re.search(
+        r'href="(/partenaires/comite/compte-rendu/[^"]+\.pdf)"', client.get(page_path).content.decode()
+    )[1]
+    committee.refresh_from_db()
+    committee.minutes_file.storage.delete(committee.minutes_file.name)
+    for path in (page_path, file_path):
+        response = client.get(path)
+        assert response.status_code == 404 and "Ce lien a expiré ou n'est pas valable" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_asking_a_new_link_says_the_same_whatever_the_address(client):
     committee = held_committee()
     url = reverse("partenariats:compte-rendu-nouveau-lien")
@@ -262,11 +277,16 @@ def test_asking_a_new_link_says_the_same_whatever_the_address(client):
 
 
 @pytest.mark.django_db
-def test_the_partner_space_lists_the_minutes_once_sent():
+def test_the_partner_space_shows_the_minutes_once_sent():
     committee = held_committee()
-    assert list(committees.committee_minutes_for(committee.convention)) == []
+    reader = Client()
+    reader.force_login(make_member(committee.convention.parties.get(), email="lecteur@cma.re"))
+    url = reverse("partenariats:espace-convention", args=[committee.convention.pk])
+    page = reader.get(url).content.decode()
+    assert "Compte rendu à venir." in page and "valide</strong> le bilan" not in page, "a draft stays internal"
     deliver_minutes(committee_id=committee.pk)
-    assert list(committees.committee_minutes_for(committee.convention)) == [committee]
+    page = reader.get(url).content.decode()
+    assert "valide</strong> le bilan" in page and "Télécharger le compte rendu (PDF)" in page
 
 
 # --- Through a real worker, broker and SMTP server -------------------------------------------------
