@@ -30,6 +30,7 @@ from partenariats.models import (
 )
 from partenariats.workflows import (
     COMMITMENT_WORKFLOW,
+    CONVENTION_LIVE,
     CONVENTION_WORKFLOW,
     PARTNER_COMMITMENT_TARGETS,
     REASON_REQUIRED,
@@ -197,8 +198,18 @@ def add_deliverable(*, commitment: Commitment, title: str, upload, by=None, by_p
     image or a spreadsheet, within PARTENARIATS_DELIVERABLE_MAX_MB) and stored under a
     random name; its original name (with the extension of what it really is) and size are
     kept for the lists. Without a title, the file's name is the title. A partner's upload is
-    announced to the staff who follow the commitment. Raises a French ValidationError and
-    writes nothing when the file is refused."""
+    announced to the staff who follow the commitment; a partner uploads only to a commitment
+    still open in a convention in force. Raises a French ValidationError and writes nothing
+    when the file is refused."""
+    if by_partner and (
+        commitment.status in (Commitment.Status.DONE, Commitment.Status.ABANDONED)
+        or commitment.convention.status not in CONVENTION_LIVE
+    ):
+        raise ValidationError(
+            f"L'engagement « {commitment.title} » est {commitment.get_status_display().lower()} ou sa convention "
+            "n'est plus en vigueur : il n'attend plus de livrable. Écrivez à la CRESS dans la conversation.",
+            code="closed",
+        )
     kind = validate_deliverable(upload)
     extension = KINDS[kind][0]
     original_name = f"{PurePath(_original_name(upload)).stem[:150] or 'document'}{extension}"

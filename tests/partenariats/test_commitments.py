@@ -212,7 +212,7 @@ def test_a_deliverable_keeps_its_original_name_and_size_under_a_random_stored_na
     [("compte-rendu.docx", docx_bytes()), ("photo.png", real_png()), ("rapport.pdf", PDF_BYTES)],
 )
 def test_documents_and_images_are_accepted_by_their_content(name, content):
-    commitment = make_commitment(make_convention())
+    commitment = make_commitment(make_convention(status="en_vigueur"))
     deliverable = services.add_deliverable(
         commitment=commitment, title="", upload=SimpleUploadedFile(name, content), by=None, by_partner=True
     )

@@ -29,6 +29,7 @@ from tests.partenariats.factories import (
     make_deliverable,
     make_member,
     make_partner,
+    pdf_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +115,24 @@ def test_a_refused_upload_says_why_in_french_and_writes_nothing(setting, marie, 
     assert not Deliverable.objects.exists()
     assert stored_deliverable_files(settings) == []
     assert not OutgoingEmail.objects.filter(kind="partenariats/livrable_depose").exists()
+
+
+@pytest.mark.parametrize(
+    ("commitment_status", "convention_status"),
+    [("abandonne", "en_vigueur"), ("tenu", "en_vigueur"), ("a_faire", "resiliee")],
+    ids=["abandonné", "tenu", "convention-résiliée"],
+)
+def test_a_closed_commitment_takes_no_deliverable_from_the_partner(
+    setting, marie, commitment_status, convention_status
+):
+    commitment = setting["commitment"]
+    Commitment.objects.filter(pk=commitment.pk).update(status=commitment_status)
+    type(setting["convention"]).objects.filter(pk=setting["convention"].pk).update(status=convention_status)
+    response = marie.post(page_of(commitment), {"action": "deposer", "title": "Bilan", "file": pdf_upload()})
+    assert response.status_code in (400, 404)
+    if response.status_code == 400:
+        assert "il n'attend plus de livrable" in response.content.decode().replace("&#x27;", "'")
+    assert not Deliverable.objects.exists()
 
 
 # --- Declaring a commitment kept -------------------------------------------------------------
