@@ -112,8 +112,14 @@ class NeedForm(ErrorLinksMixin, forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset("L'acheteur", "buyer_kind", "buyer_name", "contact_name", "contact_email", "contact_phone"),
             Fieldset("Le besoin", "kind", "title", "description", "sectors"),
-            Fieldset("Lieu, budget et dates", "commune", "territories", Div("budget_min", "budget_max"),
-                     Div("starts_on", "ends_on"), "answer_deadline"),  # fmt: skip
+            Fieldset(
+                "Lieu, budget et dates",
+                "commune",
+                "territories",
+                Div("budget_min", "budget_max"),
+                Div("starts_on", "ends_on"),
+                "answer_deadline",
+            ),
             Fieldset("Les réponses", "clauses", "clauses_detail", "how_to_answer", "wanted_answers"),
         )
 

@@ -160,9 +160,7 @@ def _check_deadline(need: Need) -> None:
 
 
 @transaction.atomic
-def post_need(
-    *, values: dict, sectors, territories, submit: bool, user=None, consent_text: str = CONSENT_TEXT
-) -> Need:
+def post_need(*, values: dict, sectors, territories, submit: bool, user=None, consent_text: str = CONSENT_TEXT) -> Need:
     """Save a buyer's need (a draft, or submitted to the staff) and email its reference and
     private link. `values` are the checked answers of the form (the model's fields)."""
     now = timezone.now()
@@ -376,7 +374,7 @@ def inspiring_text_problems(need: Need, text: str) -> list[str]:
             if len(part) >= 3 and re.search(rf"\b{re.escape(part.casefold())}\b", lowered):
                 problems.append("Le texte cite le nom du contact : retirez-le.")
                 break
-    if need.contact_email and need.contact_email.casefold() in lowered or "@" in text:
+    if (need.contact_email and need.contact_email.casefold() in lowered) or "@" in text:
         problems.append("Le texte contient une adresse électronique : retirez-la.")
     phone = _digits(need.contact_phone or "")
     if len(phone) >= 6 and phone[-6:] in _digits(text):

@@ -12,9 +12,7 @@ Status = Need.Status
 def interested_answers(need: Need):
     """The suppliers interested in this need whose contact is shared with the buyer."""
     return (
-        SupplierMatch.objects.filter(
-            need=need, answer=SupplierMatch.Answer.INTERESTED, contact_shared_at__isnull=False
-        )
+        SupplierMatch.objects.filter(need=need, answer=SupplierMatch.Answer.INTERESTED, contact_shared_at__isnull=False)
         .select_related("organisation", "organisation__commune")
         .order_by("answered_at", "pk")
     )

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from experimentations import needs, selectors_needs
-from experimentations.forms_needs import SUBMIT, NewNeedForm, NeedForm, SurveyForm
+from experimentations.forms_needs import SUBMIT, NeedForm, NewNeedForm, SurveyForm
 from experimentations.workflows import NEED_EDITABLE
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 
