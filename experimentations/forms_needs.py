@@ -30,6 +30,7 @@ class NeedForm(ErrorLinksMixin, forms.ModelForm):
     sectors = forms.ModelMultipleChoiceField(
         label="Secteurs d'activité concernés",
         queryset=NafSection.objects.order_by("code"),
+        to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins un secteur d'activité."},
     )
