@@ -14,11 +14,13 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from comptes.roles import PARTENARIATS
 from experimentations.models import Need, NeedTransition
 from experimentations.workflows import NEED_EDITABLE, NEED_REASON_REQUIRED, NEED_WORKFLOW
 from lib.richtext import clean_html
@@ -119,15 +121,26 @@ def _email_state(need: Need, *, reason: str = "") -> None:
     )
 
 
-def _email_staff(need: Need) -> None:
-    queue_email(
-        to=settings.CONTACT_EMAIL,
-        template="experimentations/besoin_equipe",
-        context={
-            "need": _email_view(need),
-            "url": settings.SITE_URL + reverse("admin:experimentations_need_change", args=[need.pk]),
-        },
+def need_staff_emails() -> list[str]:
+    """Who reads a need posted: the active members of the Partenariats role (it runs
+    Action 7), else the CRESS's address."""
+    members = (
+        get_user_model()
+        .objects.filter(groups__name=PARTENARIATS, is_active=True, is_staff=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
     )
+    return list(members) or [settings.CONTACT_EMAIL]
+
+
+def _email_staff(need: Need) -> None:
+    url = settings.SITE_URL + reverse("admin:experimentations_need_change", args=[need.pk])
+    for address in need_staff_emails():
+        queue_email(
+            to=address, template="experimentations/besoin_equipe", context={"need": _email_view(need), "url": url}
+        )
 
 
 # --- Posting and editing --------------------------------------------------------------------
