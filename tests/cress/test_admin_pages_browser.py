@@ -31,8 +31,8 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
-from experimentations.models import Need, NeedTransition
-from experimentations.workflows import NEED_WORKFLOW
+from experimentations import needs as need_services
+from experimentations.models import Need
 from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
@@ -145,7 +145,7 @@ def demo_data(settings):
         make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
     if not Need.objects.exists():
         need, _token = make_need(title="Entretien des espaces verts des écoles")
-        NEED_WORKFLOW.apply(need, Need.Status.VALIDATED, log_model=NeedTransition, by=superuser)
+        need_services.validate_need(need=need, by=superuser)
 
 
 # What sticks out of the window, to say where a page scrolls sideways.
