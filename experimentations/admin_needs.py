@@ -52,6 +52,8 @@ class NeedAdminForm(forms.ModelForm):
             self.add_error("inspiring_text", message)
         if data.get("is_inspiring") and not text:
             self.add_error("inspiring_text", "Écrivez le texte publié (sans nom ni coordonnées).")
+        if data.get("is_inspiring") and self.instance.status not in needs.PUBLISHABLE:
+            self.add_error("is_inspiring", "Seul un besoin validé, envoyé ou clos peut être publié.")
         return data
 
 

@@ -372,6 +372,10 @@ def answer_survey(*, need: Need, deal_made: bool, deal_amount: int | None, comme
 # --- « Besoins inspirants » -----------------------------------------------------------------
 
 
+# What may be published among the « besoins inspirants »: needs the staff have accepted.
+PUBLISHABLE = (Status.VALIDATED, Status.SENT, Status.CLOSED)
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
@@ -404,8 +408,8 @@ def set_inspiring(*, need: Need, is_inspiring: bool, text: str) -> Need:
     problems = inspiring_text_problems(need, text)
     if problems:
         raise ValidationError({"inspiring_text": problems})
-    if is_inspiring and need.status not in (Status.SENT, Status.CLOSED, Status.VALIDATED):
-        raise ValidationError({"is_inspiring": "Seul un besoin validé ou envoyé peut être publié."})
+    if is_inspiring and need.status not in PUBLISHABLE:
+        raise ValidationError({"is_inspiring": "Seul un besoin validé, envoyé ou clos peut être publié."})
     need.is_inspiring, need.inspiring_text = is_inspiring, text
     need.save(update_fields=["is_inspiring", "inspiring_text", "updated_at"])
     return need
