@@ -159,7 +159,8 @@ class NewNeedForm(HoneypotMixin, NeedForm):
     def __init__(self, *args, consent_text: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = consent_text
-        self.helper.layout.append(Fieldset("Vos données", "consent", "website_url"))
+        self.helper.layout.append(Fieldset("Vos données", "consent"))
+        self.helper.layout.append(Div("website_url", css_class="hp-field", aria_hidden="true"))
 
 
 class SurveyForm(ErrorLinksMixin, forms.Form):
