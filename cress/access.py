@@ -547,6 +547,7 @@ MODEL_RULES = (
         "experimentations.Need",
         _PERSONAL_SECRET,
         rights={PARTENARIATS: VIEW_CHANGE, DIRECTION: VIEW},
+        admin_views={"experimentations_need_transition": "change", "experimentations_need_impact": "view"},
         note="Posted by buyers online (no add in the admin); states change only through the declared workflow; "
         "the buyer's private link is stored hashed and never shown; deletion: superusers.",
     ),

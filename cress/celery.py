@@ -101,6 +101,16 @@ app.conf.beat_schedule = {
     # Partenariats: each hour, commitments past due become « en retard », conventions past
     # their end « échue », and the end-of-convention and committee reminders due are queued
     # once each (partenariats/reminders.py; the moments come from the rows).
+    # Achats responsables: a need left « modification demandée » NEED_CHANGES_DAYS without the
+    # buyer's answer is refused; the survey NEED_SURVEY_DAYS after a need's deadline (each once).
+    "experimentations-refuse-stale-needs": {
+        "task": "experimentations.tasks_needs.refuse_stale_needs",
+        "schedule": crontab(minute=40),
+    },
+    "experimentations-send-need-surveys": {
+        "task": "experimentations.tasks_needs.send_due_surveys",
+        "schedule": crontab(hour=9, minute=5),
+    },
     "partenariats-sweep-conventions": {
         "task": "partenariats.tasks_reminders.sweep_conventions",
         "schedule": crontab(minute=35),

@@ -426,6 +426,13 @@ INTAKE_ATTACHMENTS_MONTHS = envint("INTAKE_ATTACHMENTS_MONTHS", 6)
 INTAKE_ANONYMISE_MONTHS = envint("INTAKE_ANONYMISE_MONTHS", 36)
 # RGPD: months after closing before an employer's HR support request is anonymised.
 HR_REQUEST_ANONYMISE_MONTHS = envint("HR_REQUEST_ANONYMISE_MONTHS", 36)
+# Achats responsables: days a « modification demandée » waits for the buyer before the need is
+# refused; days after the answer deadline before the survey; validity of the buyer's private
+# link; needs posted per hour from one address.
+NEED_CHANGES_DAYS = envint("NEED_CHANGES_DAYS", 10)
+NEED_SURVEY_DAYS = envint("NEED_SURVEY_DAYS", 7)
+NEED_LINK_DAYS = envint("NEED_LINK_DAYS", 180)
+NEED_SUBMISSIONS_PER_HOUR = envint("NEED_SUBMISSIONS_PER_HOUR", 5)
 # Partenariats: size in MB of one deliverable uploaded from the partner space or the admin.
 PARTENARIATS_DELIVERABLE_MAX_MB = envint("PARTENARIATS_DELIVERABLE_MAX_MB", 20)
 # Orientations: a reminder to the structure after this many days without answer, and

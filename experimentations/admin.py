@@ -1,7 +1,4 @@
-"""The staff's workplace for Action 7 (Django admin).
+"""The staff's workplace for Action 7 (Django admin): each part registers its admin in its
+own module (financial tools, buyers' needs, …); importing them registers them."""
 
-The financial tools and calls for projects are in `experimentations.admin_tools`; each part
-adds its own module here. Importing them registers them.
-"""
-
-from experimentations import admin_tools  # noqa: F401
+from experimentations import admin_needs, admin_tools  # noqa: F401

@@ -34,3 +34,8 @@ class ExperimentationsConfig(AppConfig):
         agenda.register(tools_agenda.SOURCE)
         # The intake's « financement » need (accueil.models.Need.FUNDING) leads to the finder.
         register_need_resource("financement", "trouver", tools_agenda.funding_need_resource)
+
+        from experimentations import needs, tasks_needs  # noqa: F401 (Celery reads only tasks.py)
+        from messagerie.links import register_link_builder
+
+        register_link_builder(needs.NEED_LINK, needs.build_buyer_link)

@@ -1,7 +1,12 @@
-"""Action 7's public pages under /financer-et-acheter/: each part adds its own module."""
+"""Action 7's public pages under /financer-et-acheter/ (cress.navigation).
 
-from experimentations import urls_tools
+Each part keeps its own list of routes (financial tools, buyers' needs, …); this module
+only joins them.
+"""
+
+from experimentations.urls_needs import urlpatterns as needs
+from experimentations.urls_tools import urlpatterns as tools
 
 app_name = "experimentations"
 
-urlpatterns = [*urls_tools.urlpatterns]
+urlpatterns = [*tools, *needs]

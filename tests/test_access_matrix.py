@@ -53,6 +53,7 @@ from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
 from tests.experimentations.factories import FinancialToolFactory
+from tests.experimentations.needs_factories import make_need
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
@@ -283,6 +284,8 @@ def world():
     make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
     # Expérimentations: a published financial tool (its log has the publication).
     FinancialToolFactory(provider=organisation)
+    # Achats responsables: a buyer's need submitted.
+    make_need()
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -504,6 +507,8 @@ PUBLIC_URLS = {
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
     "experimentations:tools-json", "experimentations:finder",
+    "experimentations:need-new", "experimentations:need-posted",
+    "experimentations:needs-inspiring",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -521,6 +526,7 @@ PRIVATE_URLS = {
     "partenariats:espace", "partenariats:espace-convention", "partenariats:espace-convention-fichier",
     "partenariats:espace-avenant-fichier", "partenariats:espace-engagement", "partenariats:espace-livrable",
     "partenariats:espace-compte-rendu",
+    "experimentations:need-buyer", "experimentations:need-edit",
 }  # fmt: skip
 
 
@@ -561,6 +567,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "formation:appui-rh-suivi",
         "formation:attestation", "formation:attestation-fichier", "formation:mon-inscription-attestation",
         "partenariats:compte-rendu", "partenariats:compte-rendu-fichier",
+        "experimentations:need-buyer", "experimentations:need-edit",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)

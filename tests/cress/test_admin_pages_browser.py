@@ -31,6 +31,8 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
+from experimentations import needs as need_services
+from experimentations.models import Need
 from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
@@ -39,6 +41,7 @@ from partenariats.conversation import post_staff_message
 from partenariats.models import Convention, ConventionMessage, Partner
 from referentiels.models import Territory, TerritoryKind
 from territoires.models import Plan, Policy
+from tests.experimentations.needs_factories import make_need
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers import browser
@@ -140,6 +143,9 @@ def demo_data(settings):
         sample_plan()
     if not Policy.objects.filter(kind=Policy.Kind.PTCE).exists():
         make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
+    if not Need.objects.exists():
+        need, _token = make_need(title="Entretien des espaces verts des écoles")
+        need_services.validate_need(need=need, by=superuser)
 
 
 # What sticks out of the window, to say where a page scrolls sideways.

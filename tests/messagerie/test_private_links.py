@@ -33,6 +33,8 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from experimentations import needs as need_services
+from experimentations.models import Need
 from formation import documents as formation_documents
 from formation import hr
 from formation.models import Registration
@@ -48,6 +50,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.experimentations.needs_factories import make_need
 from tests.formation.documents_helpers import make_registration
 from tests.formation.documents_helpers import make_session as make_past_session
 from tests.formation.factories_registration import make_session, person
@@ -104,6 +107,8 @@ CONVENTION_ADMIN = Link(r"/gestion/partenariats/convention/\d+/change/", r"CONV-
 COMMITMENT_ADMIN = Link(r"/gestion/partenariats/commitment/\d+/change/", r"Engagement n°\d+", staff=True)
 COMMITTEE_ADMIN = Link(r"/gestion/partenariats/committee/\d+/change/", r"Comité de pilotage du \d+", staff=True)
 DELIVERABLE_ADMIN = Link(r"/gestion/partenariats/commitment/\d+/change/", r"Orienter 50 porteurs", staff=True)
+NEED_BUYER = Link(r"/financer-et-acheter/achats/besoin/[\w-]+/", r"ACH-\d{4}-\d{4}", private=True)
+NEED_ADMIN = Link(r"/gestion/experimentations/need/\d+/change/", r"ACH-\d{4}-\d{4}", staff=True)
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -192,6 +197,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "partenariats/engagement_declare_tenu": (DELIVERABLE_ADMIN,),
     "partenariats/message_equipe": (CONVENTION_ADMIN,),
     "partenariats/message_partenaires": (PARTNER_SPACE,),
+    # Achats responsables: the buyer's page of the need; the staff (Partenariats): the need in the admin.
+    "experimentations/besoin_changement_etat": (NEED_BUYER,),
+    "experimentations/besoin_enquete": (NEED_BUYER,),
+    "experimentations/besoin_equipe": (NEED_ADMIN,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -335,6 +344,13 @@ def produce_every_email(client):
     partenariats_services.declare_commitment_kept(commitment=commitment, by=member)  # engagement_declare_tenu
     partner_conversation.post_partner_message(convention=convention, author=member, partner=partner, body="Bonjour.")
     partner_conversation.post_staff_message(convention=convention, author=follower, body="Merci.")  # …_partenaires
+
+    need, _token = make_need(submit=False)  # experimentations/besoin_changement_etat (brouillon)
+    need_services.submit_need(need=need)  # besoin_changement_etat, besoin_equipe (to lea@ and sophie@)
+    need_services.move_need(need=need, target="valide", by=follower)
+    need_services.mark_need_sent(need=need)
+    Need.objects.filter(pk=need.pk).update(answer_deadline=timezone.now() - timedelta(days=8))
+    need_services.send_due_surveys()  # experimentations/besoin_enquete
 
 
 def outbox_table_text() -> str:
