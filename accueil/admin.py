@@ -20,8 +20,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
 
 from accueil import orientation as orientation_service
-from accueil.admin_references import RequestReferenceInline, SuggestionsAdminMixin
 from accueil import selectors, services
+from accueil.admin_references import RequestReferenceInline, SuggestionsAdminMixin
 from accueil.models import (
     Attachment,
     IntakeRequest,

@@ -89,9 +89,11 @@ class SuggestionsAdminMixin:
                 suggestion = intake.references.filter(pk=int(pk) if pk.isdigit() else 0).first()
                 if suggestion is None:
                     raise suggestions.ReferenceError("Cette suggestion n'existe pas sur cette demande.")
-                suggestions.change_outcome(suggestion=suggestion, target=request.POST.get("outcome", ""), by=request.user)
+                target = request.POST.get("outcome", "")
+                suggestions.change_outcome(suggestion=suggestion, target=target, by=request.user)
                 self.message_user(
-                    request, f"Suite enregistrée : « {suggestion.title} » — {suggestion.get_outcome_display()}.",
+                    request,
+                    f"Suite enregistrée : « {suggestion.title} » — {suggestion.get_outcome_display()}.",
                     messages.SUCCESS,
                 )
             else:

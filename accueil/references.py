@@ -14,14 +14,14 @@ from accueil.models import IntakeRequest, RequestReference, RequestReferenceTran
 from lib import references
 from lib.workflow import Transition, Workflow, WorkflowError
 
-O = RequestReference.Outcome
+Outcome = RequestReference.Outcome
 
 REFERENCE_WORKFLOW = Workflow(
     field="outcome",
     transitions=[
-        Transition(O.PROPOSED, O.ASKED, "Demandé"),
-        Transition(O.ASKED, O.OBTAINED, "Obtenu"),
-        Transition(O.ASKED, O.REFUSED, "Refusé"),
+        Transition(Outcome.PROPOSED, Outcome.ASKED, "Demandé"),
+        Transition(Outcome.ASKED, Outcome.OBTAINED, "Obtenu"),
+        Transition(Outcome.ASKED, Outcome.REFUSED, "Refusé"),
     ],
 )
 
@@ -62,12 +62,12 @@ def change_outcome(
     *, suggestion: RequestReference, target: str, by=None, by_holder: bool = False
 ) -> RequestReferenceTransition:
     """Record what came of a suggestion (staff, or the holder from the tracking page)."""
-    if target not in O.values:
+    if target not in Outcome.values:
         raise ReferenceError("Cette suite n'existe pas.")
     if not REFERENCE_WORKFLOW.can(suggestion, target):
         raise ReferenceError(
             f"« {suggestion.title} » est « {suggestion.get_outcome_display().lower()} » : "
-            f"on ne peut pas le passer à « {O(target).label.lower()} »."
+            f"on ne peut pas le passer à « {Outcome(target).label.lower()} »."
         )
     return REFERENCE_WORKFLOW.apply(
         suggestion, target, log_model=RequestReferenceTransition, by=by, by_holder=by_holder

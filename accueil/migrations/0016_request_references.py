@@ -6,52 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accueil', '0015_attachment_added_later'),
+        ("accueil", "0015_attachment_added_later"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RequestReference',
+            name="RequestReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=60, verbose_name='source')),
-                ('key', models.CharField(max_length=60, verbose_name='clé')),
-                ('title', models.CharField(max_length=200, verbose_name="intitulé (copié à l'ajout)")),
-                ('outcome', models.CharField(choices=[('propose', 'Proposé'), ('demande', 'Demandé'), ('obtenu', 'Obtenu'), ('refuse', 'Refusé')], default='propose', max_length=12, verbose_name='suite')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ajouté le')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ajouté par')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='accueil.intakerequest', verbose_name='demande')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(max_length=60, verbose_name="source")),
+                ("key", models.CharField(max_length=60, verbose_name="clé")),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé (copié à l'ajout)")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("propose", "Proposé"),
+                            ("demande", "Demandé"),
+                            ("obtenu", "Obtenu"),
+                            ("refuse", "Refusé"),
+                        ],
+                        default="propose",
+                        max_length=12,
+                        verbose_name="suite",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="ajouté le")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ajouté par",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="accueil.intakerequest",
+                        verbose_name="demande",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suggestion faite au porteur',
-                'verbose_name_plural': 'suggestions faites aux porteurs',
-                'ordering': ['request', 'created_at', 'pk'],
+                "verbose_name": "suggestion faite au porteur",
+                "verbose_name_plural": "suggestions faites aux porteurs",
+                "ordering": ["request", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RequestReferenceTransition',
+            name="RequestReferenceTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='date')),
-                ('from_state', models.CharField(max_length=30, verbose_name='état de départ')),
-                ('to_state', models.CharField(max_length=30, verbose_name='nouvel état')),
-                ('comment', models.TextField(blank=True, verbose_name='commentaire')),
-                ('by_holder', models.BooleanField(default=False, verbose_name='par le porteur')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='accueil.requestreference')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="date")),
+                ("from_state", models.CharField(max_length=30, verbose_name="état de départ")),
+                ("to_state", models.CharField(max_length=30, verbose_name="nouvel état")),
+                ("comment", models.TextField(blank=True, verbose_name="commentaire")),
+                ("by_holder", models.BooleanField(default=False, verbose_name="par le porteur")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="accueil.requestreference",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "suite d'une suggestion",
-                'verbose_name_plural': 'suites des suggestions',
-                'ordering': ['created_at', 'pk'],
-                'abstract': False,
+                "verbose_name": "suite d'une suggestion",
+                "verbose_name_plural": "suites des suggestions",
+                "ordering": ["created_at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='requestreference',
-            constraint=models.UniqueConstraint(fields=('request', 'source', 'key'), name='accueil_reference_once_per_request'),
+            model_name="requestreference",
+            constraint=models.UniqueConstraint(
+                fields=("request", "source", "key"), name="accueil_reference_once_per_request"
+            ),
         ),
     ]
