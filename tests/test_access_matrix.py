@@ -499,6 +499,8 @@ PUBLIC_URLS = {
     "formation:appui-rh", "formation:appui-rh-envoyee", "formation:appui-rh-structures",
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
+    "experimentations:index", "experimentations:experiments", "experimentations:experiment",
+    "experimentations:experiment-document",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
