@@ -70,9 +70,11 @@ def sources_for(needs: Iterable[str]) -> list[ReferenceSource]:
 def search_references(name: str, text: str) -> list[Reference]:
     """What the source `name` offers for `text` (at most SEARCH_LIMIT); nothing for an unknown source."""
     source = _SOURCES.get(name)
-    if source is None or not text.strip():
+    # What a person typed: no control characters (PostgreSQL refuses NUL), a bounded length.
+    text = "".join(character for character in text if character.isprintable())[:200].strip()
+    if source is None or not text:
         return []
-    return source.search(text.strip()[:200])[:SEARCH_LIMIT]
+    return source.search(text)[:SEARCH_LIMIT]
 
 
 def resolve_references(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Reference]:

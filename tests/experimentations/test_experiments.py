@@ -258,7 +258,9 @@ def test_only_public_documents_of_public_experiments_download(client):
     public = experiments.add_document(
         experiment=experiment, title="Bilan", upload=SimpleUploadedFile("Bilan 2026.pdf", PDF), is_public=True
     )
-    private = experiments.add_document(experiment=experiment, title="Compte confidentiel", upload=SimpleUploadedFile("b.pdf", PDF))
+    private = experiments.add_document(
+        experiment=experiment, title="Compte confidentiel", upload=SimpleUploadedFile("b.pdf", PDF)
+    )
     response = client.get(reverse("experimentations:experiment-document", args=[experiment.slug, public.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
