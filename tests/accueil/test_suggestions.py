@@ -170,7 +170,7 @@ def test_a_renamed_tool_shows_its_new_title_an_archived_one_keeps_the_copied_tit
     assert (item.title, item.url, item.available) == ("Prêt d'honneur", "", False)
     assert suggestion.title == "Prêt d'honneur"
     page = Client().get(reverse("accueil:suivi", args=[token])).content.decode()
-    assert "Prêt d&#x27;honneur</span> <span class=\"text-body-secondary\">(n'est plus proposé au catalogue)" in page
+    assert 'Prêt d&#x27;honneur</span> <span class="text-body-secondary">(n\'est plus proposé au catalogue)' in page
     assert "Ancien nom" not in page
 
 

@@ -24,13 +24,17 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from accueil.models import IntakeRequest
+from accueil.models import IntakeRequest, RequestReference
+from accueil.references import attach_reference
 from accueil.services import erase_request
 from communication.models import Delivery, NewsletterIssue, Subscriber
 from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
+from experimentations.experiments import add_document
+from experimentations.models import Experiment, FinancialTool
+from experimentations.references import SOURCE_NAME
 from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
@@ -39,6 +43,8 @@ from partenariats.conversation import post_staff_message
 from partenariats.models import Convention, ConventionMessage, Partner
 from referentiels.models import Territory, TerritoryKind
 from territoires.models import Plan, Policy
+from tests.accueil.factories import make_request
+from tests.experimentations.experiments_factories import PDF, make_experiment, make_tool
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers import browser
@@ -140,6 +146,16 @@ def demo_data(settings):
         sample_plan()
     if not Policy.objects.filter(kind=Policy.Kind.PTCE).exists():
         make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
+    # Expérimentations: an experiment (indicator, measures, a public document), and a financial tool
+    # suggested on a request that needs funding.
+    if not Experiment.objects.exists():
+        experiment = make_experiment("Monnaie locale complémentaire du Sud")
+        add_document(experiment=experiment, title="Bilan", upload=SimpleUploadedFile("bilan.pdf", PDF), is_public=True)
+    if not RequestReference.objects.exists():
+        intake = IntakeRequest.objects.filter(anonymised_at=None, needs__contains=["financement"]).first()
+        intake = intake or make_request(needs=("financement",))[0]
+        tool = FinancialTool.objects.filter(status=FinancialTool.Status.PUBLISHED).first() or make_tool()
+        attach_reference(intake=intake, source=SOURCE_NAME, key=str(tool.pk), by=superuser)
 
 
 # What sticks out of the window, to say where a page scrolls sideways.
