@@ -21,6 +21,7 @@ from django.utils.text import smart_split, unescape_string_literal
 
 from accueil import orientation as orientation_service
 from accueil import selectors, services
+from accueil.admin_references import RequestReferenceInline, SuggestionsAdminMixin
 from accueil.models import (
     Attachment,
     IntakeRequest,
@@ -288,7 +289,7 @@ class IntakeRequestChangeList(ChangeList):
 
 
 @admin.register(IntakeRequest)
-class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class IntakeRequestAdmin(SuggestionsAdminMixin, QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmin):
     workflow = services.REQUEST_WORKFLOW
     staff_targets = services.STAFF_TARGETS
     change_form_template = "admin/accueil/intakerequest/change_form.html"
@@ -320,6 +321,7 @@ class IntakeRequestAdmin(QuickCheckboxMixin, WorkflowAdminMixin, admin.ModelAdmi
     actions = ["assign_to_me"]
     inlines = [
         OrientationInline,
+        RequestReferenceInline,
         MessageInline,
         InternalNoteInline,
         AttachmentInline,

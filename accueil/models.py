@@ -545,3 +545,53 @@ class DocumentDownload(models.Model):
 
     def __str__(self):
         return f"Téléchargement du {self.downloaded_at:%d/%m/%Y}"
+
+
+class RequestReference(models.Model):
+    """A record of another action suggested to the holder (a financial tool…), pointed to by
+    a generic reference (lib.references: the source's name and the record's key) with its
+    title copied at link time: accueil never imports the app that holds it. Its outcome
+    moves only through REFERENCE_WORKFLOW (accueil.references), by staff or by the holder."""
+
+    class Outcome(models.TextChoices):
+        PROPOSED = "propose", "Proposé"
+        ASKED = "demande", "Demandé"
+        OBTAINED = "obtenu", "Obtenu"
+        REFUSED = "refuse", "Refusé"
+
+    request = models.ForeignKey(
+        IntakeRequest, on_delete=models.CASCADE, related_name="references", verbose_name="demande"
+    )
+    source = models.CharField("source", max_length=60)
+    key = models.CharField("clé", max_length=60)
+    title = models.CharField("intitulé (copié à l'ajout)", max_length=200)
+    outcome = models.CharField("suite", max_length=12, choices=Outcome.choices, default=Outcome.PROPOSED)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ajouté par",
+    )
+    created_at = models.DateTimeField("ajouté le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "suggestion faite au porteur"
+        verbose_name_plural = "suggestions faites aux porteurs"
+        ordering = ["request", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "source", "key"], name="accueil_reference_once_per_request")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RequestReferenceTransition(TransitionLog):
+    subject = models.ForeignKey(RequestReference, on_delete=models.CASCADE, related_name="transitions")
+    by_holder = models.BooleanField("par le porteur", default=False)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "suite d'une suggestion"
+        verbose_name_plural = "suites des suggestions"

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accueil import orientation as orientation_service
+from accueil import references as suggestions
 from accueil import selectors, services
 from accueil.forms import (
     CONSENT_TEXT,
@@ -191,6 +192,8 @@ def tracking(request, token):
         if request.POST.get("action") == "retirer":
             # A withdrawal is confirmed on its own page (an older tracking page posted it here).
             return redirect(reverse("accueil:retrait", args=[token]))
+        if request.POST.get("action") == "suite":
+            return _record_suggestion_outcome(request, intake, token)
         form = HolderInformationForm(request.POST, request.FILES, threads=threads)
         if form.is_valid():
             thread = form.cleaned_data.get("thread")
@@ -228,12 +231,31 @@ def tracking(request, token):
         "can_act": intake.status in services.OPEN_STATES,
         "token": token,
         "resources": resources_for(intake.needs),
+        "suggestions": suggestions.request_suggestions(intake),
     }
     response = render(request, "accueil/suivi.html", context, status=status)
     # The address is the key: never send it to another site. (Not "no-referrer": browsers
     # then send "Origin: null" with the page's own forms, which CSRF protection refuses.)
     response["Referrer-Policy"] = "same-origin"
     return response
+
+
+def _record_suggestion_outcome(request, intake, token):
+    """The holder says what came of a suggested tool: « demandé », « obtenu » or « refusé »."""
+    pk = request.POST.get("suggestion", "")
+    suggestion = intake.references.filter(pk=int(pk) if pk.isdigit() and len(pk) < 10 else 0).first()
+    if suggestion is None:
+        messages.error(request, "Cette suggestion n'existe pas sur votre demande.")
+    else:
+        try:
+            suggestions.change_outcome(suggestion=suggestion, target=request.POST.get("outcome", ""), by_holder=True)
+        except suggestions.ReferenceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"Merci : « {suggestion.title} » est noté « {suggestion.get_outcome_display().lower()} »."
+            )
+    return redirect(reverse("accueil:suivi", args=[token]) + "#suggestions")
 
 
 @never_cache

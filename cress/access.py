@@ -207,6 +207,7 @@ MODEL_RULES = (
             "accueil_intakerequest_message": "change",
             "accueil_intakerequest_assign": "change",
             "accueil_intakerequest_orient": "change",
+            "accueil_intakerequest_suggest": "view",
             "accueil_intakerequest_transition": "change",
             "accueil_intakerequest_dashboard": "view",
             "accueil_intakerequest_export": "view",
@@ -265,6 +266,14 @@ MODEL_RULES = (
         note="Made by the « orienter » page, moved on by the partner: read-only in the admin.",
     ),
     ModelRule("accueil.OrientationTransition", _PERSONAL, rights=_INTAKE_DETAIL),
+    ModelRule(
+        "accueil.RequestReference",
+        _PERSONAL,
+        rights=_INTAKE_DETAIL,
+        note="Tools suggested to a holder (a generic reference, its title copied): added and moved on through the "
+        "request's « Suggestions » page (changing the request) or by the holder; read-only inline.",
+    ),
+    ModelRule("accueil.RequestReferenceTransition", _PERSONAL, rights=_INTAKE_DETAIL),
     # --- communication ---------------------------------------------------------------------
     ModelRule("communication.NewsCategory", rights=_NEWS),
     ModelRule("communication.Tag", rights=_NEWS),
@@ -562,6 +571,7 @@ MODEL_RULES = (
     ModelRule(
         "experimentations.Experiment",
         rights={PARTENARIATS: VIEW_ADD_CHANGE, COMMUNICATION: VIEW, OBSERVATOIRE: VIEW, DIRECTION: VIEW},
+        admin_views={"experimentations_experiment_transition": "change"},
         note="Public once « publiée » is ticked; stages change only through the declared workflow (buttons).",
     ),
     ModelRule("experimentations.ExperimentTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),

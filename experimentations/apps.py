@@ -39,3 +39,7 @@ class ExperimentationsConfig(AppConfig):
         from messagerie.links import register_link_builder
 
         register_link_builder(needs.NEED_LINK, needs.build_buyer_link)
+
+        from experimentations import references
+
+        references.register()

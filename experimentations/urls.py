@@ -1,12 +1,13 @@
 """Action 7's public pages under /financer-et-acheter/ (cress.navigation).
 
-Each part keeps its own list of routes (financial tools, buyers' needs, …); this module
-only joins them.
+Each part keeps its own list of routes (financial tools, buyers' needs, experiments, …);
+this module only joins them.
 """
 
+from experimentations.urls_experiments import urlpatterns as experiments
 from experimentations.urls_needs import urlpatterns as needs
 from experimentations.urls_tools import urlpatterns as tools
 
 app_name = "experimentations"
 
-urlpatterns = [*tools, *needs]
+urlpatterns = [*tools, *needs, *experiments]

@@ -34,6 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accueil.models import IntakeRequest, Orientation, RequestErasure
 from accueil.orientation import orient
+from accueil.references import attach_reference
 from accueil.services import transition_request
 from annuaire.contributions import submit_claim
 from annuaire.models import Claim, Contribution, Label, Organisation, PartnerMembership
@@ -42,6 +43,8 @@ from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
+from experimentations.experiments import add_document
+from experimentations.references import SOURCE_NAME
 from formation.models import Complaint, RegistrationGroup
 from observatoire.models import ImportKind, Millesime, Panorama, PanoramaRequest, PanoramaStatus, Publication
 from observatoire.services import run_import, upload_import
@@ -52,6 +55,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
+from tests.experimentations.experiments_factories import PDF, make_experiment, make_tool
 from tests.experimentations.factories import FinancialToolFactory
 from tests.experimentations.needs_factories import make_need
 from tests.formation.documents_helpers import make_registration, make_session
@@ -286,6 +290,10 @@ def world():
     FinancialToolFactory(provider=organisation)
     # Achats responsables: a buyer's need submitted.
     make_need()
+    # Expérimentations: an experiment (indicator, measures, a document); a tool suggested on the request.
+    experiment = make_experiment(partners=[organisation])
+    add_document(experiment=experiment, title="Bilan", upload=SimpleUploadedFile("bilan.pdf", PDF), is_public=True)
+    attach_reference(intake=intake, source=SOURCE_NAME, key=str(make_tool().pk), by=superuser)
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -509,6 +517,8 @@ PUBLIC_URLS = {
     "experimentations:tools-json", "experimentations:finder",
     "experimentations:need-new", "experimentations:need-posted",
     "experimentations:needs-inspiring",
+    "experimentations:experiments", "experimentations:experiment",
+    "experimentations:experiment-document",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",

@@ -24,7 +24,8 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from accueil.models import IntakeRequest
+from accueil.models import IntakeRequest, RequestReference
+from accueil.references import attach_reference
 from accueil.services import erase_request
 from communication.models import Delivery, NewsletterIssue, Subscriber
 from comptes.models import User
@@ -32,7 +33,9 @@ from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
 from experimentations import needs as need_services
-from experimentations.models import Need
+from experimentations.experiments import add_document
+from experimentations.models import Experiment, FinancialTool, Need
+from experimentations.references import SOURCE_NAME
 from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
@@ -41,6 +44,8 @@ from partenariats.conversation import post_staff_message
 from partenariats.models import Convention, ConventionMessage, Partner
 from referentiels.models import Territory, TerritoryKind
 from territoires.models import Plan, Policy
+from tests.accueil.factories import make_request
+from tests.experimentations.experiments_factories import PDF, make_experiment, make_tool
 from tests.experimentations.needs_factories import make_need
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
@@ -146,6 +151,16 @@ def demo_data(settings):
     if not Need.objects.exists():
         need, _token = make_need(title="Entretien des espaces verts des écoles")
         need_services.validate_need(need=need, by=superuser)
+    # Expérimentations: an experiment (indicator, measures, a public document), and a financial tool
+    # suggested on a request that needs funding.
+    if not Experiment.objects.exists():
+        experiment = make_experiment("Monnaie locale complémentaire du Sud")
+        add_document(experiment=experiment, title="Bilan", upload=SimpleUploadedFile("bilan.pdf", PDF), is_public=True)
+    if not RequestReference.objects.exists():
+        intake = IntakeRequest.objects.filter(anonymised_at=None, needs__contains=["financement"]).first()
+        intake = intake or make_request(needs=("financement",))[0]
+        tool = FinancialTool.objects.filter(status=FinancialTool.Status.PUBLISHED).first() or make_tool()
+        attach_reference(intake=intake, source=SOURCE_NAME, key=str(tool.pk), by=superuser)
 
 
 # What sticks out of the window, to say where a page scrolls sideways.
