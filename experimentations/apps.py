@@ -41,5 +41,8 @@ class ExperimentationsConfig(AppConfig):
         register_link_builder(needs.NEED_LINK, needs.build_buyer_link)
 
         from experimentations import references
+        from lib.media import delete_files_with_rows
+
+        delete_files_with_rows(self.get_model("ExperimentDocument"))
 
         references.register()
