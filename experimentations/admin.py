@@ -1,0 +1,1 @@
+from experimentations import admin_alerts  # noqa: F401
