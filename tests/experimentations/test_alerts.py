@@ -1,6 +1,7 @@
 """Alerts on financial tools: double opt-in, one-click unsubscribe, digests of new tools and
 reminders before a call's deadline, each sent once (experimentations/alerts.py)."""
 
+import html
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -358,7 +359,7 @@ def test_a_closed_or_archived_call_cannot_be_followed(client):
 def test_the_form_refuses_missing_consent_bad_email_and_robots(client):
     page = subscribe(client, email="pas-une-adresse", consent="")
     assert page.status_code == 400
-    text = page.content.decode()
+    text = html.unescape(page.content.decode())
     assert "Cette adresse électronique n'est pas valable" in text and "Votre accord est nécessaire" in text
     robot = subscribe(client, website_url="http://spam.example")
     assert robot.status_code == 400 and "rempli automatiquement" in robot.content.decode()
@@ -370,7 +371,7 @@ def test_subscriptions_are_rate_limited(client, settings):
     for n in range(2):
         assert subscribe(client, email=f"n{n}@exemple.re").status_code == 200
     response = subscribe(client, email="n9@exemple.re")
-    assert response.status_code == 429 and "Trop d'envois" in response.content.decode()
+    assert response.status_code == 429 and "Trop d'envois" in html.unescape(response.content.decode())
     assert ToolAlert.objects.count() == 2
 
 
