@@ -90,6 +90,7 @@ AREAS = (
         "Financer et acheter responsable",
         "Les outils financiers pour les projets de l'ESS, les expérimentations et la plateforme "
         "d'achat responsable qui met en relation acheteurs et fournisseurs de l'ESS.",
+        urls="experimentations.urls",
     ),
 )
 

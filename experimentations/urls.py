@@ -1,0 +1,7 @@
+"""Action 7's public pages under /financer-et-acheter/: each part adds its own module."""
+
+from experimentations import urls_tools
+
+app_name = "experimentations"
+
+urlpatterns = [*urls_tools.urlpatterns]
