@@ -17,17 +17,29 @@ def clean_tool_text(tool: FinancialTool) -> None:
     tool.conditions = clean_html(tool.conditions)
 
 
+def tool_problems(*, is_call, closes_at, amount_min, amount_max, opens_on) -> dict[str, str]:
+    """What is wrong with a tool's deadline and amounts, by field, in French (the database's
+    constraints say the same; the admin form shows these)."""
+    problems = {}
+    if is_call and closes_at is None:
+        problems["closes_at"] = "Un appel à projets a une date et une heure de clôture : indiquez-les."
+    if amount_min is not None and amount_max is not None and amount_min > amount_max:
+        problems["amount_max"] = "Le montant maximum doit être supérieur ou égal au montant minimum."
+    if opens_on and closes_at and opens_on > timezone.localdate(closes_at):
+        problems["closes_at"] = "La clôture doit venir après l'ouverture."
+    return problems
+
+
 def check_tool(tool: FinancialTool) -> None:
-    """The rules of a tool, in French (the database's constraints say the same)."""
-    errors = {}
-    if tool.is_call and tool.closes_at is None:
-        errors["closes_at"] = "Un appel à projets a une date et une heure de clôture : indiquez-les."
-    if tool.amount_min is not None and tool.amount_max is not None and tool.amount_min > tool.amount_max:
-        errors["amount_max"] = "Le montant maximum doit être supérieur ou égal au montant minimum."
-    if tool.opens_on and tool.closes_at and tool.opens_on > timezone.localdate(tool.closes_at):
-        errors["closes_at"] = "La clôture doit venir après l'ouverture."
-    if errors:
-        raise ValidationError(errors)
+    problems = tool_problems(
+        is_call=tool.is_call,
+        closes_at=tool.closes_at,
+        amount_min=tool.amount_min,
+        amount_max=tool.amount_max,
+        opens_on=tool.opens_on,
+    )
+    if problems:
+        raise ValidationError(problems)
 
 
 @transaction.atomic
