@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test screenshots install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil bench-observatoire bench-formation bench-partenariats bench-territoires lock audit clean help
+.PHONY: run test screenshots install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil bench-observatoire bench-formation bench-partenariats bench-territoires bench-experimentations lock audit clean help
 
 help:
 	@echo "make run    — installe, migre, charge la démo et sert le portail sur http://$(HOST):$(PORT)/"
@@ -101,6 +101,10 @@ bench-formation: install-dev
 bench-partenariats: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.partenariats
+
+bench-experimentations: install-dev
+	@scripts/services.sh
+	$(PY) -m bench.experimentations_tools
 
 bench-territoires: install-dev
 	@scripts/services.sh

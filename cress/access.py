@@ -527,6 +527,7 @@ MODEL_RULES = (
         rights={PARTENARIATS: VIEW_ADD_CHANGE, ACCUEIL: VIEW, COMMUNICATION: VIEW, DIRECTION: VIEW},
         note="Public once published (declared workflow, buttons); archived, never deleted (alerts and intake "
         "requests refer to it). Accueil reads the catalogue to suggest tools to holders.",
+        admin_views={"experimentations_financialtool_transition": "change"},
     ),
     ModelRule("experimentations.FinancialToolTransition", rights={PARTENARIATS: VIEW, DIRECTION: VIEW}),
     ModelRule(

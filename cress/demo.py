@@ -24,6 +24,7 @@ from communication.demo import seed_news_and_events
 from comptes.models import User
 from comptes.roles import ROLES
 from comptes.services import TOTP_DEVICE_NAME
+from experimentations.demo_tools import seed_tools
 from formation.demo import seed_trainings
 from observatoire.demo import seed_observatory
 from partenariats.demo import seed_partnerships
@@ -165,4 +166,5 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     partnerships_owner = User.objects.filter(email=PARTNERSHIPS_ACCOUNT).first() if with_accounts else None
     report["partenariats"] = seed_partnerships(owner=partnerships_owner, incubator=DEMO_PARTNER_ORGANISATION)
     report["territoires"] = seed_territories()
+    report["outils_financiers"] = seed_tools()
     return report

@@ -10,6 +10,7 @@ from django.urls import reverse
 from annuaire.models import Organisation
 from communication.models import Event, NewsArticle
 from cress.navigation import INTAKE, live_areas
+from experimentations.models import FinancialTool
 from formation.selectors import published_trainings
 from partenariats.selectors import partner_url, sitemap_partners
 from referentiels.models import Territory, TerritoryKind
@@ -136,6 +137,22 @@ class PartnersSitemap(Sitemap):
         return item.updated_at
 
 
+class FinancialToolsSitemap(Sitemap):
+    """The financial tools' list and finder, and every published tool."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        tools = FinancialTool.objects.filter(status=FinancialTool.Status.PUBLISHED).only("slug", "updated_at")
+        return ["experimentations:tools", "experimentations:finder", *tools.order_by("slug")]
+
+    def location(self, item):
+        return reverse(item) if isinstance(item, str) else reverse("experimentations:tool", args=[item.slug])
+
+    def lastmod(self, item):
+        return None if isinstance(item, str) else item.updated_at
+
+
 class TerritorialPlansSitemap(Sitemap):
     """The published territorial plans and policies, and their two lists."""
 
@@ -167,4 +184,5 @@ SITEMAPS = {
     "formations": TrainingsSitemap,
     "partenaires": PartnersSitemap,
     "plans-territoriaux": TerritorialPlansSitemap,
+    "outils-financiers": FinancialToolsSitemap,
 }

@@ -20,7 +20,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from experimentations.alert_matching import matching_tools, read_search
@@ -60,19 +60,11 @@ def state_label(alert: ToolAlert) -> str:
 
 
 def tool_url(tool: FinancialTool) -> str:
-    """The public page of a tool (the tools' pages are another part of the app)."""
-    try:
-        path = reverse("experimentations:tool", args=[tool.slug])
-    except NoReverseMatch:
-        path = f"/financer-et-acheter/outils/{tool.slug}/"
-    return settings.SITE_URL + path
+    return settings.SITE_URL + reverse("experimentations:tool", args=[tool.slug])
 
 
 def search_url(alert: ToolAlert) -> str:
-    try:
-        path = reverse("experimentations:tools")
-    except NoReverseMatch:
-        path = "/financer-et-acheter/outils/"
+    path = reverse("experimentations:tools")
     return settings.SITE_URL + path + (f"?{alert.query}" if alert.query else "")
 
 

@@ -52,6 +52,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
+from tests.experimentations.factories import FinancialToolFactory
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
@@ -280,6 +281,8 @@ def world():
     # Territoires: a plan (axis, actions, indicator) and a PTCE.
     sample_plan()
     make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
+    # Expérimentations: a published financial tool (its log has the publication).
+    FinancialToolFactory(provider=organisation)
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -499,6 +502,8 @@ PUBLIC_URLS = {
     "formation:appui-rh", "formation:appui-rh-envoyee", "formation:appui-rh-structures",
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
+    "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
+    "experimentations:tools-json", "experimentations:finder",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",

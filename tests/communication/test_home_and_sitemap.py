@@ -71,7 +71,7 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
         "sitemap-pages.xml", "sitemap-actualites.xml", "sitemap-agenda.xml", "sitemap-annuaire.xml",
         "sitemap-observatoire.xml",
         "sitemap-formations.xml", "sitemap-partenaires.xml", "sitemap-plans-territoriaux.xml",
-        "sitemap-territoires.xml",
+        "sitemap-territoires.xml", "sitemap-outils-financiers.xml",
     }  # fmt: skip
     urls = set()
     for section in sections:
@@ -82,7 +82,7 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
         "/", "/annuaire/", "/actualites/", "/agenda/", "/accompagnement/", "/a-propos/", "/observatoire/",
         "/formations/", "/partenaires/",
     } <= paths  # fmt: skip
-    assert "/financer-et-acheter/" not in paths  # an area still to come (the partners' area is live)
+    assert "/financer-et-acheter/" in paths  # every area is live since Action 7
     assert news.get_absolute_url() in paths and event.get_absolute_url() in paths
     assert reverse("annuaire:structure", args=[published.slug]) in paths
     assert reverse("annuaire:structure", args=[hidden.slug]) not in paths
