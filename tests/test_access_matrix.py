@@ -42,6 +42,7 @@ from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
+from experimentations.models import AlertDelivery, FinancialTool
 from formation.models import Complaint, RegistrationGroup
 from observatoire.models import ImportKind, Millesime, Panorama, PanoramaRequest, PanoramaStatus, Publication
 from observatoire.services import run_import, upload_import
@@ -53,6 +54,7 @@ from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
 from tests.experimentations.factories import FinancialToolFactory
+from tests.experimentations.factories_alerts import make_alert
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
@@ -283,6 +285,9 @@ def world():
     make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
     # Expérimentations: a published financial tool (its log has the publication).
     FinancialToolFactory(provider=organisation)
+    # An alert on the tools (confirmed) and what it was sent.
+    alert = make_alert("alerte@exemple.re")
+    AlertDelivery.objects.create(alert=alert, tool=FinancialTool.objects.first(), kind=AlertDelivery.Kind.NEW)
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -503,7 +508,7 @@ PUBLIC_URLS = {
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
-    "experimentations:tools-json", "experimentations:finder",
+    "experimentations:tools-json", "experimentations:finder", "experimentations:alert-new",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -521,6 +526,7 @@ PRIVATE_URLS = {
     "partenariats:espace", "partenariats:espace-convention", "partenariats:espace-convention-fichier",
     "partenariats:espace-avenant-fichier", "partenariats:espace-engagement", "partenariats:espace-livrable",
     "partenariats:espace-compte-rendu",
+    "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
 }  # fmt: skip
 
 
@@ -561,6 +567,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "formation:appui-rh-suivi",
         "formation:attestation", "formation:attestation-fichier", "formation:mon-inscription-attestation",
         "partenariats:compte-rendu", "partenariats:compte-rendu-fichier",
+        "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
@@ -570,6 +577,9 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     expect("retrait (faux lien)", response, response.status_code == 404)
     response = client.post(reverse("actualites:lettre-desinscription", args=[FORGED_TOKEN]))
     expect("désinscription (faux lien)", response, response.status_code == 404)
+    for name in ("experimentations:alert-confirm", "experimentations:alert-unsubscribe"):
+        response = client.post(reverse(name, args=[FORGED_TOKEN]))
+        expect(f"{name} (faux lien, POST)", response, response.status_code == 404)
     response = client.post(reverse("formation:mon-inscription", args=[FORGED_TOKEN]), {"action": "annuler"})
     expect("mon inscription (faux lien, POST)", response, response.status_code == 404)
     response = client.post(reverse("annuaire:confirmer", args=[FORGED_TOKEN]))

@@ -31,6 +31,7 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
+from experimentations.models import AlertDelivery, FinancialTool
 from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
@@ -39,6 +40,7 @@ from partenariats.conversation import post_staff_message
 from partenariats.models import Convention, ConventionMessage, Partner
 from referentiels.models import Territory, TerritoryKind
 from territoires.models import Plan, Policy
+from tests.experimentations.factories_alerts import make_alert, make_tool
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers import browser
@@ -125,6 +127,10 @@ def demo_data(settings):
     present.certificate_file.save("attestation.pdf", ContentFile(b"%PDF-1.4 attestation"))
     make_registration(session, first_name="Paul", last_name="Grondin", status="absente")
     RegistrationGroup.objects.create(session=session, organisation_name="Ti Kaz", contact_email="ti@exemple.re")
+    # Expérimentations: an alert on the tools, confirmed, and a tool it was sent.
+    alert = make_alert("alerte@exemple.re")
+    tool = FinancialTool.objects.order_by("pk").first() or make_tool()
+    AlertDelivery.objects.create(alert=alert, tool=tool, kind=AlertDelivery.Kind.NEW)
     # Partenariats and Territoires, where the demo has none yet.
     if not Partner.objects.exists():
         partner = make_partner(name="Chambre de métiers et de l'artisanat")
