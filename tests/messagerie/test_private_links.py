@@ -163,8 +163,8 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     # Alerts on financial tools: the confirmation, the digest, the deadline reminder; each
     # with its one-click unsubscribe link.
     "experimentations/alerte_confirmation": (
-        Link(r"/financer-et-acheter/alertes/confirmation/[\w-]+/", r"<h1>Confirmer votre alerte</h1>", private=True),
         Link(r"/financer-et-acheter/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
+        Link(r"/financer-et-acheter/alertes/confirmation/[\w-]+/", r"<h1>Confirmer votre alerte</h1>", private=True),
     ),
     "experimentations/alerte_nouveautes": (
         Link(r"/financer-et-acheter/outils/[\w-]+/", r"Garantie Alerte"),
