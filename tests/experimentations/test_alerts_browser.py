@@ -26,27 +26,27 @@ def test_search_then_subscribe_then_confirm_by_email(page, live_server):
         page.wait_for_url("**/alertes/nouvelle/?instrument=garantie")
         assert page.get_by_role("heading", level=1).inner_text() == "Recevoir une alerte"
         assert page.get_by_text("Financements : garantie").is_visible()
-        look(page, f"alerte-nouvelle-{width}")
+        look(page, "alerte-nouvelle")
     page.get_by_label("Votre adresse électronique").fill("lectrice@exemple.re")
     page.get_by_label("Chaque jour").check()
     page.get_by_label("J'accepte de recevoir").check()
     page.get_by_role("button", name="Créer l'alerte").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez votre messagerie"
-    look(page, "alerte-verifiez-390")
+    look(page, "alerte-verifiez")
 
     message = deliver(OutgoingEmail.objects.get(kind="experimentations/alerte_confirmation"))
     page.goto(live_server.url + link_path(message, r"/financer-et-acheter/alertes/confirmation/[\w-]+/"))
     assert page.get_by_role("heading", level=1).inner_text() == "Confirmer votre alerte"
-    look(page, "alerte-confirmer-390")
+    look(page, "alerte-confirmer")
     page.get_by_role("button", name="Confirmer").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Alerte confirmée"
     assert page.get_by_text("confirmée").first.is_visible()
     page.set_viewport_size({"width": 1280, "height": 900})
-    look(page, "alerte-confirmee-1280")
+    look(page, "alerte-confirmee")
 
     # Following one call from its page: reminders only, no frequency asked.
     page.goto(f"{live_server.url}/financer-et-acheter/alertes/nouvelle/?outil={call.slug}")
     assert page.get_by_role("heading", level=1).inner_text() == "Suivre un appel à projets"
     assert page.get_by_label("Chaque jour").count() == 0
-    look(page, "alerte-suivre-appel-1280")
+    look(page, "alerte-suivre-appel")
     assert problems == []
