@@ -15,6 +15,7 @@
 """
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -41,6 +42,7 @@ REMINDERS = ((Kind.DEADLINE_7, 7), (Kind.DEADLINE_30, 30))
 PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
 # A digest due at 07:00 is not skipped because the previous one ran at 07:00:05.
 DUE_SLACK = timedelta(hours=2)
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
 class AlertError(Exception):
@@ -110,6 +112,8 @@ def _queue(alert: ToolAlert, *, template: str, context: dict, dedup_key: str | N
 
 def follow_target(slug: str) -> FinancialTool | None:
     """A call for projects one may follow: published, open, budget not exhausted."""
+    if not SLUG.fullmatch(slug):
+        return None
     return (
         FinancialTool.objects.filter(
             slug=slug,

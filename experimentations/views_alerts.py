@@ -37,7 +37,8 @@ def alert_new(request):
         context["errors"] = list(search.errors)
     if context["errors"]:
         return render(request, "experimentations/alerts/nouvelle.html", context, status=400)
-    form = AlertForm(request.POST or None, follow_call=context["tool"] is not None)
+    data = request.POST if request.method == "POST" else None  # an empty POST is still a POST
+    form = AlertForm(data, follow_call=context["tool"] is not None)
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(
