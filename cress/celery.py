@@ -121,6 +121,22 @@ app.conf.beat_schedule = {
         "task": "partenariats.tasks_reminders.send_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
     },
+    # Expérimentations, alerts: each morning (Réunion time), the daily and weekly digests due
+    # (the alert's watermark says when it last looked), then the reminders 30 and 7 days
+    # before a followed call's deadline; each (alert, tool, reason) sent once.
+    "experimentations-alert-digests": {
+        "task": "experimentations.tasks_alerts.send_alert_digests",
+        "schedule": crontab(hour=7, minute=5),
+    },
+    "experimentations-alert-reminders": {
+        "task": "experimentations.tasks_alerts.send_alert_reminders",
+        "schedule": crontab(hour=7, minute=20),
+    },
+    # RGPD: alerts never confirmed are deleted once their link has expired.
+    "experimentations-purge-unconfirmed-alerts": {
+        "task": "experimentations.tasks_alerts.purge_unconfirmed_alerts",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Uploaded files that no row names any more, and rows whose file is missing: a weekly
     # report to the contact address (files are deleted with their rows, see lib/media.py).
     "cress-report-orphan-files": {

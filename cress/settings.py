@@ -465,6 +465,17 @@ NEWSLETTER_RETRY_MINUTES = envint("NEWSLETTER_RETRY_MINUTES", 10)
 NEWSLETTER_CLAIM_TIMEOUT_SECONDS = envint("NEWSLETTER_CLAIM_TIMEOUT_SECONDS", 600)
 NEWSLETTER_SUBSCRIPTIONS_PER_HOUR = envint("NEWSLETTER_SUBSCRIPTIONS_PER_HOUR", 10)
 
+# Expérimentations, alerts on financial tools: validity of the confirmation link, after which
+# an unconfirmed alert is deleted (RGPD); how long the unsubscribe link of each email works;
+# subscriptions per hour from one address; how far back a digest looks before its watermark
+# (a tool published in a transaction that committed late is still caught, never sent twice);
+# at most this many tools in one digest.
+ALERT_CONFIRM_DAYS = envint("ALERT_CONFIRM_DAYS", 7)
+ALERT_UNSUBSCRIBE_LINK_DAYS = envint("ALERT_UNSUBSCRIBE_LINK_DAYS", 400)
+ALERT_SUBSCRIPTIONS_PER_HOUR = envint("ALERT_SUBSCRIPTIONS_PER_HOUR", 10)
+ALERT_DIGEST_OVERLAP_MINUTES = envint("ALERT_DIGEST_OVERLAP_MINUTES", 60)
+ALERT_DIGEST_MAX_TOOLS = envint("ALERT_DIGEST_MAX_TOOLS", 20)
+
 # Observatoire: panorama requests per hour from one address; how long the emailed link to
 # a panorama works; RGPD: days a request (its email address) is kept.
 PANORAMA_REQUESTS_PER_HOUR = envint("PANORAMA_REQUESTS_PER_HOUR", 5)

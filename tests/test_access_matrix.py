@@ -44,6 +44,7 @@ from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
 from experimentations.experiments import add_document
+from experimentations.models import AlertDelivery, FinancialTool
 from experimentations.references import SOURCE_NAME
 from formation.models import Complaint, RegistrationGroup
 from observatoire.models import ImportKind, Millesime, Panorama, PanoramaRequest, PanoramaStatus, Publication
@@ -57,6 +58,7 @@ from tests.communication.factories import CategoryFactory, EventFactory, NewsFac
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
 from tests.experimentations.experiments_factories import PDF, make_experiment, make_tool
 from tests.experimentations.factories import FinancialToolFactory
+from tests.experimentations.factories_alerts import make_alert
 from tests.experimentations.needs_factories import make_need
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
@@ -294,6 +296,9 @@ def world():
     experiment = make_experiment(partners=[organisation])
     add_document(experiment=experiment, title="Bilan", upload=SimpleUploadedFile("bilan.pdf", PDF), is_public=True)
     attach_reference(intake=intake, source=SOURCE_NAME, key=str(make_tool().pk), by=superuser)
+    # An alert on the tools (confirmed) and what it was sent.
+    alert = make_alert("alerte@exemple.re")
+    AlertDelivery.objects.create(alert=alert, tool=FinancialTool.objects.first(), kind=AlertDelivery.Kind.NEW)
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -519,6 +524,7 @@ PUBLIC_URLS = {
     "experimentations:needs-inspiring",
     "experimentations:experiments", "experimentations:experiment",
     "experimentations:experiment-document",
+    "experimentations:alert-new",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -537,6 +543,7 @@ PRIVATE_URLS = {
     "partenariats:espace-avenant-fichier", "partenariats:espace-engagement", "partenariats:espace-livrable",
     "partenariats:espace-compte-rendu",
     "experimentations:need-buyer", "experimentations:need-edit",
+    "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
 }  # fmt: skip
 
 
@@ -578,6 +585,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "formation:attestation", "formation:attestation-fichier", "formation:mon-inscription-attestation",
         "partenariats:compte-rendu", "partenariats:compte-rendu-fichier",
         "experimentations:need-buyer", "experimentations:need-edit",
+        "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
@@ -587,6 +595,9 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     expect("retrait (faux lien)", response, response.status_code == 404)
     response = client.post(reverse("actualites:lettre-desinscription", args=[FORGED_TOKEN]))
     expect("désinscription (faux lien)", response, response.status_code == 404)
+    for name in ("experimentations:alert-confirm", "experimentations:alert-unsubscribe"):
+        response = client.post(reverse(name, args=[FORGED_TOKEN]))
+        expect(f"{name} (faux lien, POST)", response, response.status_code == 404)
     response = client.post(reverse("formation:mon-inscription", args=[FORGED_TOKEN]), {"action": "annuler"})
     expect("mon inscription (faux lien, POST)", response, response.status_code == 404)
     response = client.post(reverse("annuaire:confirmer", args=[FORGED_TOKEN]))

@@ -34,7 +34,7 @@ from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
 from experimentations import needs as need_services
 from experimentations.experiments import add_document
-from experimentations.models import Experiment, FinancialTool, Need
+from experimentations.models import AlertDelivery, Experiment, FinancialTool, Need
 from experimentations.references import SOURCE_NAME
 from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
@@ -46,6 +46,7 @@ from referentiels.models import Territory, TerritoryKind
 from territoires.models import Plan, Policy
 from tests.accueil.factories import make_request
 from tests.experimentations.experiments_factories import PDF, make_experiment, make_tool
+from tests.experimentations.factories_alerts import make_alert, make_tool
 from tests.experimentations.needs_factories import make_need
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
@@ -133,6 +134,10 @@ def demo_data(settings):
     present.certificate_file.save("attestation.pdf", ContentFile(b"%PDF-1.4 attestation"))
     make_registration(session, first_name="Paul", last_name="Grondin", status="absente")
     RegistrationGroup.objects.create(session=session, organisation_name="Ti Kaz", contact_email="ti@exemple.re")
+    # Expérimentations: an alert on the tools, confirmed, and a tool it was sent.
+    alert = make_alert("alerte@exemple.re")
+    tool = FinancialTool.objects.order_by("pk").first() or make_tool()
+    AlertDelivery.objects.create(alert=alert, tool=tool, kind=AlertDelivery.Kind.NEW)
     # Partenariats and Territoires, where the demo has none yet.
     if not Partner.objects.exists():
         partner = make_partner(name="Chambre de métiers et de l'artisanat")

@@ -33,6 +33,7 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from experimentations import alerts
 from experimentations import needs as need_services
 from experimentations.models import Need
 from formation import documents as formation_documents
@@ -50,6 +51,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.experimentations.factories_alerts import make_alert, make_call, make_tool
 from tests.experimentations.needs_factories import make_need
 from tests.formation.documents_helpers import make_registration
 from tests.formation.documents_helpers import make_session as make_past_session
@@ -162,6 +164,20 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     ),
     "communication/lettre_test": (
         Link(r"/gestion/communication/newsletterissue/\d+/change/", r"Lettre de décembre", staff=True),
+    ),
+    # Alerts on financial tools: the confirmation, the digest, the deadline reminder; each
+    # with its one-click unsubscribe link.
+    "experimentations/alerte_confirmation": (
+        Link(r"/financer-et-acheter/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
+        Link(r"/financer-et-acheter/alertes/confirmation/[\w-]+/", r"<h1>Confirmer votre alerte</h1>", private=True),
+    ),
+    "experimentations/alerte_nouveautes": (
+        Link(r"/financer-et-acheter/outils/[\w-]+/", r"Garantie Alerte"),
+        Link(r"/financer-et-acheter/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
+    ),
+    "experimentations/alerte_rappel": (
+        Link(r"/financer-et-acheter/outils/[\w-]+/", r"Appel Alerte"),
+        Link(r"/financer-et-acheter/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
     ),
     # The observatory: the download page of the panorama asked for.
     "observatoire/panorama_pret": (
@@ -291,6 +307,15 @@ def produce_every_email(client):
     while newsletter.send_batch(issue.pk)["remaining"]:  # communication/lettre (not through the outbox)
         pass
     call_command("send_test_email", "essai@exemple.re", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    # Alerts: a confirmation; a digest and a reminder to a confirmed alert.
+    alerts.create_alert(email="alerte@exemple.re", consent_text="ok", querystring="")  # alerte_confirmation
+    followed = make_alert("suivi@exemple.re", watermark_ago=timedelta(days=8))
+    make_tool(name="Garantie Alerte", published_ago=timedelta(hours=2))  # alerte_nouveautes
+    alerts.send_digests()
+    make_alert("rappel@exemple.re", tool=make_call(name="Appel Alerte", closes_in=timedelta(days=6)))
+    alerts.send_deadline_reminders()  # alerte_rappel
+    assert followed.deliveries.exists()
 
     orphan = settings.MEDIA_ROOT / "accueil" / "oubli.pdf"
     orphan.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,367 @@
+"""Alerts on financial tools: a saved search (or one call for projects) with an email.
+
+- Double opt-in: nothing is sent but the confirmation link before the person confirms; the
+  link is minted when the email leaves (messagerie.links), only its hash is kept on the
+  alert, and it works ALERT_CONFIRM_DAYS; an alert still unconfirmed then is deleted.
+- Every email carries a one-click unsubscribe link (and the List-Unsubscribe header); an
+  unsubscribed alert keeps no address (RGPD).
+- Digests: the published tools matching the search, new since the alert's watermark, daily
+  or weekly. Reminders: 30 and 7 days (Réunion calendar days) before the deadline of each
+  call the alert follows (its `tool`, or a call it was sent), none after the deadline, none
+  for an archived tool or an exhausted budget.
+- Exactly once: each (alert, tool, reason) is an AlertDelivery row, unique, written in the
+  same transaction as the email's outbox row; beat's sweeps may run again and again, or be
+  killed half-way, the next run sends only what was not committed.
+"""
+
+import logging
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from experimentations.alert_matching import matching_tools, read_search
+from experimentations.models import AlertDelivery, FinancialTool, ToolAlert
+from lib.dates import french_date, french_datetime
+from lib.tokens import new_token, token_hash
+from messagerie.links import PLACEHOLDER, LinkUnavailable, issue_token, private_link, resolve_token
+from messagerie.services import queue_email
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_LINK = "experimentations.alerte-confirmation"
+UNSUBSCRIBE_LINK = "experimentations.alerte-desinscription"
+Kind = AlertDelivery.Kind
+Frequency = ToolAlert.Frequency
+# Days left (in Réunion calendar days) when each reminder is due; the nearest wins.
+REMINDERS = ((Kind.DEADLINE_7, 7), (Kind.DEADLINE_30, 30))
+PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
+# A digest due at 07:00 is not skipped because the previous one ran at 07:00:05.
+DUE_SLACK = timedelta(hours=2)
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+
+
+class AlertError(Exception):
+    """An alert refused, with a message in French for the person."""
+
+
+def active_alerts():
+    return ToolAlert.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+def state_label(alert: ToolAlert) -> str:
+    if alert.unsubscribed_at:
+        return "désinscrite"
+    if alert.confirmed_at:
+        return "confirmée"
+    return "en attente de confirmation"
+
+
+def tool_url(tool: FinancialTool) -> str:
+    return settings.SITE_URL + reverse("experimentations:tool", args=[tool.slug])
+
+
+def search_url(alert: ToolAlert) -> str:
+    path = reverse("experimentations:tools")
+    return settings.SITE_URL + path + (f"?{alert.query}" if alert.query else "")
+
+
+# --- Links -------------------------------------------------------------------------------
+
+
+def build_confirm_link(*, alert: int) -> str:
+    """Link builder: a fresh confirmation token; its hash replaces the alert's (the last
+    confirmation email sent is the one that works)."""
+    token, stored = new_token()
+    updated = ToolAlert.objects.filter(pk=alert, confirmed_at__isnull=True, unsubscribed_at__isnull=True).update(
+        token_hash=stored
+    )
+    if not updated:
+        raise LinkUnavailable("cette alerte n'attend plus de confirmation.")
+    return settings.SITE_URL + reverse("experimentations:alert-confirm", args=[token])
+
+
+def build_unsubscribe_link(*, alert: int) -> str:
+    """Link builder: a token stored hashed (messagerie.links), valid ALERT_UNSUBSCRIBE_LINK_DAYS."""
+    if not ToolAlert.objects.filter(pk=alert, unsubscribed_at__isnull=True).exists():
+        raise LinkUnavailable("cette alerte est annulée.")
+    expires_at = timezone.now() + timedelta(days=settings.ALERT_UNSUBSCRIBE_LINK_DAYS)
+    token = issue_token(purpose=UNSUBSCRIBE_LINK, object_id=alert, expires_at=expires_at)
+    return settings.SITE_URL + reverse("experimentations:alert-unsubscribe", args=[token])
+
+
+def _queue(alert: ToolAlert, *, template: str, context: dict, dedup_key: str | None = None):
+    """An email to the alert's address, with its unsubscribe link in the body and the header."""
+    unsubscribe = PLACEHOLDER.format(key="unsubscribe_url")
+    return queue_email(
+        to=alert.email,
+        template=template,
+        context={"alert": alert, "unsubscribe_url": private_link(UNSUBSCRIBE_LINK, alert=alert.pk), **context},
+        # RFC 2369 and RFC 8058: mail programs offer a button that posts to the same link.
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        dedup_key=dedup_key,
+    )
+
+
+# --- Subscribing ---------------------------------------------------------------------------
+
+
+def follow_target(slug: str) -> FinancialTool | None:
+    """A call for projects one may follow: published, open, budget not exhausted."""
+    if not SLUG.fullmatch(slug):
+        return None
+    return (
+        FinancialTool.objects.filter(
+            slug=slug,
+            is_call=True,
+            status=FinancialTool.Status.PUBLISHED,
+            budget_exhausted=False,
+            closes_at__gt=timezone.now(),
+        )
+        .select_related("provider")
+        .first()
+    )
+
+
+@transaction.atomic
+def create_alert(
+    *, email: str, consent_text: str, querystring: str = "", tool: FinancialTool | None = None, frequency: str = ""
+) -> None:
+    """Record an unconfirmed alert and email its confirmation link. The same answer whatever
+    the address has already saved: nobody learns what another person follows."""
+    email = email.strip().lower()
+    if tool is not None:
+        query, label = "", f"Rappels de l'appel « {tool.name} »"[:300]
+        frequency = Frequency.WEEKLY
+    else:
+        search = read_search(querystring)
+        if search.errors:
+            raise AlertError(search.errors[0])
+        query, label = search.querystring, search.label[:300]
+        if len(query) > ToolAlert._meta.get_field("query").max_length:
+            raise AlertError("Cette recherche est trop longue pour être enregistrée : retirez des critères.")
+    same = ToolAlert.objects.select_for_update().filter(
+        email=email, query=query, tool=tool, unsubscribed_at__isnull=True
+    )
+    alert = same.first()
+    if alert is not None and alert.confirmed_at is not None:
+        if alert.frequency != frequency:
+            ToolAlert.objects.filter(pk=alert.pk).update(frequency=frequency)
+        return
+    now = timezone.now()
+    if alert is None:
+        alert = ToolAlert(email=email, query=query, tool=tool, token_hash=new_token()[1])
+    alert.label = label
+    alert.frequency = frequency or Frequency.WEEKLY
+    alert.consent_text = consent_text
+    alert.consent_at = now  # renewed by each request, like the link it sends
+    alert.watermark = now
+    alert.full_clean(validate_constraints=False)
+    alert.save()
+    _queue(
+        alert,
+        template="experimentations/alerte_confirmation",
+        context={"url": private_link(CONFIRM_LINK, alert=alert.pk), "days": settings.ALERT_CONFIRM_DAYS},
+    )
+
+
+def alert_from_confirm_token(token: str) -> ToolAlert | None:
+    """The alert a confirmation link opens: unknown, forged, expired or unsubscribed: None."""
+    if not token or len(token) > 200:
+        return None
+    alert = ToolAlert.objects.filter(token_hash=token_hash(token), unsubscribed_at__isnull=True).first()
+    if alert is None or alert.confirmed_at is not None:
+        return alert
+    if alert.consent_at < timezone.now() - timedelta(days=settings.ALERT_CONFIRM_DAYS):
+        return None
+    return alert
+
+
+def confirm_alert(*, alert: ToolAlert) -> None:
+    """Start sending: new tools count from now."""
+    now = timezone.now()
+    ToolAlert.objects.filter(pk=alert.pk, confirmed_at__isnull=True, unsubscribed_at__isnull=True).update(
+        confirmed_at=now, watermark=now
+    )
+    alert.refresh_from_db()
+
+
+def alert_from_unsubscribe_token(token: str) -> ToolAlert | None:
+    alert_id = resolve_token(purpose=UNSUBSCRIBE_LINK, token=token)
+    return None if alert_id is None else ToolAlert.objects.filter(pk=alert_id).first()
+
+
+@transaction.atomic
+def unsubscribe_alert(*, alert: ToolAlert) -> None:
+    """Stop the alert at once and erase its address (RGPD); what it was sent stays counted."""
+    alert = ToolAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.unsubscribed_at is not None:
+        return
+    alert.unsubscribed_at = timezone.now()
+    alert.email = f"desinscrit-{alert.pk}@invalid.invalid"
+    alert.token_hash = new_token()[1]  # the confirmation link, if any, opens nothing now
+    alert.save(update_fields=["unsubscribed_at", "email", "token_hash"])
+
+
+def purge_unconfirmed_alerts(*, now=None) -> int:
+    """RGPD: alerts never confirmed are deleted once their link has expired."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ALERT_CONFIRM_DAYS)
+    deleted, _ = ToolAlert.objects.filter(
+        confirmed_at__isnull=True, unsubscribed_at__isnull=True, consent_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
+# --- Digests ----------------------------------------------------------------------------------
+
+
+def _due(now) -> Q:
+    return Q(frequency=Frequency.DAILY, watermark__lte=now - PERIODS[Frequency.DAILY] + DUE_SLACK) | Q(
+        frequency=Frequency.WEEKLY, watermark__lte=now - PERIODS[Frequency.WEEKLY] + DUE_SLACK
+    )
+
+
+def send_digests(*, now=None) -> int:
+    """Periodic: each search alert due (daily or weekly) gets the new matching tools in one
+    email, each alert in its own transaction. Returns the number of emails queued."""
+    now = now or timezone.now()
+    ids = list(active_alerts().filter(tool__isnull=True).filter(_due(now)).order_by("pk").values_list("pk", flat=True))
+    return sum(send_digest(alert_id=alert_id, now=now) for alert_id in ids)
+
+
+@transaction.atomic
+def send_digest(*, alert_id: int, now=None) -> int:
+    """One alert's digest, if still due: its delivery rows, its email and its new watermark
+    commit together. Returns 1 if an email was queued."""
+    now = now or timezone.now()
+    alert = (
+        active_alerts()
+        .filter(pk=alert_id, tool__isnull=True)
+        .filter(_due(now))
+        .select_for_update(skip_locked=True)
+        .first()
+    )
+    if alert is None:  # sent meanwhile by another run, or being sent
+        return 0
+    since = alert.watermark - timedelta(minutes=settings.ALERT_DIGEST_OVERLAP_MINUTES)
+    already = AlertDelivery.objects.filter(alert=alert, kind=Kind.NEW).values("tool_id")
+    candidates = (
+        matching_tools(alert.query, now=now)
+        .filter(published_at__gt=since, published_at__lte=now)
+        .exclude(pk__in=already)
+        .select_related("provider")
+    )
+    tools = list(candidates[: settings.ALERT_DIGEST_MAX_TOOLS + 1])
+    more = len(tools) > settings.ALERT_DIGEST_MAX_TOOLS
+    tools = tools[: settings.ALERT_DIGEST_MAX_TOOLS]
+    alert.watermark = now
+    fields = ["watermark"]
+    if tools:
+        AlertDelivery.objects.bulk_create([AlertDelivery(alert=alert, tool=tool, kind=Kind.NEW) for tool in tools])
+        _queue(
+            alert,
+            template="experimentations/alerte_nouveautes",
+            context={
+                "tools": [_tool_line(tool) for tool in tools],
+                "more": more,
+                "search_url": search_url(alert),
+                "daily": alert.frequency == Frequency.DAILY,
+            },
+        )
+        alert.last_sent_at = now
+        fields.append("last_sent_at")
+    alert.save(update_fields=fields)
+    return 1 if tools else 0
+
+
+def _tool_line(tool: FinancialTool) -> dict:
+    return {
+        "name": tool.name,
+        "provider": tool.provider.name,
+        "summary": tool.summary,
+        "instrument": tool.get_instrument_display(),
+        "closes": french_datetime(tool.closes_at) if tool.closes_at else "",
+        "url": tool_url(tool),
+    }
+
+
+# --- Deadline reminders -----------------------------------------------------------------------
+
+
+def reminder_due(closes_at, *, now) -> str | None:
+    """The reminder due for a deadline now, counted in Réunion calendar days: the 7-day one
+    from the 7th day before, the 30-day one from the 30th; none once the deadline passed."""
+    if closes_at <= now:
+        return None
+    days_left = (timezone.localdate(closes_at) - timezone.localdate(now)).days
+    for kind, days in REMINDERS:
+        if days_left <= days:
+            return kind
+    return None
+
+
+def followed_calls(*, now):
+    """(alert id, tool) of each open call an active alert follows: its own `tool`, or a call
+    a digest sent it. One query whatever the number of alerts."""
+    followed = Q(followers__in=active_alerts()) | Q(
+        pk__in=AlertDelivery.objects.filter(alert__in=active_alerts(), kind=Kind.NEW).values("tool_id")
+    )
+    calls = (
+        FinancialTool.objects.filter(
+            followed,
+            is_call=True,
+            status=FinancialTool.Status.PUBLISHED,
+            budget_exhausted=False,
+            closes_at__gt=now,
+            closes_at__lte=now + timedelta(days=REMINDERS[-1][1] + 1),
+        )
+        .distinct()
+        .select_related("provider")
+    )
+    calls = {tool.pk: tool for tool in calls}
+    if not calls:
+        return []
+    pairs = set(active_alerts().filter(tool_id__in=calls).values_list("pk", "tool_id"))
+    pairs |= set(
+        AlertDelivery.objects.filter(alert__in=active_alerts(), kind=Kind.NEW, tool_id__in=calls).values_list(
+            "alert_id", "tool_id"
+        )
+    )
+    return [(alert_id, calls[tool_id]) for alert_id, tool_id in sorted(pairs)]
+
+
+def send_deadline_reminders(*, now=None) -> int:
+    """Periodic: each reminder due, once (the delivery row's uniqueness), its email in the same
+    transaction. A call already within 7 days when first followed gets only the 7-day one.
+    Returns the number of emails queued."""
+    now = now or timezone.now()
+    queued = 0
+    for alert_id, tool in followed_calls(now=now):
+        kind = reminder_due(tool.closes_at, now=now)
+        if kind is None:
+            continue
+        try:
+            with transaction.atomic():
+                alert = active_alerts().filter(pk=alert_id).select_for_update().first()
+                if alert is None:
+                    continue
+                AlertDelivery.objects.create(alert=alert, tool=tool, kind=kind)
+                days_left = (timezone.localdate(tool.closes_at) - timezone.localdate(now)).days
+                _queue(
+                    alert,
+                    template="experimentations/alerte_rappel",
+                    context={
+                        "tool": _tool_line(tool),
+                        "days_left": days_left,
+                        "closes_on": french_date(tool.closes_at),
+                        "closes_at": french_datetime(tool.closes_at),
+                    },
+                )
+        except IntegrityError:  # sent already (this reminder, by this run or another)
+            continue
+        queued += 1
+    return queued
