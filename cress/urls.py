@@ -45,6 +45,8 @@ urlpatterns = [
     # DEBUG, Django would show its own HTML page instead of calling handler404).
     re_path(r"^api/", views.api_not_found),
     path(settings.ADMIN_URL, admin.site.urls),
+    # The supplier's private pages of Action 7, until its area is live (cress/navigation.py).
+    path("financer-et-acheter/", include("experimentations.urls")),
     # Only the areas that work are routed: an area still to come answers 404 (cress/navigation.py).
     *(path(area.path, include(area.urls)) for area in (*live_areas(), INTAKE)),
 ]
