@@ -1,0 +1,68 @@
+"""Needs and suppliers for the tests of the matching, the batches and the supplier's pages."""
+
+import itertools
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from annuaire.models import Label
+from experimentations.models import BuyerKind, Need, NeedKind
+from lib.tokens import new_token
+from referentiels.models import NafSection, Territory, TerritoryKind
+from tests.annuaire.factories import OrganisationFactory
+
+REUNION = ZoneInfo("Indian/Reunion")
+_references = itertools.count(1)
+
+
+def reunion(year, month, day, hour=0, minute=0) -> datetime:
+    """A moment in Réunion's time."""
+    return datetime(year, month, day, hour, minute, tzinfo=REUNION)
+
+
+def territory(code: str, kind=TerritoryKind.COMMUNE) -> Territory:
+    return Territory.objects.get(kind=kind, code=code)
+
+
+def section(code: str) -> NafSection:
+    return NafSection.objects.get(code=code)
+
+
+def make_need(*, sectors=("N",), commune="97411", territories=(), status=Need.Status.VALIDATED, **fields) -> Need:
+    """A need as the buyer's form and staff's validation leave it (« validé » by default)."""
+    values = {
+        "reference": f"ACH-2026-{next(_references):05d}",
+        "buyer_kind": BuyerKind.LOCAL_AUTHORITY,
+        "buyer_name": "Commune de Saint-Denis",
+        "contact_name": "Marie Payet",
+        "contact_email": "achats@saint-denis.re",
+        "kind": NeedKind.QUOTE,
+        "title": "Entretien des espaces verts des écoles",
+        "description": "<p>Tonte et taille <strong>deux fois par mois</strong>.</p>",
+        "commune": territory(commune) if commune else None,
+        "answer_deadline": timezone.now() + timedelta(days=20),
+        "how_to_answer": "Envoyez un devis par courriel.",
+        "token_hash": new_token()[1],
+        "consent_text": "J'accepte.",
+        "consent_at": timezone.now(),
+        "status": status,
+        **fields,
+    }
+    need = Need.objects.create(**values)
+    need.sectors.set([section(code) for code in sectors])
+    need.territories.set([t if isinstance(t, Territory) else territory(t) for t in territories])
+    return need
+
+
+def make_supplier(name, *, sector="N", commune="97411", labels=(), covered=(), **fields):
+    """A published ESS supplier of the directory, with an email."""
+    values = {"is_supplier": True, "is_ess_actor": True, "email": f"contact@{abs(hash(name)) % 10**8}.example.re"}
+    organisation = OrganisationFactory(name=name, commune=territory(commune), **{**values, **fields})
+    type(organisation).objects.filter(pk=organisation.pk).update(sector=section(sector) if sector else None)
+    organisation.refresh_from_db()
+    if labels:
+        organisation.labels.set(Label.objects.filter(slug__in=labels))
+    if covered:
+        organisation.territories_covered.set(covered)
+    return organisation
