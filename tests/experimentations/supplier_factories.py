@@ -66,3 +66,23 @@ def make_supplier(name, *, sector="N", commune="97411", labels=(), covered=(), *
     if covered:
         organisation.territories_covered.set(covered)
     return organisation
+
+
+def next_monday(hour=9, minute=0, *, weeks=1) -> datetime:
+    """A Monday to come (at least a day ahead), at this Réunion time."""
+    today = timezone.localdate()
+    days = (7 - today.weekday()) % 7 or 7
+    day = today + timedelta(days=days + 7 * (weeks - 1))
+    return reunion(day.year, day.month, day.day, hour, minute)
+
+
+def sent_need(*, suppliers=3, now=None, **fields):
+    """A need « envoyé » with `suppliers` matches ranked 1.., none emailed yet."""
+    from experimentations.models import SupplierMatch
+
+    need = make_need(status=Need.Status.SENT, **fields)
+    for rank in range(1, suppliers + 1):
+        SupplierMatch.objects.create(
+            need=need, organisation=make_supplier(f"Fournisseur {need.reference} n°{rank}"), rank=rank
+        )
+    return need
