@@ -83,6 +83,9 @@ def sent_need(*, suppliers=3, now=None, **fields):
     need = make_need(status=Need.Status.SENT, **fields)
     for rank in range(1, suppliers + 1):
         SupplierMatch.objects.create(
-            need=need, organisation=make_supplier(f"Fournisseur {need.reference} n°{rank}"), rank=rank
+            need=need,
+            organisation=make_supplier(f"Fournisseur {need.reference} n°{rank}"),
+            rank=rank,
+            reasons=["Secteur : Activités de services administratifs et de soutien"],
         )
     return need
