@@ -52,6 +52,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
+from tests.experimentations.supplier_factories import make_emailed_match
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
@@ -280,6 +281,8 @@ def world():
     # Territoires: a plan (axis, actions, indicator) and a PTCE.
     sample_plan()
     make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
+    # Expérimentations: a need sent to a supplier.
+    make_emailed_match()
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -328,6 +331,8 @@ def _arguments(pattern, obj) -> tuple[list, dict]:
             values[name] = obj.session_id  # a registration's pages of its session
         elif name == "convention_id":
             values[name] = obj.convention_id  # a message's page of its convention
+        elif name == "need_id":
+            values[name] = obj.need_id  # a supplier match's page of its need
         elif name == "target":
             values[name] = "etat-inexistant"  # reaches the permission check, changes nothing
         elif name in {"amendment_id", "deliverable_id"}:  # a convention's amendment, a commitment's deliverable
@@ -516,6 +521,7 @@ PRIVATE_URLS = {
     "partenariats:espace", "partenariats:espace-convention", "partenariats:espace-convention-fichier",
     "partenariats:espace-avenant-fichier", "partenariats:espace-engagement", "partenariats:espace-livrable",
     "partenariats:espace-compte-rendu",
+    "experimentations:supplier", "experimentations:supplier-need",
 }  # fmt: skip
 
 

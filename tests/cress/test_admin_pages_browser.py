@@ -31,6 +31,7 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
+from experimentations.models import SupplierMatch
 from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
 from observatoire.models import ImportKind, PerimeterExclusion, Publication
@@ -39,6 +40,7 @@ from partenariats.conversation import post_staff_message
 from partenariats.models import Convention, ConventionMessage, Partner
 from referentiels.models import Territory, TerritoryKind
 from territoires.models import Plan, Policy
+from tests.experimentations.supplier_factories import make_emailed_match
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers import browser
@@ -140,6 +142,9 @@ def demo_data(settings):
         sample_plan()
     if not Policy.objects.filter(kind=Policy.Kind.PTCE).exists():
         make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
+    # Expérimentations: a need sent to a supplier who answered.
+    if not SupplierMatch.objects.exists():
+        make_emailed_match(answered=True)
 
 
 # What sticks out of the window, to say where a page scrolls sideways.
@@ -188,7 +193,9 @@ def admin_pages(user):
                     continue
                 # No argument, the record's session (a registration's pages of its session), or the record.
                 session = [([], {"session_id": record.session_id})] if hasattr(record, "session_id") else []
-                for args, kwargs in [([], None), *session, ([record.pk], None)]:
+                # A supplier match's page of its need.
+                need = [([], {"need_id": record.need_id})] if hasattr(record, "need_id") else []
+                for args, kwargs in [([], None), *session, *need, ([record.pk], None)]:
                     try:
                         yield (label, name, rights), reverse(f"admin:{name}", args=args, kwargs=kwargs)
                     except NoReverseMatch:

@@ -89,3 +89,21 @@ def sent_need(*, suppliers=3, now=None, **fields):
             reasons=["Secteur : Activités de services administratifs et de soutien"],
         )
     return need
+
+
+def make_emailed_match(*, answered=False, name="Jardins Lontan"):
+    """A supplier emailed for a need « envoyé » (ranked by the matching), interested if `answered`."""
+    from experimentations.matching import match_suppliers
+    from experimentations.models import SupplierMatch
+
+    need = make_need(status=Need.Status.SENT, title="Entretien des espaces verts des écoles")
+    organisation = make_supplier(name, phone="0262 12 34 56", email="jardins@lontan.re")
+    match_suppliers(need)
+    match = SupplierMatch.objects.get(need=need, organisation=organisation)
+    now = timezone.now()
+    match.email, match.emailed_at, match.batch, match.opened_at, match.viewed_at = organisation.email, now, 1, now, now
+    if answered:
+        match.answer, match.answered_at, match.contact_shared_at = SupplierMatch.Answer.INTERESTED, now, now
+        match.message = "Nous avons une équipe disponible dès janvier."
+    match.save()
+    return match

@@ -33,6 +33,7 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from experimentations import batches as supplier_batches
 from formation import documents as formation_documents
 from formation import hr
 from formation.models import Registration
@@ -48,6 +49,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.experimentations.supplier_factories import next_monday, sent_need
 from tests.formation.documents_helpers import make_registration
 from tests.formation.documents_helpers import make_session as make_past_session
 from tests.formation.factories_registration import make_session, person
@@ -104,6 +106,8 @@ CONVENTION_ADMIN = Link(r"/gestion/partenariats/convention/\d+/change/", r"CONV-
 COMMITMENT_ADMIN = Link(r"/gestion/partenariats/commitment/\d+/change/", r"Engagement n°\d+", staff=True)
 COMMITTEE_ADMIN = Link(r"/gestion/partenariats/committee/\d+/change/", r"Comité de pilotage du \d+", staff=True)
 DELIVERABLE_ADMIN = Link(r"/gestion/partenariats/commitment/\d+/change/", r"Orienter 50 porteurs", staff=True)
+SUPPLIER = Link(r"/financer-et-acheter/achats/fournisseur/[\w-]+/", r"Entretien des espaces verts", private=True)
+SUPPLIER_DIRECTORY_PAGE = Link(r"/annuaire/structure/[\w-]+/", r"Fournisseur ACH-\d{4}-\d{5} n°1")
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -192,6 +196,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "partenariats/engagement_declare_tenu": (DELIVERABLE_ADMIN,),
     "partenariats/message_equipe": (CONVENTION_ADMIN,),
     "partenariats/message_partenaires": (PARTNER_SPACE,),
+    "experimentations/fournisseur_besoin": (SUPPLIER,),
+    "experimentations/fournisseur_relance": (SUPPLIER,),
+    # The buyer's private page is still to come: the notice links the supplier's directory page.
+    "experimentations/fournisseur_interesse": (SUPPLIER_DIRECTORY_PAGE,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -335,6 +343,14 @@ def produce_every_email(client):
     partenariats_services.declare_commitment_kept(commitment=commitment, by=member)  # engagement_declare_tenu
     partner_conversation.post_partner_message(convention=convention, author=member, partner=partner, body="Bonjour.")
     partner_conversation.post_staff_message(convention=convention, author=follower, body="Merci.")  # …_partenaires
+
+    need = sent_need(suppliers=1, title="Entretien des espaces verts des écoles")
+    monday = next_monday(9)
+    supplier_batches.send_due_batches(now=monday)  # experimentations/fournisseur_besoin
+    supplier_batches.remind_suppliers(now=monday + timedelta(days=7))  # experimentations/fournisseur_relance
+    supplier_batches.answer_need(
+        match=need.matches.get(), interested=True, now=monday + timedelta(days=8)
+    )  # experimentations/fournisseur_interesse
 
 
 def outbox_table_text() -> str:
