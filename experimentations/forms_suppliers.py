@@ -64,5 +64,7 @@ class AddSupplierForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The widget first: setting the queryset then gives it its choices.
         field = SupplierMatch._meta.get_field("organisation")
         self.fields["organisation"].widget = AutocompleteSelect(field, admin.site)
+        self.fields["organisation"].queryset = Organisation.objects.all()

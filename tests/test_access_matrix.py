@@ -562,6 +562,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "formation:appui-rh-suivi",
         "formation:attestation", "formation:attestation-fichier", "formation:mon-inscription-attestation",
         "partenariats:compte-rendu", "partenariats:compte-rendu-fichier",
+        "experimentations:supplier", "experimentations:supplier-need",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
