@@ -565,6 +565,7 @@ MODEL_RULES = (
         "experimentations.SupplierMatch",
         _PERSONAL_SECRET,
         rights={PARTENARIATS: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        admin_views={"experimentations_suppliermatch_need": "view"},
         note="The suppliers proposed for a need, adjusted by staff before sending, and each one's funnel; the "
         "supplier's private link is stored hashed and never shown.",
     ),

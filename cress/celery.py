@@ -154,6 +154,17 @@ app.conf.beat_schedule = {
         "task": "formation.tasks.expire_offers",
         "schedule": crontab(minute="*/5"),
     },
+    # Expérimentations: every 10 minutes, the next batch of suppliers of each need sent, when
+    # due (sending weekdays and hours, Réunion time, and the delay between batches are settings);
+    # each hour, the one reminder to suppliers who have not answered (experimentations/batches.py).
+    "experimentations-send-supplier-batches": {
+        "task": "experimentations.tasks_batches.send_due_batches",
+        "schedule": crontab(minute="*/10"),
+    },
+    "experimentations-remind-suppliers": {
+        "task": "experimentations.tasks_batches.remind_suppliers",
+        "schedule": crontab(minute=45),
+    },
     # The lexicon of name words only grows as organisations are saved; rebuilding it
     # weekly drops the words of deleted or withdrawn organisations.
     "annuaire-rebuild-search-lexicon": {

@@ -526,6 +526,22 @@ PARTENARIATS_COMMITTEE_REMINDER_DAYS = envint("PARTENARIATS_COMMITTEE_REMINDER_D
 # Partenariats, committees: how long the emailed link to a committee's minutes (PDF) works.
 PARTENARIATS_MINUTES_LINK_DAYS = envint("PARTENARIATS_MINUTES_LINK_DAYS", 90)
 
+# Expérimentations, responsible purchasing (experimentations/batches.py): a validated need is
+# sent to its suppliers in batches of EXPERIMENTATIONS_BATCH_SIZE, on the weekdays (0 = Monday)
+# and between the hours (Réunion time, end excluded) below, each batch at least
+# EXPERIMENTATIONS_BATCH_DELAY_HOURS after the previous one; suppliers who have not answered
+# are reminded once EXPERIMENTATIONS_SUPPLIER_REMINDER_DAYS after their email (never after the
+# deadline); a supplier's private link works until EXPERIMENTATIONS_SUPPLIER_LINK_DAYS_AFTER
+# days after the need's deadline; the matching keeps EXPERIMENTATIONS_MATCH_LIMIT suppliers.
+EXPERIMENTATIONS_BATCH_SIZE = envint("EXPERIMENTATIONS_BATCH_SIZE", 5)
+EXPERIMENTATIONS_BATCH_DELAY_HOURS = envint("EXPERIMENTATIONS_BATCH_DELAY_HOURS", 24)
+EXPERIMENTATIONS_SENDING_WEEKDAYS = envintlist("EXPERIMENTATIONS_SENDING_WEEKDAYS", [0, 1, 2, 3, 4])
+EXPERIMENTATIONS_SENDING_START_HOUR = envint("EXPERIMENTATIONS_SENDING_START_HOUR", 8)
+EXPERIMENTATIONS_SENDING_END_HOUR = envint("EXPERIMENTATIONS_SENDING_END_HOUR", 17)
+EXPERIMENTATIONS_SUPPLIER_REMINDER_DAYS = envint("EXPERIMENTATIONS_SUPPLIER_REMINDER_DAYS", 5)
+EXPERIMENTATIONS_SUPPLIER_LINK_DAYS_AFTER = envint("EXPERIMENTATIONS_SUPPLIER_LINK_DAYS_AFTER", 30)
+EXPERIMENTATIONS_MATCH_LIMIT = envint("EXPERIMENTATIONS_MATCH_LIMIT", 50)
+
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)

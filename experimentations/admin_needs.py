@@ -11,7 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from experimentations import needs, selectors_needs
+from experimentations import batches, needs, selectors_needs
+from experimentations.admin_matches import SupplierMatchInline
 from experimentations.models import Need, NeedTransition
 from experimentations.workflows import NEED_WORKFLOW
 from lib.admin import TransitionInline, WorkflowAdminMixin
@@ -119,7 +120,7 @@ class NeedAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         ("Suivi et enquête", {"fields": FOLLOW_UP_FIELDS}),
         ("Besoins inspirants", {"fields": ("is_inspiring", "inspiring_text")}),
     )
-    inlines = [NeedTransitionInline]
+    inlines = [SupplierMatchInline, NeedTransitionInline]
 
     def has_add_permission(self, request):
         return False
@@ -148,6 +149,10 @@ class NeedAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     # Workflow buttons -----------------------------------------------------------------------
 
     def perform(self, need, target, *, by, comment, request):
+        if target == Need.Status.SENT:
+            # The first batch to the suppliers staff kept (batches), which moves the need.
+            emailed = batches.send_to_suppliers(need=need, by=by)
+            return f"C'est fait : le besoin {need.reference} est envoyé ; {emailed} fournisseur(s) écrit(s) maintenant."
         needs.move_need(need=need, target=target, by=by, comment=comment)
         return f"C'est fait : le besoin {need.reference} est « {need.get_status_display()} » ; l'acheteur est prévenu."
 

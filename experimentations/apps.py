@@ -20,8 +20,21 @@ class ExperimentationsConfig(AppConfig):
 
         from annuaire.models import Organisation
         from experimentations import agenda as tools_agenda
+
+        # The modules of Celery tasks register them (only tasks.py is autodiscovered).
+        from experimentations import (
+            alerts,
+            batches,
+            needs,
+            references,
+            tasks_alerts,  # noqa: F401
+            tasks_batches,  # noqa: F401
+            tasks_needs,  # noqa: F401
+        )
         from lib import agenda
+        from lib.media import delete_files_with_rows
         from lib.need_resources import register_need_resource
+        from messagerie.links import register_link_builder
 
         tool = self.get_model("FinancialTool")
         post_save.connect(_tools_changed, sender=tool, dispatch_uid="experimentations_save_tool")
@@ -32,24 +45,13 @@ class ExperimentationsConfig(AppConfig):
         # A tool's provider is shown by its directory name and page.
         post_save.connect(_tools_changed, sender=Organisation, dispatch_uid="experimentations_save_organisation")
         agenda.register(tools_agenda.SOURCE)
-        # The intake's « financement » need (accueil.models.Need.FUNDING) leads to the finder.
+        # The intake's « financement » need (accueil.models.Need.FUNDING) leads to the finder,
+        # and its staff suggest tools to a request (lib.references).
         register_need_resource("financement", "trouver", tools_agenda.funding_need_resource)
-
-        from experimentations import needs, tasks_needs  # noqa: F401 (Celery reads only tasks.py)
-        from messagerie.links import register_link_builder
-
-        register_link_builder(needs.NEED_LINK, needs.build_buyer_link)
-
-        from experimentations import references
-        from lib.media import delete_files_with_rows
-
-        delete_files_with_rows(self.get_model("ExperimentDocument"))
-
         references.register()
-        # Alerts: their private links; tasks_alerts registers its Celery tasks (only tasks.py
-        # is autodiscovered).
-        from experimentations import alerts, tasks_alerts  # noqa: F401
-        from messagerie.links import register_link_builder
-
+        # Private links: the buyer's page, an alert's confirmation and unsubscription, a supplier's page.
+        register_link_builder(needs.NEED_LINK, needs.build_buyer_link)
         register_link_builder(alerts.CONFIRM_LINK, alerts.build_confirm_link)
         register_link_builder(alerts.UNSUBSCRIBE_LINK, alerts.build_unsubscribe_link)
+        register_link_builder(batches.SUPPLIER_LINK, batches.build_supplier_link)
+        delete_files_with_rows(self.get_model("ExperimentDocument"))

@@ -60,6 +60,7 @@ from tests.experimentations.experiments_factories import PDF, make_experiment, m
 from tests.experimentations.factories import FinancialToolFactory
 from tests.experimentations.factories_alerts import make_alert
 from tests.experimentations.needs_factories import make_need
+from tests.experimentations.supplier_factories import make_emailed_match
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
@@ -299,6 +300,8 @@ def world():
     # An alert on the tools (confirmed) and what it was sent.
     alert = make_alert("alerte@exemple.re")
     AlertDelivery.objects.create(alert=alert, tool=FinancialTool.objects.first(), kind=AlertDelivery.Kind.NEW)
+    # Expérimentations: a need sent to a supplier.
+    make_emailed_match()
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -347,6 +350,8 @@ def _arguments(pattern, obj) -> tuple[list, dict]:
             values[name] = obj.session_id  # a registration's pages of its session
         elif name == "convention_id":
             values[name] = obj.convention_id  # a message's page of its convention
+        elif name == "need_id":
+            values[name] = obj.need_id  # a supplier match's page of its need
         elif name == "target":
             values[name] = "etat-inexistant"  # reaches the permission check, changes nothing
         elif name in {"amendment_id", "deliverable_id"}:  # a convention's amendment, a commitment's deliverable
@@ -544,6 +549,7 @@ PRIVATE_URLS = {
     "partenariats:espace-compte-rendu",
     "experimentations:need-buyer", "experimentations:need-edit",
     "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
+    "experimentations:supplier", "experimentations:supplier-need",
 }  # fmt: skip
 
 
@@ -586,6 +592,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "partenariats:compte-rendu", "partenariats:compte-rendu-fichier",
         "experimentations:need-buyer", "experimentations:need-edit",
         "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
+        "experimentations:supplier", "experimentations:supplier-need",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)

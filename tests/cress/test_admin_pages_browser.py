@@ -34,7 +34,7 @@ from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
 from experimentations import needs as need_services
 from experimentations.experiments import add_document
-from experimentations.models import AlertDelivery, Experiment, FinancialTool, Need
+from experimentations.models import AlertDelivery, Experiment, FinancialTool, Need, SupplierMatch
 from experimentations.references import SOURCE_NAME
 from formation import hr
 from formation.models import Complaint, HrRequest, RegistrationGroup
@@ -45,9 +45,10 @@ from partenariats.models import Convention, ConventionMessage, Partner
 from referentiels.models import Territory, TerritoryKind
 from territoires.models import Plan, Policy
 from tests.accueil.factories import make_request
-from tests.experimentations.experiments_factories import PDF, make_experiment, make_tool
+from tests.experimentations.experiments_factories import PDF, make_experiment
 from tests.experimentations.factories_alerts import make_alert, make_tool
 from tests.experimentations.needs_factories import make_need
+from tests.experimentations.supplier_factories import make_emailed_match
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers import browser
@@ -166,6 +167,9 @@ def demo_data(settings):
         intake = intake or make_request(needs=("financement",))[0]
         tool = FinancialTool.objects.filter(status=FinancialTool.Status.PUBLISHED).first() or make_tool()
         attach_reference(intake=intake, source=SOURCE_NAME, key=str(tool.pk), by=superuser)
+    # Expérimentations: a need sent to a supplier who answered.
+    if not SupplierMatch.objects.exists():
+        make_emailed_match(answered=True)
 
 
 # What sticks out of the window, to say where a page scrolls sideways.
@@ -214,7 +218,9 @@ def admin_pages(user):
                     continue
                 # No argument, the record's session (a registration's pages of its session), or the record.
                 session = [([], {"session_id": record.session_id})] if hasattr(record, "session_id") else []
-                for args, kwargs in [([], None), *session, ([record.pk], None)]:
+                # A supplier match's page of its need.
+                need = [([], {"need_id": record.need_id})] if hasattr(record, "need_id") else []
+                for args, kwargs in [([], None), *session, *need, ([record.pk], None)]:
                     try:
                         yield (label, name, rights), reverse(f"admin:{name}", args=args, kwargs=kwargs)
                     except NoReverseMatch:

@@ -34,6 +34,7 @@ from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
 from experimentations import alerts
+from experimentations import batches as supplier_batches
 from experimentations import needs as need_services
 from experimentations.models import Need
 from formation import documents as formation_documents
@@ -53,6 +54,7 @@ from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.experimentations.factories_alerts import make_alert, make_call, make_tool
 from tests.experimentations.needs_factories import make_need
+from tests.experimentations.supplier_factories import next_monday, sent_need
 from tests.formation.documents_helpers import make_registration
 from tests.formation.documents_helpers import make_session as make_past_session
 from tests.formation.factories_registration import make_session, person
@@ -111,6 +113,8 @@ COMMITTEE_ADMIN = Link(r"/gestion/partenariats/committee/\d+/change/", r"Comité
 DELIVERABLE_ADMIN = Link(r"/gestion/partenariats/commitment/\d+/change/", r"Orienter 50 porteurs", staff=True)
 NEED_BUYER = Link(r"/financer-et-acheter/achats/besoin/[\w-]+/", r"ACH-\d{4}-\d{4}", private=True)
 NEED_ADMIN = Link(r"/gestion/experimentations/need/\d+/change/", r"ACH-\d{4}-\d{4}", staff=True)
+SUPPLIER = Link(r"/financer-et-acheter/achats/fournisseur/[\w-]+/", r"Entretien des espaces verts", private=True)
+SUPPLIER_DIRECTORY_PAGE = Link(r"/annuaire/structure/[\w-]+/", r"Fournisseur ACH-\d{4}-\d{5} n°1")
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -217,6 +221,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "experimentations/besoin_changement_etat": (NEED_BUYER,),
     "experimentations/besoin_enquete": (NEED_BUYER,),
     "experimentations/besoin_equipe": (NEED_ADMIN,),
+    "experimentations/fournisseur_besoin": (SUPPLIER,),
+    "experimentations/fournisseur_relance": (SUPPLIER,),
+    # The buyer's private page is still to come: the notice links the supplier's directory page.
+    "experimentations/fournisseur_interesse": (SUPPLIER_DIRECTORY_PAGE, NEED_BUYER),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -376,6 +384,13 @@ def produce_every_email(client):
     need_services.mark_need_sent(need=need)
     Need.objects.filter(pk=need.pk).update(answer_deadline=timezone.now() - timedelta(days=8))
     need_services.send_due_surveys()  # experimentations/besoin_enquete
+    need = sent_need(suppliers=1, title="Entretien des espaces verts des écoles")
+    monday = next_monday(9)
+    supplier_batches.send_due_batches(now=monday)  # experimentations/fournisseur_besoin
+    supplier_batches.remind_suppliers(now=monday + timedelta(days=7))  # experimentations/fournisseur_relance
+    supplier_batches.answer_need(
+        match=need.matches.get(), interested=True, now=monday + timedelta(days=8)
+    )  # experimentations/fournisseur_interesse
 
 
 def outbox_table_text() -> str:
