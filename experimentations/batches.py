@@ -125,7 +125,7 @@ def send_to_suppliers(*, need: Need, by=None, now: datetime | None = None) -> in
             raise WorkflowError(
                 "Aucun fournisseur retenu n'a d'adresse électronique : lancez le rapprochement ou ajoutez-en un."
             )
-        needs.mark_need_sent(need, by)  # the transition, its log, and the buyer told
+        needs.mark_need_sent(need, by, now=now)  # the transition, its log, and the buyer told
         return _send_batch(need, now)
 
 

@@ -272,11 +272,11 @@ def refuse_need(*, need: Need, by=None, reason: str) -> NeedTransition:
 
 
 @transaction.atomic
-def mark_need_sent(need: Need, by=None, *, comment: str = "") -> NeedTransition:
-    """Validé → envoyé: called by the batches (experimentations.batches) when the first
-    suppliers are emailed (`mark_need_sent(need, by)`, as the batches' brief names it). Sets
-    `sent_at` once."""
-    log = _move(need, Status.SENT, by=by, comment=comment, changes={"sent_at": need.sent_at or timezone.now()})
+def mark_need_sent(need: Need, by=None, *, comment: str = "", now=None) -> NeedTransition:
+    """Validé → envoyé: called by the batches (experimentations.batches.send_to_suppliers)
+    as the first suppliers are emailed. Sets `sent_at` once (at `now`)."""
+    sent_at = need.sent_at or now or timezone.now()
+    log = _move(need, Status.SENT, by=by, comment=comment, changes={"sent_at": sent_at})
     _email_state(need)
     return log
 

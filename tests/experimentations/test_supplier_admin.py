@@ -62,7 +62,10 @@ def test_staff_run_the_matching_adjust_add_and_send(staff_client, settings):
     assert need.status == Need.Status.SENT
     transition = NeedTransition.objects.get(subject=need)
     assert (transition.to_state, transition.by.email) == ("envoye", "lea@cress.re")
-    assert sorted(OutgoingEmail.objects.values_list("to", flat=True)) == sorted([near.email, hand.email])
+    to_suppliers = OutgoingEmail.objects.filter(kind="experimentations/fournisseur_besoin")
+    assert sorted(to_suppliers.values_list("to", flat=True)) == sorted([near.email, hand.email])
+    told = OutgoingEmail.objects.get(kind="experimentations/besoin_changement_etat")
+    assert told.to == need.contact_email  # the buyer knows it left
 
 
 def test_bad_input_gives_french_messages_never_a_500(staff_client):
