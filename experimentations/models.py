@@ -330,8 +330,8 @@ class Need(models.Model):
     refusal_reason = models.TextField("motif du refus", blank=True)
     changes_requested = models.TextField("modifications demandées", blank=True)
     changes_requested_at = models.DateTimeField("modification demandée le", null=True, blank=True)
-    # The buyer's private page (its token travels only in the emails).
-    token_hash = models.CharField("empreinte du lien privé", max_length=64, unique=True, editable=False)
+    # The buyer's private page opens with links of messagerie.links (hashed, with an end),
+    # made when each email leaves (experimentations.needs.NEED_LINK).
     consent_text = models.TextField("texte du consentement accepté")
     consent_at = models.DateTimeField("consentement donné le")
     submitted_at = models.DateTimeField("soumis le", null=True, blank=True)

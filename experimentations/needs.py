@@ -10,7 +10,6 @@ Sending to suppliers is the batches' business (experimentations.batches): they c
 """
 
 import re
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,7 +23,6 @@ from comptes.roles import PARTENARIATS
 from experimentations.models import Need, NeedTransition
 from experimentations.workflows import NEED_EDITABLE, NEED_REASON_REQUIRED, NEED_WORKFLOW
 from lib.richtext import clean_html
-from lib.tokens import token_hash
 from lib.workflow import WorkflowError
 from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token
 from messagerie.services import queue_email
@@ -182,9 +180,6 @@ def post_need(*, values: dict, sectors, territories, submit: bool, user=None, co
     _check_deadline(need)
     if user is not None and user.is_authenticated:
         need.user = user
-    # The buyer's page opens with links of messagerie.links (each with an end); this column
-    # keeps the hash of a token never given to anyone, so that no two needs share a value.
-    need.token_hash = token_hash(secrets.token_urlsafe(32))
     local_now = timezone.localtime(now)
     need.reference = _next_reference(local_now.year)
     need.full_clean(exclude=["sectors", "territories"], validate_unique=False, validate_constraints=False)

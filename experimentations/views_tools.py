@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -31,12 +31,9 @@ MAX_VALUE_LENGTH = 300
 HUB_CALLS = 4
 
 
-def optional_url(name: str, query: str = "") -> str:
-    """The address of a page another part of Action 7 provides, or "" while it does not exist."""
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return ""
+def page_url(name: str, query: str = "") -> str:
+    """The address of another page of Action 7, with the search's query if any."""
+    url = reverse(name)
     return f"{url}?{query}" if query else url
 
 
@@ -71,7 +68,7 @@ def _search_context(filters: ToolFilters, requested: QueryDict, url_name: str) -
         "given": {name: filters.normalised().get(name, "") for name in PARAMETERS},
         "errors": filters.error_messages(),
         "querystring": querystring,
-        "alert_url": optional_url("experimentations:alert-new", querystring),
+        "alert_url": page_url("experimentations:alert-new", querystring),
         "reset_url": reverse(url_name),
         **_choices(),
     }
@@ -84,8 +81,8 @@ def hub(request):
         context = {
             "counts": selectors_tools.catalogue_counts(),
             "calls": selectors_tools.cards(selectors_tools.calls_closing_first(limit=HUB_CALLS, now=now), now),
-            "need_url": optional_url("experimentations:need-new"),
-            "experiments_url": optional_url("experimentations:experiments"),
+            "need_url": page_url("experimentations:need-new"),
+            "experiments_url": page_url("experimentations:experiments"),
             "stages": ProjectStage.choices,
         }
         return render_to_string("experimentations/tools/_hub_corps.html", context), True
@@ -161,7 +158,7 @@ def tool_detail(request, slug):
             "stages": [ProjectStage(value).label for value in tool.stages if value in ProjectStage.values],
             "families": [EssFamily(value).label for value in tool.families if value in EssFamily.values],
             "purposes": [Purpose(value).label for value in tool.purposes if value in Purpose.values],
-            "alert_url": optional_url("experimentations:alert-new", f"outil={tool.slug}"),
+            "alert_url": page_url("experimentations:alert-new", f"outil={tool.slug}"),
         }
         return {
             "title": tool.name,
