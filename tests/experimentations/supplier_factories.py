@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from annuaire.models import Label
 from experimentations.models import BuyerKind, Need, NeedKind
-from lib.tokens import new_token
 from referentiels.models import NafSection, Territory, TerritoryKind
 from tests.annuaire.factories import OrganisationFactory
 
@@ -43,7 +42,6 @@ def make_need(*, sectors=("N",), commune="97411", territories=(), status=Need.St
         "commune": territory(commune) if commune else None,
         "answer_deadline": timezone.now() + timedelta(days=20),
         "how_to_answer": "Envoyez un devis par courriel.",
-        "token_hash": new_token()[1],
         "consent_text": "J'accepte.",
         "consent_at": timezone.now(),
         "status": status,

@@ -15,6 +15,7 @@ from experimentations.models import SupplierMatch
 from messagerie.models import OutgoingEmail
 from tests.experimentations.supplier_factories import sent_need
 from tests.helpers.beat import BeatProcess
+from tests.helpers.mail import outbox_sent, received_by_kind
 from tests.helpers.worker import WorkerProcess
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
@@ -53,19 +54,6 @@ def due() -> set[tuple[str, str]]:
     return {(address, kind) for address in addresses for kind in (batches.EMAIL_NEED, batches.EMAIL_REMINDER)}
 
 
-def received(sink) -> Counter:
-    return Counter(
-        (entry["to"][0], kind)
-        for entry in sink.messages
-        for kind, subject in SUBJECTS.items()
-        if str(entry["message"]["Subject"]).startswith(subject)
-    )
-
-
-def all_sent(count: int) -> bool:
-    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() >= count
-
-
 def test_a_real_worker_and_beat_email_each_supplier_once_across_restarts(private_redis, smtp_sink, tmp_path):
     expected = due()
     sweep_task, remind_task = tasks_batches.send_due_batches.name, tasks_batches.remind_suppliers.name
@@ -76,7 +64,7 @@ def test_a_real_worker_and_beat_email_each_supplier_once_across_restarts(private
     first_worker.start()
     first_beat.start()
     try:
-        wait_until(lambda: all_sent(len(expected)), message="les courriels ne sont pas tous partis")
+        wait_until(lambda: outbox_sent(len(expected)), message="les courriels ne sont pas tous partis")
         wait_until(lambda: first_worker.succeeded(sweep_task) >= 5 and first_worker.succeeded(remind_task) >= 3)
     finally:
         first_worker.kill()  # a crash: SIGKILL, whatever it was doing
@@ -98,7 +86,7 @@ def test_a_real_worker_and_beat_email_each_supplier_once_across_restarts(private
 
     outbox = Counter(OutgoingEmail.objects.values_list("to", "kind"))
     assert outbox == Counter(dict.fromkeys(expected, 1)), "each email queued once, none for the other needs"
-    assert received(smtp_sink) == Counter(dict.fromkeys(expected, 1)), "each email received once"
+    assert received_by_kind(smtp_sink, SUBJECTS) == Counter(dict.fromkeys(expected, 1)), "each email received once"
     assert len(smtp_sink.messages) == len(expected)
     # The batches of two, in rank order; the other needs untouched.
     batches_sent = SupplierMatch.objects.filter(emailed_at__isnull=False, answer="").order_by("rank")

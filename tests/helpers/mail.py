@@ -2,6 +2,7 @@
 are minted then) and read what reached the mail backend."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core import mail
@@ -73,3 +74,19 @@ def link_path(message, path_pattern: str) -> str:
     found = re.search(r"https?://[^/\s]+(" + path_pattern + r")", message.body)
     assert found, f"no link matching {path_pattern!r} in:\n{message.body}"
     return found.group(1)
+
+
+def received_by_kind(sink, subjects: dict) -> Counter:
+    """How many times each (address, kind) reached the SMTP sink, the kind told by the
+    subject's beginning (`subjects`: kind → start of its subject)."""
+    return Counter(
+        (entry["to"][0], kind)
+        for entry in sink.messages
+        for kind, subject in subjects.items()
+        if str(entry["message"]["Subject"]).startswith(subject)
+    )
+
+
+def outbox_sent(count: int) -> bool:
+    """True once at least `count` outbox rows are sent."""
+    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() >= count

@@ -15,6 +15,7 @@ from partenariats import reminders, tasks_reminders
 from partenariats.models import Commitment, CommitmentTransition, Convention, ConventionTransition
 from tests.comptes.factories import StaffFactory
 from tests.helpers.beat import BeatProcess
+from tests.helpers.mail import outbox_sent, received_by_kind
 from tests.helpers.worker import WorkerProcess
 from tests.partenariats.factories import make_commitment, make_committee, make_convention
 
@@ -66,20 +67,6 @@ def reminders_due_today() -> set[tuple[str, str]]:
     }
 
 
-def received(sink) -> Counter:
-    """How many times each (address, kind) reached the mail server."""
-    return Counter(
-        (entry["to"][0], kind)
-        for entry in sink.messages
-        for kind, subject in SUBJECTS.items()
-        if str(entry["message"]["Subject"]).startswith(subject)
-    )
-
-
-def all_sent(count: int) -> bool:
-    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() >= count
-
-
 def test_a_real_worker_and_beat_send_each_reminder_exactly_once_across_restarts(private_redis, smtp_sink, tmp_path):
     due = reminders_due_today()
     sweep_task, digest_task = tasks_reminders.sweep_conventions.name, tasks_reminders.send_weekly_digests.name
@@ -90,7 +77,7 @@ def test_a_real_worker_and_beat_send_each_reminder_exactly_once_across_restarts(
     first_worker.start()
     first_beat.start()
     try:
-        wait_until(lambda: all_sent(len(due)), message="les rappels ne sont pas tous partis")
+        wait_until(lambda: outbox_sent(len(due)), message="les rappels ne sont pas tous partis")
         # Beat fires again and again: nothing more is queued.
         wait_until(lambda: first_worker.succeeded(sweep_task) >= 3 and first_worker.succeeded(digest_task) >= 3)
     finally:
@@ -116,8 +103,8 @@ def test_a_real_worker_and_beat_send_each_reminder_exactly_once_across_restarts(
 
     outbox = Counter(OutgoingEmail.objects.values_list("to", "kind"))
     assert outbox == Counter(dict.fromkeys(due, 1)), "each reminder queued once, none for the others"
-    assert all_sent(len(due))
-    assert received(smtp_sink) == Counter(dict.fromkeys(due, 1)), "each reminder received once"
+    assert outbox_sent(len(due))
+    assert received_by_kind(smtp_sink, SUBJECTS) == Counter(dict.fromkeys(due, 1)), "each reminder received once"
     assert len(smtp_sink.messages) == len(due)
     # The states that change by themselves changed once.
     assert CommitmentTransition.objects.filter(to_state=Commitment.Status.LATE).count() == 1
