@@ -1,4 +1,5 @@
-"""A visitor saves a search as an alert, reads the confirmation email and confirms it."""
+"""A visitor saves a search (from the list, then from the finder's questionnaire and its
+results) as an alert, reads the confirmation email and confirms it."""
 
 from datetime import timedelta
 
@@ -27,6 +28,17 @@ def test_search_then_subscribe_then_confirm_by_email(page, live_server):
         assert page.get_by_role("heading", level=1).inner_text() == "Recevoir une alerte"
         assert page.get_by_text("Financements : garantie").is_visible()
         look(page, "alerte-nouvelle")
+    # From the finder's questionnaire and its results, the same way.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/financer-et-acheter/trouver/")
+    page.get_by_label("Stade du projet").select_option("creation")
+    page.get_by_label("Famille de l'ESS").select_option("association")
+    page.get_by_role("button", name="Voir les financements").click()
+    page.wait_for_url("**/trouver/?*")
+    assert page.get_by_text("Garantie France Active").first.is_visible()
+    page.get_by_role("link", name="Recevoir une alerte pour cette recherche").click()
+    page.wait_for_url("**/alertes/nouvelle/?*")
+    assert "stage=creation" in page.url and "family=association" in page.url
     page.get_by_label("Votre adresse électronique").fill("lectrice@exemple.re")
     page.get_by_label("Chaque jour").check()
     page.get_by_label("J'accepte de recevoir").check()
