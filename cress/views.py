@@ -17,6 +17,8 @@ from cress import health
 from cress.accessibility import Result, page_summaries
 from cress.accessibility import statement as accessibility_statement
 from cress.navigation import INTAKE, live_areas
+from experimentations import cache as tools_cache
+from experimentations import selectors_tools
 from lib import api, keyfigures
 from lib.keyfigures import KeyFigure, KeyFigureBlock
 
@@ -44,6 +46,15 @@ def _communication_blocks() -> str:
     return render_to_string("communication/_accueil_blocs.html", context)
 
 
+HOME_CALLS = 3
+
+
+def _calls_block(now=None) -> str:
+    now = now or timezone.now()
+    calls = selectors_tools.cards(selectors_tools.calls_closing_first(limit=HOME_CALLS, now=now), now)
+    return render_to_string("cress/_appels_accueil.html", {"calls": calls})
+
+
 def home(request):
     return render(
         request,
@@ -58,6 +69,8 @@ def home(request):
             "communication_blocks": communication_cache.fragment(
                 "accueil", (), lambda: (_communication_blocks(), True)
             ),
+            # Under the tools' version and the calls' epoch: a call that closes leaves at once.
+            "calls_block": tools_cache.fragment("accueil-appels", (), lambda: (_calls_block(), True)),
         },
     )
 

@@ -13,6 +13,7 @@ from communication.models import Publication
 from referentiels.models import Territory, TerritoryKind
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import EventFactory, NewsFactory
+from tests.experimentations.factories import FinancialToolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +53,12 @@ def test_home_queries_do_not_grow(client):
 
     NewsFactory()
     EventFactory()
+    FinancialToolFactory(is_call=True, closes_at=timezone.now() + timedelta(days=5))
     few = count()
-    for _ in range(10):
+    for day in range(10):
         NewsFactory()
         EventFactory(organiser=OrganisationFactory())
+        FinancialToolFactory(is_call=True, closes_at=timezone.now() + timedelta(days=6 + day))
     assert count() == few
 
 
