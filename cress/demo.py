@@ -24,6 +24,7 @@ from communication.demo import seed_news_and_events
 from comptes.models import User
 from comptes.roles import ROLES
 from comptes.services import TOTP_DEVICE_NAME
+from experimentations.demo_purchasing import seed_experiments, seed_needs
 from experimentations.demo_tools import seed_tools
 from formation.demo import seed_trainings
 from observatoire.demo import seed_observatory
@@ -167,4 +168,7 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     report["partenariats"] = seed_partnerships(owner=partnerships_owner, incubator=DEMO_PARTNER_ORGANISATION)
     report["territoires"] = seed_territories()
     report["outils_financiers"] = seed_tools()
+    # Validated, refused and sent by the Partenariats account (Action 7 is theirs).
+    report["besoins_achat"] = seed_needs(by=partnerships_owner)
+    report["experimentations"] = seed_experiments(by=partnerships_owner)
     return report
