@@ -36,6 +36,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Partenariats : {partnerships['partners']} partenaires, {partnerships['conventions']} conventions créées."
         )
+        self.stdout.write(
+            f"Achats responsables : {report['besoins_achat']['needs']} besoins de démonstration "
+            f"({report['besoins_achat']['created']} créés) ; expérimentations : "
+            f"{report['experimentations']['experiments']} ({report['experimentations']['created']} créées)."
+        )
         if "accounts" in report:
             self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
             for email, role in report["accounts"]:
