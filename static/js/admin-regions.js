@@ -2,7 +2,7 @@
 // such a box gets keyboard focus and a name, so that it can be scrolled without a mouse
 // (WCAG 2.1.1). Boxes that fit are left alone.
 document.addEventListener("DOMContentLoaded", function () {
-  var boxes = "fieldset.module > .wrapper, .dashboard-grid table, .dashboard-stale, #change-history";
+  var boxes = "fieldset.module > .wrapper, .dashboard-grid table, .wide-table, .dashboard-stale, #change-history";
   document.querySelectorAll(boxes).forEach(function (box) {
     if (box.scrollWidth > box.clientWidth) {
       var heading = box.querySelector("caption") || box.parentElement.querySelector("h2");
