@@ -28,7 +28,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from experimentations.matching import match_suppliers, need_places, ranked_candidates, ranking
 from experimentations.models import Need, SupplierMatch
-from lib.tokens import new_token
 from referentiels.models import NafSection, Territory, TerritoryKind
 
 RUNS = int(__RUNS__)
@@ -75,7 +74,7 @@ try:
             need = Need.objects.create(
                 reference=f"BENCH-{index}", buyer_kind="collectivite", buyer_name="Bench", contact_name="Bench",
                 contact_email="bench@exemple.re", kind="devis", title=label, description="x",
-                answer_deadline=timezone.now() + timedelta(days=20), how_to_answer="x", token_hash=new_token()[1],
+                answer_deadline=timezone.now() + timedelta(days=20), how_to_answer="x",
                 consent_text="x", consent_at=timezone.now(), status="valide", budget_max=budget,
                 clauses=["insertion", "reserve"] if "clauses" in label else [], **fields,
             )
