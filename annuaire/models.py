@@ -240,7 +240,7 @@ class Organisation(models.Model):
             # from the index alone (at 200 000 organisations, no visit of the wide rows).
             models.Index(
                 fields=["sector"],
-                include=["commune", "epci", "ess_family", "esus_agreement", "headcount_band", "name"],
+                include=["id", "commune", "epci", "ess_family", "esus_agreement", "headcount_band", "name"],
                 condition=models.Q(is_published=True, is_supplier=True, is_ess_actor=True),
                 name="annuaire_supplier_sector_idx",
             ),

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("is_ess_actor", True), ("is_published", True), ("is_supplier", True)),
                 fields=["sector"],
-                include=("commune", "epci", "ess_family", "esus_agreement", "headcount_band", "name"),
+                include=("id", "commune", "epci", "ess_family", "esus_agreement", "headcount_band", "name"),
                 name="annuaire_supplier_sector_idx",
             ),
         ),
