@@ -235,6 +235,15 @@ class Organisation(models.Model):
             models.Index(
                 fields=["latitude", "longitude"], condition=models.Q(is_published=True), name="annuaire_position_idx"
             ),
+            # Matching a buyer's need with ESS suppliers (experimentations.matching): the
+            # suppliers of the need's sectors and every column their score and order read,
+            # from the index alone (at 200 000 organisations, no visit of the wide rows).
+            models.Index(
+                fields=["sector"],
+                include=["id", "commune", "epci", "ess_family", "esus_agreement", "headcount_band", "name"],
+                condition=models.Q(is_published=True, is_supplier=True, is_ess_actor=True),
+                name="annuaire_supplier_sector_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,12 +1,13 @@
 """Matching a buyer's need with ESS suppliers of the directory (issue 13, point 7).
 
 `match_suppliers` ranks, in one SQL query, the published organisations that are ESS actors
-and suppliers: the need's sectors (NAF sections) filter the candidates (an index on the
-sector), then each candidate is scored in the database by its territory (same commune,
-same intercommunality, or territories it covers), the labels the need's clauses ask for
-(insertion, marché réservé), its ESS family, its labels and its size against the budget;
-only the `limit` best rows leave the database. Their French reasons are written from the
-flags the query returns.
+and suppliers: the need's sectors (NAF sections) filter the candidates through a partial
+covering index (annuaire_supplier_sector_idx), each candidate is scored in the database
+from that index alone by its territory (same commune, same intercommunality, or
+territories it covers), the labels the need's clauses ask for (insertion, marché réservé),
+its ESS family, its labels and its size against the budget; only the `limit` best ids leave
+the database, and a second query reads those rows. Their French reasons are written from
+the flags the ranking returns.
 
 The rows are written as `SupplierMatch` idempotently: a second run refreshes scores and
 reasons, keeps what staff chose (inclusion, ranks, suppliers they added) and the funnel of
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 
 from annuaire.models import HeadcountBand, Organisation
 from experimentations.models import Clause, Need, SupplierMatch
@@ -111,6 +112,10 @@ CANDIDATE_FIELDS = (
     "pk", "name", "slug", "ess_family", "esus_agreement", "headcount_band", "email",
     "sector__code", "sector__label", "commune__name", "epci__name", "epci__short_name",
 )  # fmt: skip
+# What the ranking returns of each candidate, besides its id: its points and the flags the
+# reasons are written from.
+FLAGS = ("in_commune", "in_epci", "covers", "clause_label", "has_label", "fits_size", "reserved_family")
+NO = Value(False, output_field=BooleanField())
 
 
 def _flag(condition) -> Case:
@@ -121,31 +126,34 @@ def _points(flag: str, points: int) -> Case:
     return Case(When(**{flag: True}, then=Value(points)), default=Value(0), output_field=IntegerField())
 
 
-def ranked_candidates(need: Need, *, limit: int | None = None, exclude=()):
-    """The best suppliers for the need, best first, with their flags: one query."""
-    limit = limit or settings.EXPERIMENTATIONS_MATCH_LIMIT
+def ranking(need: Need, places: Places, *, limit: int, exclude=()) -> QuerySet:
+    """The ranking query: (id, points, *FLAGS) of the `limit` best suppliers, best first.
+
+    It reads only columns of the partial covering index `annuaire_supplier_sector_idx`
+    (published ESS suppliers by sector, with their commune, EPCI, family, ESUS agreement,
+    headcount band and name): PostgreSQL scores the candidates from the index alone. The
+    covered territories and the labels are sets read once each (hashed), not one lookup per
+    candidate."""
     sector_ids = [section.pk for section in need.sectors.all()]
-    places = need_places(need)
     bands = size_bands(need)
     wanted_labels = clause_labels(need)
     reserved = Clause.RESERVED in need.clauses
-    covered = Organisation.territories_covered.through.objects.filter(
-        organisation_id=OuterRef("pk"), territory_id__in=list(places.covering)
-    )
-    organisation_labels = Organisation.labels.through.objects.filter(organisation_id=OuterRef("pk"))
-    queryset = (
+    through_covered = Organisation.territories_covered.through.objects
+    through_labels = Organisation.labels.through.objects
+    covering = through_covered.filter(territory_id__in=list(places.covering)).values("organisation_id")
+    labelled = through_labels.values("organisation_id")
+    clause_labelled = through_labels.filter(label__slug__in=wanted_labels).values("organisation_id")
+    return (
         Organisation.objects.filter(is_published=True, is_ess_actor=True, is_supplier=True, sector_id__in=sector_ids)
         .exclude(pk__in=list(exclude))
         .annotate(
             in_commune=_flag(Q(commune_id__in=list(places.communes))),
             in_epci=_flag(Q(epci_id__in=list(places.epcis))),
-            covers=Exists(covered) if places.covering else Value(False, output_field=BooleanField()),
-            clause_label=Exists(organisation_labels.filter(label__slug__in=wanted_labels))
-            if wanted_labels
-            else Value(False, output_field=BooleanField()),
-            has_label=Exists(organisation_labels),
-            fits_size=_flag(Q(headcount_band__in=bands)) if bands else Value(False, output_field=BooleanField()),
-            reserved_family=_flag(~Q(ess_family="")) if reserved else Value(False, output_field=BooleanField()),
+            covers=_flag(Q(pk__in=covering)) if places.covering else NO,
+            clause_label=_flag(Q(pk__in=clause_labelled)) if wanted_labels else NO,
+            has_label=_flag(Q(pk__in=labelled)),
+            fits_size=_flag(Q(headcount_band__in=bands)) if bands else NO,
+            reserved_family=_flag(~Q(ess_family="")) if reserved else NO,
         )
         .annotate(
             points=Value(SECTOR_POINTS)
@@ -162,11 +170,32 @@ def ranked_candidates(need: Need, *, limit: int | None = None, exclude=()):
             + _points("esus_agreement", ESUS_POINTS)
             + _points("fits_size", SIZE_POINTS)
         )
-        .select_related("sector", "commune", "epci")
-        .only(*CANDIDATE_FIELDS)
         .order_by(F("points").desc(), "name", "pk")
+        .values_list("pk", "points", *FLAGS)[:limit]
     )
-    return queryset[:limit], places
+
+
+def ranked_candidates(need: Need, *, limit: int | None = None, exclude=()) -> tuple[list[Organisation], Places]:
+    """The best suppliers for the need, best first, each with its `points` and flags: two
+    queries (the ranking, then the rows of the chosen few with their sector and territories)."""
+    limit = limit or settings.EXPERIMENTATIONS_MATCH_LIMIT
+    places = need_places(need)
+    ranked = list(ranking(need, places, limit=limit, exclude=exclude))
+    if not ranked:
+        return [], places
+    rows = (
+        Organisation.objects.select_related("sector", "commune", "epci")
+        .only(*CANDIDATE_FIELDS)
+        .in_bulk([row[0] for row in ranked])
+    )
+    candidates = []
+    for pk, points, *flags in ranked:
+        organisation = rows[pk]
+        organisation.points = points
+        for name, value in zip(FLAGS, flags, strict=True):
+            setattr(organisation, name, value)
+        candidates.append(organisation)
+    return candidates, places
 
 
 def reasons_for(organisation, places: Places, need: Need) -> list[str]:

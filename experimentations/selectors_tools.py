@@ -193,17 +193,23 @@ def amount_range(tool: FinancialTool) -> str:
 
 
 def _restricts(tool: FinancialTool, criterion: str) -> bool:
-    """Whether the tool limits this criterion (a list left empty fits every answer)."""
-    return {
-        "instrument": True,
-        "stage": bool(tool.stages),
-        "family": bool(tool.families or tool.legal_forms.all()),
-        "legal_form": bool(tool.families or tool.legal_forms.all()),
-        "sector": bool(tool.sectors.all()),
-        "commune": bool(tool.territories.all()),
-        "purpose": bool(tool.purposes),
-        "amount": tool.amount_min is not None or tool.amount_max is not None,
-    }[criterion]
+    """Whether the tool limits this criterion (a list left empty fits every answer). Only the
+    criterion asked is computed: a related manager costs a little each time it is built."""
+    if criterion == "instrument":
+        return True
+    if criterion == "stage":
+        return bool(tool.stages)
+    if criterion in ("family", "legal_form"):
+        return bool(tool.families) or bool(tool.legal_forms.all())
+    if criterion == "sector":
+        return bool(tool.sectors.all())
+    if criterion == "commune":
+        return bool(tool.territories.all())
+    if criterion == "purpose":
+        return bool(tool.purposes)
+    if criterion == "amount":
+        return tool.amount_min is not None or tool.amount_max is not None
+    raise KeyError(criterion)
 
 
 def _eligible_text(tool: FinancialTool) -> str:
