@@ -186,7 +186,8 @@ def test_the_agenda_query_count_does_not_grow_with_sessions(client, django_asser
         SessionFactory(starts_at=timezone.now() + timedelta(days=index + 1))
         EventFactory(starts_at=timezone.now() + timedelta(days=index + 1))
     cache.clear()
-    # territories, event keys, the page's events, sessions; the cache's next change (three
-    # aggregates of events and news, one of sessions)
-    with django_assert_num_queries(8):
+    # territories, event keys, the page's events, sessions, calls for projects (Action 7's
+    # source); the cache's next change (three aggregates of events and news, one of sessions,
+    # one of calls)
+    with django_assert_num_queries(10):
         assert client.get(reverse("agenda:index")).status_code == 200

@@ -4,6 +4,7 @@ first: refused in French), declare the commitment kept and write to the CRESS. E
 is axe-clean, fits the width, and breaks no Content-Security-Policy rule."""
 
 import pytest
+from django.utils import timezone
 
 from partenariats.models import Commitment, ConventionMessage, Deliverable
 from tests.comptes.factories import PASSWORD, StaffFactory
@@ -21,7 +22,11 @@ def test_a_partner_uploads_a_deliverable_and_declares_a_commitment_kept(chromium
     convention = make_convention(cma, status="en_vigueur", owner=follower, title="Accompagner les artisans de l'ESS")
     commitment = make_commitment(convention, party=cma, title="Orienter 50 porteurs vers la CMA")
     make_commitment(convention, title="Présenter l'ESS aux conseillers de la CMA")
-    make_committee(convention, minutes="<p>Le comité a validé le <strong>plan d'action</strong>.</p>")
+    make_committee(  # minutes a partner reads once sent
+        convention,
+        minutes="<p>Le comité a validé le <strong>plan d'action</strong>.</p>",
+        minutes_sent_at=timezone.now(),
+    )
     report = tmp_path / "bilan-2026.pdf"
     report.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
     fake = tmp_path / "bilan.pdf"

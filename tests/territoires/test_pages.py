@@ -289,7 +289,8 @@ def test_the_pages_make_a_constant_number_of_queries_cold_and_warm(client):
     print("requêtes (à froid, à chaud) :", small)
     assert large == small
     assert all(warm == 0 for _cold, warm in small.values()), small
-    assert all(cold <= 20 for cold, _warm in small.values()), small
+    # 21: the intake block reads the tree of communes to decide its secrecy (lib.small_counts).
+    assert all(cold <= 21 for cold, _warm in small.values()), small
     page = text(client.get(url(commune("97411"))))
     assert "Structure 111" in section(page, "annuaire") and "Partenaire 111" in section(page, "partenaires")
     assert "secret statistique" in section(page, "observatoire")  # Saint-Denis is hidden in the sample
