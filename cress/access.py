@@ -103,6 +103,8 @@ MODEL_RULES = (
     ModelRule("referentiels.NafSection", rights=_REFERENCE, note=_REFERENCE_NOTE),
     ModelRule("referentiels.NafDivision", rights=_REFERENCE, note=_REFERENCE_NOTE),
     ModelRule("referentiels.NafActivity", rights=_REFERENCE, note=_REFERENCE_NOTE),
+    ModelRule("referentiels.RomeDomain", rights=_REFERENCE, note=_REFERENCE_NOTE),
+    ModelRule("referentiels.RomeFiche", rights=_REFERENCE, note=_REFERENCE_NOTE),
     # --- comptes ---------------------------------------------------------------------------
     ModelRule(
         "comptes.User",
@@ -582,6 +584,39 @@ MODEL_RULES = (
         "experimentations.ExperimentDocument",
         rights={PARTENARIATS: ALL, DIRECTION: VIEW},
         note="Files checked by content; public only when « public » is ticked on a public experiment.",
+    ),
+    # --- emplois ------------------------------------------------------------------------------
+    ModelRule(
+        "emplois.Offer",
+        _PERSONAL,
+        rights={FORMATION: VIEW_CHANGE, COMMUNICATION: VIEW, ACCUEIL: VIEW, DIRECTION: VIEW},
+        admin_views={"emplois_offer_transition": "change"},
+        note="Posted by the organisations' members from their space; Formation moderates (declared workflow, "
+        "buttons: publish, refuse with a reason). Personal: the address that receives applications. Public "
+        "once published; never deleted by a role (applications refer to it).",
+    ),
+    ModelRule("emplois.OfferTransition", rights={FORMATION: VIEW, DIRECTION: VIEW}),
+    ModelRule(
+        "emplois.Application",
+        _PERSONAL,
+        rights={FORMATION: VIEW},
+        note="Made by candidates online; the employer reads and moves it through its private link or space. "
+        "Formation reads it to help either side (never changes it); CV and letter purged with the row after "
+        "APPLICATION_RETENTION_MONTHS; deletion: superusers.",
+    ),
+    ModelRule("emplois.ApplicationTransition", _PERSONAL, rights={FORMATION: VIEW}),
+    ModelRule(
+        "emplois.JobAlert",
+        _PERSONAL_SECRET,
+        rights={FORMATION: VIEW, DIRECTION: VIEW},
+        note="Saved searches with an email (double opt-in): nobody adds or edits one in the admin; the person "
+        "unsubscribes through the link of each email; the link's hash is never shown; deletion: superusers.",
+    ),
+    ModelRule(
+        "emplois.JobAlertDelivery",
+        _PERSONAL,
+        rights={FORMATION: VIEW, DIRECTION: VIEW},
+        note="Which offer each alert was sent (once): read-only.",
     ),
     ModelRule(
         "formation.HrMessage",

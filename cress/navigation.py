@@ -85,6 +85,14 @@ AREAS = (
         urls="partenariats.urls",
     ),
     Area(
+        "emplois",
+        "emplois/",
+        "Emplois",
+        "Les offres d'emploi et les missions bénévoles des structures de l'ESS de La Réunion, "
+        "les métiers de l'ESS et l'orientation vers une carrière dans l'ESS.",
+        urls="emplois.urls",
+    ),
+    Area(
         "experimentations",
         "financer-et-acheter/",
         "Financer et acheter responsable",

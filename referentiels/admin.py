@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from referentiels.models import LegalForm, NafActivity, NafDivision, NafSection, Territory, TerritoryKind
+from referentiels.models import (
+    LegalForm,
+    NafActivity,
+    NafDivision,
+    NafSection,
+    RomeDomain,
+    RomeFiche,
+    Territory,
+    TerritoryKind,
+)
 from referentiels.selectors import search_naf_activities
 
 
@@ -53,6 +62,22 @@ class LegalFormAdmin(admin.ModelAdmin):
 class NafSectionAdmin(admin.ModelAdmin):
     list_display = ["code", "label"]
     search_fields = ["code", "label"]
+
+
+@admin.register(RomeDomain)
+class RomeDomainAdmin(admin.ModelAdmin):
+    list_display = ["code", "label"]
+    search_fields = ["code", "label"]
+
+
+@admin.register(RomeFiche)
+class RomeFicheAdmin(admin.ModelAdmin):
+    """France Travail's ROME, loaded from referentiels/data (read by the job offers' métier)."""
+
+    list_display = ["code", "label", "domain"]
+    list_filter = ["domain"]
+    search_fields = ["code", "label"]
+    list_select_related = ["domain"]
 
 
 @admin.register(NafDivision)

@@ -18,6 +18,9 @@ REGION = {"code": "04", "name": "La Réunion", "slug": "la-reunion"}
 POPULATION_YEAR = 2021
 # INSEE's NAF rév. 2, one row per sous-classe with its four upper levels (see data/README.md).
 NAF_FILE = "naf_rev2.csv"
+# France Travail's ROME (see data/README.md).
+ROME_DOMAINS_FILE = "rome_grands_domaines.csv"
+ROME_FICHES_FILE = "rome_fiches.csv"
 
 
 @dataclass
@@ -27,12 +30,13 @@ class LoadReport:
     naf_sections: int = 0
     naf_divisions: int = 0
     naf_activities: int = 0
+    rome_fiches: int = 0
 
     def __str__(self):
         return (
             f"{self.territories} territoires, {self.legal_forms} formes juridiques, "
             f"NAF : {self.naf_sections} sections, {self.naf_divisions} divisions, "
-            f"{self.naf_activities} sous-classes"
+            f"{self.naf_activities} sous-classes, ROME : {self.rome_fiches} fiches"
         )
 
 
@@ -138,9 +142,23 @@ def load_naf(apps) -> tuple[int, int, int]:
     return len(sections), len(divisions), len(entries)
 
 
+def load_rome(apps) -> int:
+    """France Travail's ROME: the 14 grands domaines and the fiches métiers (data/README.md)."""
+    RomeDomain = apps.get_model("referentiels", "RomeDomain")
+    RomeFiche = apps.get_model("referentiels", "RomeFiche")
+    _upsert(RomeDomain, [{"code": row["code"], "label": row["libelle"]} for row in _rows(ROME_DOMAINS_FILE)], ["label"])
+    domain_ids = dict(RomeDomain.objects.values_list("code", "pk"))
+    rows = [
+        {"code": row["code"], "label": row["libelle"], "domain_id": domain_ids[row["code"][0]]}
+        for row in _rows(ROME_FICHES_FILE)
+    ]
+    return _upsert(RomeFiche, rows, ["label", "domain"])
+
+
 def load_all(apps) -> LoadReport:
     report = LoadReport()
     report.territories = load_territories(apps)
     report.legal_forms = load_legal_forms(apps)
     report.naf_sections, report.naf_divisions, report.naf_activities = load_naf(apps)
+    report.rome_fiches = load_rome(apps)
     return report

@@ -156,6 +156,40 @@ class NafSection(models.Model):
         return f"{self.code} — {self.label}"
 
 
+class RomeDomain(models.Model):
+    """A grand domaine of France Travail's ROME (A … N)."""
+
+    code = models.CharField("code", max_length=1, unique=True)
+    label = models.CharField("libellé", max_length=200)
+
+    class Meta:
+        verbose_name = "grand domaine du ROME"
+        verbose_name_plural = "grands domaines du ROME"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.label}"
+
+
+class RomeFiche(models.Model):
+    """A fiche métier of France Travail's ROME (répertoire opérationnel des métiers et des
+    emplois): code (a letter and four digits) and label (see data/README.md)."""
+
+    code = models.CharField("code ROME", max_length=5, unique=True)
+    label = models.CharField("libellé", max_length=200)
+    domain = models.ForeignKey(
+        RomeDomain, on_delete=models.PROTECT, related_name="fiches", verbose_name="grand domaine"
+    )
+
+    class Meta:
+        verbose_name = "fiche métier ROME"
+        verbose_name_plural = "fiches métiers ROME"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.label}"
+
+
 class NafDivision(models.Model):
     code = models.CharField("code", max_length=2, unique=True)
     label = models.CharField("libellé", max_length=250)

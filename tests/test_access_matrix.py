@@ -56,11 +56,16 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
-from tests.experimentations.experiments_factories import PDF, make_experiment, make_tool
-from tests.experimentations.factories import FinancialToolFactory
-from tests.experimentations.factories_alerts import make_alert
-from tests.experimentations.needs_factories import make_need
-from tests.experimentations.supplier_factories import make_emailed_match
+from tests.emplois.factories import job_board_rows
+from tests.experimentations.factories import (
+    PDF,
+    FinancialToolFactory,
+    make_alert,
+    make_emailed_match,
+    make_experiment,
+    make_tool,
+    posted_need,
+)
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers.auth import confirmed_device, login_as
@@ -292,7 +297,7 @@ def world():
     # Expérimentations: a published financial tool (its log has the publication).
     FinancialToolFactory(provider=organisation)
     # Achats responsables: a buyer's need submitted.
-    make_need()
+    posted_need()
     # Expérimentations: an experiment (indicator, measures, a document); a tool suggested on the request.
     experiment = make_experiment(partners=[organisation])
     add_document(experiment=experiment, title="Bilan", upload=SimpleUploadedFile("bilan.pdf", PDF), is_public=True)
@@ -302,6 +307,8 @@ def world():
     AlertDelivery.objects.create(alert=alert, tool=FinancialTool.objects.first(), kind=AlertDelivery.Kind.NEW)
     # Expérimentations: a need sent to a supplier.
     make_emailed_match()
+    # Emplois: a published offer, an application, an alert and what it was sent.
+    job_board_rows(organisation)
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -523,6 +530,7 @@ PUBLIC_URLS = {
     "formation:appui-rh", "formation:appui-rh-envoyee", "formation:appui-rh-structures",
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
+    "emplois:index",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
     "experimentations:tools-json", "experimentations:finder",
     "experimentations:need-new", "experimentations:need-posted",

@@ -16,7 +16,7 @@ from experimentations.references import SOURCE_NAME, resolve_tools, search_tools
 from lib import references
 from tests.accueil.factories import make_request
 from tests.comptes.factories import StaffFactory
-from tests.experimentations.experiments_factories import make_tool
+from tests.experimentations.factories import make_tool
 from tests.helpers.auth import login_as
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_the_tools_source_searches_and_resolves_published_tools_only():
 
 
 def test_staff_attach_a_tool_the_holder_sees_it_and_records_its_outcome(accueil):
-    tool = make_tool()
+    tool = make_tool("Prêt d'honneur Initiative Réunion")
     intake, token = make_request(needs=("financement", "statut"))
     page = reverse("admin:accueil_intakerequest_suggest", args=[intake.pk])
     found = accueil.get(page, {"source": SOURCE_NAME, "q": "honneur"}).content.decode()
@@ -99,7 +99,7 @@ def test_staff_attach_a_tool_the_holder_sees_it_and_records_its_outcome(accueil)
 
 
 def test_staff_record_an_outcome_with_its_log(accueil):
-    tool = make_tool()
+    tool = make_tool("Prêt d'honneur Initiative Réunion")
     intake, _token = make_request()
     suggestion = suggestions.attach_reference(intake=intake, source=SOURCE_NAME, key=str(tool.pk), by=None)
     page = reverse("admin:accueil_intakerequest_suggest", args=[intake.pk])
@@ -143,7 +143,7 @@ def test_each_outcome_change_as_declared(source, target, allowed):
 
 
 def test_a_tool_is_attached_only_when_the_request_needs_funding():
-    tool = make_tool()
+    tool = make_tool("Prêt d'honneur Initiative Réunion")
     intake, _token = make_request(needs=("formation",))
     with pytest.raises(suggestions.ReferenceError, match="ne répond à aucun besoin de cette demande"):
         suggestions.attach_reference(intake=intake, source=SOURCE_NAME, key=str(tool.pk), by=None)
@@ -178,7 +178,7 @@ def test_a_renamed_tool_shows_its_new_title_an_archived_one_keeps_the_copied_tit
 
 
 def test_the_holder_acts_only_on_their_own_request_s_suggestions():
-    tool = make_tool()
+    tool = make_tool("Prêt d'honneur Initiative Réunion")
     mine, my_token = make_request(email="moi@exemple.re")
     other, _other_token = make_request(email="autre@exemple.re")
     theirs = suggestions.attach_reference(intake=other, source=SOURCE_NAME, key=str(tool.pk), by=None)
@@ -207,7 +207,7 @@ def test_other_roles_cannot_open_the_suggestions_page(client, role):
 
 
 def test_direction_reads_the_page_but_cannot_attach(client):
-    tool = make_tool()
+    tool = make_tool("Prêt d'honneur Initiative Réunion")
     intake, _token = make_request()
     login_as(client, StaffFactory(role="Direction"))
     page = reverse("admin:accueil_intakerequest_suggest", args=[intake.pk])
@@ -246,7 +246,7 @@ def test_bad_input_on_the_staff_page_is_a_french_message_never_a_500(accueil, da
     ],
 )
 def test_bad_input_on_the_tracking_page_is_a_french_message_never_a_500(data):
-    tool = make_tool()
+    tool = make_tool("Prêt d'honneur Initiative Réunion")
     intake, token = make_request()
     suggestion = suggestions.attach_reference(intake=intake, source=SOURCE_NAME, key=str(tool.pk), by=None)
     data = {key: value.format(pk=suggestion.pk) for key, value in data.items()}

@@ -32,6 +32,7 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
+from emplois.models import Offer
 from experimentations import needs as need_services
 from experimentations.experiments import add_document
 from experimentations.models import AlertDelivery, Experiment, FinancialTool, Need, SupplierMatch
@@ -45,10 +46,15 @@ from partenariats.models import Convention, ConventionMessage, Partner
 from referentiels.models import Territory, TerritoryKind
 from territoires.models import Plan, Policy
 from tests.accueil.factories import make_request
-from tests.experimentations.experiments_factories import PDF, make_experiment
-from tests.experimentations.factories_alerts import make_alert, make_tool
-from tests.experimentations.needs_factories import make_need
-from tests.experimentations.supplier_factories import make_emailed_match
+from tests.emplois.factories import job_board_rows
+from tests.experimentations.factories import (
+    PDF,
+    make_alert,
+    make_emailed_match,
+    make_experiment,
+    make_tool,
+    posted_need,
+)
 from tests.formation.documents_helpers import make_registration, make_session
 from tests.formation.hr_factories import make_hr_request, make_training
 from tests.helpers import browser
@@ -139,6 +145,9 @@ def demo_data(settings):
     alert = make_alert("alerte@exemple.re")
     tool = FinancialTool.objects.order_by("pk").first() or make_tool()
     AlertDelivery.objects.create(alert=alert, tool=tool, kind=AlertDelivery.Kind.NEW)
+    # Emplois: a published offer, an application, an alert and what it was sent.
+    if not Offer.objects.exists():
+        job_board_rows()
     # Partenariats and Territoires, where the demo has none yet.
     if not Partner.objects.exists():
         partner = make_partner(name="Chambre de métiers et de l'artisanat")
@@ -155,7 +164,7 @@ def demo_data(settings):
     if not Policy.objects.filter(kind=Policy.Kind.PTCE).exists():
         make_policy(kind="ptce", members=[("ess", "Ressourcerie du Sud")])
     if not Need.objects.exists():
-        need, _token = make_need(title="Entretien des espaces verts des écoles")
+        need, _token = posted_need(title="Entretien des espaces verts des écoles")
         need_services.validate_need(need=need, by=superuser)
     # Expérimentations: an experiment (indicator, measures, a public document), and a financial tool
     # suggested on a request that needs funding.

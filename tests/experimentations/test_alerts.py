@@ -17,7 +17,7 @@ from experimentations import alerts
 from experimentations.models import AlertDelivery, ToolAlert
 from messagerie.models import OutgoingEmail
 from tests.comptes.factories import StaffFactory
-from tests.experimentations.factories_alerts import make_alert, make_call, make_tool
+from tests.experimentations.factories import make_alert, make_call, make_tool
 from tests.helpers.auth import login_verified
 from tests.helpers.mail import deliver, link_path, sent_email
 

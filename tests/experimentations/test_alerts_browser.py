@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from messagerie.models import OutgoingEmail
-from tests.experimentations.factories_alerts import make_call, make_tool
+from tests.experimentations.factories import make_call, make_tool
 from tests.helpers.browser import look
 from tests.helpers.mail import deliver, link_path
 

@@ -13,7 +13,7 @@ from experimentations import tasks_alerts
 from experimentations.models import AlertDelivery, ToolAlert
 from messagerie.models import OutgoingEmail
 from messagerie.tasks import send_outgoing_email
-from tests.experimentations.factories_alerts import make_alert, make_call, make_tool
+from tests.experimentations.factories import make_alert, make_call, make_tool
 from tests.helpers.beat import BeatProcess
 from tests.helpers.worker import WorkerProcess, purge_broker
 

@@ -13,7 +13,7 @@ from experimentations.models import Need, NeedTransition, SupplierMatch
 from lib.tokens import token_hash
 from lib.workflow import WorkflowError
 from messagerie.models import OutgoingEmail
-from tests.experimentations.supplier_factories import make_need, make_supplier, next_monday, sent_need
+from tests.experimentations.factories import make_need, make_supplier, next_monday, sent_need
 from tests.helpers.mail import deliver, link_path
 
 pytestmark = pytest.mark.django_db

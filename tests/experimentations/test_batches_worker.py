@@ -13,7 +13,7 @@ from django.utils import timezone
 from experimentations import batches, tasks_batches
 from experimentations.models import SupplierMatch
 from messagerie.models import OutgoingEmail
-from tests.experimentations.supplier_factories import sent_need
+from tests.experimentations.factories import sent_need
 from tests.helpers.beat import BeatProcess
 from tests.helpers.mail import outbox_sent, received_by_kind
 from tests.helpers.worker import WorkerProcess

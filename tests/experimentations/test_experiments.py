@@ -16,7 +16,7 @@ from experimentations.models import Experiment, ExperimentDocument, ExperimentTr
 from experimentations.workflows import EXPERIMENT_WORKFLOW
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import StaffFactory
-from tests.experimentations.experiments_factories import PDF, make_experiment
+from tests.experimentations.factories import PDF, make_experiment
 from tests.helpers.auth import login_as
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from experimentations import experiments
 from tests.annuaire.factories import OrganisationFactory
-from tests.experimentations.experiments_factories import PDF, make_experiment
+from tests.experimentations.factories import PDF, make_experiment
 from tests.helpers import browser
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

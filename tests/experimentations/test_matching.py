@@ -9,7 +9,7 @@ from annuaire.models import HeadcountBand
 from experimentations.matching import add_supplier, match_suppliers, need_places
 from experimentations.models import Clause, SupplierMatch
 from referentiels.models import Territory, TerritoryKind
-from tests.experimentations.supplier_factories import make_need, make_supplier, territory
+from tests.experimentations.factories import make_need, make_supplier, territory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from experimentations import needs
 from experimentations.models import Need
 from tests.comptes.factories import PASSWORD, StaffFactory
-from tests.experimentations.needs_factories import make_need
+from tests.experimentations.factories import posted_need
 from tests.helpers import browser
 from tests.helpers.auth import browser_login
 from tests.helpers.mail import link_path, sent_email
@@ -80,7 +80,7 @@ def test_a_buyer_posts_a_need_and_staff_validate_it(chromium, live_server, width
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_inspiring_needs_page_is_accessible(chromium, live_server, width):
-    need, _ = make_need(status=Need.Status.SENT)
+    need, _ = posted_need(status=Need.Status.SENT)
     needs.set_inspiring(need=need, is_inspiring=True, text="Une commune confie l'entretien de ses écoles à l'ESS.")
     page = chromium.new_page(viewport={"width": width, "height": 900})
     page.goto(live_server.url + "/financer-et-acheter/achats/besoins-inspirants/")

@@ -20,7 +20,7 @@ from experimentations import needs, selectors_needs
 from experimentations.models import Need, NeedTransition
 from messagerie.models import OutgoingEmail
 from tests.comptes.factories import StaffFactory, UserFactory
-from tests.experimentations.needs_factories import buyer_token, commune, make_answer, make_need
+from tests.experimentations.factories import buyer_token, commune, make_answer, posted_need
 from tests.helpers.auth import login_as
 
 pytestmark = pytest.mark.django_db
@@ -165,8 +165,8 @@ def buyer_page(token):
 
 
 def test_a_buyer_sees_only_the_need_of_their_link(client):
-    _mine, my_token = make_need(title="Repas des centres de loisirs")
-    _other, other_token = make_need(title="Nettoyage des locaux", contact_email="autre@exemple.re")
+    _mine, my_token = posted_need(title="Repas des centres de loisirs")
+    _other, other_token = posted_need(title="Nettoyage des locaux", contact_email="autre@exemple.re")
     page = client.get(buyer_page(my_token)).content.decode()
     assert "Repas des centres de loisirs" in page and "Nettoyage des locaux" not in page
     page = client.get(buyer_page(other_token)).content.decode()
@@ -175,7 +175,7 @@ def test_a_buyer_sees_only_the_need_of_their_link(client):
 
 @pytest.mark.parametrize("name", ["experimentations:need-buyer", "experimentations:need-edit"])
 def test_a_forged_or_expired_link_is_refused(client, name):
-    need, _ = make_need()
+    need, _ = posted_need()
     expired = buyer_token(need, days=-1)
     for token in ("faux-lien-0123456789", expired, "x" * 300):
         response = client.get(reverse(name, args=[token]))
@@ -186,7 +186,7 @@ def test_a_forged_or_expired_link_is_refused(client, name):
 
 
 def test_the_buyer_edits_a_draft_then_submits_it_from_their_page(client):
-    need, token = make_need(submit=False)
+    need, token = posted_need(submit=False)
     edit = reverse("experimentations:need-edit", args=[token])
     page = client.get(edit).content.decode()
     assert "Tonte et taille dans douze écoles" in page and "&lt;p&gt;" not in page
@@ -206,7 +206,7 @@ def test_the_buyer_edits_a_draft_then_submits_it_from_their_page(client):
 
 
 def test_a_need_to_change_shows_the_request_and_is_resubmitted(client):
-    need, token = make_need()
+    need, token = posted_need()
     needs.request_need_changes(need=need, by=None, reason="Précisez le nombre de repas.")
     page = client.get(buyer_page(token)).content.decode()
     assert "Précisez le nombre de repas." in page and "Soumettre de nouveau" in page
@@ -215,7 +215,7 @@ def test_a_need_to_change_shows_the_request_and_is_resubmitted(client):
 
 
 def test_the_buyer_sees_the_interested_suppliers_only(client):
-    need, token = make_need(status=S.SENT)
+    need, token = posted_need(status=S.SENT)
     make_answer(need, name="Jardins de l'Ouest")
     make_answer(need, name="Ressourcerie du Sud", interested=False, email="sud@exemple.re")
     make_answer(need, name="Atelier pas encore transmis", shared=False, email="atelier@exemple.re")
@@ -225,7 +225,7 @@ def test_the_buyer_sees_the_interested_suppliers_only(client):
 
 
 def test_the_buyer_page_makes_the_same_queries_whatever_the_answers(client):
-    need, token = make_need(status=S.SENT)
+    need, token = posted_need(status=S.SENT)
     make_answer(need, name="Premier fournisseur", email="un@exemple.re")
     client.get(buyer_page(token))  # the link's first use is recorded once
     with CaptureQueriesContext(connection) as few:
@@ -238,7 +238,7 @@ def test_the_buyer_page_makes_the_same_queries_whatever_the_answers(client):
 
 
 def test_the_survey_is_answered_on_the_buyer_page(client):
-    need, token = make_need(status=S.SENT)
+    need, token = posted_need(status=S.SENT)
     page = client.get(buyer_page(token)).content.decode()
     assert "Une question sur la suite donnée" not in page
     Need.objects.filter(pk=need.pk).update(answer_deadline=timezone.now() - timedelta(days=8))
@@ -258,16 +258,16 @@ def test_the_survey_is_answered_on_the_buyer_page(client):
 
 def test_inspiring_needs_are_listed_without_the_buyer_contact_in_constant_queries(client):
     url = reverse("experimentations:needs-inspiring")
-    need, _ = make_need(status=S.SENT)
+    need, _ = posted_need(status=S.SENT)
     needs.set_inspiring(need=need, is_inspiring=True, text="Une commune confie ses espaces verts à l'ESS.")
-    make_need(status=S.SENT, title="Pas publié")
+    posted_need(status=S.SENT, title="Pas publié")
     with CaptureQueriesContext(connection) as few:
         page = client.get(url).content.decode()
     assert "Une commune confie ses espaces verts" in page and "Pas publié" not in page
     for text in ("Mireille Grondin", "achats@saint-paul.re", "0262 45 67 89"):
         assert text not in page
     for index in range(4):
-        other, _ = make_need(status=S.SENT, title=f"Besoin {index}", sectors=("N", "I"))
+        other, _ = posted_need(status=S.SENT, title=f"Besoin {index}", sectors=("N", "I"))
         needs.set_inspiring(need=other, is_inspiring=True, text=f"Un achat inspirant n°{index}.")
     with CaptureQueriesContext(connection) as many:
         client.get(url)
@@ -283,7 +283,7 @@ def staff_client(client, role="Partenariats"):
 
 
 def test_staff_validate_with_the_button_and_the_buyer_is_told(client):
-    need, token = make_need()
+    need, token = posted_need()
     staff_client(client)
     change = reverse("admin:experimentations_need_change", args=[need.pk])
     page = client.get(change).content.decode()
@@ -298,7 +298,7 @@ def test_staff_validate_with_the_button_and_the_buyer_is_told(client):
 
 
 def test_the_inspiring_text_is_checked_in_the_admin(client):
-    need, _ = make_need(status=S.SENT)
+    need, _ = posted_need(status=S.SENT)
     staff_client(client)
     change = reverse("admin:experimentations_need_change", args=[need.pk])
     response = client.post(change, {"is_inspiring": "on", "inspiring_text": "Merci à Mireille Grondin.",
@@ -310,7 +310,7 @@ def test_the_inspiring_text_is_checked_in_the_admin(client):
 def test_the_impact_page_counts_the_funnel_and_deals_in_constant_queries(client):
     staff_client(client, role="Direction")
     url = reverse("admin:experimentations_need_impact")
-    need, _ = make_need(status=S.SENT)
+    need, _ = posted_need(status=S.SENT)
     make_answer(need, name="Un", email="un@exemple.re")
     Need.objects.filter(pk=need.pk).update(
         survey_sent_at=timezone.now(), survey_answered_at=timezone.now(), deal_made=True, deal_amount=15000
@@ -319,7 +319,7 @@ def test_the_impact_page_counts_the_funnel_and_deals_in_constant_queries(client)
         page = client.get(url).content.decode()
     assert need.reference in page and "15" in page
     for index in range(4):
-        other, _ = make_need(status=S.SENT, contact_email=f"b{index}@exemple.re")
+        other, _ = posted_need(status=S.SENT, contact_email=f"b{index}@exemple.re")
         make_answer(other, name=f"F{index}", email=f"f{index}@exemple.re", interested=bool(index % 2))
     with CaptureQueriesContext(connection) as many:
         client.get(url)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from experimentations import needs, tasks_needs
 from experimentations.models import Need, NeedTransition
 from messagerie.models import OutgoingEmail
-from tests.experimentations.needs_factories import make_need
+from tests.experimentations.factories import posted_need
 from tests.helpers.beat import BeatProcess
 from tests.helpers.worker import WorkerProcess
 
@@ -32,14 +32,14 @@ def wait_until(condition, timeout=90.0, message="délai dépassé"):
 
 def due_now():
     """Needs whose sweeps are due (and others that are not); the (address, subject start) of each email due."""
-    stale, _ = make_need(contact_email="oublie@exemple.re")
+    stale, _ = posted_need(contact_email="oublie@exemple.re")
     needs.request_need_changes(need=stale, by=None, reason="Précisez les quantités.")
-    fresh, _ = make_need(contact_email="recent@exemple.re")
+    fresh, _ = posted_need(contact_email="recent@exemple.re")
     needs.request_need_changes(need=fresh, by=None, reason="Précisez les quantités.")
     Need.objects.filter(pk=stale.pk).update(changes_requested_at=timezone.now() - timedelta(days=10, minutes=1))
     Need.objects.filter(pk=fresh.pk).update(changes_requested_at=timezone.now() - timedelta(days=9, hours=23))
-    surveyed, _ = make_need(status=Need.Status.SENT, contact_email="enquete@exemple.re")
-    early, _ = make_need(status=Need.Status.SENT, contact_email="trop-tot@exemple.re")
+    surveyed, _ = posted_need(status=Need.Status.SENT, contact_email="enquete@exemple.re")
+    early, _ = posted_need(status=Need.Status.SENT, contact_email="trop-tot@exemple.re")
     Need.objects.filter(pk=surveyed.pk).update(answer_deadline=timezone.now() - timedelta(days=7, minutes=1))
     Need.objects.filter(pk=early.pk).update(answer_deadline=timezone.now() - timedelta(days=6, hours=23))
     OutgoingEmail.objects.all().delete()  # what the arrangement queued: only the sweeps' emails count

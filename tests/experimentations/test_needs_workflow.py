@@ -17,7 +17,7 @@ from experimentations.workflows import NEED_WORKFLOW
 from lib.workflow import WorkflowError
 from messagerie.models import OutgoingEmail
 from tests.comptes.factories import StaffFactory
-from tests.experimentations.needs_factories import make_need, need_values
+from tests.experimentations.factories import need_values, posted_need
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def emails(kind=STATE_EMAIL, to="achats@saint-paul.re"):
 
 
 def in_state(state) -> Need:
-    need, _token = make_need(submit=False)
+    need, _token = posted_need(submit=False)
     Need.objects.filter(pk=need.pk).update(status=state)  # the arrangement only: the services move it below
     need.refresh_from_db()
     return need
@@ -68,7 +68,7 @@ def test_every_transition_is_allowed_as_declared_with_one_log_row_and_an_email(s
 
 @pytest.mark.parametrize("target", [S.CHANGES, S.REFUSED])
 def test_a_reason_is_required_to_refuse_or_ask_for_changes_and_is_emailed(target):
-    need, _token = make_need()
+    need, _token = posted_need()
     with pytest.raises(needs.NeedError, match="motif"):
         needs.move_need(need=need, target=target, by=None, comment="  ")
     assert Need.objects.get(pk=need.pk).status == S.SUBMITTED
@@ -79,8 +79,8 @@ def test_a_reason_is_required_to_refuse_or_ask_for_changes_and_is_emailed(target
 
 
 def test_posting_a_need_numbers_it_sends_its_link_and_tells_the_staff(settings):
-    draft, _ = make_need(submit=False)
-    submitted, _ = make_need()
+    draft, _ = posted_need(submit=False)
+    submitted, _ = posted_need()
     year = timezone.localdate().year
     assert (draft.reference, submitted.reference) == (f"ACH-{year}-0001", f"ACH-{year}-0002")
     assert draft.status == S.DRAFT and submitted.status == S.SUBMITTED
@@ -93,18 +93,18 @@ def test_posting_a_need_numbers_it_sends_its_link_and_tells_the_staff(settings):
 
 
 def test_the_description_is_sanitised():
-    need, _ = make_need(description='<p>Bon</p><script>alert(1)</script><a href="javascript:x()">lien</a>')
+    need, _ = posted_need(description='<p>Bon</p><script>alert(1)</script><a href="javascript:x()">lien</a>')
     assert "<script" not in need.description and "javascript" not in need.description
 
 
 def test_a_deadline_in_the_past_is_refused():
     with pytest.raises(needs.NeedError, match="futur"):
-        make_need(answer_deadline=timezone.now() - timedelta(minutes=1))
+        posted_need(answer_deadline=timezone.now() - timedelta(minutes=1))
     assert not Need.objects.exists()
 
 
 def test_only_a_draft_or_a_need_to_change_is_edited_and_resubmitted():
-    need, _ = make_need(submit=False)
+    need, _ = posted_need(submit=False)
     values = need_values(title="Entretien des jardins des écoles")
     needs.update_need(need=need, values=values, sectors=need.sectors.all(), territories=[], submit=False)
     assert Need.objects.get(pk=need.pk).title == "Entretien des jardins des écoles"
@@ -122,12 +122,12 @@ def test_only_a_draft_or_a_need_to_change_is_edited_and_resubmitted():
 def test_two_buyers_posting_at_once_get_different_references():
     if connection.vendor != "postgresql":
         pytest.skip("the lock is PostgreSQL's")
-    make_need()  # the reference data and one need exist
+    posted_need()  # the reference data and one need exist
     references, errors = [], []
 
     def post():
         try:
-            need, _ = make_need()
+            need, _ = posted_need()
             references.append(need.reference)
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
@@ -145,7 +145,7 @@ def test_two_buyers_posting_at_once_get_different_references():
 
 def test_a_need_left_to_change_is_refused_after_ten_days_once(settings):
     settings.NEED_CHANGES_DAYS = 10
-    need, _ = make_need()
+    need, _ = posted_need()
     needs.request_need_changes(need=need, by=None, reason="Ajoutez les quantités.")
     asked = Need.objects.get(pk=need.pk).changes_requested_at
     assert needs.refuse_stale_needs(now=asked + timedelta(days=9, hours=23)) == 0
@@ -159,8 +159,8 @@ def test_a_need_left_to_change_is_refused_after_ten_days_once(settings):
 
 def test_the_survey_is_sent_seven_days_after_the_deadline_once_and_answered_once(settings):
     settings.NEED_SURVEY_DAYS = 7
-    need, _ = make_need(status=S.SENT)
-    other, _ = make_need(status=S.VALIDATED)  # never sent to suppliers: no survey
+    need, _ = posted_need(status=S.SENT)
+    other, _ = posted_need(status=S.VALIDATED)  # never sent to suppliers: no survey
     Need.objects.filter(pk__in=[need.pk, other.pk]).update(answer_deadline=timezone.now() - timedelta(days=8))
     deadline = Need.objects.get(pk=need.pk).answer_deadline
     assert needs.send_due_surveys(now=deadline + timedelta(days=6, hours=23)) == 0
@@ -188,16 +188,16 @@ def test_the_survey_is_sent_seven_days_after_the_deadline_once_and_answered_once
     ],
 )
 def test_an_inspiring_text_that_names_the_contact_is_refused(text):
-    need, _ = make_need(status=S.SENT)
+    need, _ = posted_need(status=S.SENT)
     with pytest.raises(ValidationError):
         needs.set_inspiring(need=need, is_inspiring=True, text=text)
     assert not Need.objects.get(pk=need.pk).is_inspiring
 
 
 def test_an_anonymous_inspiring_text_is_published_only_once_validated():
-    draft, _ = make_need()
+    draft, _ = posted_need()
     with pytest.raises(ValidationError):
         needs.set_inspiring(need=draft, is_inspiring=True, text="Une commune confie ses espaces verts à l'ESS.")
-    need, _ = make_need(status=S.SENT)
+    need, _ = posted_need(status=S.SENT)
     needs.set_inspiring(need=need, is_inspiring=True, text="Une commune confie ses espaces verts à l'ESS.")
     assert Need.objects.get(pk=need.pk).is_inspiring

@@ -16,7 +16,7 @@ from experimentations import batches
 from experimentations.models import Need, SupplierMatch
 from messagerie.models import OutgoingEmail
 from tests.comptes.factories import PASSWORD, StaffFactory
-from tests.experimentations.supplier_factories import make_supplier, next_monday
+from tests.experimentations.factories import make_supplier, next_monday
 from tests.helpers import browser
 from tests.helpers.auth import browser_login
 from tests.helpers.mail import link_path, sent_email

@@ -18,7 +18,7 @@ from experimentations import batches
 from experimentations.models import SupplierMatch
 from messagerie.links import issue_token
 from messagerie.models import OutgoingEmail, PrivateLink
-from tests.experimentations.supplier_factories import make_need, make_supplier, territory
+from tests.experimentations.factories import make_need, make_supplier, territory
 from tests.helpers.mail import deliver
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 from experimentations.models import Need, NeedTransition, SupplierMatch
 from messagerie.models import OutgoingEmail
 from tests.comptes.factories import StaffFactory
-from tests.experimentations.supplier_factories import make_need, make_supplier
+from tests.experimentations.factories import make_need, make_supplier
 from tests.helpers.auth import login_as
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from experimentations import batches
 from experimentations.models import SupplierMatch
 from messagerie.models import OutgoingEmail
-from tests.experimentations.supplier_factories import next_monday, sent_need
+from tests.experimentations.factories import next_monday, sent_need
 from tests.helpers import browser
 from tests.helpers.mail import link_path, sent_email
 

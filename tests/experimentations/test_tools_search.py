@@ -44,7 +44,7 @@ def test_a_commune_is_covered_by_no_territory_the_region_its_epci_or_itself():
     FinancialToolFactory(name="Région", territories=[region()])
     FinancialToolFactory(name="CINOR", territories=[epci(CINOR)])
     FinancialToolFactory(name="Saint-Paul", territories=[commune(SAINT_PAUL)])
-    FinancialToolFactory(name="Arrondissement Sud", territories=[territory(TerritoryKind.ARRONDISSEMENT, "9742")])
+    FinancialToolFactory(name="Arrondissement Sud", territories=[territory("9742", TerritoryKind.ARRONDISSEMENT)])
     assert names(f"commune={SAINT_DENIS}") == {"Partout", "Région", "CINOR"}
     assert names(f"commune={SAINT_PAUL}") == {"Partout", "Région", "Saint-Paul"}
     assert names(f"commune={SAINT_PIERRE}") == {"Partout", "Région", "Arrondissement Sud"}

@@ -52,9 +52,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
-from tests.experimentations.factories_alerts import make_alert, make_call, make_tool
-from tests.experimentations.needs_factories import make_need
-from tests.experimentations.supplier_factories import next_monday, sent_need
+from tests.experimentations.factories import make_alert, make_call, make_tool, next_monday, posted_need, sent_need
 from tests.formation.documents_helpers import make_registration
 from tests.formation.documents_helpers import make_session as make_past_session
 from tests.formation.factories_registration import make_session, person
@@ -378,7 +376,7 @@ def produce_every_email(client):
     partner_conversation.post_partner_message(convention=convention, author=member, partner=partner, body="Bonjour.")
     partner_conversation.post_staff_message(convention=convention, author=follower, body="Merci.")  # …_partenaires
 
-    need, _token = make_need(submit=False)  # experimentations/besoin_changement_etat (brouillon)
+    need, _token = posted_need(submit=False)  # experimentations/besoin_changement_etat (brouillon)
     need_services.submit_need(need=need)  # besoin_changement_etat, besoin_equipe (to lea@ and sophie@)
     need_services.move_need(need=need, target="valide", by=follower)
     need_services.mark_need_sent(need=need)
