@@ -56,6 +56,7 @@ LOWER_LAYERS = ("lib", "messagerie", "referentiels", "comptes", "annuaire")
 FEATURE_APPS = frozenset(
     {
         "accueil",
+        "emplois",
         "partenariats",
         "territoires",
         "observatoire",
