@@ -129,3 +129,20 @@ def test_query_counts_do_not_grow_with_the_offers(client, url):
     for number in range(20):
         make_offer(f"Aide bis {number}", rome_code=("K1302", "K1305", "K2111")[number % 3])
     assert queries(client, url) == ten
+
+
+def test_the_observatorys_figure_on_the_page_and_its_secrecy(client):
+    """The real source: a published division's employment shows with its source and year; a
+    family whose activities include a hidden cell shows « secret statistique », not a number."""
+    from tests.observatoire.helpers import import_and_publish, rows
+
+    import_and_publish(
+        rows(10, naf="85.59A", employees="10")
+        + rows(2, start=20, naf="38.11Z", employees="35")  # fewer than 3 establishments: secret
+        + rows(3, start=40, naf="94.99Z", employees="5")  # the cheapest complement: hidden too
+    )
+    text = page(client, "/emplois/metiers/formation-et-orientation/").replace("\u202f", " ")
+    assert "L'emploi dans l'ESS" in text and ">100</span> salarié·es de l'ESS à La Réunion" in text
+    assert "en 2024" in text and 'href="/observatoire/methode/"' in text
+    text = page(client, "/emplois/metiers/environnement-recyclage-espaces-verts/")
+    assert ">secret statistique</span>" in text and ">70<" not in text
