@@ -531,6 +531,8 @@ PUBLIC_URLS = {
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
     "emplois:index",
+    "emplois:metiers",
+    "emplois:metier",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
     "experimentations:tools-json", "experimentations:finder",
     "experimentations:need-new", "experimentations:need-posted",
