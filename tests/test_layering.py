@@ -63,7 +63,6 @@ FEATURE_APPS = frozenset(
         "communication",
         "formation",
         "experimentations",
-        "emplois",
     }
 )
 
