@@ -198,15 +198,15 @@ def pdf_active_content(upload) -> str | None:
     try:
         while True:
             chunk = upload.read(_PDF_CHUNK)
-            if not chunk:
-                return None
             window = tail + chunk
             for match in _PDF_NAME.finditer(window):
-                if match.end() == len(window) and len(chunk) == _PDF_CHUNK:
+                if chunk and match.end() == len(window):
                     continue  # perhaps cut short: read whole with the next chunk
                 name = _pdf_name(match.group(1))
                 if name in PDF_ACTIVE_NAMES:
                     return f"/{name}"
+            if not chunk:
+                return None
             tail = window[-_PDF_OVERLAP:]
     finally:
         upload.seek(0)
