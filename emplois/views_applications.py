@@ -52,7 +52,9 @@ def apply(request, pk):
         status = 200 if route.open else 410
         return render(request, "emplois/candidature/autre_voie.html", {"offer": offer, "route": route}, status=status)
     consent = applications.consent_text()
-    form = ApplicationForm(request.POST or None, request.FILES or None, consent_text=consent)
+    # Bound on every POST, an empty one included: it is answered with what to correct.
+    posted = request.method == "POST"
+    form = ApplicationForm(request.POST if posted else None, request.FILES if posted else None, consent_text=consent)
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(
@@ -281,7 +283,7 @@ def candidate_page(request, token):
 @require_http_methods(["GET", "POST"])
 def new_link(request):
     """Asked with an address and a reference; the answer is the same whatever they match."""
-    form = NewLinkForm(request.POST or None)
+    form = NewLinkForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(

@@ -546,3 +546,12 @@ def test_no_email_is_sent_in_the_request(client):
     make_offer()
     applied(client)
     assert mail.outbox == [], "emails leave through the outbox's worker, not in the request"
+
+
+def test_an_empty_post_is_answered_in_french_even_over_the_limit(client, settings):
+    offer = make_offer()
+    response = client.post(apply_url(offer), {})
+    assert response.status_code == 400 and "réponses sont à corriger" in response.content.decode()
+    settings.APPLICATIONS_PER_HOUR = 0
+    response = client.post(apply_url(offer), {})
+    assert response.status_code == 429 and "Trop d&#x27;envois" in response.content.decode()

@@ -51,7 +51,9 @@ def test_apply_then_the_employer_proposes_an_interview_and_the_candidate_sees_it
     browser.look(employer, f"emplois-candidature-employeur-{suffix}")
     with employer.expect_download() as download:
         employer.get_by_role("link", name="Télécharger le CV").click()
-    assert download.value.suggested_filename.startswith(reference) and download.value.suggested_filename.endswith(".pdf")
+    assert download.value.suggested_filename.startswith(reference) and download.value.suggested_filename.endswith(
+        ".pdf"
+    )
     employer.get_by_label("Votre proposition d'entretien").fill("Mardi 12 à 9 h, 3 rue de Paris à Saint-Denis.")
     employer.get_by_role("button", name="Proposer un entretien").click()
     employer.get_by_text("Votre proposition d'entretien est envoyée").wait_for()
