@@ -42,7 +42,7 @@ def sent_count() -> int:
 def received(sink) -> Counter:
     counts = Counter()
     for entry in sink.messages:
-        subject = str(entry["message"]["Subject"])
+        subject = " ".join(str(entry["message"]["Subject"]).split())
         kind = next((kind for kind, start in SUBJECTS.items() if subject.startswith(start)), subject)
         counts[(entry["to"][0], kind)] += 1
     return counts
