@@ -24,14 +24,13 @@ def test_apply_then_the_employer_proposes_an_interview_and_the_candidate_sees_it
     csp = []
     context.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
     candidate = context.new_page()
-    suffix = "telephone" if width < 600 else "bureau"
 
     candidate.goto(f"{base}/emplois/offres/{offer.pk}/candidater/")
     assert candidate.get_by_role("heading", name="Accompagnant éducatif et social").is_visible()
-    browser.look(candidate, f"emplois-candidature-formulaire-{suffix}")
+    browser.look(candidate, "emplois-candidature-formulaire")
     candidate.get_by_role("button", name="Envoyer ma candidature").click()
     assert candidate.get_by_role("alert").get_by_text("réponses sont à corriger").is_visible()
-    browser.look(candidate, f"emplois-candidature-erreurs-{suffix}")
+    browser.look(candidate, "emplois-candidature-erreurs")
 
     candidate.get_by_label("Nom et prénom").fill("Josette Hoarau")
     candidate.get_by_label("Adresse électronique").fill("josette@exemple.re")
@@ -42,13 +41,13 @@ def test_apply_then_the_employer_proposes_an_interview_and_the_candidate_sees_it
     candidate.wait_for_url("**/emplois/candidature/envoyee/")
     reference = Application.objects.get().reference
     assert reference in candidate.content()
-    browser.look(candidate, f"emplois-candidature-envoyee-{suffix}")
+    browser.look(candidate, "emplois-candidature-envoyee")
 
     employer = context.new_page()
     employer.goto(base + link_path(sent_email(kind="emplois/candidature_employeur"), EMPLOYER_PAGE))
     assert employer.get_by_role("heading", name="Josette Hoarau").is_visible()
     assert employer.get_by_role("heading", name="État : Vue").is_visible()
-    browser.look(employer, f"emplois-candidature-employeur-{suffix}")
+    browser.look(employer, "emplois-candidature-employeur")
     with employer.expect_download() as download:
         employer.get_by_role("link", name="Télécharger le CV").click()
     assert download.value.suggested_filename.startswith(reference) and download.value.suggested_filename.endswith(
@@ -63,6 +62,6 @@ def test_apply_then_the_employer_proposes_an_interview_and_the_candidate_sees_it
     assert candidate.get_by_role("heading", name="Proposition d'entretien").is_visible()
     assert candidate.get_by_text("3 rue de Paris à Saint-Denis").is_visible()
     assert candidate.get_by_text("Entretien proposé").first.is_visible()
-    browser.look(candidate, f"emplois-candidature-candidat-{suffix}")
+    browser.look(candidate, "emplois-candidature-candidat")
     assert csp == []
     context.close()
