@@ -27,7 +27,6 @@ from django.utils import timezone
 from experimentations.alert_matching import matching_tools, read_search
 from experimentations.models import AlertDelivery, FinancialTool, ToolAlert
 from lib.dates import french_date, french_datetime
-from lib.tokens import new_token
 from messagerie.alert_subscriptions import AlertSubscriptions, due_filter
 
 logger = logging.getLogger(__name__)
@@ -98,7 +97,6 @@ def create_alert(
 ) -> None:
     """Record an unconfirmed alert and email its confirmation link. The same answer whatever
     the address has already saved: nobody learns what another person follows."""
-    email = email.strip().lower()
     if tool is not None:
         query, label = "", f"Rappels de l'appel « {tool.name} »"[:300]
         frequency = Frequency.WEEKLY
@@ -109,25 +107,15 @@ def create_alert(
         query, label = search.querystring, search.label[:300]
         if len(query) > ToolAlert._meta.get_field("query").max_length:
             raise AlertError("Cette recherche est trop longue pour être enregistrée : retirez des critères.")
-    same = ToolAlert.objects.select_for_update().filter(
-        email=email, query=query, tool=tool, unsubscribed_at__isnull=True
+    SUBSCRIPTIONS.subscribe(
+        email=email,
+        query=query,
+        label=label,
+        frequency=frequency,
+        consent_text=consent_text,
+        template="experimentations/alerte_confirmation",
+        tool=tool,
     )
-    alert = same.first()
-    if alert is not None and alert.confirmed_at is not None:
-        if alert.frequency != frequency:
-            ToolAlert.objects.filter(pk=alert.pk).update(frequency=frequency)
-        return
-    now = timezone.now()
-    if alert is None:
-        alert = ToolAlert(email=email, query=query, tool=tool, token_hash=new_token()[1])
-    alert.label = label
-    alert.frequency = frequency or Frequency.WEEKLY
-    alert.consent_text = consent_text
-    alert.consent_at = now  # renewed by each request, like the link it sends
-    alert.watermark = now
-    alert.full_clean(validate_constraints=False)
-    alert.save()
-    SUBSCRIPTIONS.queue_confirmation(alert, template="experimentations/alerte_confirmation")
 
 
 # --- Digests ----------------------------------------------------------------------------------

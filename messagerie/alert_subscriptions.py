@@ -117,6 +117,35 @@ class AlertSubscriptions:
             },
         )
 
+    def subscribe(
+        self, *, email: str, query: str, label: str, frequency: str, consent_text: str, template: str, **lookup
+    ) -> None:
+        """Record an unconfirmed alert (or renew the one waiting for this search) and email its
+        confirmation link. An alert already confirmed only takes the new frequency. The same
+        answer whatever the address has already saved: nobody learns what another person
+        follows. `lookup`: the model's other fields that tell one alert from another. Run it
+        inside the caller's transaction."""
+        email = email.strip().lower()
+        same = self.model.objects.select_for_update().filter(
+            email=email, query=query, unsubscribed_at__isnull=True, **lookup
+        )
+        alert = same.first()
+        if alert is not None and alert.confirmed_at is not None:
+            if alert.frequency != frequency:
+                self.model.objects.filter(pk=alert.pk).update(frequency=frequency)
+            return
+        now = timezone.now()
+        if alert is None:
+            alert = self.model(email=email, query=query, token_hash=new_token()[1], **lookup)
+        alert.label = label
+        alert.frequency = frequency or WEEKLY
+        alert.consent_text = consent_text
+        alert.consent_at = now  # renewed by each request, like the link it sends
+        alert.watermark = now
+        alert.full_clean(validate_constraints=False)
+        alert.save()
+        self.queue_confirmation(alert, template=template)
+
     # --- Confirming and leaving --------------------------------------------------------------
 
     def from_confirm_token(self, token: str):

@@ -531,6 +531,7 @@ PUBLIC_URLS = {
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
     "emplois:index",
+    "emplois:alert-new",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
     "experimentations:tools-json", "experimentations:finder",
     "experimentations:need-new", "experimentations:need-posted",
@@ -558,6 +559,7 @@ PRIVATE_URLS = {
     "experimentations:need-buyer", "experimentations:need-edit",
     "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
     "experimentations:supplier", "experimentations:supplier-need",
+    "emplois:alert-confirm", "emplois:alert-unsubscribe",
 }  # fmt: skip
 
 
@@ -601,6 +603,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "experimentations:need-buyer", "experimentations:need-edit",
         "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
         "experimentations:supplier", "experimentations:supplier-need",
+        "emplois:alert-confirm", "emplois:alert-unsubscribe",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
@@ -610,7 +613,10 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     expect("retrait (faux lien)", response, response.status_code == 404)
     response = client.post(reverse("actualites:lettre-desinscription", args=[FORGED_TOKEN]))
     expect("désinscription (faux lien)", response, response.status_code == 404)
-    for name in ("experimentations:alert-confirm", "experimentations:alert-unsubscribe"):
+    for name in (
+        "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
+        "emplois:alert-confirm", "emplois:alert-unsubscribe",
+    ):  # fmt: skip
         response = client.post(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien, POST)", response, response.status_code == 404)
     response = client.post(reverse("formation:mon-inscription", args=[FORGED_TOKEN]), {"action": "annuler"})
