@@ -48,6 +48,8 @@ romes = ["K1302", "K1304", "G1203", "K2104", "K1801", "K1207", "M1203", "M1607",
 domains = sorted({code[0] for code in romes})
 words = ["animateur", "aide à domicile", "éducateur", "comptable", "insertion", "coordinateur", "jardinier",
          "accompagnant", "médiateur", "chargé de projet", "encadrant technique", "secrétaire", "cuisinier"]
+tasks = ["accompagner des personnes âgées", "animer des ateliers", "tenir la comptabilité", "gérer un chantier",
+         "accueillir le public", "coordonner des bénévoles", "préparer les repas", "entretenir les espaces verts"]
 families = list(EssFamily.values)
 contracts = ["cdi", "cdd", "alternance", "stage", "contrat_aide", "service_civique"]
 
@@ -59,8 +61,9 @@ class Rollback(Exception):
 def a_search():
     "A search as people save them: one to four criteria, keywords in half of them."
     pairs = []
-    if random.random() < 0.5:
-        pairs.append(("q", random.choice(words)))
+    if random.random() < 0.5:  # one or two words of the trade, sometimes a place
+        keywords = " ".join(random.sample(words, random.choice([1, 1, 2])))
+        pairs.append(("q", keywords + random.choice(["", "", " Saint-Denis", " temps partiel"])))
     for name, values, chance in (
         ("contract", contracts, 0.3), ("commune", communes, 0.3), ("epci", epcis, 0.15),
         ("domain", domains, 0.15), ("rome", romes, 0.2), ("kind", ["emploi", "benevolat"], 0.2),
@@ -86,6 +89,9 @@ try:
                 rome_code=random.choice(romes),
                 commune_code=random.choice(communes),
                 published_ago=timedelta(minutes=random.randint(10, 6 * 24 * 60)),
+                description=f"<p>{random.choice(words).capitalize()} dans une structure de l'ESS : "
+                f"{random.choice(tasks)}.</p>",
+                profile="",
                 **extra,
             )
         print(f"{OFFERS} offres créées en {time.perf_counter() - started:.1f} s")

@@ -260,6 +260,7 @@ class OfferIndex:
 
     def __init__(self, offers: list[NewOffer]):
         self.offers = {new.offer.pk: new for new in offers}
+        self.order = {pk: position for position, pk in enumerate(self.offers)}
         self.all = frozenset(self.offers)
         self.by: dict[str, dict[str, set[int]]] = {name: defaultdict(set) for name in LIST_PARAMETERS}
         for new in offers:
@@ -293,5 +294,9 @@ def match_batch(alerts: list[tuple[int, str]], index: OfferIndex) -> dict[int, l
     search share the work."""
     criteria_by_query = {query: parse_query(query)[0] for query in {query for _pk, query in alerts}}
     found = text_matches((criteria.q for criteria in criteria_by_query.values()), list(index.offers.values()))
-    ids_by_query = {query: index.matching(criteria, found) for query, criteria in criteria_by_query.items()}
-    return {alert_id: sorted(ids_by_query[query]) for alert_id, query in alerts}
+    # In the order the offers were published (the index's), shared by the alerts of a search.
+    ids_by_query = {
+        query: sorted(index.matching(criteria, found), key=index.order.__getitem__)
+        for query, criteria in criteria_by_query.items()
+    }
+    return {alert_id: ids_by_query[query] for alert_id, query in alerts}

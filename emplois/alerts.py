@@ -87,18 +87,20 @@ def overlap() -> timedelta:
     return timedelta(minutes=settings.ALERT_DIGEST_OVERLAP_MINUTES)
 
 
-def match_due_alerts(due: list[tuple[int, str, object]], offers, *, already: set[tuple[int, int]]):
+def match_due_alerts(due: list[tuple[int, str, object]], index: OfferIndex, *, already: set[tuple[int, int]]):
     """For a batch of due alerts, {alert id: [new offers to send]}: each alert's matches
-    published after its own watermark (less the overlap), not sent to it before. No query."""
-    index = OfferIndex(offers)
+    published after its own watermark (less the overlap), not sent to it before. At most one
+    query (the batch's keywords, emplois.alert_matching.match_batch)."""
     matches = match_batch([(pk, query) for pk, query, _watermark in due], index)
+    published = {pk: new.offer.published_at for pk, new in index.offers.items()}
+    margin = overlap()
     result = {}
     for pk, _query, watermark in due:
-        since = watermark - overlap()
+        since = watermark - margin
         result[pk] = [
             index.offers[offer_id].offer
             for offer_id in matches[pk]
-            if index.offers[offer_id].offer.published_at > since and (pk, offer_id) not in already
+            if published[offer_id] > since and (not already or (pk, offer_id) not in already)
         ]
     return result
 
@@ -114,13 +116,14 @@ def digest_batches(*, now, batch_size: int | None = None):
         return
     offers = load_new_offers(since=min(watermark for _pk, _q, watermark in due) - overlap(), now=now)
     offer_ids = [new.offer.pk for new in offers]
+    index = OfferIndex(offers)
     for start in range(0, len(due), batch_size):
         batch = due[start : start + batch_size]
         already = set()
         if offers:
             sent = JobAlertDelivery.objects.filter(alert_id__in=[pk for pk, _q, _w in batch], offer_id__in=offer_ids)
             already = set(sent.values_list("alert_id", "offer_id"))
-        yield batch, match_due_alerts(batch, offers, already=already)
+        yield batch, match_due_alerts(batch, index, already=already)
 
 
 def send_digests(*, now=None, batch_size: int | None = None) -> int:
