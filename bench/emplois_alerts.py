@@ -24,7 +24,7 @@ import tempfile
 from bench.server import ROOT, bench_env, create_database, manage
 
 SCRIPT = r"""
-import itertools, os, random, time
+import cProfile, itertools, os, pstats, random, time
 from datetime import timedelta
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
@@ -115,8 +115,8 @@ try:
             cursor.execute("ANALYZE emplois_offer")
             cursor.execute("ANALYZE emplois_jobalert")
             cursor.execute("ANALYZE emplois_jobalertdelivery")
-        print(f"\n{'lot':>6} | {'lots':>4} | {'requêtes SQL':>12} | {'temps':>8} | {'paires alerte-offre':>20} | "
-              "alertes servies")
+        print(f"\n{'lot':>6} | {'lots':>4} | {'requêtes SQL':>12} | {'temps':>8} | {'dont SQL':>8} | "
+              f"{'paires alerte-offre':>20} | alertes servies")
         for batch_size in (500, 1000, 2500, ALERTS):
             for run in range(2):
                 with CaptureQueriesContext(connection) as queries:
@@ -125,9 +125,15 @@ try:
                     elapsed = time.perf_counter() - started
                 pairs = sum(len(offers) for _batch, matches in batches for offers in matches.values())
                 served = sum(bool(offers) for _batch, matches in batches for offers in matches.values())
+                sql = sum(float(query["time"]) for query in queries.captured_queries)
                 if run:
                     print(f"{batch_size:>6} | {len(batches):>4} | {len(queries):>12} | {elapsed * 1000:>6.0f} ms | "
-                          f"{pairs:>20} | {served}")
+                          f"{sql * 1000:>5.0f} ms | {pairs:>20} | {served}")
+        profile = cProfile.Profile()
+        profile.enable()
+        list(alerts.digest_batches(now=now, batch_size=1000))
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(12)
         # For contrast: one query per alert (the first 200), as a naive loop would do.
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:

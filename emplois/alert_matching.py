@@ -225,7 +225,7 @@ def _epci_code(commune: Territory | None) -> str:
 def text_matches(texts: Iterable[str], offers: list[NewOffer]) -> dict[str, set[int]]:
     """For each keywords, the ids of the offers among `offers` that they find: ONE query for
     all of them (PostgreSQL), as the list's search does (websearch syntax, `fr` without
-    accents, on the stored vector). No query when there are no keywords."""
+    accents, on the stored vector; each text parsed once). No query without keywords."""
     texts = sorted(set(texts) - {""})
     found: dict[str, set[int]] = {text: set() for text in texts}
     if not texts or not offers:
@@ -234,8 +234,9 @@ def text_matches(texts: Iterable[str], offers: list[NewOffer]) -> dict[str, set[
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT t.q, o.id FROM unnest(%s::text[]) AS t(q) JOIN emplois_offer o "
-                "ON o.id = ANY(%s) AND o.search_vector @@ websearch_to_tsquery('fr', t.q)",
+                "SELECT t.q, o.id FROM (SELECT q, websearch_to_tsquery('fr', q) AS query "
+                "FROM unnest(%s::text[]) AS q) AS t JOIN emplois_offer o "
+                "ON o.id = ANY(%s) AND o.search_vector @@ t.query",
                 [texts, ids],
             )
             for text, offer_id in cursor.fetchall():
@@ -261,6 +262,8 @@ class OfferIndex:
     def __init__(self, offers: list[NewOffer]):
         self.offers = {new.offer.pk: new for new in offers}
         self.order = {pk: position for position, pk in enumerate(self.offers)}
+        # What each keywords found among these offers: a later batch asks only for new keywords.
+        self.found_by_text: dict[str, set[int]] = {}
         self.all = frozenset(self.offers)
         self.by: dict[str, dict[str, set[int]]] = {name: defaultdict(set) for name in LIST_PARAMETERS}
         for new in offers:
@@ -290,10 +293,12 @@ class OfferIndex:
 
 def match_batch(alerts: list[tuple[int, str]], index: OfferIndex) -> dict[int, list[int]]:
     """For each (alert id, saved querystring) of a batch, the ids of the new offers matching
-    its search. At most ONE query for the whole batch (its keywords); alerts with the same
-    search share the work."""
+    its search. At most ONE query for the whole batch (its keywords not met in an earlier
+    batch); alerts with the same search share the work."""
     criteria_by_query = {query: parse_query(query)[0] for query in {query for _pk, query in alerts}}
-    found = text_matches((criteria.q for criteria in criteria_by_query.values()), list(index.offers.values()))
+    texts = {criteria.q for criteria in criteria_by_query.values()} - index.found_by_text.keys()
+    index.found_by_text.update(text_matches(texts, list(index.offers.values())))
+    found = index.found_by_text
     # In the order the offers were published (the index's), shared by the alerts of a search.
     ids_by_query = {
         query: sorted(index.matching(criteria, found), key=index.order.__getitem__)
