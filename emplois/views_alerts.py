@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from emplois import alerts
 from emplois.alert_matching import read_search
 from emplois.forms_alerts import ALERT_CONSENT_TEXT, JobAlertForm
+from lib.forms import submitted
 from lib.ratelimit import submit_within_limit
 
 TEMPLATES = "emplois/alertes"
@@ -24,7 +25,7 @@ def alert_new(request):
     context = {"search": search, "errors": list(search.errors), "list_url": reverse("emplois:index")}
     if search.errors:
         return render(request, f"{TEMPLATES}/nouvelle.html", context, status=400)
-    form = JobAlertForm(request.POST if request.method == "POST" else None)
+    form = JobAlertForm(**submitted(request))
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(
