@@ -6,7 +6,7 @@ Creates or reuses the PostgreSQL database `cress_bench_emplois_alertes`, migrate
 one process and in a transaction rolled back at the end (the database is left as found):
 creates the offers (published in the last six days, varied métiers, communes, contracts, a
 third of volunteering missions) and the confirmed alerts (varied searches: keywords, contract,
-commune or EPCI, domain or métier, jobs or volunteering, ESS family, and their mixes), due.
+commune or EPCI, ROME domain, jobs or volunteering, ESS family, and their mixes), due.
 Then it times `emplois.alerts.digest_batches` — the matching of every due alert, batch by batch
 — for several batch sizes, with the number of SQL queries it made: the due alerts and the new
 offers once, then per batch one for the batch's keywords and one for what it was already sent,
@@ -42,7 +42,7 @@ ALERTS, OFFERS = int(__ALERTS__), int(__OFFERS__)
 random.seed(19)
 print("Charge de la machine au début :", " ".join(f"{load:.1f}" for load in os.getloadavg()))
 communes = list(Territory.objects.filter(kind=TerritoryKind.COMMUNE).values_list("code", flat=True))
-epcis = list(Territory.objects.filter(kind=TerritoryKind.EPCI).values_list("code", flat=True))
+epcis = list(Territory.objects.filter(kind=TerritoryKind.EPCI).values_list("slug", flat=True))
 # The métiers of the ESS the demo uses most, and a few more.
 romes = ["K1302", "K1304", "G1203", "K2104", "K1801", "K1207", "M1203", "M1607", "K2111", "J1501", "K1303", "A1203"]
 domains = sorted({code[0] for code in romes})
@@ -65,9 +65,8 @@ def a_search():
         keywords = " ".join(random.sample(words, random.choice([1, 1, 2])))
         pairs.append(("q", keywords + random.choice(["", "", " Saint-Denis", " temps partiel"])))
     for name, values, chance in (
-        ("contract", contracts, 0.3), ("commune", communes, 0.3), ("epci", epcis, 0.15),
-        ("domain", domains, 0.15), ("rome", romes, 0.2), ("kind", ["emploi", "benevolat"], 0.2),
-        ("family", families, 0.1),
+        ("contrat", contracts, 0.3), ("commune", communes, 0.3), ("epci", epcis, 0.15),
+        ("metier", domains, 0.3), ("nature", ["emploi", "benevolat"], 0.2), ("famille", families, 0.1),
     ):
         if random.random() < chance:
             pairs.extend((name, value) for value in random.sample(values, random.choice([1, 1, 2])))

@@ -1,6 +1,6 @@
 """What a job alert's saved search means, and which new offers match many alerts at once.
 
-The saved search is the querystring of the offers' list (`/emplois/?q=…&contract=…`), read
+The saved search is the querystring of the offers' list (`/emplois/?q=…&contrat=…`), read
 here by a strict parser of its own: unknown parameters (the page, the order, « published
 since »…) are left out, a value it does not understand is refused with a French message. The
 same search is always written the same way (`SavedSearch.querystring`), so that alerts with
@@ -24,29 +24,36 @@ from django.utils import timezone
 
 from emplois.models import Contract, Offer, OfferKind
 from lib.text import normalise_text
-from referentiels.models import EssFamily, RomeDomain, RomeFiche, Territory, TerritoryKind
+from referentiels.models import EssFamily, RomeDomain, Territory, TerritoryKind
 
-# The parameters understood, in the order of a normalised querystring; each may be repeated
-# (« contract=cdi&contract=cdd » is CDI or CDD), except the keywords.
-LIST_PARAMETERS = ("kind", "contract", "domain", "rome", "commune", "epci", "family")
-PARAMETERS = ("q", *LIST_PARAMETERS)
+# The filters, in the order of a normalised querystring, and the list's parameter of each
+# (emplois.search: « metier » is the ROME grand domaine, « epci » the EPCI's slug); each may be
+# repeated (« contrat=cdi&contrat=cdd » is CDI or CDD), except the keywords « q ».
+LIST_PARAMETERS = ("kind", "contract", "domain", "commune", "epci", "family")
+URL_NAMES = {
+    "kind": "nature",
+    "contract": "contrat",
+    "domain": "metier",
+    "commune": "commune",
+    "epci": "epci",
+    "family": "famille",
+}
+FILTERS = {url_name: name for name, url_name in URL_NAMES.items()}
 MAX_KEYWORDS = 200
 MAX_VALUES = 20
 MAX_QUERYSTRING = 1000
 PATTERNS = {
     "domain": re.compile(r"[A-N]"),
-    "rome": re.compile(r"[A-N][0-9]{4}"),
     "commune": re.compile(r"97[0-9]{3}"),
-    "epci": re.compile(r"[0-9]{9}"),
+    "epci": re.compile(r"[a-z0-9-]{1,60}"),
 }
 CHOICES = {"kind": dict(OfferKind.choices), "contract": dict(Contract.choices), "family": dict(EssFamily.choices)}
 MESSAGES = {
     "kind": "La nature d'offre « {value} » n'existe pas : « emploi » ou « benevolat ».",
     "contract": "Le contrat « {value} » n'existe pas : choisissez-en un dans la liste.",
     "domain": "Le domaine de métiers « {value} » n'existe pas : une lettre du ROME, de A à N.",
-    "rome": "Le métier « {value} » n'existe pas : un code ROME s'écrit avec une lettre et 4 chiffres (K1302).",
     "commune": "La commune « {value} » n'existe pas : son code INSEE s'écrit avec 5 chiffres (974xx).",
-    "epci": "L'intercommunalité « {value} » n'existe pas : son code SIREN s'écrit avec 9 chiffres.",
+    "epci": "L'intercommunalité « {value} » n'existe pas : choisissez-en une dans la liste.",
     "family": "La famille de l'ESS « {value} » n'existe pas : choisissez-en une dans la liste.",
 }
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -60,7 +67,6 @@ class Criteria:
     kind: frozenset = frozenset()
     contract: frozenset = frozenset()
     domain: frozenset = frozenset()
-    rome: frozenset = frozenset()
     commune: frozenset = frozenset()
     epci: frozenset = frozenset()
     family: frozenset = frozenset()
@@ -68,7 +74,7 @@ class Criteria:
     def querystring(self) -> str:
         pairs = [("q", self.q)] if self.q else []
         for name in LIST_PARAMETERS:
-            pairs.extend((name, value) for value in sorted(getattr(self, name)))
+            pairs.extend((URL_NAMES[name], value) for value in sorted(getattr(self, name)))
         return urlencode(pairs)
 
 
@@ -88,9 +94,10 @@ def parse_query(querystring: str) -> tuple[Criteria, list[str]]:
         return Criteria(), ["Cette recherche est trop longue pour être enregistrée : retirez des critères."]
     values: dict[str, set[str]] = defaultdict(set)
     keywords = ""
-    for name, raw in parse_qsl(querystring, keep_blank_values=True):
-        if name not in PARAMETERS:
-            continue  # the page, the order, « published since »…: not part of an alert
+    for url_name, raw in parse_qsl(querystring, keep_blank_values=True):
+        name = "q" if url_name == "q" else FILTERS.get(url_name)
+        if name is None:
+            continue  # the page, « depuis » (published since)…: not part of an alert
         value = raw.strip()
         if name == "q":
             if CONTROL.search(value):
@@ -104,7 +111,7 @@ def parse_query(querystring: str) -> tuple[Criteria, list[str]]:
             continue
         if not value:
             continue  # « Tous » in the form's select sends an empty value
-        if name in ("domain", "rome"):
+        if name == "domain":
             value = value.upper()
         valid = value in CHOICES[name] if name in CHOICES else bool(PATTERNS[name].fullmatch(value))
         if not valid:
@@ -123,7 +130,7 @@ def read_search(querystring: str) -> SavedSearch:
     an EPCI, a métier or a domain unknown to the référentiels is refused)."""
     criteria, errors = parse_query(querystring)
     names = _names(criteria)
-    for name in ("domain", "rome", "commune", "epci"):
+    for name in ("domain", "commune", "epci"):
         errors.extend(
             MESSAGES[name].format(value=code) for code in sorted(getattr(criteria, name) - names[name].keys())
         )
@@ -135,15 +142,16 @@ def read_search(querystring: str) -> SavedSearch:
 def _names(criteria: Criteria) -> dict[str, dict[str, str]]:
     """The labels of the codes a search names, from the référentiels (a query only for a
     kind of code the search holds)."""
-    names = {"domain": {}, "rome": {}, "commune": {}, "epci": {}}
+    names = {"domain": {}, "commune": {}, "epci": {}}
     if criteria.domain:
         names["domain"] = dict(RomeDomain.objects.filter(code__in=criteria.domain).values_list("code", "label"))
-    if criteria.rome:
-        names["rome"] = dict(RomeFiche.objects.filter(code__in=criteria.rome).values_list("code", "label"))
-    for kind in ("commune", "epci"):
-        if getattr(criteria, kind):
-            territories = Territory.objects.filter(kind=kind, code__in=getattr(criteria, kind))
-            names[kind] = dict(territories.values_list("code", "name"))
+    if criteria.commune:
+        communes = Territory.objects.filter(kind=TerritoryKind.COMMUNE, code__in=criteria.commune)
+        names["commune"] = dict(communes.values_list("code", "name"))
+    if criteria.epci:
+        epcis = Territory.objects.filter(kind=TerritoryKind.EPCI, slug__in=criteria.epci)
+        rows = epcis.values_list("slug", "short_name", "name")
+        names["epci"] = {slug: short_name or name for slug, short_name, name in rows}
     return names
 
 
@@ -159,8 +167,6 @@ def describe(criteria: Criteria, names: dict[str, dict[str, str]]) -> str:
         parts.append(_either({"emploi": "emplois", "benevolat": "missions bénévoles"}[k] for k in criteria.kind))
     if criteria.contract:
         parts.append(_either(CHOICES["contract"][value] for value in criteria.contract))
-    if criteria.rome:
-        parts.append("métier " + _either(names["rome"][code] for code in criteria.rome))
     if criteria.domain:
         parts.append("domaine " + _either(names["domain"][code] for code in criteria.domain))
     places = [names["commune"][code] for code in criteria.commune] + [names["epci"][code] for code in criteria.epci]
@@ -183,7 +189,6 @@ class NewOffer:
     kind: str
     contract: str
     domain: str
-    rome: str
     commune: str
     epci: str
     family: str
@@ -207,7 +212,6 @@ def load_new_offers(*, since, now) -> list[NewOffer]:
             kind=offer.kind,
             contract=offer.contract,
             domain=offer.rome.domain.code,
-            rome=offer.rome.code,
             commune=offer.commune.code if offer.commune else "",
             epci=_epci_code(offer.commune),
             family=offer.organisation.ess_family,
@@ -219,7 +223,7 @@ def load_new_offers(*, since, now) -> list[NewOffer]:
 def _epci_code(commune: Territory | None) -> str:
     if commune is None or commune.parent is None or commune.parent.kind != TerritoryKind.EPCI:
         return ""
-    return commune.parent.code
+    return commune.parent.slug
 
 
 def text_matches(texts: Iterable[str], offers: list[NewOffer]) -> dict[str, set[int]]:
@@ -276,7 +280,7 @@ class OfferIndex:
         """The ids of the offers meeting every filter of `criteria` (the place: its communes
         or its EPCIs)."""
         result = set(self.all)
-        for name in ("kind", "contract", "domain", "rome", "family"):
+        for name in ("kind", "contract", "domain", "family"):
             chosen = getattr(criteria, name)
             if chosen:
                 result &= set().union(*(self.by[name].get(value, ()) for value in chosen))

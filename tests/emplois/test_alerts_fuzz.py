@@ -13,11 +13,11 @@ from emplois.models import JobAlert
 pytestmark = pytest.mark.django_db
 
 NEW = "/emplois/alertes/nouvelle/"
-NAMES = st.sampled_from(["q", "kind", "contract", "domain", "rome", "commune", "epci", "family", "page", "autre"])
+NAMES = st.sampled_from(["q", "nature", "contrat", "metier", "commune", "epci", "famille", "depuis", "page", "autre"])
 VALUES = st.one_of(
     st.text(max_size=300),
     st.sampled_from(
-        ["cdi", "benevolat", "emploi", "K1302", "k1302", "G", "97411", "97499", "249740119", "association", "\x00", ""]
+        ["cdi", "benevolat", "emploi", "K", "k", "Z", "97411", "97499", "cinor", "tco", "association", "\x00", ""]
     ),
 )
 FORM = st.fixed_dictionaries(

@@ -39,7 +39,7 @@ def idle(worker) -> bool:
 def test_each_digest_is_sent_once_across_a_worker_killed_mid_sweep(private_redis, smtp_sink, tmp_path):
     emails = [f"lecteur{index:03d}@exemple.re" for index in range(ALERTS)]
     for index, email in enumerate(emails):
-        make_job_alert(email, query="contract=cdi" if index % 2 else "kind=benevolat")
+        make_job_alert(email, query="contrat=cdi" if index % 2 else "nature=benevolat")
     cdi = [make_offer(f"Animateur n°{n}", published_ago=timedelta(hours=n + 1)) for n in range(2)]
     mission = make_offer("Bénévole à l'épicerie solidaire", contract="benevolat", published_ago=timedelta(hours=2))
     make_offer("Expirée", status="expiree", published_ago=timedelta(hours=3))
