@@ -110,6 +110,10 @@ bench-territoires: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.territoires
 
+bench-emplois-alertes: install-dev
+	@scripts/services.sh
+	$(PY) -m bench.emplois_alerts
+
 # requirements*.in (direct dependencies) -> requirements*.txt (everything, pinned with the
 # hashes of its files). Resolved against the public index alone: no local index, wheel
 # folder or constraint of this machine's pip configuration may slip in its own files.

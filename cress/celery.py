@@ -137,6 +137,17 @@ app.conf.beat_schedule = {
         "task": "experimentations.tasks_alerts.purge_unconfirmed_alerts",
         "schedule": crontab(hour=3, minute=50),
     },
+    # Emplois, job alerts: each morning (Réunion time), the daily and weekly digests due, the
+    # alerts matched in batches against the new offers; each (alert, offer) sent once.
+    "emplois-job-alert-digests": {
+        "task": "emplois.tasks_alerts.send_job_alert_digests",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    # RGPD: job alerts never confirmed are deleted once their link has expired.
+    "emplois-purge-unconfirmed-job-alerts": {
+        "task": "emplois.tasks_alerts.purge_unconfirmed_job_alerts",
+        "schedule": crontab(hour=3, minute=52),
+    },
     # Uploaded files that no row names any more, and rows whose file is missing: a weekly
     # report to the contact address (files are deleted with their rows, see lib/media.py).
     "cress-report-orphan-files": {

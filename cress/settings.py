@@ -473,7 +473,7 @@ NEWSLETTER_RETRY_MINUTES = envint("NEWSLETTER_RETRY_MINUTES", 10)
 NEWSLETTER_CLAIM_TIMEOUT_SECONDS = envint("NEWSLETTER_CLAIM_TIMEOUT_SECONDS", 600)
 NEWSLETTER_SUBSCRIPTIONS_PER_HOUR = envint("NEWSLETTER_SUBSCRIPTIONS_PER_HOUR", 10)
 
-# Expérimentations, alerts on financial tools: validity of the confirmation link, after which
+# Alerts (financial tools, job offers): validity of the confirmation link, after which
 # an unconfirmed alert is deleted (RGPD); how long the unsubscribe link of each email works;
 # subscriptions per hour from one address; how far back a digest looks before its watermark
 # (a tool published in a transaction that committed late is still caught, never sent twice);
@@ -483,6 +483,11 @@ ALERT_UNSUBSCRIBE_LINK_DAYS = envint("ALERT_UNSUBSCRIBE_LINK_DAYS", 400)
 ALERT_SUBSCRIPTIONS_PER_HOUR = envint("ALERT_SUBSCRIPTIONS_PER_HOUR", 10)
 ALERT_DIGEST_OVERLAP_MINUTES = envint("ALERT_DIGEST_OVERLAP_MINUTES", 60)
 ALERT_DIGEST_MAX_TOOLS = envint("ALERT_DIGEST_MAX_TOOLS", 20)
+# Emplois, job alerts (the ALERT_* settings above apply to them too): alerts matched against
+# the new offers per batch (one query per batch, never per alert); at most this many offers
+# in one digest (the rest through the link to the search).
+JOB_ALERT_BATCH_SIZE = envint("JOB_ALERT_BATCH_SIZE", 1000)
+JOB_ALERT_DIGEST_MAX_OFFERS = envint("JOB_ALERT_DIGEST_MAX_OFFERS", 20)
 
 # Observatoire: panorama requests per hour from one address; how long the emailed link to
 # a panorama works; RGPD: days a request (its email address) is kept.

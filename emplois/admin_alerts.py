@@ -3,12 +3,13 @@ link's hash is never shown)."""
 
 from django.contrib import admin
 
+from emplois.alerts import SUBSCRIPTIONS
 from emplois.models import JobAlert, JobAlertDelivery
 
 
 @admin.register(JobAlert)
 class JobAlertAdmin(admin.ModelAdmin):
-    list_display = ["email", "label", "frequency", "confirmed_at", "unsubscribed_at", "created_at"]
+    list_display = ["email", "label", "frequency", "state", "last_sent_at", "created_at"]
     list_filter = ["frequency"]
     search_fields = ["email", "label"]
     # Never token_hash.
@@ -24,6 +25,10 @@ class JobAlertAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="état")
+    def state(self, obj):
+        return SUBSCRIPTIONS.state_label(obj)
 
 
 @admin.register(JobAlertDelivery)

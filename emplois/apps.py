@@ -19,7 +19,7 @@ class EmploisConfig(AppConfig):
 
     def ready(self):
         # The modules of Celery tasks register them (only tasks.py is autodiscovered).
-        from emplois import applications, intake, tasks_applications  # noqa: F401
+        from emplois import alerts, applications, intake, tasks_alerts, tasks_applications  # noqa: F401  # noqa: F401
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
 
@@ -30,3 +30,6 @@ class EmploisConfig(AppConfig):
         # Private links: the employer's page of an application, the candidate's page.
         register_link_builder(applications.EMPLOYER_LINK, applications.build_employer_link)
         register_link_builder(applications.CANDIDATE_LINK, applications.build_candidate_link)
+        # Private links: a job alert's confirmation and unsubscription.
+        register_link_builder(alerts.CONFIRM_LINK, alerts.SUBSCRIPTIONS.build_confirm_link)
+        register_link_builder(alerts.UNSUBSCRIBE_LINK, alerts.SUBSCRIPTIONS.build_unsubscribe_link)

@@ -4,10 +4,11 @@ Each part keeps its own list of routes (public offers, applications, the employe
 alerts); this module only joins them.
 """
 
+from emplois.urls_alerts import urlpatterns as alerts
 from emplois.urls_applications import urlpatterns as applications
 from emplois.urls_metiers import urlpatterns as metiers
 from emplois.urls_public import urlpatterns as public
 
 app_name = "emplois"
 
-urlpatterns = [*public, *metiers, *applications]
+urlpatterns = [*public, *metiers, *applications, *alerts]

@@ -27,9 +27,7 @@ from django.utils import timezone
 from experimentations.alert_matching import matching_tools, read_search
 from experimentations.models import AlertDelivery, FinancialTool, ToolAlert
 from lib.dates import french_date, french_datetime
-from lib.tokens import new_token, token_hash
-from messagerie.links import PLACEHOLDER, LinkUnavailable, issue_token, private_link, resolve_token
-from messagerie.services import queue_email
+from messagerie.alert_subscriptions import AlertSubscriptions, due_filter
 
 logger = logging.getLogger(__name__)
 
@@ -39,26 +37,29 @@ Kind = AlertDelivery.Kind
 Frequency = ToolAlert.Frequency
 # Days left (in Réunion calendar days) when each reminder is due; the nearest wins.
 REMINDERS = ((Kind.DEADLINE_7, 7), (Kind.DEADLINE_30, 30))
-PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
-# A digest due at 07:00 is not skipped because the previous one ran at 07:00:05.
-DUE_SLACK = timedelta(hours=2)
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+# Double opt-in, links, unsubscription: shared with the other apps' alerts (messagerie).
+SUBSCRIPTIONS = AlertSubscriptions(
+    model=ToolAlert,
+    confirm_link=CONFIRM_LINK,
+    unsubscribe_link=UNSUBSCRIBE_LINK,
+    confirm_url="experimentations:alert-confirm",
+    unsubscribe_url="experimentations:alert-unsubscribe",
+)
+active_alerts = SUBSCRIPTIONS.active
+state_label = SUBSCRIPTIONS.state_label
+build_confirm_link = SUBSCRIPTIONS.build_confirm_link
+build_unsubscribe_link = SUBSCRIPTIONS.build_unsubscribe_link
+alert_from_confirm_token = SUBSCRIPTIONS.from_confirm_token
+confirm_alert = SUBSCRIPTIONS.confirm
+alert_from_unsubscribe_token = SUBSCRIPTIONS.from_unsubscribe_token
+unsubscribe_alert = SUBSCRIPTIONS.unsubscribe
+purge_unconfirmed_alerts = SUBSCRIPTIONS.purge_unconfirmed
+_queue = SUBSCRIPTIONS.queue
 
 
 class AlertError(Exception):
     """An alert refused, with a message in French for the person."""
-
-
-def active_alerts():
-    return ToolAlert.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
-
-
-def state_label(alert: ToolAlert) -> str:
-    if alert.unsubscribed_at:
-        return "désinscrite"
-    if alert.confirmed_at:
-        return "confirmée"
-    return "en attente de confirmation"
 
 
 def tool_url(tool: FinancialTool) -> str:
@@ -68,43 +69,6 @@ def tool_url(tool: FinancialTool) -> str:
 def search_url(alert: ToolAlert) -> str:
     path = reverse("experimentations:tools")
     return settings.SITE_URL + path + (f"?{alert.query}" if alert.query else "")
-
-
-# --- Links -------------------------------------------------------------------------------
-
-
-def build_confirm_link(*, alert: int) -> str:
-    """Link builder: a fresh confirmation token; its hash replaces the alert's (the last
-    confirmation email sent is the one that works)."""
-    token, stored = new_token()
-    updated = ToolAlert.objects.filter(pk=alert, confirmed_at__isnull=True, unsubscribed_at__isnull=True).update(
-        token_hash=stored
-    )
-    if not updated:
-        raise LinkUnavailable("cette alerte n'attend plus de confirmation.")
-    return settings.SITE_URL + reverse("experimentations:alert-confirm", args=[token])
-
-
-def build_unsubscribe_link(*, alert: int) -> str:
-    """Link builder: a token stored hashed (messagerie.links), valid ALERT_UNSUBSCRIBE_LINK_DAYS."""
-    if not ToolAlert.objects.filter(pk=alert, unsubscribed_at__isnull=True).exists():
-        raise LinkUnavailable("cette alerte est annulée.")
-    expires_at = timezone.now() + timedelta(days=settings.ALERT_UNSUBSCRIBE_LINK_DAYS)
-    token = issue_token(purpose=UNSUBSCRIBE_LINK, object_id=alert, expires_at=expires_at)
-    return settings.SITE_URL + reverse("experimentations:alert-unsubscribe", args=[token])
-
-
-def _queue(alert: ToolAlert, *, template: str, context: dict, dedup_key: str | None = None):
-    """An email to the alert's address, with its unsubscribe link in the body and the header."""
-    unsubscribe = PLACEHOLDER.format(key="unsubscribe_url")
-    return queue_email(
-        to=alert.email,
-        template=template,
-        context={"alert": alert, "unsubscribe_url": private_link(UNSUBSCRIBE_LINK, alert=alert.pk), **context},
-        # RFC 2369 and RFC 8058: mail programs offer a button that posts to the same link.
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        dedup_key=dedup_key,
-    )
 
 
 # --- Subscribing ---------------------------------------------------------------------------
@@ -133,7 +97,6 @@ def create_alert(
 ) -> None:
     """Record an unconfirmed alert and email its confirmation link. The same answer whatever
     the address has already saved: nobody learns what another person follows."""
-    email = email.strip().lower()
     if tool is not None:
         query, label = "", f"Rappels de l'appel « {tool.name} »"[:300]
         frequency = Frequency.WEEKLY
@@ -144,92 +107,26 @@ def create_alert(
         query, label = search.querystring, search.label[:300]
         if len(query) > ToolAlert._meta.get_field("query").max_length:
             raise AlertError("Cette recherche est trop longue pour être enregistrée : retirez des critères.")
-    same = ToolAlert.objects.select_for_update().filter(
-        email=email, query=query, tool=tool, unsubscribed_at__isnull=True
-    )
-    alert = same.first()
-    if alert is not None and alert.confirmed_at is not None:
-        if alert.frequency != frequency:
-            ToolAlert.objects.filter(pk=alert.pk).update(frequency=frequency)
-        return
-    now = timezone.now()
-    if alert is None:
-        alert = ToolAlert(email=email, query=query, tool=tool, token_hash=new_token()[1])
-    alert.label = label
-    alert.frequency = frequency or Frequency.WEEKLY
-    alert.consent_text = consent_text
-    alert.consent_at = now  # renewed by each request, like the link it sends
-    alert.watermark = now
-    alert.full_clean(validate_constraints=False)
-    alert.save()
-    _queue(
-        alert,
+    SUBSCRIPTIONS.subscribe(
+        email=email,
+        query=query,
+        label=label,
+        frequency=frequency,
+        consent_text=consent_text,
         template="experimentations/alerte_confirmation",
-        context={"url": private_link(CONFIRM_LINK, alert=alert.pk), "days": settings.ALERT_CONFIRM_DAYS},
+        tool=tool,
     )
-
-
-def alert_from_confirm_token(token: str) -> ToolAlert | None:
-    """The alert a confirmation link opens: unknown, forged, expired or unsubscribed: None."""
-    if not token or len(token) > 200:
-        return None
-    alert = ToolAlert.objects.filter(token_hash=token_hash(token), unsubscribed_at__isnull=True).first()
-    if alert is None or alert.confirmed_at is not None:
-        return alert
-    if alert.consent_at < timezone.now() - timedelta(days=settings.ALERT_CONFIRM_DAYS):
-        return None
-    return alert
-
-
-def confirm_alert(*, alert: ToolAlert) -> None:
-    """Start sending: new tools count from now."""
-    now = timezone.now()
-    ToolAlert.objects.filter(pk=alert.pk, confirmed_at__isnull=True, unsubscribed_at__isnull=True).update(
-        confirmed_at=now, watermark=now
-    )
-    alert.refresh_from_db()
-
-
-def alert_from_unsubscribe_token(token: str) -> ToolAlert | None:
-    alert_id = resolve_token(purpose=UNSUBSCRIBE_LINK, token=token)
-    return None if alert_id is None else ToolAlert.objects.filter(pk=alert_id).first()
-
-
-@transaction.atomic
-def unsubscribe_alert(*, alert: ToolAlert) -> None:
-    """Stop the alert at once and erase its address (RGPD); what it was sent stays counted."""
-    alert = ToolAlert.objects.select_for_update().get(pk=alert.pk)
-    if alert.unsubscribed_at is not None:
-        return
-    alert.unsubscribed_at = timezone.now()
-    alert.email = f"desinscrit-{alert.pk}@invalid.invalid"
-    alert.token_hash = new_token()[1]  # the confirmation link, if any, opens nothing now
-    alert.save(update_fields=["unsubscribed_at", "email", "token_hash"])
-
-
-def purge_unconfirmed_alerts(*, now=None) -> int:
-    """RGPD: alerts never confirmed are deleted once their link has expired."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.ALERT_CONFIRM_DAYS)
-    deleted, _ = ToolAlert.objects.filter(
-        confirmed_at__isnull=True, unsubscribed_at__isnull=True, consent_at__lt=cutoff
-    ).delete()
-    return deleted
 
 
 # --- Digests ----------------------------------------------------------------------------------
-
-
-def _due(now) -> Q:
-    return Q(frequency=Frequency.DAILY, watermark__lte=now - PERIODS[Frequency.DAILY] + DUE_SLACK) | Q(
-        frequency=Frequency.WEEKLY, watermark__lte=now - PERIODS[Frequency.WEEKLY] + DUE_SLACK
-    )
 
 
 def send_digests(*, now=None) -> int:
     """Periodic: each search alert due (daily or weekly) gets the new matching tools in one
     email, each alert in its own transaction. Returns the number of emails queued."""
     now = now or timezone.now()
-    ids = list(active_alerts().filter(tool__isnull=True).filter(_due(now)).order_by("pk").values_list("pk", flat=True))
+    due = active_alerts().filter(due_filter(now), tool__isnull=True)
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
     return sum(send_digest(alert_id=alert_id, now=now) for alert_id in ids)
 
 
@@ -241,7 +138,7 @@ def send_digest(*, alert_id: int, now=None) -> int:
     alert = (
         active_alerts()
         .filter(pk=alert_id, tool__isnull=True)
-        .filter(_due(now))
+        .filter(due_filter(now))
         .select_for_update(skip_locked=True)
         .first()
     )

@@ -1,9 +1,5 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout, Submit
-from django import forms
-
 from experimentations.models import ToolAlert
-from lib.forms import HoneypotMixin
+from lib.forms import AlertSubscriptionForm
 
 ALERT_CONSENT_TEXT = (
     "J'accepte de recevoir à cette adresse les alertes de la CRESS La Réunion sur les financements "
@@ -13,41 +9,10 @@ ALERT_CONSENT_TEXT = (
 )
 
 
-class AlertForm(HoneypotMixin):
-    email = forms.EmailField(
-        label="Votre adresse électronique",
-        max_length=254,
-        error_messages={
-            "required": "Indiquez l'adresse où recevoir les alertes.",
-            "invalid": "Cette adresse électronique n'est pas valable (exemple : nom@exemple.re).",
-            "max_length": "Cette adresse électronique est trop longue.",
-        },
-    )
-    frequency = forms.ChoiceField(
-        label="Recevoir les nouveautés",
-        choices=ToolAlert.Frequency.choices,
-        initial=ToolAlert.Frequency.WEEKLY,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choisissez la fréquence des courriels.",
-            "invalid_choice": "Choisissez « chaque jour » ou « chaque semaine ».",
-        },
-    )
-    consent = forms.BooleanField(
-        label=ALERT_CONSENT_TEXT,
-        error_messages={"required": "Votre accord est nécessaire pour vous envoyer les alertes."},
-    )
+class AlertForm(AlertSubscriptionForm):
+    consent_text = ALERT_CONSENT_TEXT
+    frequencies = ToolAlert.Frequency.choices
 
     def __init__(self, *args, follow_call: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        fields = ["email", "frequency", "consent"]
-        if follow_call:  # one call: its reminders only, no digest
-            del self.fields["frequency"]
-            fields.remove("frequency")
-        self.helper = FormHelper()
-        self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(
-            *fields,
-            Div("website_url", css_class="hp-field", aria_hidden="true"),
-            Submit("submit", "Créer l'alerte"),
-        )
+        # One call: its reminders only, no digest.
+        super().__init__(*args, with_frequency=not follow_call, **kwargs)

@@ -12,10 +12,7 @@ from experimentations.forms_alerts import ALERT_CONSENT_TEXT, AlertForm
 from lib.ratelimit import submit_within_limit
 
 MAX_QUERY = 1000
-
-
-def _invalid_link(request, message: str = "", status: int = 404):
-    return render(request, "experimentations/alerts/lien_invalide.html", {"message": message}, status=status)
+TEMPLATES = "experimentations/alerts"
 
 
 @never_cache
@@ -65,15 +62,8 @@ def alert_new(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def alert_confirm(request, token):
-    """The link of the confirmation email. GET asks, POST confirms: a mail scanner that
-    opens links confirms nothing."""
-    alert = alerts.alert_from_confirm_token(token)
-    if alert is None:
-        return _invalid_link(request)
-    if request.method == "POST":
-        alerts.confirm_alert(alert=alert)
-        return render(request, "experimentations/alerts/confirmee.html", {"alert": alert})
-    return render(request, "experimentations/alerts/confirmer.html", {"alert": alert})
+    """The link of the confirmation email (GET asks, POST confirms)."""
+    return alerts.SUBSCRIPTIONS.confirm_page(request, token, templates=TEMPLATES)
 
 
 @csrf_exempt  # RFC 8058: mail programs post « List-Unsubscribe=One-Click » without a form
@@ -81,10 +71,4 @@ def alert_confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def alert_unsubscribe(request, token):
     """The link of every alert email: one click (GET shows a button, POST unsubscribes)."""
-    alert = alerts.alert_from_unsubscribe_token(token)
-    if alert is None:
-        return _invalid_link(request)
-    if request.method == "POST":
-        alerts.unsubscribe_alert(alert=alert)
-        return render(request, "experimentations/alerts/desinscrite.html")
-    return render(request, "experimentations/alerts/desinscrire.html", {"alert": alert})
+    return alerts.SUBSCRIPTIONS.unsubscribe_page(request, token, templates=TEMPLATES)

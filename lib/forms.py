@@ -1,5 +1,7 @@
 """Guards shared by the public forms: a honeypot field and a recorded consent."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.utils.html import format_html
 
@@ -78,3 +80,50 @@ def submitted(request) -> dict:
     if request.method == "POST":
         return {"data": request.POST, "files": request.FILES}
     return {}
+
+
+class AlertSubscriptionForm(HoneypotMixin):
+    """The form of an email alert on a saved search (the search itself stays in the
+    address): the email, the frequency and the consent, whose text each app gives
+    (`consent_text`, with `frequencies`, the alert model's choices)."""
+
+    consent_text = ""
+    frequencies: list[tuple[str, str]] = []
+
+    email = forms.EmailField(
+        label="Votre adresse électronique",
+        max_length=254,
+        error_messages={
+            "required": "Indiquez l'adresse où recevoir les alertes.",
+            "invalid": "Cette adresse électronique n'est pas valable (exemple : nom@exemple.re).",
+            "max_length": "Cette adresse électronique est trop longue.",
+        },
+    )
+    frequency = forms.ChoiceField(
+        label="Recevoir les nouveautés",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez la fréquence des courriels.",
+            "invalid_choice": "Choisissez « chaque jour » ou « chaque semaine ».",
+        },
+    )
+    consent = forms.BooleanField(
+        error_messages={"required": "Votre accord est nécessaire pour vous envoyer les alertes."},
+    )
+
+    def __init__(self, *args, with_frequency: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["frequency"].choices = self.frequencies
+        self.fields["frequency"].initial = self.frequencies[-1][0] if self.frequencies else None
+        self.fields["consent"].label = self.consent_text
+        fields = ["email", "frequency", "consent"]
+        if not with_frequency:
+            del self.fields["frequency"]
+            fields.remove("frequency")
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            *fields,
+            Div("website_url", css_class="hp-field", aria_hidden="true"),
+            Submit("submit", "Créer l'alerte"),
+        )

@@ -535,6 +535,7 @@ PUBLIC_URLS = {
     "emplois:metiers",
     "emplois:metier",
     "emplois:apply", "emplois:apply-sent", "emplois:application-new-link",
+    "emplois:alert-new",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
     "experimentations:tools-json", "experimentations:finder",
     "experimentations:need-new", "experimentations:need-posted",
@@ -564,6 +565,7 @@ PRIVATE_URLS = {
     "experimentations:supplier", "experimentations:supplier-need",
     "emplois:application-employer", "emplois:application-employer-file", "emplois:application-candidate",
     "emplois:application-member", "emplois:application-member-file",
+    "emplois:alert-confirm", "emplois:alert-unsubscribe",
 }  # fmt: skip
 
 
@@ -608,6 +610,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
         "experimentations:supplier", "experimentations:supplier-need",
         "emplois:application-employer", "emplois:application-candidate",
+        "emplois:alert-confirm", "emplois:alert-unsubscribe",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
@@ -617,7 +620,10 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     expect("retrait (faux lien)", response, response.status_code == 404)
     response = client.post(reverse("actualites:lettre-desinscription", args=[FORGED_TOKEN]))
     expect("désinscription (faux lien)", response, response.status_code == 404)
-    for name in ("experimentations:alert-confirm", "experimentations:alert-unsubscribe"):
+    for name in (
+        "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
+        "emplois:alert-confirm", "emplois:alert-unsubscribe",
+    ):  # fmt: skip
         response = client.post(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien, POST)", response, response.status_code == 404)
     response = client.get(reverse("emplois:application-employer-file", args=[FORGED_TOKEN, "cv"]))

@@ -33,6 +33,7 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from emplois import alerts as job_alerts
 from emplois import applications as job_applications
 from experimentations import alerts
 from experimentations import batches as supplier_batches
@@ -54,6 +55,7 @@ from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.emplois.factories import PDF as JOB_PDF
+from tests.emplois.factories import make_job_alert, make_offer
 from tests.emplois.factories import make_offer as make_job_offer
 from tests.experimentations.factories import make_alert, make_call, make_tool, next_monday, posted_need, sent_need
 from tests.formation.documents_helpers import make_registration
@@ -185,6 +187,16 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "experimentations/alerte_rappel": (
         Link(r"/financer-et-acheter/outils/[\w-]+/", r"Appel Alerte"),
         Link(r"/financer-et-acheter/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
+    ),
+    # Job alerts: the confirmation, the digest (its search; each offer's page, emplois:offer,
+    # once the public pages are merged); each with its one-click unsubscribe link.
+    "emplois/alerte_confirmation": (
+        Link(r"/emplois/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
+        Link(r"/emplois/alertes/confirmation/[\w-]+/", r"<h1>Confirmer votre alerte</h1>", private=True),
+    ),
+    "emplois/alerte_nouveautes": (
+        Link(r"/emplois/(\?\S*)?", r"Médiateur ou médiatrice numérique"),
+        Link(r"/emplois/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
     ),
     # The observatory: the download page of the panorama asked for.
     "observatoire/panorama_pret": (
@@ -334,6 +346,15 @@ def produce_every_email(client):
     make_alert("rappel@exemple.re", tool=make_call(name="Appel Alerte", closes_in=timedelta(days=6)))
     alerts.send_deadline_reminders()  # alerte_rappel
     assert followed.deliveries.exists()
+
+    # Job alerts: a confirmation; a digest to a confirmed alert.
+    job_alerts.create_alert(
+        email="alerte-emploi@exemple.re", consent_text="ok", querystring="", frequency="hebdomadaire"
+    )  # emplois/alerte_confirmation
+    job_alert = make_job_alert("emploi@exemple.re")
+    make_offer("Médiateur ou médiatrice numérique", published_ago=timedelta(hours=2))
+    job_alerts.send_digests()  # emplois/alerte_nouveautes
+    assert job_alert.deliveries.exists()
 
     orphan = settings.MEDIA_ROOT / "accueil" / "oubli.pdf"
     orphan.parent.mkdir(parents=True, exist_ok=True)
