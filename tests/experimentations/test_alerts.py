@@ -261,8 +261,10 @@ def test_the_sweeps_do_a_constant_number_of_queries():
 
 
 def test_reminders_30_and_7_days_before_a_followed_calls_deadline_once_each():
-    now = timezone.now()
-    call = make_call(closes_in=timedelta(days=40))
+    # At noon in Réunion, whatever the hour the test runs: « 33 days and an hour later » stays
+    # 7 Réunion calendar days before a deadline at noon.
+    now = datetime(2030, 3, 1, 12, 0, tzinfo=REUNION)
+    call = make_call(closes_at=now + timedelta(days=40))
     alert = make_alert(tool=call)
     assert alerts.send_deadline_reminders(now=now) == 0
     assert alerts.send_deadline_reminders(now=now + timedelta(days=10, hours=1)) == 1
