@@ -40,6 +40,7 @@ from annuaire.selectors import structure_recipients
 from lib import intake_kinds
 from lib.admin import CappedPaginator, QuickCheckboxMixin, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
 from lib.dates import french_date, french_datetime, french_short_date
+from lib.forms import submitted
 from lib.spreadsheet import safe_cell, streaming_writer
 from lib.workflow import WorkflowError
 from messagerie.services import render_email
@@ -606,7 +607,7 @@ class IntakeRequestAdmin(SuggestionsAdminMixin, QuickCheckboxMixin, WorkflowAdmi
         if not request.user.is_superuser:
             raise PermissionDenied
         intake = get_object_or_404(IntakeRequest, pk=object_id)
-        form = ErasureForm(request.POST or None)
+        form = ErasureForm(**submitted(request))
         if request.method == "POST" and form.is_valid():
             try:
                 services.erase_request(intake=intake, by=request.user, reason=form.cleaned_data["reason"])
@@ -692,7 +693,7 @@ class IntakeRequestAdmin(SuggestionsAdminMixin, QuickCheckboxMixin, WorkflowAdmi
             raise PermissionDenied
         recommendations = orientation_service.recommend(intake)
         recommended = [rec.organisation for rec in recommendations]
-        form = OrientForm(request.POST or None, intake=intake, recommended=recommended, admin_site=self.admin_site)
+        form = OrientForm(**submitted(request), intake=intake, recommended=recommended, admin_site=self.admin_site)
         context = {"intake": intake, "recommendations": recommendations, "form": form}
         # « Modifier le choix » comes back from the preview to this page, the choice kept.
         if request.method == "POST" and request.POST.get("etape") != "modifier" and form.is_valid():

@@ -22,6 +22,7 @@ from accueil.forms import (
 )
 from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, LegalFormKind, Need, RequestTransition
+from lib.forms import submitted
 from lib.need_resources import resources_for
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from lib.workflow import WorkflowError
@@ -309,7 +310,7 @@ PRIVATE_PAGE_SCOPE = "accueil-page-privee"
 @require_http_methods(["GET", "POST"])
 def guide(request):
     """« Quel statut pour mon projet ? »: the questionnaire, then the suggested forms."""
-    form = GuideForm(request.POST or None)
+    form = GuideForm(**submitted(request))
     if request.method == "POST" and form.is_valid():
         answers = form.answers()
         fitting, others = suggest(answers)
@@ -354,7 +355,7 @@ def _answer_as_partner(orientation, data: dict, user) -> None:
 def _partner_page(request, orientation, here, document_url):
     """A structure's page for one orientation: accept, refuse, ask the holder, report, and
     download the documents the holder shared (`document_url(pk)` is where each one is)."""
-    form = PartnerAnswerForm(request.POST or None)
+    form = PartnerAnswerForm(**submitted(request))
     status = 200
     if request.method == "POST":
         user = request.user if request.user.is_authenticated else None

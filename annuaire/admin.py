@@ -40,6 +40,7 @@ from lib.admin import (
     WorkflowAdminMixin,
 )
 from lib.dates import french_datetime
+from lib.forms import submitted
 from lib.workflow import TransitionNotAllowed
 from referentiels.admin import CommuneListFilter, EpciListFilter
 
@@ -145,7 +146,7 @@ class OrganisationAdmin(LabelledFileInputsMixin, QuickCheckboxMixin, SimpleHisto
         """Upload a Sirene-shaped CSV; upsert on SIRET and show the report."""
         if not self.has_add_permission(request) or not self.has_change_permission(request):
             raise PermissionDenied
-        form = SireneImportForm(request.POST or None, request.FILES or None)
+        form = SireneImportForm(**submitted(request))
         report = None
         if request.method == "POST" and form.is_valid():
             try:

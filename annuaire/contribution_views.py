@@ -10,6 +10,7 @@ from annuaire import contributions
 from annuaire.contribution_forms import CONSENT_TEXT, ClaimForm, ContributionForm, MemberEditForm
 from annuaire.models import Contribution, Organisation
 from annuaire.services import save_organisation
+from lib.forms import submitted
 from lib.ratelimit import submit_within_limit
 from lib.workflow import WorkflowError
 
@@ -24,8 +25,7 @@ def _contribute(request, *, kind, organisation=None):
         initial = {field: getattr(organisation, field) for field in contributions.CONTRIBUTION_FIELDS}
         initial["categories"] = organisation.categories.all()
     form = ContributionForm(
-        request.POST or None,
-        request.FILES or None,
+        **submitted(request),
         initial=initial,
         submit_label="Envoyer la correction" if organisation else "Envoyer la proposition",
     )
@@ -67,7 +67,7 @@ def correct(request, slug):
 @require_http_methods(["GET", "POST"])
 def claim(request, slug):
     organisation = _published(slug)
-    form = ClaimForm(request.POST or None)
+    form = ClaimForm(**submitted(request))
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(
@@ -114,7 +114,7 @@ def member_edit(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not contributions.is_member(request.user, organisation):
         raise PermissionDenied("Vous ne gérez pas cette structure.")
-    form = MemberEditForm(request.POST or None, request.FILES or None, instance=organisation)
+    form = MemberEditForm(**submitted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
         save_organisation(organisation=organisation, by=request.user, categories=form.cleaned_data["categories"])

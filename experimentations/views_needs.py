@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from experimentations import needs, selectors_needs
 from experimentations.forms_needs import SUBMIT, NeedForm, NewNeedForm, SurveyForm
 from experimentations.workflows import NEED_EDITABLE
+from lib.forms import submitted
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 
 SESSION_REFERENCE = "achats_reference"
@@ -18,7 +19,7 @@ PRIVATE_PAGE_SCOPE = "achats-besoin"
 
 @require_http_methods(["GET", "POST"])
 def need_new(request):
-    form = NewNeedForm(request.POST or None, consent_text=needs.CONSENT_TEXT)
+    form = NewNeedForm(**submitted(request), consent_text=needs.CONSENT_TEXT)
     status = 200
     if request.method == "POST":
         submit = request.POST.get("action") == SUBMIT
@@ -75,7 +76,7 @@ def need_buyer(request, token):
     need = needs.find_need_by_token(token)
     if need is None:
         return _invalid_link(request)
-    survey = SurveyForm(request.POST or None) if needs.survey_open(need) else None
+    survey = SurveyForm(**submitted(request)) if needs.survey_open(need) else None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -133,7 +134,7 @@ def need_edit(request, token):
     if need.status not in NEED_EDITABLE:
         messages.info(request, "Ce besoin n'est plus modifiable.")
         return redirect(page)
-    form = NeedForm(request.POST or None, instance=need)
+    form = NeedForm(**submitted(request), instance=need)
     status = 200
     if request.method == "POST":
         if not _private_post_allowed(request):

@@ -17,6 +17,7 @@ from formation.forms_registration import (
     published_organisations,
 )
 from formation.models import Registration, Session, Training
+from lib.forms import submitted
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 
 SCOPE = "formation-inscription"
@@ -41,7 +42,7 @@ def _session_context(session: Session) -> dict:
 def _register_page(request, pk, *, form_class, template, action):
     session = _session(pk)
     context = _session_context(session)
-    form = form_class(request.POST or None)
+    form = form_class(**submitted(request))
     status = 200
     if request.method == "POST":
         if not context["is_open"]:
