@@ -9,3 +9,7 @@ class EmploisConfig(AppConfig):
         from lib.media import delete_files_with_rows
 
         delete_files_with_rows(self.get_model("Application"))
+
+        from emplois import cache
+
+        cache.connect_signals()

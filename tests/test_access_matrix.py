@@ -530,7 +530,7 @@ PUBLIC_URLS = {
     "formation:appui-rh", "formation:appui-rh-envoyee", "formation:appui-rh-structures",
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
-    "emplois:index",
+    "emplois:index", "emplois:offer", "emplois:feed",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
     "experimentations:tools-json", "experimentations:finder",
     "experimentations:need-new", "experimentations:need-posted",
