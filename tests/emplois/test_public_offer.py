@@ -113,7 +113,12 @@ def test_an_organisation_not_in_the_directory_is_named_without_a_link(client):
 def test_every_published_offer_carries_a_complete_job_posting(client):
     closes = timezone.localdate() + timedelta(days=15)
     offers = [
-        make_offer("CDI à Saint-Denis", closes_on=closes, starts_on=date(2027, 1, 4)),
+        make_offer(
+            "CDI à Saint-Denis",
+            organisation=OrganisationFactory(postcode="97400"),
+            closes_on=closes,
+            starts_on=date(2027, 1, 4),
+        ),
         make_offer("CDD à temps partiel", contract=Contract.CDD, working_time="temps_partiel", commune_code="97415"),
         make_offer("Développeur à distance", commune_code=None, remote="total", rome_code="M1805"),
         make_offer("Télétravail partiel", remote="partiel", pay_max=None),
