@@ -62,6 +62,7 @@ FEATURE_APPS = frozenset(
         "communication",
         "formation",
         "experimentations",
+        "emplois",
     }
 )
 
