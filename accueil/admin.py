@@ -37,6 +37,7 @@ from accueil.models import (
 from accueil.selectors import Period
 from annuaire.models import Organisation
 from annuaire.selectors import structure_recipients
+from lib import intake_kinds
 from lib.admin import CappedPaginator, QuickCheckboxMixin, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
 from lib.dates import french_date, french_datetime, french_short_date
 from lib.spreadsheet import safe_cell, streaming_writer
@@ -451,7 +452,18 @@ class IntakeRequestAdmin(SuggestionsAdminMixin, QuickCheckboxMixin, WorkflowAdmi
 
     @admin.display(description="besoins")
     def needs_display(self, obj):
-        return ", ".join(obj.get_needs_display())
+        needs = ", ".join(obj.get_needs_display())
+        # A kind of request another area adds (lib.intake_kinds) says whom to orient it to.
+        guidance = [
+            (kind.label, kind.help_text, ", ".join(kind.partner_names)) for kind in intake_kinds.kinds_in(obj.needs)
+        ]
+        if not guidance:
+            return needs
+        return format_html(
+            '{}<ul class="mb-0">{}</ul>',
+            needs,
+            format_html_join("", "<li>« {} » : {} À orienter vers : {}.</li>", guidance),
+        )
 
     @admin.display(description="porteur")
     def full_name(self, obj):

@@ -12,11 +12,12 @@ from accueil.models import (
     DOCUMENT_SHARING_CONSENT,
     LEGAL_FORM_KIND_CODES,
     LegalFormKind,
-    Need,
     Orientation,
     ParticipantProfile,
     Stage,
+    need_choices,
 )
+from lib import intake_kinds
 from lib.forms import ErrorLinksMixin, HoneypotMixin
 from lib.text import normalise_text
 from lib.uploads import ACCEPTED, validate_document
@@ -238,10 +239,16 @@ class ProjectForm(StepForm):
 class NeedForm(StepForm):
     needs = forms.MultipleChoiceField(
         label="De quoi avez-vous besoin ?",
-        choices=Need.choices,
+        choices=need_choices,  # the kinds of request registered by other areas (lib.intake_kinds) too
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Cochez au moins un besoin."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        helps = [(kind.label, kind.help_text) for kind in intake_kinds.kinds() if kind.help_text]
+        if helps:
+            self.fields["needs"].help_text = format_html_join(" ", "« {} » : {}", helps)
 
 
 class ParticipantForm(StepForm):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from lib import intake_kinds
 from lib.dates import french_date, french_datetime
 from lib.workflow import TransitionLog
 from referentiels.models import LegalForm, NafActivity, NafSection, ProjectStage, Territory, TerritoryKind
@@ -18,6 +19,12 @@ class Need(models.TextChoices):
     FULL = "global", "Accompagnement global"
     TRAINING = "formation", "Formation"
     EMPLOYMENT = "emploi", "Emploi"
+
+
+def need_choices() -> list[tuple[str, str]]:
+    """The needs a request may carry: the intake's own, then the kinds of request other
+    areas register (lib.intake_kinds: « Je souhaite travailler dans l'ESS »…)."""
+    return [*Need.choices, *intake_kinds.choices()]
 
 
 class LegalFormKind(models.TextChoices):
@@ -201,7 +208,7 @@ class IntakeRequest(models.Model):
         return bool(self.legal_form_id) and self.legal_form.family == "cooperative"
 
     def get_needs_display(self) -> list[str]:
-        labels = dict(Need.choices)
+        labels = dict(need_choices())
         return [labels.get(need, need) for need in self.needs]
 
 

@@ -31,6 +31,7 @@ from accueil.services import (
 )
 from annuaire.models import Organisation
 from annuaire.selectors import structure_recipients
+from lib import intake_kinds
 from lib.workflow import Transition, Workflow
 from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
 from messagerie.services import queue_email
@@ -77,6 +78,8 @@ def recommend(intake: IntakeRequest, *, limit: int = 10) -> list[Recommendation]
         .prefetch_related("territories_covered", "categories")
     )
     wanted_categories = set().union(*(NEED_CATEGORIES.get(need, set()) for need in intake.needs))
+    # The kinds of request other areas add (lib.intake_kinds) name the structures that orient them.
+    wanted_categories |= intake_kinds.partner_categories(intake.needs)
     cooperative = intake.is_cooperative
     results = []
     for organisation in candidates:

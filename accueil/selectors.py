@@ -11,7 +11,15 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from accueil.models import Attachment, DocumentDownload, IntakeRequest, Message, Need, Orientation, ParticipantProfile
+from accueil.models import (
+    Attachment,
+    DocumentDownload,
+    IntakeRequest,
+    Message,
+    Orientation,
+    ParticipantProfile,
+    need_choices,
+)
 from accueil.orientation import expiring_within, reminder_passed
 from accueil.services import OPEN_STATES
 from referentiels.models import Territory, TerritoryKind
@@ -119,7 +127,7 @@ def _dashboard(period: Period) -> dict:
         "total": sum(by_status.values()),
         "by_status": _labelled(by_status, IntakeRequest.Status.choices),
         "by_epci": sorted(((epci_names.get(pk, "Non renseigné"), n) for pk, n in by_epci.items()), key=lambda x: x[0]),
-        "by_need": _labelled(needs_counts(requests), Need.choices),
+        "by_need": _labelled(needs_counts(requests), need_choices()),
         "by_week": by_week,
         "stale_count": stale.count(),
         "awaiting_count": awaiting_staff_answer(IntakeRequest.objects.all()).count(),

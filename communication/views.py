@@ -15,6 +15,7 @@ from communication import cache, ical, newsletter, selectors
 from communication.forms import NEWSLETTER_CONSENT_TEXT, SubscribeForm
 from communication.models import EventKind
 from lib import agenda
+from lib.forms import submitted
 from lib.jsonld import json_ld
 from lib.ratelimit import submit_within_limit
 
@@ -308,7 +309,7 @@ def agenda_feed(request):
 
 @require_http_methods(["GET", "POST"])
 def newsletter_subscribe(request):
-    form = SubscribeForm(request.POST or None)
+    form = SubscribeForm(**submitted(request))
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(

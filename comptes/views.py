@@ -25,6 +25,7 @@ from comptes.forms import (
 from comptes.lockout import count_failed_code, forgive_failures, is_locked_out
 from comptes.sessions import SECOND_FACTOR_SESSION_KEY, awaits_second_factor
 from comptes.tokens import activation_token_generator
+from lib.forms import submitted
 from lib.qrcode import qr_svg
 from lib.ratelimit import within_limit
 
@@ -191,7 +192,7 @@ def second_factor_enrol(request):
     if services.has_second_factor(user):
         return redirect(_with_next("comptes:verification", next_url) if awaiting else next_url)
     device = services.start_totp_enrolment(user=user)
-    form = TotpCodeForm(request.POST or None, submit_label="Activer la double authentification")
+    form = TotpCodeForm(**submitted(request), submit_label="Activer la double authentification")
     if form.is_bound:
         enrolled = _check_code(
             request,

@@ -619,6 +619,12 @@ MODEL_RULES = (
         note="Which offer each alert was sent (once): read-only.",
     ),
     ModelRule(
+        "emplois.MetierFamily",
+        rights={FORMATION: VIEW_ADD_CHANGE, COMMUNICATION: VIEW},
+        note="Les métiers de l'ESS: loaded from emplois/data/metiers_ess.csv by migration; Formation keeps them "
+        "up to date, unpublishes rather than deletes (the public pages' addresses).",
+    ),
+    ModelRule(
         "formation.HrMessage",
         _PERSONAL,
         rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},

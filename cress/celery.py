@@ -146,6 +146,12 @@ app.conf.beat_schedule = {
     # Formation: offers of a freed place past their deadline pass to the next person
     # waiting; places left free (capacity raised) are offered.
     # RGPD: trainees' registrations are anonymised three years after their session.
+    # RGPD: applications made through the job board, and their files, deleted
+    # APPLICATION_RETENTION_MONTHS after their offer's closing date (emplois/applications.py).
+    "emplois-purge-applications": {
+        "task": "emplois.tasks_applications.purge_expired_applications",
+        "schedule": crontab(hour=3, minute=35),
+    },
     "formation-anonymise-past-registrations": {
         "task": "formation.tasks.anonymise_past_registrations",
         "schedule": crontab(hour=2, minute=55),

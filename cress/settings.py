@@ -434,6 +434,13 @@ NEED_CHANGES_DAYS = envint("NEED_CHANGES_DAYS", 10)
 NEED_SURVEY_DAYS = envint("NEED_SURVEY_DAYS", 7)
 NEED_LINK_DAYS = envint("NEED_LINK_DAYS", 180)
 NEED_SUBMISSIONS_PER_HOUR = envint("NEED_SUBMISSIONS_PER_HOUR", 5)
+# Emplois, applications through the portal: the size in MB of a CV or a letter; applications
+# sent per hour from one address; days the employer's private link to an application stays
+# valid; months after the offer's closing date before applications and files are deleted.
+APPLICATION_MAX_MB = envint("APPLICATION_MAX_MB", 5)
+APPLICATIONS_PER_HOUR = envint("APPLICATIONS_PER_HOUR", 10)
+EMPLOYER_LINK_DAYS = envint("EMPLOYER_LINK_DAYS", 60)
+APPLICATION_RETENTION_MONTHS = envint("APPLICATION_RETENTION_MONTHS", 6)
 # Partenariats: size in MB of one deliverable uploaded from the partner space or the admin.
 PARTENARIATS_DELIVERABLE_MAX_MB = envint("PARTENARIATS_DELIVERABLE_MAX_MB", 20)
 # Orientations: a reminder to the structure after this many days without answer, and

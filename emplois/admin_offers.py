@@ -2,6 +2,7 @@
 buttons (OFFER_WORKFLOW) and the log."""
 
 from django.contrib import admin
+from django.utils import timezone
 
 from emplois.models import Offer, OfferTransition
 from emplois.workflows import OFFER_WORKFLOW
@@ -26,3 +27,10 @@ class OfferAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "published_at", "copy_of", "created_by"]
     inlines = [OfferTransitionInline]
     show_full_result_count = False
+
+    def perform(self, offer, target, *, by, comment, request):
+        changes = {"refusal_reason": comment} if target == Offer.Status.REFUSED else {}
+        if target == Offer.Status.PUBLISHED:
+            changes["published_at"] = timezone.now()
+        OFFER_WORKFLOW.apply(offer, target, log_model=OfferTransition, by=by, comment=comment, changes=changes)
+        return f"C'est fait : « {offer.title} » est « {offer.get_status_display()} »."

@@ -1,4 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _load_metier_families(sender, **kwargs):
+    # Migration 0003 loads the métiers of the ESS once; a `flush` (transactional tests)
+    # empties the table, and this loads them again. A table with rows is staff's: left alone.
+    from django.apps import apps
+
+    from emplois.metiers import load_families
+
+    if not apps.get_model("emplois", "MetierFamily").objects.exists():
+        load_families(apps)
 
 
 class EmploisConfig(AppConfig):
@@ -6,10 +18,17 @@ class EmploisConfig(AppConfig):
     verbose_name = "Emplois et carrières dans l'ESS (action 6)"
 
     def ready(self):
+        # The modules of Celery tasks register them (only tasks.py is autodiscovered).
+        from emplois import applications, cache, intake, tasks_applications  # noqa: F401
         from lib.media import delete_files_with_rows
+        from messagerie.links import register_link_builder
 
         delete_files_with_rows(self.get_model("Application"))
-
-        from emplois import cache
-
+        # « Je souhaite travailler dans l'ESS », « Évoluer dans ma carrière ESS » in the intake.
+        intake.register_kinds()
+        post_migrate.connect(_load_metier_families, sender=self, dispatch_uid="emplois_load_metiers")
+        # Private links: the employer's page of an application, the candidate's page.
+        register_link_builder(applications.EMPLOYER_LINK, applications.build_employer_link)
+        register_link_builder(applications.CANDIDATE_LINK, applications.build_candidate_link)
+        # The offers' public data version, bumped on every committed change (emplois.cache).
         cache.connect_signals()

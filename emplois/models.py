@@ -339,3 +339,6 @@ class JobAlertDelivery(models.Model):
 
     def __str__(self):
         return f"{self.offer_id} → alerte {self.alert_id}"
+
+
+from emplois.metiers import MetierFamily  # noqa: E402, F401  (les métiers de l'ESS)

@@ -4,8 +4,10 @@ Each part keeps its own list of routes (public offers, applications, the employe
 alerts); this module only joins them.
 """
 
+from emplois.urls_applications import urlpatterns as applications
+from emplois.urls_metiers import urlpatterns as metiers
 from emplois.urls_public import urlpatterns as public
 
 app_name = "emplois"
 
-urlpatterns = [*public]
+urlpatterns = [*public, *metiers, *applications]

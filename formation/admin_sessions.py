@@ -60,7 +60,7 @@ class TrainingAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "status", "theme", "audiences", "summary", "objectives", "programme", "prerequisites",
             "teaching_methods", "assessment", "duration_hours", "modality", "price", "funding", "accessibility",
-            "what_to_bring",
+            "what_to_bring", "rome_fiches",
         ]  # fmt: skip
 
     def clean_programme(self):
@@ -78,8 +78,9 @@ class TrainingAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["updated_at"]
+    autocomplete_fields = ["rome_fiches"]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "status", "theme", "audiences", "summary")}),
+        (None, {"fields": ("title", "slug", "status", "theme", "audiences", "summary", "rome_fiches")}),
         ("Contenu", {"fields": ("objectives", "programme", "prerequisites", "teaching_methods", "assessment")}),
         ("Organisation", {"fields": ("duration_hours", "modality", "price", "funding", "accessibility",
                                      "what_to_bring", "updated_at")}),

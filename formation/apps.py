@@ -34,7 +34,8 @@ class FormationConfig(AppConfig):
             tasks_hr,
             tasks_schedule,
         )
-        from lib import agenda
+        from formation.metier_trainings import SOURCE as METIER_TRAININGS
+        from lib import agenda, trainings
         from lib.media import delete_files_with_rows
         from lib.need_resources import register_need_resource
         from lib.territory_links import register_territory_link
@@ -53,6 +54,8 @@ class FormationConfig(AppConfig):
         # The intake's « formation » need (accueil.models.Need.TRAINING) leads to the catalogue.
         register_need_resource("formation", "catalogue", selectors.catalogue_need_resource)
         register_territory_link("formation", selectors.territory_catalogue_link)
+        # The ESS métiers pages (emplois) show the trainings leading to each family's ROME fiches.
+        trainings.register(METIER_TRAININGS)
         metrics.register_metrics()
 
         for model_name in PUBLIC_MODELS:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from lib.dates import french_date
 from lib.workflow import TransitionLog
-from referentiels.models import Territory, TerritoryKind
+from referentiels.models import RomeFiche, Territory, TerritoryKind
 
 
 class Theme(models.TextChoices):
@@ -95,6 +95,15 @@ class Training(models.Model):
     assessment = models.TextField("modalités d'évaluation", default="Quiz de fin de formation et mise en situation.")
     what_to_bring = models.TextField("à apporter", blank=True)
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The métiers it leads to: the ESS métiers pages show it there (lib.trainings).
+    rome_fiches = models.ManyToManyField(
+        RomeFiche,
+        blank=True,
+        related_name="trainings",
+        verbose_name="métiers visés (codes ROME)",
+        help_text="Les fiches métiers du ROME auxquelles la formation prépare : elle est proposée sur les pages "
+        "« Les métiers de l'ESS » qui les citent.",
+    )
     created_at = models.DateTimeField("créée le", default=timezone.now)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
     # French full text without accents, kept by a database trigger (migration 0002).

@@ -55,7 +55,9 @@ class RichTextWidget(forms.Widget):
         input_id = (attrs or {}).get("id") or f"id_{name}"
         return format_html(
             '<div class="rich-text"><input type="hidden" id="{}" name="{}" value="{}">'
-            '<trix-editor input="{}" class="trix-content" aria-label="{}"></trix-editor></div>',
+            # role and aria-multiline before Trix upgrades the element: aria-label is allowed on it at once.
+            '<trix-editor input="{}" class="trix-content" role="textbox" aria-multiline="true" aria-label="{}">'
+            "</trix-editor></div>",
             input_id,
             name,
             value or "",
@@ -65,3 +67,14 @@ class RichTextWidget(forms.Widget):
 
     def value_from_datadict(self, data, files, name):
         return data.get(name, "")
+
+
+def submitted(request) -> dict:
+    """A form's data and files when the request posts it, else nothing: `Form(**submitted(request))`.
+
+    Unlike `Form(request.POST or None)`, a form posted empty is bound, so each missing field
+    says so in French instead of the page showing the form again without a word.
+    """
+    if request.method == "POST":
+        return {"data": request.POST, "files": request.FILES}
+    return {}

@@ -1,5 +1,6 @@
 """Checking uploaded documents by their content, not by their name."""
 
+import re
 import zipfile
 import zlib
 
@@ -121,8 +122,12 @@ def detect_kind(upload) -> str | None:
     return None
 
 
-def validate_document(upload, *, max_bytes: int, kinds=DOCUMENT_KINDS) -> str:
-    """Return the detected kind, one of `kinds`, or raise a French ValidationError naming the file."""
+def validate_document(upload, *, max_bytes: int, kinds=DOCUMENT_KINDS, refuse_active_pdf: bool = True) -> str:
+    """Return the detected kind, one of `kinds`, or raise a French ValidationError naming the file.
+
+    A PDF that carries active content (scripts, launch actions, embedded files: see
+    `pdf_active_content`) is refused unless `refuse_active_pdf` is false.
+    """
     name = getattr(upload, "name", "fichier")
     if upload.size > max_bytes:
         raise ValidationError(
@@ -142,6 +147,15 @@ def validate_document(upload, *, max_bytes: int, kinds=DOCUMENT_KINDS) -> str:
             f"« {name} » n'est pas un document accepté ({accepted_label(kinds)}), quel que soit son nom.",
             code="bad_type",
         )
+    if kind == "pdf" and refuse_active_pdf:
+        found = pdf_active_content(upload)
+        if found:
+            raise ValidationError(
+                f"« {name} » contient du contenu actif ({found}) : un CV ou un document n'en a pas besoin. "
+                "Enregistrez-le de nouveau en PDF simple (« Imprimer » puis « Enregistrer au format PDF »), "
+                "ou envoyez-le en ODT ou DOCX.",
+                code="active_pdf",
+            )
     if kind in IMAGE_KINDS:
         # Its first bytes say image: Pillow must also decode it whole, within a pixel bound.
         try:
@@ -152,6 +166,50 @@ def validate_document(upload, *, max_bytes: int, kinds=DOCUMENT_KINDS) -> str:
             message = error.messages[0]
             raise ValidationError(f"« {name} » : {message[:1].lower()}{message[1:]}", code=error.code) from error
     return kind
+
+
+# PDF names that make a document act when it is opened, or carry another file: a script
+# (/JavaScript, /JS), a program to start (/Launch), an embedded file (/EmbeddedFile(s)),
+# actions on open or on events (/AA; /OpenAction is refused only with a script, and then
+# /JS already is), rich media and forms that submit or import data.
+PDF_ACTIVE_NAMES = frozenset(
+    {"JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "AA", "RichMedia", "SubmitForm", "ImportData"}
+)
+# A PDF name: a slash then regular characters, where « #4A » stands for « J » (PDF 1.2+).
+_PDF_NAME = re.compile(rb"/((?:[^\x00\t\n\x0c\r ()<>\[\]{}/%#]|#[0-9A-Fa-f]{2})+)")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_CHUNK = 1024 * 1024
+_PDF_OVERLAP = 256  # a name cut by a chunk's end is read whole in the next one
+
+
+def _pdf_name(raw: bytes) -> str:
+    return _PDF_HEX.sub(lambda match: bytes([int(match.group(1), 16)]), raw).decode("latin-1")
+
+
+def pdf_active_content(upload) -> str | None:
+    """The first active-content name found in a PDF's raw bytes (« /JavaScript »…), or None.
+
+    Only the bytes as stored are read (names written with #xx escapes included); what a
+    compressed stream hides is not inflated: such a PDF is still shown to the employer as a
+    download, never opened by the portal.
+    """
+    upload.seek(0)
+    tail = b""
+    try:
+        while True:
+            chunk = upload.read(_PDF_CHUNK)
+            window = tail + chunk
+            for match in _PDF_NAME.finditer(window):
+                if chunk and match.end() == len(window):
+                    continue  # perhaps cut short: read whole with the next chunk
+                name = _pdf_name(match.group(1))
+                if name in PDF_ACTIVE_NAMES:
+                    return f"/{name}"
+            if not chunk:
+                return None
+            tail = window[-_PDF_OVERLAP:]
+    finally:
+        upload.seek(0)
 
 
 IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}

@@ -13,6 +13,7 @@ from lib.admin import (
     TransitionInline,
     WorkflowAdminMixin,
 )
+from lib.forms import submitted
 from lib.spreadsheet import safe_cell, streaming_writer
 from observatoire import panoramas, services
 from observatoire.forms import PublicationAdminForm
@@ -123,7 +124,7 @@ class DataImportAdmin(admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(**submitted(request))
         if request.method == "POST" and form.is_valid():
             try:
                 data_import = services.upload_import(

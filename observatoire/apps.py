@@ -6,10 +6,11 @@ class ObservatoireConfig(AppConfig):
     verbose_name = "Observatoire (action 3)"
 
     def ready(self):
-        from lib import keyfigures, territory_blocks
+        from lib import employment_figures, keyfigures, territory_blocks
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
         from observatoire import panoramas
+        from observatoire.employment_source import SOURCE as EMPLOYMENT_SOURCE
         from observatoire.home import PROVIDER
         from observatoire.territory_block import BLOCK
 
@@ -19,3 +20,5 @@ class ObservatoireConfig(AppConfig):
             delete_files_with_rows(self.get_model(model_name))
         keyfigures.register(PROVIDER)
         territory_blocks.register(BLOCK)
+        # The ESS métiers pages (emplois) show the ESS employment of each family's activities.
+        employment_figures.register(EMPLOYMENT_SOURCE)

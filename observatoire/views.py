@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lib.forms import submitted
 from lib.ratelimit import submit_within_limit, within_limit
 from lib.spreadsheet import safe_cell
 from observatoire import explorer_page, panoramas, selectors
@@ -147,7 +148,7 @@ def panorama_request(request):
     initial = {"territory": request.GET.get("territoire", reference.region.code)}
     if (year := as_year(request.GET.get("annee", ""))) is not None:
         initial["year"] = year
-    form = PanoramaRequestForm(request.POST or None, reference=reference, initial=initial)
+    form = PanoramaRequestForm(**submitted(request), reference=reference, initial=initial)
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from lib.admin import LabelledTabularInline
 from lib.dates import french_date
+from lib.forms import submitted
 from lib.richtext import clean_html, plain_text
 from lib.workflow import WorkflowError
 from partenariats import committees
@@ -171,7 +172,7 @@ class CommitteeAdmin(admin.ModelAdmin):
         committee = get_object_or_404(Committee.objects.select_related("convention"), pk=object_id)
         if not (self.has_change_permission(request, committee) and request.user.has_perm("partenariats.add_decision")):
             raise PermissionDenied
-        form = DecisionForm(request.POST or None, committee=committee)
+        form = DecisionForm(**submitted(request), committee=committee)
         if request.method == "POST" and form.is_valid():
             decision = self._record_decision(request, committee, form)
             if decision is not None:

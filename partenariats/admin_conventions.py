@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from lib import metrics
 from lib.admin import LabelledFileInputsMixin, LabelledTabularInline, TransitionInline, WorkflowAdminMixin
 from lib.dates import french_date
+from lib.forms import submitted
 from partenariats import services
 from partenariats.admin_messages import ConventionMessageInline
 from partenariats.figures import FigureCalculator
@@ -593,7 +594,7 @@ class ConventionAdmin(RelatedChoicesMixin, LabelledFileInputsMixin, WorkflowAdmi
         if not self._can_add_amendment(request, convention):
             raise PermissionDenied
         last = convention.amendments.order_by("-number").values_list("number", flat=True).first() or 0
-        form = AmendmentForm(request.POST or None, request.FILES or None, initial={"number": last + 1})
+        form = AmendmentForm(**submitted(request), initial={"number": last + 1})
         if request.method == "POST" and form.is_valid():
             try:
                 amendment = services.record_amendment(convention=convention, by=request.user, **form.cleaned_data)

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lib.dates import french_date
+from lib.forms import submitted
 from lib.ratelimit import submit_within_limit
 from lib.richtext import clean_html
 from lib.uploads import KINDS
@@ -91,7 +92,7 @@ def convention(request, pk):
     if convention is None:
         raise Http404  # not a convention of this person's partners
     mine = set(scope.partners_of(request.user).values_list("pk", flat=True))
-    form = MessageForm(request.POST or None)
+    form = MessageForm(**submitted(request))
     status = 200
     if request.method == "POST":
         own_parties = [party for party in convention.parties.all() if party.pk in mine]

@@ -43,6 +43,7 @@ from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
+from emplois.models import Application
 from experimentations.experiments import add_document
 from experimentations.models import AlertDelivery, FinancialTool
 from experimentations.references import SOURCE_NAME
@@ -531,6 +532,9 @@ PUBLIC_URLS = {
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
     "emplois:index", "emplois:offer", "emplois:feed",
+    "emplois:metiers",
+    "emplois:metier",
+    "emplois:apply", "emplois:apply-sent", "emplois:application-new-link",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
     "experimentations:tools-json", "experimentations:finder",
     "experimentations:need-new", "experimentations:need-posted",
@@ -558,6 +562,8 @@ PRIVATE_URLS = {
     "experimentations:need-buyer", "experimentations:need-edit",
     "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
     "experimentations:supplier", "experimentations:supplier-need",
+    "emplois:application-employer", "emplois:application-employer-file", "emplois:application-candidate",
+    "emplois:application-member", "emplois:application-member-file",
 }  # fmt: skip
 
 
@@ -601,6 +607,7 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "experimentations:need-buyer", "experimentations:need-edit",
         "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
         "experimentations:supplier", "experimentations:supplier-need",
+        "emplois:application-employer", "emplois:application-candidate",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)
@@ -612,6 +619,11 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     expect("désinscription (faux lien)", response, response.status_code == 404)
     for name in ("experimentations:alert-confirm", "experimentations:alert-unsubscribe"):
         response = client.post(reverse(name, args=[FORGED_TOKEN]))
+        expect(f"{name} (faux lien, POST)", response, response.status_code == 404)
+    response = client.get(reverse("emplois:application-employer-file", args=[FORGED_TOKEN, "cv"]))
+    expect("emplois:application-employer-file (faux lien)", response, response.status_code == 404)
+    for name in ("emplois:application-employer", "emplois:application-candidate"):
+        response = client.post(reverse(name, args=[FORGED_TOKEN]), {"action": "retirer", "confirmation": "oui"})
         expect(f"{name} (faux lien, POST)", response, response.status_code == 404)
     response = client.post(reverse("formation:mon-inscription", args=[FORGED_TOKEN]), {"action": "annuler"})
     expect("mon inscription (faux lien, POST)", response, response.status_code == 404)
@@ -659,6 +671,24 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         expect("partenariats:espace-convention", response, response.status_code == 404)
     else:
         expect("partenariats:espace-convention", response, needs_login(response))
+    # Emplois: an application to an offer of the structure, in its members' space only.
+    application = Application.objects.get(offer__organisation=world.organisation)
+    for name, args in (
+        ("emplois:application-member", [application.pk]),
+        ("emplois:application-member-file", [application.pk, "cv"]),
+    ):
+        response = client.get(reverse(name, args=args))
+        if member:
+            expect(name, response, response.status_code == 200)
+        elif audience.staff or audience.partner_of:
+            expect(name, response, response.status_code == 404)
+        else:
+            expect(name, response, needs_login(response))
+    if not member:
+        response = client.post(reverse("emplois:application-member", args=[application.pk]), {"action": "retenir"})
+        expect("emplois:application-member (POST)", response, response.status_code in (302, 404))
+        application.refresh_from_db()
+        expect("emplois:application-member (POST, rien changé)", response, application.status == "vue")
     edit = reverse("annuaire:modifier", args=[world.organisation.slug])
     response = client.get(edit)
     if member:

@@ -56,13 +56,13 @@ LOWER_LAYERS = ("lib", "messagerie", "referentiels", "comptes", "annuaire")
 FEATURE_APPS = frozenset(
     {
         "accueil",
+        "emplois",
         "partenariats",
         "territoires",
         "observatoire",
         "communication",
         "formation",
         "experimentations",
-        "emplois",
     }
 )
 

@@ -89,6 +89,8 @@ def test_subscribing_again_reveals_nothing_and_sends_nothing_to_a_confirmed_addr
         ({"email": "a@exemple.re"}, "Votre accord est nécessaire"),
         ({"email": "a@exemple.re", "consent": "on", "website_url": "http://spam"}, "rempli automatiquement"),
         ({"email": "a@exemple.re", "consent": "on", "themes": ["<script>"]}, "Sélectionnez un choix valide"),
+        # A form posted empty is bound all the same: each missing field says so.
+        ({}, "Ce champ est obligatoire"),
     ],
 )
 def test_bad_subscriptions_get_a_french_message_and_save_nothing(client, data, message):

@@ -88,6 +88,12 @@ def test_the_description_is_rendered_sanitised(client):
     assert "<strong>équipe</strong>" in html
 
 
+def test_how_to_apply_through_the_portal(client):
+    offer = make_offer("Aide à domicile")
+    html = text(page(client, offer))
+    assert f'href="/emplois/offres/{offer.pk}/candidater/">Candidater sur le portail</a>' in html
+
+
 def test_how_to_apply_by_email_or_on_the_employers_site(client):
     by_email = make_offer("Comptable", apply_mode="courriel", apply_email="rh@lakaz.re")
     html = text(page(client, by_email))
@@ -96,6 +102,7 @@ def test_how_to_apply_by_email_or_on_the_employers_site(client):
     html = text(page(client, elsewhere))
     assert 'href="https://lakaz.re/recrutement" rel="noopener nofollow"' in html
     assert "Candidater sur le site de la structure" in html
+    assert "/candidater/" not in html
 
 
 def test_an_organisation_not_in_the_directory_is_named_without_a_link(client):

@@ -33,6 +33,7 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from emplois import applications as job_applications
 from experimentations import alerts
 from experimentations import batches as supplier_batches
 from experimentations import needs as need_services
@@ -52,6 +53,8 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.emplois.factories import PDF as JOB_PDF
+from tests.emplois.factories import make_offer as make_job_offer
 from tests.experimentations.factories import make_alert, make_call, make_tool, next_monday, posted_need, sent_need
 from tests.formation.documents_helpers import make_registration
 from tests.formation.documents_helpers import make_session as make_past_session
@@ -113,6 +116,8 @@ NEED_BUYER = Link(r"/financer-et-acheter/achats/besoin/[\w-]+/", r"ACH-\d{4}-\d{
 NEED_ADMIN = Link(r"/gestion/experimentations/need/\d+/change/", r"ACH-\d{4}-\d{4}", staff=True)
 SUPPLIER = Link(r"/financer-et-acheter/achats/fournisseur/[\w-]+/", r"Entretien des espaces verts", private=True)
 SUPPLIER_DIRECTORY_PAGE = Link(r"/annuaire/structure/[\w-]+/", r"Fournisseur ACH-\d{4}-\d{5} n°1")
+APPLICATION_EMPLOYER = Link(r"/emplois/employeur/candidature/[\w-]+/", r"Candidature CAND-\d{4}-\d{5}", private=True)
+APPLICATION_CANDIDATE = Link(r"/emplois/ma-candidature/[\w-]+/", r"Ma candidature CAND-\d{4}-\d{5}", private=True)
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -223,6 +228,13 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "experimentations/fournisseur_relance": (SUPPLIER,),
     # The buyer's private page is still to come: the notice links the supplier's directory page.
     "experimentations/fournisseur_interesse": (SUPPLIER_DIRECTORY_PAGE, NEED_BUYER),
+    # Emplois: the employer's page of an application; the candidate's page of their own.
+    "emplois/candidature_employeur": (APPLICATION_EMPLOYER,),
+    "emplois/candidature_nouveau_lien_employeur": (APPLICATION_EMPLOYER,),
+    **{
+        f"emplois/candidature_{kind}": (APPLICATION_CANDIDATE,)
+        for kind in ("confirmation", "entretien", "retenue", "non_retenue", "nouveau_lien")
+    },
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -389,6 +401,23 @@ def produce_every_email(client):
     supplier_batches.answer_need(
         match=need.matches.get(), interested=True, now=monday + timedelta(days=8)
     )  # experimentations/fournisseur_interesse
+
+    # Emplois: an application (employer, candidate), an interview, a hire; another not
+    # retained; new links asked by the candidate and by the employer.
+    job_offer = make_job_offer("Aide à domicile", contact_email="rh@kaz-services.re")
+    job_application = job_applications.apply_to_offer(
+        offer=job_offer, name="Josette Hoarau", email="josette@exemple.re", message="Bonjour.",
+        cv=SimpleUploadedFile("cv.pdf", JOB_PDF), consent="ok",
+    )  # fmt: skip  # emplois/candidature_employeur, candidature_confirmation
+    job_applications.move_application(application=job_application, target="entretien", message="Mardi 9 h.")
+    job_applications.move_application(application=job_application, target="retenue")  # candidature_retenue
+    other_application = job_applications.apply_to_offer(
+        offer=job_offer, name="Paul Grondin", email="paul.grondin@exemple.re", message="Bonjour.",
+        cv=SimpleUploadedFile("cv.pdf", JOB_PDF), consent="ok",
+    )  # fmt: skip
+    job_applications.move_application(application=other_application, target="non_retenue")
+    job_applications.renew_links(email="josette@exemple.re", reference=job_application.reference)
+    job_applications.renew_links(email="rh@kaz-services.re", reference=job_application.reference)
 
 
 def outbox_table_text() -> str:
