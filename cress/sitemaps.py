@@ -10,6 +10,7 @@ from django.urls import reverse
 from annuaire.models import Organisation
 from communication.models import Event, NewsArticle
 from cress.navigation import INTAKE, live_areas
+from emplois.selectors import offer_url, sitemap_offers
 from experimentations.models import FinancialTool
 from formation.selectors import published_trainings
 from partenariats.selectors import partner_url, sitemap_partners
@@ -174,6 +175,21 @@ class TerritorialPlansSitemap(Sitemap):
         return None if isinstance(item, str) else item.updated_at
 
 
+class JobOffersSitemap(Sitemap):
+    """The open job and volunteering offers (the list is an area: PagesSitemap)."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return sitemap_offers()
+
+    def location(self, item):
+        return offer_url(item)
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "actualites": NewsSitemap,
@@ -185,4 +201,5 @@ SITEMAPS = {
     "partenaires": PartnersSitemap,
     "plans-territoriaux": TerritorialPlansSitemap,
     "outils-financiers": FinancialToolsSitemap,
+    "emplois": JobOffersSitemap,
 }

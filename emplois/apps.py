@@ -19,7 +19,7 @@ class EmploisConfig(AppConfig):
 
     def ready(self):
         # The modules of Celery tasks register them (only tasks.py is autodiscovered).
-        from emplois import alerts, applications, intake, tasks_alerts, tasks_applications  # noqa: F401  # noqa: F401
+        from emplois import alerts, applications, cache, intake, tasks_alerts, tasks_applications  # noqa: F401
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
 
@@ -33,3 +33,5 @@ class EmploisConfig(AppConfig):
         # Private links: a job alert's confirmation and unsubscription.
         register_link_builder(alerts.CONFIRM_LINK, alerts.SUBSCRIPTIONS.build_confirm_link)
         register_link_builder(alerts.UNSUBSCRIBE_LINK, alerts.SUBSCRIPTIONS.build_unsubscribe_link)
+        # The offers' public data version, bumped on every committed change (emplois.cache).
+        cache.connect_signals()

@@ -531,7 +531,7 @@ PUBLIC_URLS = {
     "formation:appui-rh", "formation:appui-rh-envoyee", "formation:appui-rh-structures",
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
-    "emplois:index",
+    "emplois:index", "emplois:offer", "emplois:feed",
     "emplois:metiers",
     "emplois:metier",
     "emplois:apply", "emplois:apply-sent", "emplois:application-new-link",

@@ -74,7 +74,7 @@ def test_sitemap_lists_every_public_page_kind_and_nothing_private(client):
         "sitemap-pages.xml", "sitemap-actualites.xml", "sitemap-agenda.xml", "sitemap-annuaire.xml",
         "sitemap-observatoire.xml",
         "sitemap-formations.xml", "sitemap-partenaires.xml", "sitemap-plans-territoriaux.xml",
-        "sitemap-territoires.xml", "sitemap-outils-financiers.xml",
+        "sitemap-territoires.xml", "sitemap-outils-financiers.xml", "sitemap-emplois.xml",
     }  # fmt: skip
     urls = set()
     for section in sections:
