@@ -44,7 +44,7 @@ class AlertError(Exception):
 
 def offer_url(offer: Offer) -> str:
     """The offer's public page (emplois:offer, /emplois/offres/<pk>-<slug>/)."""
-    return f"{settings.SITE_URL}{reverse('emplois:index')}offres/{offer.pk}-{offer.slug}/"
+    return settings.SITE_URL + reverse("emplois:offer", args=[offer.pk, offer.slug])
 
 
 def search_url(query: str) -> str:

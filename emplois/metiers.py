@@ -128,15 +128,14 @@ def published_families():
 class FamilyOffers:
     count: int
     newest: list
-    list_url: str
 
 
 def open_offers(family: MetierFamily, rome_codes: list[str], *, newest: int = 5) -> FamilyOffers:
-    """The published offers of the family's fiches: their count and the newest (two queries)."""
-    from emplois.models import Offer
+    """The open offers of the family's fiches (as the public list counts them: published and
+    not closed on the local day): their count and the newest (two queries at most)."""
+    from emplois.search import open_offers as listed_offers
 
-    offers = Offer.objects.filter(status=Offer.Status.PUBLISHED, rome__code__in=rome_codes)
+    offers = listed_offers().filter(rome__code__in=rome_codes)
     found = list(offers.select_related("organisation", "commune", "rome").order_by("-published_at", "-pk")[:newest])
     count = len(found) if len(found) < newest else offers.count()
-    query = "&".join(f"rome={code}" for code in rome_codes)
-    return FamilyOffers(count=count, newest=found, list_url=f"{reverse('emplois:index')}?{query}")
+    return FamilyOffers(count=count, newest=found)

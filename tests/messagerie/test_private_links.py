@@ -188,14 +188,15 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
         Link(r"/financer-et-acheter/outils/[\w-]+/", r"Appel Alerte"),
         Link(r"/financer-et-acheter/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
     ),
-    # Job alerts: the confirmation, the digest (its search; each offer's page, emplois:offer,
-    # once the public pages are merged); each with its one-click unsubscribe link.
+    # Job alerts: the confirmation, the digest (its search; each offer's page); each with its
+    # one-click unsubscribe link.
     "emplois/alerte_confirmation": (
         Link(r"/emplois/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
         Link(r"/emplois/alertes/confirmation/[\w-]+/", r"<h1>Confirmer votre alerte</h1>", private=True),
     ),
     "emplois/alerte_nouveautes": (
         Link(r"/emplois/(\?\S*)?", r"Médiateur ou médiatrice numérique"),
+        Link(r"/emplois/offres/\d+-[\w-]+/", r"Médiateur ou médiatrice numérique"),
         Link(r"/emplois/alertes/desinscription/[\w-]+/", r"<h1>Arrêter l'alerte</h1>", private=True),
     ),
     # The observatory: the download page of the panorama asked for.
