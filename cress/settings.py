@@ -434,6 +434,8 @@ NEED_CHANGES_DAYS = envint("NEED_CHANGES_DAYS", 10)
 NEED_SURVEY_DAYS = envint("NEED_SURVEY_DAYS", 7)
 NEED_LINK_DAYS = envint("NEED_LINK_DAYS", 180)
 NEED_SUBMISSIONS_PER_HOUR = envint("NEED_SUBMISSIONS_PER_HOUR", 5)
+# Emplois: an organisation's offers go to staff moderation until staff have published this many.
+EMPLOIS_TRUSTED_AFTER = envint("EMPLOIS_TRUSTED_AFTER", 2)
 # Partenariats: size in MB of one deliverable uploaded from the partner space or the admin.
 PARTENARIATS_DELIVERABLE_MAX_MB = envint("PARTENARIATS_DELIVERABLE_MAX_MB", 20)
 # Orientations: a reminder to the structure after this many days without answer, and

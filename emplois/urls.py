@@ -4,8 +4,9 @@ Each part keeps its own list of routes (public offers, applications, the employe
 alerts); this module only joins them.
 """
 
+from emplois.urls_employer import urlpatterns as employer
 from emplois.urls_public import urlpatterns as public
 
 app_name = "emplois"
 
-urlpatterns = [*public]
+urlpatterns = [*public, *employer]
