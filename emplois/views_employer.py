@@ -29,6 +29,7 @@ SECTIONS = (
     ("terminees", "Pourvues ou expirées", (Offer.Status.FILLED, Offer.Status.EXPIRED)),
 )
 STATE_LABELS = dict(Offer.Status.choices)
+APPLICATION_STATES = Application.Status.choices
 POSTS_SCOPE = "emplois-espace"
 POSTS_LIMIT_SETTING = "PRIVATE_PAGE_POSTS_PER_HOUR"
 
@@ -70,6 +71,10 @@ def offers(request):
     if organisation is None:
         return _private(render(request, "emplois/espace/choisir.html", {"organisations": organisations}))
     rows = list(services.offers_with_counts(organisation))
+    for row in rows:
+        # « 3 : 1 reçue, 1 entretien proposé, 1 non retenue »: the states that have some.
+        counts = ((label.lower(), getattr(row, f"applications_{state}")) for state, label in APPLICATION_STATES)
+        row.applications_summary = ", ".join(f"{count} {label}" for label, count in counts if count)
     sections = [
         {"anchor": anchor, "title": title, "offers": [o for o in rows if o.status in states]}
         for anchor, title, states in SECTIONS
@@ -80,7 +85,6 @@ def offers(request):
         "sections": sections,
         "count": len(rows),
         "trusted": services.is_trusted(organisation),
-        "application_states": Application.Status.choices,
     }
     return _private(render(request, "emplois/espace/offres.html", context))
 
