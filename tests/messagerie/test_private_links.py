@@ -33,6 +33,7 @@ from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
+from emplois import offers as offer_services
 from experimentations import alerts
 from experimentations import batches as supplier_batches
 from experimentations import needs as need_services
@@ -52,6 +53,7 @@ from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
+from tests.emplois.factories import make_offer
 from tests.experimentations.factories import make_alert, make_call, make_tool, next_monday, posted_need, sent_need
 from tests.formation.documents_helpers import make_registration
 from tests.formation.documents_helpers import make_session as make_past_session
@@ -113,6 +115,7 @@ NEED_BUYER = Link(r"/financer-et-acheter/achats/besoin/[\w-]+/", r"ACH-\d{4}-\d{
 NEED_ADMIN = Link(r"/gestion/experimentations/need/\d+/change/", r"ACH-\d{4}-\d{4}", staff=True)
 SUPPLIER = Link(r"/financer-et-acheter/achats/fournisseur/[\w-]+/", r"Entretien des espaces verts", private=True)
 SUPPLIER_DIRECTORY_PAGE = Link(r"/annuaire/structure/[\w-]+/", r"Fournisseur ACH-\d{4}-\d{5} n°1")
+EMPLOYER_SPACE = Link(r"/emplois/espace/offres/\d+/", r"<h1[^>]*>Médiateur ou médiatrice numérique", member=True)
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -223,6 +226,9 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "experimentations/fournisseur_relance": (SUPPLIER,),
     # The buyer's private page is still to come: the notice links the supplier's directory page.
     "experimentations/fournisseur_interesse": (SUPPLIER_DIRECTORY_PAGE, NEED_BUYER),
+    # Emplois: the members of the organisation whose offer staff published or refused (their space).
+    "emplois/offre_publiee": (EMPLOYER_SPACE,),
+    "emplois/offre_refusee": (EMPLOYER_SPACE,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -389,6 +395,14 @@ def produce_every_email(client):
     supplier_batches.answer_need(
         match=need.matches.get(), interested=True, now=monday + timedelta(days=8)
     )  # experimentations/fournisseur_interesse
+
+    # Emplois: staff moderate two offers of an organisation; its member is told of each.
+    employer = OrganisationFactory(name="Ti Kaz Emploi")
+    PartnerMembership.objects.create(organisation=employer, user=UserFactory(email="rh@tikaz.re"))
+    moderator = StaffFactory(role="Formation", email="emplois@cress.re")
+    for target, comment in (("publiee", ""), ("refusee", "La rémunération manque.")):
+        job_offer = make_offer("Médiateur ou médiatrice numérique", status="en_revue", organisation=employer)
+        offer_services.move_offer(offer=job_offer, target=target, by=moderator, comment=comment, as_staff=True)
 
 
 def outbox_table_text() -> str:
