@@ -182,6 +182,12 @@ app.conf.beat_schedule = {
         "task": "experimentations.tasks_batches.remind_suppliers",
         "schedule": crontab(minute=45),
     },
+    # Emplois: each published offer whose closing date has passed (Réunion time) is closed
+    # « expirée » the day after it, once (emplois/offers.py).
+    "emplois-expire-offers": {
+        "task": "emplois.tasks_offers.expire_offers",
+        "schedule": crontab(hour=0, minute=15),
+    },
     # The lexicon of name words only grows as organisations are saved; rebuilding it
     # weekly drops the words of deleted or withdrawn organisations.
     "annuaire-rebuild-search-lexicon": {

@@ -24,6 +24,7 @@ from communication.demo import seed_news_and_events
 from comptes.models import User
 from comptes.roles import ROLES
 from comptes.services import TOTP_DEVICE_NAME
+from emplois.demo import seed_offers
 from experimentations.demo_purchasing import seed_experiments, seed_needs
 from experimentations.demo_tools import seed_tools
 from formation.demo import seed_trainings
@@ -171,4 +172,7 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     # Validated, refused and sent by the Partenariats account (Action 7 is theirs).
     report["besoins_achat"] = seed_needs(by=partnerships_owner)
     report["experimentations"] = seed_experiments(by=partnerships_owner)
+    # Emplois: the named organisations post the offers (the demo partner's among them).
+    named = Organisation.objects.filter(name__in=[row[0] for row in DEMO_ORGANISATIONS]).order_by("name")
+    report["emplois"] = seed_offers(organisations=named)
     return report

@@ -441,6 +441,8 @@ APPLICATION_MAX_MB = envint("APPLICATION_MAX_MB", 5)
 APPLICATIONS_PER_HOUR = envint("APPLICATIONS_PER_HOUR", 10)
 EMPLOYER_LINK_DAYS = envint("EMPLOYER_LINK_DAYS", 60)
 APPLICATION_RETENTION_MONTHS = envint("APPLICATION_RETENTION_MONTHS", 6)
+# Emplois: an organisation's offers go to staff moderation until staff have published this many.
+EMPLOIS_TRUSTED_AFTER = envint("EMPLOIS_TRUSTED_AFTER", 2)
 # Partenariats: size in MB of one deliverable uploaded from the partner space or the admin.
 PARTENARIATS_DELIVERABLE_MAX_MB = envint("PARTENARIATS_DELIVERABLE_MAX_MB", 20)
 # Orientations: a reminder to the structure after this many days without answer, and

@@ -1,9 +1,10 @@
-"""The offers in the admin: the moderation list and the change page with the workflow
-buttons (OFFER_WORKFLOW) and the log."""
+"""The offers in the admin: the moderation list (state, « copie détectée », contract) and the
+change page with the workflow buttons (OFFER_WORKFLOW through emplois.offers.move_offer), the
+refusal reason and the log. Formation moderates."""
 
 from django.contrib import admin
-from django.utils import timezone
 
+from emplois import offers as services
 from emplois.models import Offer, OfferTransition
 from emplois.workflows import OFFER_WORKFLOW
 from lib.admin import TransitionInline, WorkflowAdminMixin
@@ -16,21 +17,48 @@ class OfferTransitionInline(TransitionInline):
         return super().get_queryset(request).select_related("by")
 
 
+class CopyDetectedFilter(admin.SimpleListFilter):
+    """Offers whose text is the same as another organisation's offer in review or published."""
+
+    title = "copie détectée"
+    parameter_name = "copie"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Copie détectée"), ("non", "Texte original")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(copy_of__isnull=False)
+        if self.value() == "non":
+            return queryset.filter(copy_of__isnull=True)
+        return queryset
+
+
 @admin.register(Offer)
 class OfferAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     workflow = OFFER_WORKFLOW
-    list_display = ["title", "organisation", "contract", "commune", "closes_on", "status"]
-    list_filter = ["status", "kind", "contract"]
+    change_form_template = "admin/emplois/offer/change_form.html"
+    list_display = ["title", "organisation", "contract", "commune", "closes_on", "status", "copy_detected"]
+    list_filter = ["status", CopyDetectedFilter, "contract", "kind"]
     search_fields = ["title", "organisation__name"]
     list_select_related = ["organisation", "commune"]
     autocomplete_fields = ["organisation", "rome"]
-    readonly_fields = ["status", "published_at", "copy_of", "created_by"]
+    readonly_fields = ["status", "published_at", "copy_of", "created_by", "refusal_reason"]
     inlines = [OfferTransitionInline]
     show_full_result_count = False
 
+    @admin.display(description="copie détectée", boolean=True, ordering="copy_of")
+    def copy_detected(self, obj):
+        return obj.copy_of_id is not None
+
+    def save_model(self, request, obj, form, change):
+        # The same cleaning (sanitised text, fingerprint, copy) as the employer's space.
+        services.save_offer_as_staff(offer=obj, by=request.user)
+
     def perform(self, offer, target, *, by, comment, request):
-        changes = {"refusal_reason": comment} if target == Offer.Status.REFUSED else {}
-        if target == Offer.Status.PUBLISHED:
-            changes["published_at"] = timezone.now()
-        OFFER_WORKFLOW.apply(offer, target, log_model=OfferTransition, by=by, comment=comment, changes=changes)
-        return f"C'est fait : « {offer.title} » est « {offer.get_status_display()} »."
+        services.move_offer(offer=offer, target=target, by=by, comment=comment, as_staff=True)
+        if target in (Offer.Status.PUBLISHED, Offer.Status.REFUSED):
+            return (
+                f"C'est fait : l'offre est « {offer.get_status_display()} » ; la structure est prévenue par courriel."
+            )
+        return f"C'est fait : l'offre est « {offer.get_status_display()} »."

@@ -19,7 +19,15 @@ class EmploisConfig(AppConfig):
 
     def ready(self):
         # The modules of Celery tasks register them (only tasks.py is autodiscovered).
-        from emplois import alerts, applications, cache, intake, tasks_alerts, tasks_applications  # noqa: F401
+        from emplois import (  # noqa: F401
+            alerts,
+            applications,
+            cache,
+            intake,
+            tasks_alerts,
+            tasks_applications,
+            tasks_offers,
+        )
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
 

@@ -6,9 +6,10 @@ alerts); this module only joins them.
 
 from emplois.urls_alerts import urlpatterns as alerts
 from emplois.urls_applications import urlpatterns as applications
+from emplois.urls_employer import urlpatterns as employer
 from emplois.urls_metiers import urlpatterns as metiers
 from emplois.urls_public import urlpatterns as public
 
 app_name = "emplois"
 
-urlpatterns = [*public, *metiers, *applications, *alerts]
+urlpatterns = [*public, *metiers, *applications, *alerts, *employer]

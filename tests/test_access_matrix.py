@@ -43,7 +43,7 @@ from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
-from emplois.models import Application
+from emplois.models import Application, Offer
 from experimentations.experiments import add_document
 from experimentations.models import AlertDelivery, FinancialTool
 from experimentations.references import SOURCE_NAME
@@ -566,6 +566,8 @@ PRIVATE_URLS = {
     "emplois:application-employer", "emplois:application-employer-file", "emplois:application-candidate",
     "emplois:application-member", "emplois:application-member-file",
     "emplois:alert-confirm", "emplois:alert-unsubscribe",
+    "emplois:employer", "emplois:employer-new", "emplois:employer-offer", "emplois:employer-edit",
+    "emplois:employer-duplicate", "emplois:employer-move",
 }  # fmt: skip
 
 
@@ -705,6 +707,38 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         expect("annuaire:modifier (POST)", response, response.status_code == 403)
     else:
         expect("annuaire:modifier", response, needs_login(response))
+    # The employer's space: members of an organisation only (full table: tests/emplois/test_employer_space.py).
+    response = client.get(reverse("emplois:employer"))
+    if audience.partner_of:
+        expect("emplois:employer", response, response.status_code == 200)
+    elif audience.staff:
+        expect("emplois:employer", response, response.status_code == 403)
+    else:
+        expect("emplois:employer", response, needs_login(response))
+    response = client.get(reverse("emplois:employer-new"))
+    if audience.partner_of:
+        expect("emplois:employer-new", response, response.status_code == 200)
+    elif audience.staff:
+        expect("emplois:employer-new", response, response.status_code == 403)
+    else:
+        expect("emplois:employer-new", response, needs_login(response))
+    job_offer = Offer.objects.filter(organisation=world.organisation).order_by("pk").first()
+    for name, method, args in (
+        ("emplois:employer-offer", "get", [job_offer.pk]),
+        ("emplois:employer-edit", "get", [job_offer.pk]),
+        ("emplois:employer-duplicate", "post", [job_offer.pk]),
+        ("emplois:employer-move", "post", [job_offer.pk, "pourvue"]),
+    ):
+        if member and method == "post":
+            continue  # it would change the offer: tests/emplois/test_employer_space.py
+        response = getattr(client, method)(reverse(name, args=args))
+        if member:
+            # The edit page of a published offer sends back to the offer's page.
+            expect(name, response, response.status_code in (200, 302) and not needs_login(response))
+        elif audience.staff or audience.partner_of:
+            expect(name, response, response.status_code == 404)
+        else:
+            expect(name, response, needs_login(response))
     # Second-factor pages: one's own only, after a password login.
     for name in ("comptes:double-authentification", "comptes:activation-double-authentification"):
         response = client.get(reverse(name))

@@ -32,7 +32,7 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
-from emplois.models import Offer
+from emplois.models import JobAlertDelivery
 from experimentations import needs as need_services
 from experimentations.experiments import add_document
 from experimentations.models import AlertDelivery, Experiment, FinancialTool, Need, SupplierMatch
@@ -145,8 +145,8 @@ def demo_data(settings):
     alert = make_alert("alerte@exemple.re")
     tool = FinancialTool.objects.order_by("pk").first() or make_tool()
     AlertDelivery.objects.create(alert=alert, tool=tool, kind=AlertDelivery.Kind.NEW)
-    # Emplois: a published offer, an application, an alert and what it was sent.
-    if not Offer.objects.exists():
+    # Emplois: the demo's offers, applications and alerts; what an alert was sent.
+    if not JobAlertDelivery.objects.exists():
         job_board_rows()
     # Partenariats and Territoires, where the demo has none yet.
     if not Partner.objects.exists():

@@ -35,6 +35,7 @@ from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
 from emplois import alerts as job_alerts
 from emplois import applications as job_applications
+from emplois import offers as offer_services
 from experimentations import alerts
 from experimentations import batches as supplier_batches
 from experimentations import needs as need_services
@@ -120,6 +121,7 @@ SUPPLIER = Link(r"/financer-et-acheter/achats/fournisseur/[\w-]+/", r"Entretien 
 SUPPLIER_DIRECTORY_PAGE = Link(r"/annuaire/structure/[\w-]+/", r"Fournisseur ACH-\d{4}-\d{5} n°1")
 APPLICATION_EMPLOYER = Link(r"/emplois/employeur/candidature/[\w-]+/", r"Candidature CAND-\d{4}-\d{5}", private=True)
 APPLICATION_CANDIDATE = Link(r"/emplois/ma-candidature/[\w-]+/", r"Ma candidature CAND-\d{4}-\d{5}", private=True)
+EMPLOYER_SPACE = Link(r"/emplois/espace/offres/\d+/", r"<h1[^>]*>Médiateur ou médiatrice numérique", member=True)
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -248,6 +250,9 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
         f"emplois/candidature_{kind}": (APPLICATION_CANDIDATE,)
         for kind in ("confirmation", "entretien", "retenue", "non_retenue", "nouveau_lien")
     },
+    # Emplois: the members of the organisation whose offer staff published or refused (their space).
+    "emplois/offre_publiee": (EMPLOYER_SPACE,),
+    "emplois/offre_refusee": (EMPLOYER_SPACE,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -440,6 +445,13 @@ def produce_every_email(client):
     job_applications.move_application(application=other_application, target="non_retenue")
     job_applications.renew_links(email="josette@exemple.re", reference=job_application.reference)
     job_applications.renew_links(email="rh@kaz-services.re", reference=job_application.reference)
+    # Emplois: staff moderate two offers of an organisation; its member is told of each.
+    employer = OrganisationFactory(name="Ti Kaz Emploi")
+    PartnerMembership.objects.create(organisation=employer, user=UserFactory(email="rh@tikaz.re"))
+    moderator = StaffFactory(role="Formation", email="emplois@cress.re")
+    for target, comment in (("publiee", ""), ("refusee", "La rémunération manque.")):
+        job_offer = make_offer("Médiateur ou médiatrice numérique", status="en_revue", organisation=employer)
+        offer_services.move_offer(offer=job_offer, target=target, by=moderator, comment=comment, as_staff=True)
 
 
 def outbox_table_text() -> str:
