@@ -619,6 +619,18 @@ MODEL_RULES = (
         note="Which offer each alert was sent (once): read-only.",
     ),
     ModelRule(
+        "emplois.SkillsRecord",
+        _PERSONAL_SECRET,
+        note="A person's skills record (email, experiences, skills, PDF summary), kept through its private link "
+        "without an account: no role reads it (superusers only, read-only, to delete one on request); the link's "
+        "hash is never shown; purged SKILLS_RECORD_DAYS after the last activity.",
+    ),
+    ModelRule(
+        "emplois.SkillsExperience",
+        _PERSONAL,
+        note="The experiences of a skills record: not in the admin; deleted with their record.",
+    ),
+    ModelRule(
         "formation.HrMessage",
         _PERSONAL,
         rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},

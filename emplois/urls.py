@@ -5,7 +5,8 @@ alerts); this module only joins them.
 """
 
 from emplois.urls_public import urlpatterns as public
+from emplois.urls_skills import urlpatterns as competences
 
 app_name = "emplois"
 
-urlpatterns = [*public]
+urlpatterns = [*public, *competences]

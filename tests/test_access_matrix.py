@@ -531,6 +531,7 @@ PUBLIC_URLS = {
     "formation:appui-rh-nouveau-lien",
     "partenariats:index", "partenariats:compte-rendu-nouveau-lien", "partenariats:partenaire", "partenariats:logo",
     "emplois:index",
+    "emplois:competences", "emplois:competences-envoye", "emplois:competences-nouveau-lien",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
     "experimentations:tools-json", "experimentations:finder",
     "experimentations:need-new", "experimentations:need-posted",
@@ -558,6 +559,8 @@ PRIVATE_URLS = {
     "experimentations:need-buyer", "experimentations:need-edit",
     "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
     "experimentations:supplier", "experimentations:supplier-need",
+    "emplois:competences-dossier", "emplois:competences-experience-ajout", "emplois:competences-experience",
+    "emplois:competences-synthese", "emplois:competences-effacer",
 }  # fmt: skip
 
 
@@ -601,6 +604,8 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "experimentations:need-buyer", "experimentations:need-edit",
         "experimentations:alert-confirm", "experimentations:alert-unsubscribe",
         "experimentations:supplier", "experimentations:supplier-need",
+        "emplois:competences-dossier", "emplois:competences-experience-ajout", "emplois:competences-synthese",
+        "emplois:competences-effacer",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)

@@ -32,6 +32,7 @@ from annuaire import contributions
 from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
+from emplois import skills as skills_services
 from cress.services import report_orphan_files
 from experimentations import alerts
 from experimentations import batches as supplier_batches
@@ -113,6 +114,7 @@ NEED_BUYER = Link(r"/financer-et-acheter/achats/besoin/[\w-]+/", r"ACH-\d{4}-\d{
 NEED_ADMIN = Link(r"/gestion/experimentations/need/\d+/change/", r"ACH-\d{4}-\d{4}", staff=True)
 SUPPLIER = Link(r"/financer-et-acheter/achats/fournisseur/[\w-]+/", r"Entretien des espaces verts", private=True)
 SUPPLIER_DIRECTORY_PAGE = Link(r"/annuaire/structure/[\w-]+/", r"Fournisseur ACH-\d{4}-\d{5} n°1")
+SKILLS_RECORD = Link(r"/emplois/competences/dossier/[\w-]+/", r"<h1[^>]*>Mon dossier de compétences", private=True)
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -223,6 +225,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "experimentations/fournisseur_relance": (SUPPLIER,),
     # The buyer's private page is still to come: the notice links the supplier's directory page.
     "experimentations/fournisseur_interesse": (SUPPLIER_DIRECTORY_PAGE, NEED_BUYER),
+    # Emplois: the person's skills record (its link, a new link, the PDF summary ready).
+    "emplois/competences_lien": (SKILLS_RECORD,),
+    "emplois/competences_nouveau_lien": (SKILLS_RECORD,),
+    "emplois/competences_synthese": (SKILLS_RECORD,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -389,6 +395,16 @@ def produce_every_email(client):
     supplier_batches.answer_need(
         match=need.matches.get(), interested=True, now=monday + timedelta(days=8)
     )  # experimentations/fournisseur_interesse
+
+    record = skills_services.start_record(email="benevole@exemple.re")  # emplois/competences_lien
+    skills_services.renew_links(email="benevole@exemple.re")  # emplois/competences_nouveau_lien
+    skills_services.add_experience(
+        record=record,
+        values={"role": "Trésorière", "organisation_name": "Les Jardins partagés", "kind": "benevole",
+                "starts_on": timezone.localdate() - timedelta(days=400), "hours_per_week": 5, "skills": ["1.1"]},
+    )  # fmt: skip
+    skills_services.request_pdf(record=record)
+    skills_services.build_pdf(record_id=record.pk)  # emplois/competences_synthese
 
 
 def outbox_table_text() -> str:
