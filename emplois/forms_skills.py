@@ -161,9 +161,7 @@ class ExperienceForm(ErrorLinksMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["skills"].choices = [
-            (domain.label, list(domain.items)) for domain in skill_domains()
-        ]
+        self.fields["skills"].choices = [(domain.label, list(domain.items)) for domain in skill_domains()]
 
     def skill_groups(self):
         """(domain, [bound checkboxes]) for the template: one fieldset per domain."""

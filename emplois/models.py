@@ -339,4 +339,6 @@ class JobAlertDelivery(models.Model):
 
     def __str__(self):
         return f"{self.offer_id} → alerte {self.alert_id}"
+
+
 from emplois.models_skills import *  # noqa: E402, F403

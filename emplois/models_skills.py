@@ -100,9 +100,7 @@ class SkillsExperience(models.Model):
     association_three_years = models.CharField(
         "association déclarée depuis au moins 3 ans", max_length=3, choices=Answer.choices, blank=True
     )
-    general_interest = models.CharField(
-        "activités d'intérêt général", max_length=3, choices=Answer.choices, blank=True
-    )
+    general_interest = models.CharField("activités d'intérêt général", max_length=3, choices=Answer.choices, blank=True)
     volunteer_role = models.CharField("rôle bénévole", max_length=12, choices=VolunteerRole.choices, blank=True)
     created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
 

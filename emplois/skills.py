@@ -317,7 +317,11 @@ def _volunteer_assessments(experience, volunteers, today) -> list[Assessment]:
             )
         )
         if experience.volunteer_role in rules["roles_retenus"]:
-            role = Check("Membre de l'organe de direction ou encadrant d'autres bénévoles", MET, experience.get_volunteer_role_display() + ".")
+            role = Check(
+                "Membre de l'organe de direction ou encadrant d'autres bénévoles",
+                MET,
+                experience.get_volunteer_role_display() + ".",
+            )
         elif experience.volunteer_role:
             role = Check(
                 "Membre de l'organe de direction ou encadrant d'autres bénévoles",
@@ -357,8 +361,10 @@ def _civic_service_assessment(experience, today) -> Assessment:
     assessment = Assessment(experience, rules["libelle"], euros=rules["euros"])
     label = f"Mission d'au moins {months} mois continus"
     reached = _plus_months(experience.starts_on, months) - timedelta(days=1)
-    if experience.ends_on and experience.ends_on >= reached or not experience.ends_on and today >= reached:
-        assessment.checks.append(Check(label, MET, f"Du {french_date(experience.starts_on)} au {french_date(_end(experience, today))}."))
+    if (experience.ends_on and experience.ends_on >= reached) or (not experience.ends_on and today >= reached):
+        assessment.checks.append(
+            Check(label, MET, f"Du {french_date(experience.starts_on)} au {french_date(_end(experience, today))}.")
+        )
     elif experience.ends_on:
         assessment.checks.append(Check(label, NOT_MET, f"Mission terminée le {french_date(experience.ends_on)}."))
     else:

@@ -75,8 +75,8 @@ def record_page(request, token):
         elif request.POST.get("action") == "synthese":
             skills.request_pdf(record=record)
             messages.success(
-                request, "Votre synthèse est en préparation : elle apparaît ici dans une minute, et un courriel vous "
-                "prévient."
+                request,
+                "Votre synthèse est en préparation : elle apparaît ici dans une minute, et un courriel vous prévient.",
             )
             return redirect(request.path)
         else:
@@ -165,4 +165,3 @@ def delete(request, token):
         skills.delete_record(record=record)
         return render(request, "emplois/competences/deleted.html")
     return render(request, "emplois/competences/delete.html", {"record": record, "token": token})
-

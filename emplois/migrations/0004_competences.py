@@ -7,58 +7,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('annuaire', '0012_supplier_sector_index'),
-        ('emplois', '0002_offer_search'),
+        ("annuaire", "0012_supplier_sector_index"),
+        ("emplois", "0002_offer_search"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SkillsRecord',
+            name="SkillsRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse électronique')),
-                ('name_on_summary', models.CharField(blank=True, help_text='Facultatif : imprimé sur la synthèse PDF.', max_length=120, verbose_name='nom sur la synthèse')),
-                ('consent_text', models.TextField(verbose_name='texte du consentement')),
-                ('consent_at', models.DateTimeField(verbose_name='consentement donné le')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('last_activity_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dernière activité')),
-                ('pdf_requested_at', models.DateTimeField(blank=True, null=True, verbose_name='synthèse demandée le')),
-                ('pdf_built_at', models.DateTimeField(blank=True, null=True, verbose_name='synthèse construite le')),
-                ('pdf_file', models.FileField(blank=True, upload_to='emplois/competences/', verbose_name='synthèse (PDF)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse électronique")),
+                (
+                    "name_on_summary",
+                    models.CharField(
+                        blank=True,
+                        help_text="Facultatif : imprimé sur la synthèse PDF.",
+                        max_length=120,
+                        verbose_name="nom sur la synthèse",
+                    ),
+                ),
+                ("consent_text", models.TextField(verbose_name="texte du consentement")),
+                ("consent_at", models.DateTimeField(verbose_name="consentement donné le")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                (
+                    "last_activity_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="dernière activité"),
+                ),
+                ("pdf_requested_at", models.DateTimeField(blank=True, null=True, verbose_name="synthèse demandée le")),
+                ("pdf_built_at", models.DateTimeField(blank=True, null=True, verbose_name="synthèse construite le")),
+                (
+                    "pdf_file",
+                    models.FileField(blank=True, upload_to="emplois/competences/", verbose_name="synthèse (PDF)"),
+                ),
             ],
             options={
-                'verbose_name': 'dossier de compétences',
-                'verbose_name_plural': 'dossiers de compétences',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['email'], name='emplois_skills_email'), models.Index(fields=['last_activity_at'], name='emplois_skills_activity')],
+                "verbose_name": "dossier de compétences",
+                "verbose_name_plural": "dossiers de compétences",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["email"], name="emplois_skills_email"),
+                    models.Index(fields=["last_activity_at"], name="emplois_skills_activity"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SkillsExperience',
+            name="SkillsExperience",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=150, verbose_name='fonction ou mission')),
-                ('organisation_name', models.CharField(max_length=200, verbose_name='structure')),
-                ('kind', models.CharField(choices=[('benevole', 'Bénévole'), ('salarie', 'Salarié ou salariée'), ('service_civique', 'Volontaire en service civique')], max_length=20, verbose_name='statut')),
-                ('starts_on', models.DateField(verbose_name='début')),
-                ('ends_on', models.DateField(blank=True, help_text='Vide : en cours.', null=True, verbose_name='fin')),
-                ('hours_total', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100000)], verbose_name='heures au total')),
-                ('hours_per_week', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(0.5), django.core.validators.MaxValueValidator(80)], verbose_name='heures par semaine')),
-                ('description', models.TextField(blank=True, max_length=3000, verbose_name="ce que j'ai fait")),
-                ('skills', models.JSONField(blank=True, default=list, verbose_name='compétences (codes CléA)')),
-                ('association_three_years', models.CharField(blank=True, choices=[('oui', 'Oui'), ('non', 'Non'), ('nsp', 'Je ne sais pas')], max_length=3, verbose_name='association déclarée depuis au moins 3 ans')),
-                ('general_interest', models.CharField(blank=True, choices=[('oui', 'Oui'), ('non', 'Non'), ('nsp', 'Je ne sais pas')], max_length=3, verbose_name="activités d'intérêt général")),
-                ('volunteer_role', models.CharField(blank=True, choices=[('direction', "Membre de l'organe de direction (bureau, conseil d'administration)"), ('encadrement', "J'encadre d'autres bénévoles"), ('autre', "Ni l'un ni l'autre")], max_length=12, verbose_name='rôle bénévole')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ajoutée le')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='annuaire.organisation', verbose_name="structure de l'annuaire")),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='experiences', to='emplois.skillsrecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("role", models.CharField(max_length=150, verbose_name="fonction ou mission")),
+                ("organisation_name", models.CharField(max_length=200, verbose_name="structure")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("benevole", "Bénévole"),
+                            ("salarie", "Salarié ou salariée"),
+                            ("service_civique", "Volontaire en service civique"),
+                        ],
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="début")),
+                ("ends_on", models.DateField(blank=True, help_text="Vide : en cours.", null=True, verbose_name="fin")),
+                (
+                    "hours_total",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100000),
+                        ],
+                        verbose_name="heures au total",
+                    ),
+                ),
+                (
+                    "hours_per_week",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.5),
+                            django.core.validators.MaxValueValidator(80),
+                        ],
+                        verbose_name="heures par semaine",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=3000, verbose_name="ce que j'ai fait")),
+                ("skills", models.JSONField(blank=True, default=list, verbose_name="compétences (codes CléA)")),
+                (
+                    "association_three_years",
+                    models.CharField(
+                        blank=True,
+                        choices=[("oui", "Oui"), ("non", "Non"), ("nsp", "Je ne sais pas")],
+                        max_length=3,
+                        verbose_name="association déclarée depuis au moins 3 ans",
+                    ),
+                ),
+                (
+                    "general_interest",
+                    models.CharField(
+                        blank=True,
+                        choices=[("oui", "Oui"), ("non", "Non"), ("nsp", "Je ne sais pas")],
+                        max_length=3,
+                        verbose_name="activités d'intérêt général",
+                    ),
+                ),
+                (
+                    "volunteer_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("direction", "Membre de l'organe de direction (bureau, conseil d'administration)"),
+                            ("encadrement", "J'encadre d'autres bénévoles"),
+                            ("autre", "Ni l'un ni l'autre"),
+                        ],
+                        max_length=12,
+                        verbose_name="rôle bénévole",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="ajoutée le")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="annuaire.organisation",
+                        verbose_name="structure de l'annuaire",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="experiences",
+                        to="emplois.skillsrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "expérience d'un dossier de compétences",
-                'verbose_name_plural': 'expériences des dossiers de compétences',
-                'ordering': ['-starts_on', 'pk'],
+                "verbose_name": "expérience d'un dossier de compétences",
+                "verbose_name_plural": "expériences des dossiers de compétences",
+                "ordering": ["-starts_on", "pk"],
             },
         ),
     ]

@@ -173,7 +173,5 @@ def make_skills_record(email: str = "benevole@exemple.re", *, experiences: int =
         )
         for number in range(1, experiences + 1)
     )
-    record.token = issue_token(
-        purpose=skills.RECORD_LINK, object_id=record.pk, expires_at=now + timedelta(days=365)
-    )
+    record.token = issue_token(purpose=skills.RECORD_LINK, object_id=record.pk, expires_at=now + timedelta(days=365))
     return record

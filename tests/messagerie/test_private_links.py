@@ -32,8 +32,8 @@ from annuaire import contributions
 from annuaire.models import Contribution, PartnerMembership
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
-from emplois import skills as skills_services
 from cress.services import report_orphan_files
+from emplois import skills as skills_services
 from experimentations import alerts
 from experimentations import batches as supplier_batches
 from experimentations import needs as need_services
