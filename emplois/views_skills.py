@@ -20,7 +20,7 @@ PRIVATE_SCOPE = "emplois-competences"
 
 @require_http_methods(["GET", "POST"])
 def start(request):
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         submission = submit_within_limit(
