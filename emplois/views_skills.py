@@ -82,7 +82,7 @@ def record_page(request, token):
         else:
             messages.error(request, "Action inconnue : rechargez la page et réessayez.")
             status = 400
-    context = {**skills.record_context(record), "token": token, "form": ExperienceForm()}
+    context = {**skills.record_context(record), "token": token}
     return render(request, "emplois/competences/record.html", context, status=status)
 
 
@@ -147,8 +147,12 @@ def summary_file(request, token):
     record = skills.find_record(token)
     if record is None or not record.pdf_ready:
         return _invalid_link(request)
+    try:
+        handle = record.pdf_file.open("rb")
+    except FileNotFoundError:  # lost from storage: the person asks for a new one
+        return _invalid_link(request)
     return FileResponse(
-        record.pdf_file.open("rb"),
+        handle,
         as_attachment=True,
         filename="synthese-competences.pdf",
         content_type="application/pdf",

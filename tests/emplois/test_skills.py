@@ -281,6 +281,13 @@ def test_the_purge_deletes_idle_records_only(settings):
     assert PrivateLink.objects.get(object_id=idle.pk, purpose=skills.RECORD_LINK).expires_at <= timezone.now()
 
 
+def test_the_purge_runs_each_day_by_beat():
+    from cress.celery import app
+
+    entry = app.conf.beat_schedule["emplois-purge-idle-skills-records"]
+    assert entry["task"] in app.tasks
+
+
 def test_a_visit_restarts_the_purge_clock(client):
     record = make_skills_record()
     old = timezone.now() - timedelta(days=200)
