@@ -623,6 +623,16 @@ MODEL_RULES = (
         rights={FORMATION: VIEW_ADD_CHANGE, COMMUNICATION: VIEW},
         note="Les métiers de l'ESS: loaded from emplois/data/metiers_ess.csv by migration; Formation keeps them "
         "up to date, unpublishes rather than deletes (the public pages' addresses).",
+        "emplois.SkillsRecord",
+        _PERSONAL_SECRET,
+        note="A person's skills record (email, experiences, skills, PDF summary), kept through its private link "
+        "without an account: no role reads it (superusers only, read-only, to delete one on request); the link's "
+        "hash is never shown; purged SKILLS_RECORD_DAYS after the last activity.",
+    ),
+    ModelRule(
+        "emplois.SkillsExperience",
+        _PERSONAL,
+        note="The experiences of a skills record: not in the admin; deleted with their record.",
     ),
     ModelRule(
         "formation.HrMessage",

@@ -194,4 +194,10 @@ app.conf.beat_schedule = {
         "task": "annuaire.tasks.rebuild_search_lexicon",
         "schedule": crontab(hour=4, minute=0, day_of_week=1),
     },
+    # RGPD: skills records (emplois) without activity for SKILLS_RECORD_DAYS are deleted,
+    # their experiences, PDF summary and links with them.
+    "emplois-purge-idle-skills-records": {
+        "task": "emplois.tasks_skills.purge_idle_skills_records",
+        "schedule": crontab(hour=4, minute=25),
+    },
 }

@@ -580,3 +580,8 @@ if SENTRY_DSN:
     import sentry_sdk
 
     sentry_sdk.init(dsn=SENTRY_DSN, environment=DJANGO_ENV, send_default_pii=False, traces_sample_rate=0.0)
+
+# Emplois, skills record (issue 19, point 7): a record's private link lasts this long, and a
+# record without activity for this long is deleted by the beat's purge.
+SKILLS_RECORD_DAYS = envint("SKILLS_RECORD_DAYS", 365)
+SKILLS_RECORDS_PER_HOUR = envint("SKILLS_RECORDS_PER_HOUR", 5)

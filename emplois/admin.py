@@ -2,4 +2,4 @@
 in its own module (offers and their moderation, applications, alerts); importing them
 registers them."""
 
-from emplois import admin_alerts, admin_applications, admin_metiers, admin_offers  # noqa: F401
+from emplois import admin_alerts, admin_applications, admin_metiers, admin_offers, admin_skills  # noqa: F401

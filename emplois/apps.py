@@ -24,9 +24,11 @@ class EmploisConfig(AppConfig):
             applications,
             cache,
             intake,
+            skills,
             tasks_alerts,
             tasks_applications,
             tasks_offers,
+            tasks_skills,
         )
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
@@ -43,3 +45,6 @@ class EmploisConfig(AppConfig):
         register_link_builder(alerts.UNSUBSCRIBE_LINK, alerts.SUBSCRIPTIONS.build_unsubscribe_link)
         # The offers' public data version, bumped on every committed change (emplois.cache).
         cache.connect_signals()
+        # The skills record: its private link, its PDF summary removed with the row.
+        register_link_builder(skills.RECORD_LINK, skills.build_record_link)
+        delete_files_with_rows(self.get_model("SkillsRecord"))

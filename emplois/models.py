@@ -342,3 +342,4 @@ class JobAlertDelivery(models.Model):
 
 
 from emplois.metiers import MetierFamily  # noqa: E402, F401  (les métiers de l'ESS)
+from emplois.models_skills import *  # noqa: E402, F403

@@ -9,7 +9,8 @@ from emplois.urls_applications import urlpatterns as applications
 from emplois.urls_employer import urlpatterns as employer
 from emplois.urls_metiers import urlpatterns as metiers
 from emplois.urls_public import urlpatterns as public
+from emplois.urls_skills import urlpatterns as competences
 
 app_name = "emplois"
 
-urlpatterns = [*public, *metiers, *applications, *alerts, *employer]
+urlpatterns = [*public, *metiers, *applications, *alerts, *employer, *competences]

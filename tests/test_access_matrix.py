@@ -536,6 +536,7 @@ PUBLIC_URLS = {
     "emplois:metier",
     "emplois:apply", "emplois:apply-sent", "emplois:application-new-link",
     "emplois:alert-new",
+    "emplois:competences", "emplois:competences-envoye", "emplois:competences-nouveau-lien",
     "experimentations:index", "experimentations:tools", "experimentations:tool", "experimentations:tools-csv",
     "experimentations:tools-json", "experimentations:finder",
     "experimentations:need-new", "experimentations:need-posted",
@@ -568,6 +569,8 @@ PRIVATE_URLS = {
     "emplois:alert-confirm", "emplois:alert-unsubscribe",
     "emplois:employer", "emplois:employer-new", "emplois:employer-offer", "emplois:employer-edit",
     "emplois:employer-duplicate", "emplois:employer-move",
+    "emplois:competences-dossier", "emplois:competences-experience-ajout", "emplois:competences-experience",
+    "emplois:competences-synthese", "emplois:competences-effacer",
 }  # fmt: skip
 
 
@@ -613,6 +616,8 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         "experimentations:supplier", "experimentations:supplier-need",
         "emplois:application-employer", "emplois:application-candidate",
         "emplois:alert-confirm", "emplois:alert-unsubscribe",
+        "emplois:competences-dossier", "emplois:competences-experience-ajout", "emplois:competences-synthese",
+        "emplois:competences-effacer",
     ):  # fmt: skip
         response = client.get(reverse(name, args=[FORGED_TOKEN]))
         expect(f"{name} (faux lien)", response, response.status_code == 404)

@@ -140,4 +140,38 @@ def job_board_rows(organisation=None) -> Offer:
     offer = make_offer("Animateur ou animatrice périscolaire", organisation=organisation, rome_code="G1203")
     make_application(offer, status=Application.Status.SEEN)
     JobAlertDelivery.objects.create(alert=make_job_alert(), offer=offer)
+    make_skills_record()  # emplois.SkillsRecord (and an experience)
     return offer
+
+
+# --- The skills record (emplois.skills) -------------------------------------------------------
+
+
+def make_skills_record(email: str = "benevole@exemple.re", *, experiences: int = 1, **fields):
+    """A skills record with `experiences` volunteer experiences (each with two CléA skills),
+    and a live private link to it: returns the record; its token is `record.token`."""
+    from emplois import skills
+    from emplois.models_skills import SkillsExperience, SkillsRecord
+    from messagerie.links import issue_token
+
+    now = timezone.now()
+    record = SkillsRecord.objects.create(
+        email=email, consent_text=skills.CONSENT_TEXT, consent_at=now, last_activity_at=now, **fields
+    )
+    SkillsExperience.objects.bulk_create(
+        SkillsExperience(
+            record=record,
+            role=f"Bénévole n°{number}",
+            organisation_name=f"Association n°{number}",
+            kind=SkillsExperience.Kind.VOLUNTEER,
+            starts_on=timezone.localdate() - timedelta(days=400 + number),
+            hours_per_week=Decimal("5"),
+            skills=["1.1", "4.2"],
+            association_three_years="oui",
+            general_interest="oui",
+            volunteer_role="direction",
+        )
+        for number in range(1, experiences + 1)
+    )
+    record.token = issue_token(purpose=skills.RECORD_LINK, object_id=record.pk, expires_at=now + timedelta(days=365))
+    return record

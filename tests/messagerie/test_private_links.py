@@ -36,6 +36,7 @@ from cress.services import report_orphan_files
 from emplois import alerts as job_alerts
 from emplois import applications as job_applications
 from emplois import offers as offer_services
+from emplois import skills as skills_services
 from experimentations import alerts
 from experimentations import batches as supplier_batches
 from experimentations import needs as need_services
@@ -122,6 +123,7 @@ SUPPLIER_DIRECTORY_PAGE = Link(r"/annuaire/structure/[\w-]+/", r"Fournisseur ACH
 APPLICATION_EMPLOYER = Link(r"/emplois/employeur/candidature/[\w-]+/", r"Candidature CAND-\d{4}-\d{5}", private=True)
 APPLICATION_CANDIDATE = Link(r"/emplois/ma-candidature/[\w-]+/", r"Ma candidature CAND-\d{4}-\d{5}", private=True)
 EMPLOYER_SPACE = Link(r"/emplois/espace/offres/\d+/", r"<h1[^>]*>Médiateur ou médiatrice numérique", member=True)
+SKILLS_RECORD = Link(r"/emplois/competences/dossier/[\w-]+/", r"<h1[^>]*>Mon dossier de compétences", private=True)
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -253,6 +255,10 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     # Emplois: the members of the organisation whose offer staff published or refused (their space).
     "emplois/offre_publiee": (EMPLOYER_SPACE,),
     "emplois/offre_refusee": (EMPLOYER_SPACE,),
+    # Emplois: the person's skills record (its link, a new link, the PDF summary ready).
+    "emplois/competences_lien": (SKILLS_RECORD,),
+    "emplois/competences_nouveau_lien": (SKILLS_RECORD,),
+    "emplois/competences_synthese": (SKILLS_RECORD,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -452,6 +458,15 @@ def produce_every_email(client):
     for target, comment in (("publiee", ""), ("refusee", "La rémunération manque.")):
         job_offer = make_offer("Médiateur ou médiatrice numérique", status="en_revue", organisation=employer)
         offer_services.move_offer(offer=job_offer, target=target, by=moderator, comment=comment, as_staff=True)
+    record = skills_services.start_record(email="benevole@exemple.re")  # emplois/competences_lien
+    skills_services.renew_links(email="benevole@exemple.re")  # emplois/competences_nouveau_lien
+    skills_services.add_experience(
+        record=record,
+        values={"role": "Trésorière", "organisation_name": "Les Jardins partagés", "kind": "benevole",
+                "starts_on": timezone.localdate() - timedelta(days=400), "hours_per_week": 5, "skills": ["1.1"]},
+    )  # fmt: skip
+    skills_services.request_pdf(record=record)
+    skills_services.build_pdf(record_id=record.pk)  # emplois/competences_synthese
 
 
 def outbox_table_text() -> str:
