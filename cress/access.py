@@ -623,6 +623,8 @@ MODEL_RULES = (
         rights={FORMATION: VIEW_ADD_CHANGE, COMMUNICATION: VIEW},
         note="Les métiers de l'ESS: loaded from emplois/data/metiers_ess.csv by migration; Formation keeps them "
         "up to date, unpublishes rather than deletes (the public pages' addresses).",
+    ),
+    ModelRule(
         "emplois.SkillsRecord",
         _PERSONAL_SECRET,
         note="A person's skills record (email, experiences, skills, PDF summary), kept through its private link "
