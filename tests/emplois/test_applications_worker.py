@@ -1,7 +1,8 @@
 """Application emails through a real Celery worker, a Redis server of the test's own and a
 real SMTP server: candidates apply through the form, the worker is killed in the middle of the
 sending, a new one takes over, the outbox's sweep and a broker's redelivery run on top; each
-employer and each candidate receives their email exactly once, with a link that opens their page."""
+employer and each candidate receives their email once (the one message the kill may catch between
+the mail server's « accepted » and the row marked sent excepted), with a link that opens their page."""
 
 import re
 import time
@@ -104,7 +105,13 @@ def test_each_application_email_is_sent_once_across_a_worker_killed_mid_sending(
             **{(f"candidate{n:02d}@exemple.re", "emplois/candidature_confirmation"): 1 for n in range(CANDIDATES)},
         }
     )
-    assert received(smtp_sink) == expected, "each email received exactly once"
+    counts = received(smtp_sink)
+    assert set(counts) == set(expected), "every email reached its person"
+    twice = [key for key, times in counts.items() if times > expected[key]]
+    # SIGKILL may land between the mail server's « accepted » and the row marked sent: that
+    # one message (and only it) is sent again. Every other is sent exactly once.
+    assert len(twice) <= 1 and all(counts[key] <= expected[key] + 1 for key in counts), f"reçus en trop : {twice}"
+    assert len(smtp_sink.messages) <= 2 * CANDIDATES + 1
 
     # Each link that left opens its page: the employer's, the candidate's.
     for entry in smtp_sink.messages[:4]:
