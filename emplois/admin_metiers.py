@@ -9,8 +9,9 @@ from emplois.metiers import MetierFamily
 
 @admin.register(MetierFamily)
 class MetierFamilyAdmin(admin.ModelAdmin):
-    list_display = ["name", "order", "rome_codes", "naf_divisions", "is_published"]
-    list_editable = ["order"]
+    # The order is edited on each family's page: an editable column has no label of its own.
+    list_display = ["name", "rome_codes", "is_published"]
+    ordering = ["order", "name"]
     list_filter = ["is_published"]
     search_fields = ["name", "summary", "rome_fiches__code"]
     prepopulated_fields = {"slug": ["name"]}
