@@ -63,9 +63,11 @@ def test_layout_has_skip_link_landmarks_and_french(client):
 
 
 def test_the_menu_holds_only_areas_that_work():
-    # Since Action 7 (issue 13) every area is live; an area added to come is checked by the next test.
+    # Since Action 7 (issue 13) every area is live, and the job board (issue 19) with them; an area
+    # added to come is checked by the next test.
     assert {area.namespace for area in live_areas()} == {
         "annuaire",
+        "emplois",
         "actualites",
         "agenda",
         "observatoire",
