@@ -20,20 +20,22 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from django.db import connection
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from emplois.models import Contract, Offer, OfferKind
+from emplois.models import Contract, MetierFamily, Offer, OfferKind
 from lib.text import normalise_text
 from referentiels.models import EssFamily, RomeDomain, Territory, TerritoryKind
 
 # The filters, in the order of a normalised querystring, and the list's parameter of each
 # (emplois.search: « metier » is the ROME grand domaine, « epci » the EPCI's slug); each may be
 # repeated (« contrat=cdi&contrat=cdd » is CDI or CDD), except the keywords « q ».
-LIST_PARAMETERS = ("kind", "contract", "domain", "commune", "epci", "family")
+LIST_PARAMETERS = ("kind", "contract", "domain", "metier", "commune", "epci", "family")
 URL_NAMES = {
     "kind": "nature",
     "contract": "contrat",
     "domain": "metier",
+    "metier": "metier_ess",
     "commune": "commune",
     "epci": "epci",
     "family": "famille",
@@ -44,6 +46,7 @@ MAX_VALUES = 20
 MAX_QUERYSTRING = 1000
 PATTERNS = {
     "domain": re.compile(r"[A-N]"),
+    "metier": re.compile(r"[a-z0-9-]{1,80}"),
     "commune": re.compile(r"97[0-9]{3}"),
     "epci": re.compile(r"[a-z0-9-]{1,60}"),
 }
@@ -52,6 +55,7 @@ MESSAGES = {
     "kind": "La nature d'offre « {value} » n'existe pas : « emploi » ou « benevolat ».",
     "contract": "Le contrat « {value} » n'existe pas : choisissez-en un dans la liste.",
     "domain": "Le domaine de métiers « {value} » n'existe pas : une lettre du ROME, de A à N.",
+    "metier": "Le métier de l'ESS « {value} » n'existe pas : choisissez-en un dans la liste.",
     "commune": "La commune « {value} » n'existe pas : son code INSEE s'écrit avec 5 chiffres (974xx).",
     "epci": "L'intercommunalité « {value} » n'existe pas : choisissez-en une dans la liste.",
     "family": "La famille de l'ESS « {value} » n'existe pas : choisissez-en une dans la liste.",
@@ -67,6 +71,7 @@ class Criteria:
     kind: frozenset = frozenset()
     contract: frozenset = frozenset()
     domain: frozenset = frozenset()
+    metier: frozenset = frozenset()  # the families of the métiers de l'ESS, by slug
     commune: frozenset = frozenset()
     epci: frozenset = frozenset()
     family: frozenset = frozenset()
@@ -130,7 +135,7 @@ def read_search(querystring: str) -> SavedSearch:
     an EPCI, a métier or a domain unknown to the référentiels is refused)."""
     criteria, errors = parse_query(querystring)
     names = _names(criteria)
-    for name in ("domain", "commune", "epci"):
+    for name in ("domain", "metier", "commune", "epci"):
         errors.extend(
             MESSAGES[name].format(value=code) for code in sorted(getattr(criteria, name) - names[name].keys())
         )
@@ -142,9 +147,12 @@ def read_search(querystring: str) -> SavedSearch:
 def _names(criteria: Criteria) -> dict[str, dict[str, str]]:
     """The labels of the codes a search names, from the référentiels (a query only for a
     kind of code the search holds)."""
-    names = {"domain": {}, "commune": {}, "epci": {}}
+    names = {"domain": {}, "metier": {}, "commune": {}, "epci": {}}
     if criteria.domain:
         names["domain"] = dict(RomeDomain.objects.filter(code__in=criteria.domain).values_list("code", "label"))
+    if criteria.metier:
+        families = MetierFamily.objects.filter(is_published=True, slug__in=criteria.metier)
+        names["metier"] = dict(families.values_list("slug", "name"))
     if criteria.commune:
         communes = Territory.objects.filter(kind=TerritoryKind.COMMUNE, code__in=criteria.commune)
         names["commune"] = dict(communes.values_list("code", "name"))
@@ -169,6 +177,8 @@ def describe(criteria: Criteria, names: dict[str, dict[str, str]]) -> str:
         parts.append(_either(CHOICES["contract"][value] for value in criteria.contract))
     if criteria.domain:
         parts.append("domaine " + _either(names["domain"][code] for code in criteria.domain))
+    if criteria.metier:
+        parts.append("métier " + _either(names["metier"][slug].lower() for slug in criteria.metier))
     places = [names["commune"][code] for code in criteria.commune] + [names["epci"][code] for code in criteria.epci]
     if places:
         parts.append("à " + _either(places))
@@ -189,13 +199,15 @@ class NewOffer:
     kind: str
     contract: str
     domain: str
+    metier: frozenset  # the slugs of the families of the métiers de l'ESS of its ROME fiche
     commune: str
     epci: str
     family: str
 
 
 def load_new_offers(*, since, now) -> list[NewOffer]:
-    """The offers published in (since, now] and still open, oldest first: ONE query."""
+    """The offers published in (since, now] and still open, oldest first: two queries (the
+    offers, the families of the métiers de l'ESS of their fiches)."""
     offers = (
         Offer.objects.filter(
             status=Offer.Status.PUBLISHED,
@@ -204,6 +216,7 @@ def load_new_offers(*, since, now) -> list[NewOffer]:
             closes_on__gte=timezone.localdate(now),
         )
         .select_related("organisation", "rome__domain", "commune__parent")
+        .prefetch_related(Prefetch("rome__metier_families", queryset=MetierFamily.objects.only("slug", "is_published")))
         .order_by("published_at", "pk")
     )
     return [
@@ -212,6 +225,7 @@ def load_new_offers(*, since, now) -> list[NewOffer]:
             kind=offer.kind,
             contract=offer.contract,
             domain=offer.rome.domain.code,
+            metier=frozenset(family.slug for family in offer.rome.metier_families.all() if family.is_published),
             commune=offer.commune.code if offer.commune else "",
             epci=_epci_code(offer.commune),
             family=offer.organisation.ess_family,
@@ -273,14 +287,14 @@ class OfferIndex:
         for new in offers:
             for name in LIST_PARAMETERS:
                 value = getattr(new, name)
-                if value:
-                    self.by[name][value].add(new.offer.pk)
+                for one in value if isinstance(value, frozenset) else (value,) if value else ():
+                    self.by[name][one].add(new.offer.pk)
 
     def matching(self, criteria: Criteria, found_by_text: dict[str, set[int]]) -> set[int]:
         """The ids of the offers meeting every filter of `criteria` (the place: its communes
         or its EPCIs)."""
         result = set(self.all)
-        for name in ("kind", "contract", "domain", "family"):
+        for name in ("kind", "contract", "domain", "metier", "family"):
             chosen = getattr(criteria, name)
             if chosen:
                 result &= set().union(*(self.by[name].get(value, ()) for value in chosen))

@@ -5,7 +5,7 @@ well, since an offer leaves the list the day after its closing date with no writ
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from lib import cacheversion
 
@@ -29,3 +29,32 @@ def connect_signals() -> None:
 
     post_save.connect(_bump_on_commit, sender=Offer, dispatch_uid="emplois-offer-version-save")
     post_delete.connect(_bump_on_commit, sender=Offer, dispatch_uid="emplois-offer-version-delete")
+    _connect_metiers_signals()
+
+
+# --- The métiers de l'ESS ------------------------------------------------------------------------
+# The list's options hold each family's ROME fiches: a change by staff re-keys them, and the
+# search summaries too (their counts by family).
+METIERS_VERSION_KEY = "emplois:metiers:version"
+
+
+def metiers_version() -> int:
+    return cacheversion.current(METIERS_VERSION_KEY)
+
+
+def _bump_metiers() -> None:
+    cacheversion.bump(METIERS_VERSION_KEY)
+    bump_version()
+
+
+def _bump_metiers_on_commit(sender, **kwargs) -> None:
+    transaction.on_commit(_bump_metiers)
+
+
+def _connect_metiers_signals() -> None:
+    from emplois.models import MetierFamily
+
+    post_save.connect(_bump_metiers_on_commit, sender=MetierFamily, dispatch_uid="emplois-metiers-version")
+    m2m_changed.connect(
+        _bump_metiers_on_commit, sender=MetierFamily.rome_fiches.through, dispatch_uid="emplois-metiers-fiches"
+    )

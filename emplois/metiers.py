@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from referentiels.models import RomeFiche
 
@@ -109,13 +110,17 @@ def load_families(apps, path: Path = DATA_FILE) -> int:
 
 
 def published_families():
-    """The published families with their fiches and their count of open offers: two queries."""
+    """The published families with their fiches and their count of open offers (as the list
+    counts them: published and not closed on the local day): two queries."""
     return (
         MetierFamily.objects.filter(is_published=True)
         .annotate(
             open_offers=Count(
                 "rome_fiches__job_offers",
-                filter=Q(rome_fiches__job_offers__status=PUBLISHED_OFFER),
+                filter=Q(
+                    rome_fiches__job_offers__status=PUBLISHED_OFFER,
+                    rome_fiches__job_offers__closes_on__gte=timezone.localdate(),
+                ),
                 distinct=True,
             )
         )

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from annuaire.services import directory_version
 from emplois import cache as offers_cache
-from emplois.models import Contract, Offer, OfferKind
+from emplois.models import Contract, MetierFamily, Offer, OfferKind
 from referentiels.models import EssFamily, RomeDomain, Territory, TerritoryKind
 
 PAGE_SIZE = 20
@@ -40,7 +40,7 @@ MAX_QUERY_LENGTH = 200
 MAX_PAGE = 10_000
 
 # The parameters, in the order of a normalised address.
-PARAMETERS = ("q", "metier", "contrat", "nature", "epci", "commune", "famille", "depuis")
+PARAMETERS = ("q", "metier", "metier_ess", "contrat", "nature", "epci", "commune", "famille", "depuis")
 # « Published since »: the number of days, and how it reads.
 SINCE = {"1": "Depuis 24 heures", "7": "Depuis 7 jours", "30": "Depuis 30 jours"}
 
@@ -60,13 +60,19 @@ def open_offers(today=None) -> QuerySet[Offer]:
 
 
 def filter_options() -> dict:
-    """Every value the métier and territory filters accept, with its label and key (3 queries, cached)."""
-    key = "emplois:options:1"
+    """Every value the métier and territory filters accept, with its label and key (4 queries,
+    cached under the version of the métiers de l'ESS: staff may change a family's fiches)."""
+    key = f"emplois:options:{offers_cache.metiers_version()}"
     options = cache.get(key)
     if options is None:
         territories = Territory.objects.filter(kind__in=[TerritoryKind.COMMUNE, TerritoryKind.EPCI]).order_by("name")
+        families = MetierFamily.objects.filter(is_published=True).prefetch_related("rome_fiches").order_by("name")
+        families = list(families)
         options = {
             "metier": [(domain.code, domain.label, domain.pk) for domain in RomeDomain.objects.order_by("code")],
+            "metier_ess": [(family.slug, family.name, family.slug) for family in families],
+            # The ROME fiches of each family of the métiers de l'ESS, by slug.
+            "metier_ess_fiches": {family.slug: sorted(f.pk for f in family.rome_fiches.all()) for family in families},
             "commune": [(t.code, t.name, t.pk) for t in territories if t.kind == TerritoryKind.COMMUNE],
             "epci": [(t.slug, t.short_name or t.name, t.pk) for t in territories if t.kind == TerritoryKind.EPCI],
         }
@@ -95,6 +101,11 @@ class OfferFilters(forms.Form):
         label="Famille de métiers",
         required=False,
         error_messages={"invalid_choice": "Cette famille de métiers n'existe pas : choisissez-en une dans la liste."},
+    )
+    metier_ess = forms.ChoiceField(
+        label="Métier de l'ESS",
+        required=False,
+        error_messages={"invalid_choice": "Ce métier de l'ESS n'existe pas : choisissez-en un dans la liste."},
     )
     contrat = forms.ChoiceField(
         label="Contrat",
@@ -136,6 +147,7 @@ class OfferFilters(forms.Form):
         super().__init__(data if data is not None else {})
         self.options = options if options is not None else filter_options()
         self.fields["metier"].choices = _blank("Toutes les familles de métiers", self._pairs("metier"))
+        self.fields["metier_ess"].choices = _blank("Tous les métiers de l'ESS", self._pairs("metier_ess"))
         self.fields["epci"].choices = _blank("Toutes les intercommunalités", self._pairs("epci"))
         self.fields["commune"].choices = _blank("Toutes les communes", self._pairs("commune"))
         self._understood = None
@@ -189,6 +201,8 @@ class OfferFilters(forms.Form):
         offers = open_offers(timezone.localdate(now))
         if "metier" in given:
             offers = offers.filter(rome__domain_id=_ids(self.options, "metier")[given["metier"]])
+        if "metier_ess" in given:
+            offers = offers.filter(rome_id__in=self.options["metier_ess_fiches"][given["metier_ess"]])
         if "contrat" in given:
             offers = offers.filter(contract=given["contrat"])
         if "nature" in given:
@@ -254,6 +268,16 @@ def _count_rows(matches: QuerySet, now) -> list[dict]:
     return list(matches.order_by().values(*GROUPED.values()).annotate(n=Count("pk"), **since))
 
 
+def _family_counts(filters: OfferFilters, now) -> dict[str, int]:
+    """The matches of each family of the métiers de l'ESS: one query grouped by ROME fiche
+    (a fiche may belong to several families, so they are not part of the grouping above)."""
+    families = filters.options["metier_ess_fiches"]
+    if not families:
+        return {}
+    by_fiche = dict(filters.matches(now).order_by().values_list("rome_id").annotate(n=Count("pk")))
+    return {slug: sum(by_fiche.get(pk, 0) for pk in fiches) for slug, fiches in families.items()}
+
+
 def summary(filters: OfferFilters, now=None) -> dict:
     """The total and the facet counts of a selection; cached per normalised selection."""
     now = now or timezone.now()
@@ -264,7 +288,7 @@ def summary(filters: OfferFilters, now=None) -> dict:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    counts = {name: {} for name in (*GROUPED, "depuis")}
+    counts = {name: {} for name in (*GROUPED, "depuis", "metier_ess")}
     total = 0
     for row in _count_rows(filters.matches(now), now):
         total += row["n"]
@@ -274,6 +298,7 @@ def summary(filters: OfferFilters, now=None) -> dict:
                 counts[name][value] = counts[name].get(value, 0) + row["n"]
         for days in SINCE:
             counts["depuis"][days] = counts["depuis"].get(days, 0) + row[f"since_{days}"]
+    counts["metier_ess"] = _family_counts(filters, now) if total else {}
     result = {"total": total, **counts}
     cache.set(key, result, SUMMARY_TTL)
     return result
@@ -282,6 +307,7 @@ def summary(filters: OfferFilters, now=None) -> dict:
 FACETS = (
     ("nature", "Emploi ou bénévolat"),
     ("metier", "Famille de métiers"),
+    ("metier_ess", "Métier de l'ESS"),
     ("contrat", "Contrat"),
     ("epci", "Intercommunalité"),
     ("commune", "Commune"),
@@ -295,6 +321,7 @@ def build_facets(filters: OfferFilters, counts: dict) -> list[Facet]:
     given = filters.understood
     choices = {
         "metier": filters.options["metier"],
+        "metier_ess": filters.options["metier_ess"],
         "epci": filters.options["epci"],
         "commune": filters.options["commune"],
         "contrat": [(value, label, value) for value, label in Contract.choices],
@@ -373,7 +400,7 @@ def page_number(value) -> int:
 
 def search_offers(filters: OfferFilters, *, page: int = 1, now=None) -> SearchResult:
     """The page of open offers of a search: newest first, the most relevant first for words.
-    Two queries on a cold cache (the summary, the page), one when the summary is cached."""
+    Three queries on a cold cache (the summary's two, the page), one when the summary is cached."""
     now = now or timezone.now()
     counts = summary(filters, now)
     total = counts["total"]

@@ -57,6 +57,8 @@ def test_the_search_is_normalised_unknown_parameters_left_out():
         ("commune=75056", "La commune « 75056 » n'existe pas"),
         ("commune=97499", "La commune « 97499 » n'existe pas"),
         ("metier=Z", "Le domaine de métiers « Z » n'existe pas"),
+        ("metier_ess=astronaute", "Le métier de l'ESS « astronaute » n'existe pas"),
+        ("metier_ess=Aide+%C3%A0", "Le métier de l'ESS « Aide à » n'existe pas"),
         ("epci=nulle-part", "L'intercommunalité « nulle-part » n'existe pas"),
         ("famille=club", "La famille de l'ESS « club » n'existe pas"),
         ("q=" + "a" * 201, "Les mots-clés tiennent en 200 caractères au plus."),
@@ -70,6 +72,21 @@ def test_a_bad_search_is_refused_with_a_french_message(client, query, message):
     assert response.status_code == 400 and message in text(response)
     assert subscribe(client, query).status_code == 400
     assert not JobAlert.objects.exists()
+
+
+def test_a_search_of_the_metiers_de_l_ess_matches_the_offers_of_their_fiches():
+    search = read_search("metier_ess=animation-socioculturelle&metier_ess=aide-et-soin-a-domicile&contrat=cdi")
+    assert search.errors == ()
+    assert search.querystring == "contrat=cdi&metier_ess=aide-et-soin-a-domicile&metier_ess=animation-socioculturelle"
+    assert search.label == (
+        "Toutes les offres : CDI, métier aide et soin à domicile ou animation socioculturelle et de loisirs"
+    )
+    alert = make_job_alert(query=search.querystring)
+    home_help = make_offer("Aide à domicile", rome_code="K1302", published_ago=timedelta(hours=3))
+    make_offer("Webmestre", rome_code="M1805", published_ago=timedelta(hours=3))
+    make_offer("Animateur en CDD", rome_code="G1203", contract="cdd", published_ago=timedelta(hours=3))
+    assert alerts.send_digests() == 1
+    assert list(JobAlertDelivery.objects.filter(alert=alert).values_list("offer_id", flat=True)) == [home_help.pk]
 
 
 def test_the_parser_reads_no_database():
@@ -312,15 +329,17 @@ def test_matching_takes_the_same_queries_for_10_and_30_alerts():
     ten = matching_queries(10)
     JobAlert.objects.all().delete()
     thirty = matching_queries(30)
-    # The due alerts, the new offers, then for the one batch: its keywords, what it was sent.
-    assert ten == thirty == 4
+    # The due alerts, the new offers and the métiers de l'ESS of their fiches, then for the
+    # one batch: its keywords, what it was sent.
+    assert ten == thirty == 5
 
 
 def test_matching_takes_one_query_per_batch_of_alerts_never_per_alert():
     make_offer("Animateur périscolaire", rome_code="G1203", published_ago=timedelta(hours=2))
-    # The due alerts, the new offers; per batch what it was sent, and its keywords for the
-    # first batch only (the next ones hold the same keywords: matched already).
-    assert matching_queries(30, batch_size=10) == 2 + 3 + 1
+    # The due alerts, the new offers and the métiers de l'ESS of their fiches; per batch what
+    # it was sent, and its keywords for the first batch only (the next ones hold the same
+    # keywords: matched already).
+    assert matching_queries(30, batch_size=10) == 3 + 3 + 1
 
 
 def test_the_digests_and_the_purge_are_declared_to_beat():

@@ -158,6 +158,40 @@ def test_facets_count_the_matches_and_filters_narrow_them(client):
     assert set(titles(client.get(URL, {"famille": "cooperative"}))) == set()
 
 
+def test_the_metiers_de_l_ess_filter_the_offers_of_their_rome_fiches(client):
+    make_offer("Aide à domicile", rome_code="K1302")
+    make_offer("Auxiliaire de vie", rome_code="K1302", contract=Contract.CDD)
+    make_offer("Animateur", rome_code="G1203")
+    make_offer("Webmestre", rome_code="M1805")
+    response = client.get(URL)
+    counts = facet(response, "metier_ess")
+    assert counts["aide-et-soin-a-domicile"] == 2
+    assert counts["animation-socioculturelle"] == 1
+    assert "education-specialisee" not in counts  # no open offer in its fiches
+
+    narrowed = client.get(URL, {"metier_ess": "aide-et-soin-a-domicile"})
+    assert set(titles(narrowed)) == {"Aide à domicile", "Auxiliaire de vie"}
+    assert facet(narrowed, "contrat") == {"cdi": 1, "cdd": 1}
+    assert "Métier de l'ESS : Aide et soin à domicile" in unescape(narrowed.content.decode())
+
+    # The family's page sends to the list of its offers, with the count the list shows.
+    page = client.get("/emplois/metiers/aide-et-soin-a-domicile/").content.decode()
+    assert 'href="/emplois/?metier_ess=aide-et-soin-a-domicile"' in page
+    assert "les 2 offres de ces métiers" in page
+
+
+def test_a_family_s_new_fiche_shows_at_once_in_the_list(client, django_capture_on_commit_callbacks):
+    from emplois.models import MetierFamily
+    from referentiels.models import RomeFiche
+
+    make_offer("Webmestre", rome_code="M1805")
+    assert titles(client.get(URL, {"metier_ess": "animation-socioculturelle"})) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        family = MetierFamily.objects.get(slug="animation-socioculturelle")
+        family.rome_fiches.add(RomeFiche.objects.get(code="M1805"))
+    assert titles(client.get(URL, {"metier_ess": "animation-socioculturelle"})) == ["Webmestre"]
+
+
 def test_facet_counts_follow_a_text_search(client):
     make_offer("Aide à domicile", commune_code="97415")
     make_offer("Aide à domicile de nuit", commune_code="97411")
@@ -194,6 +228,7 @@ def test_the_list_links_its_rss_feed(client):
         ({"commune": "75056"}, "Cette commune n'est pas à La Réunion"),
         ({"epci": "grand-paris"}, "Cette intercommunalité n'est pas à La Réunion"),
         ({"metier": "Z"}, "Cette famille de métiers n'existe pas"),
+        ({"metier_ess": "astronaute"}, "Ce métier de l'ESS n'existe pas"),
         ({"famille": "syndicat"}, "Cette famille de l'ESS n'existe pas"),
         ({"nature": "stage"}, "Choisissez « Emploi » ou « Mission bénévole »"),
         ({"depuis": "365"}, "Choisissez depuis 24 heures, 7 jours ou 30 jours"),
@@ -264,7 +299,8 @@ def test_the_query_count_does_not_grow_with_the_offers(client):
     large = counts(client)
     assert small == large
     for cold, warm in large.values():
-        # Cold: the reference lists (3), the summary (total and every facet, one query), the page.
-        assert cold <= 5
+        # Cold: the reference lists (4: domains, territories, the métiers de l'ESS and their
+        # fiches), the summary (every facet in one query, the métiers de l'ESS in another), the page.
+        assert cold <= 7
         # Warm: the page only.
         assert warm == 1
