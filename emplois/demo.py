@@ -1,7 +1,9 @@
 """Demo offers for `manage.py seed_demo` (issue 19, point 10): about sixty offers of ESS
 métiers across the island's communes (some expired, a third volunteering), applications in
-every state, two confirmed alerts. Fictional and idempotent: an offer is matched on its
-organisation and title, an application on its reference, an alert on its address.
+every state, two confirmed alerts, two skills records, and the career partners of the
+directory that the intake's « travailler dans l'ESS » requests are oriented to. Fictional
+and idempotent: an offer is matched on its organisation and title, an application on its
+reference, an alert and a skills record on their address, a partner on its name.
 
 States are entered through the declared workflows, as staff and employers would, without
 emails (nobody reads the demo's outbox).
@@ -13,9 +15,13 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from annuaire.models import Organisation
+from annuaire.models import Category, Organisation
+from annuaire.services import save_organisation
 from emplois import offers as services
+from emplois import skills
+from emplois.intake import CAREER_CATEGORIES
 from emplois.models import (
     Application,
     ApplicationTransition,
@@ -26,6 +32,8 @@ from emplois.models import (
     OfferTransition,
     PayPeriod,
     Remote,
+    SkillsExperience,
+    SkillsRecord,
     WorkingTime,
 )
 from emplois.workflows import APPLICATION_WORKFLOW, OFFER_WORKFLOW
@@ -147,11 +155,11 @@ def seed_offers(*, organisations=None) -> dict:
     """About sixty offers, applications in every state, two confirmed alerts; idempotent."""
     organisations = list(organisations or Organisation.objects.filter(is_ess_actor=True).order_by("name")[:12])
     if not organisations:
-        return {"offres": 0, "candidatures": 0, "alertes": 0}
+        return {"offres": 0, "candidatures": 0, "alertes": 0, "dossiers_competences": 0, "partenaires_emploi": 0}
     communes = {t.code: t for t in Territory.objects.filter(kind=TerritoryKind.COMMUNE, code__in=COMMUNES)}
     fiches = {fiche.code: fiche for fiche in RomeFiche.objects.all()}
     today = services.reunion_today()
-    created = {"offres": 0, "candidatures": 0, "alertes": 0}
+    created = {"offres": 0, "candidatures": 0, "alertes": 0, "dossiers_competences": 0, "partenaires_emploi": 0}
     with transaction.atomic():
         for index in range(TOTAL):
             spec = _spec(index)
@@ -175,6 +183,8 @@ def seed_offers(*, organisations=None) -> dict:
             created["offres"] += 1
         created["candidatures"] = _seed_applications()
         created["alertes"] = _seed_alerts()
+        created["dossiers_competences"] = _seed_skills_records(today)
+        created["partenaires_emploi"] = _seed_career_partners(communes)
     return created
 
 
@@ -263,4 +273,96 @@ def _seed_alerts() -> int:
             },
         )
         count += made
+    return count
+
+
+# (email, name on the summary, experiences: role, organisation, kind, years ago started, years
+# ago ended (None: ongoing), hours in all, hours a week, skills (CléA), volunteering answers)
+E = SkillsExperience
+SKILLS_RECORDS = [
+    ("dossier.benevole@exemple.re", "Françoise Hoarau", [
+        ("Trésorière bénévole", "Association Lire et Écrire Nord", E.Kind.VOLUNTEER, 4, None, None, "3",
+         ["2.1", "2.2", "3.2", "4.3", "5.3"], (E.Answer.YES, E.Answer.YES, E.VolunteerRole.BOARD)),
+        ("Bénévole d'accueil en épicerie solidaire", "Épicerie solidaire du Port", E.Kind.VOLUNTEER, 2, 1, 180,
+         None, ["1.1", "1.2", "4.1", "4.2"], (E.Answer.NO, E.Answer.YES, E.VolunteerRole.OTHER)),
+    ]),
+    ("dossier.salarie@exemple.re", "Kévin Payet", [
+        ("Volontaire en service civique : lien intergénérationnel", "Lakour Solidaire", E.Kind.CIVIC_SERVICE, 3, 2,
+         None, "24", ["1.1", "1.2", "4.4", "6.2"], None),
+        ("Aide à domicile", "Association d'aide à domicile de l'Est", E.Kind.EMPLOYEE, 2, None, None, "35",
+         ["4.2", "5.1", "7.1", "7.2", "7.3"], None),
+    ]),
+]  # fmt: skip
+
+
+def _seed_skills_records(today) -> int:
+    """Two skills records with their experiences (through the service, without the email of
+    their private link: the demo's people read no mail)."""
+    count = 0
+    for email, name, experiences in SKILLS_RECORDS:
+        if SkillsRecord.objects.filter(email=email).exists():
+            continue
+        now = timezone.now()
+        record = SkillsRecord.objects.create(
+            email=email, name_on_summary=name, consent_text=skills.CONSENT_TEXT, consent_at=now, last_activity_at=now
+        )
+        for role, organisation, kind, started, ended, hours, weekly, codes, volunteering in experiences:
+            values = {
+                "role": role,
+                "organisation_name": organisation,
+                "kind": kind,
+                "starts_on": today.replace(year=today.year - started, day=1),
+                "ends_on": today.replace(year=today.year - ended, day=1) if ended is not None else None,
+                "hours_total": hours,
+                "hours_per_week": Decimal(weekly) if weekly else None,
+                "skills": codes,
+            }
+            if volunteering:
+                values.update(
+                    zip(("association_three_years", "general_interest", "volunteer_role"), volunteering, strict=True)
+                )
+            skills.add_experience(record=record, values=values)
+        count += 1
+    return count
+
+
+# The career partners the intake orients « travailler dans l'ESS » requests to (their names are
+# those emplois.intake gives the intake's recommendation): published support structures of the
+# directory's « formation et emploi » category, the whole island covered.
+CAREER_PARTNERS = [
+    ("Cité des Métiers de La Réunion", "97416", "Découvrir les métiers, s'informer sur la formation et la "
+     "reconversion : conseil gratuit et sans rendez-vous, journées consacrées aux métiers de l'ESS."),
+    ("France Travail Réunion", "97411", "Inscription, accompagnement des demandeurs d'emploi, aides à "
+     "l'embauche et mise en relation avec les employeurs de l'ESS."),
+    ("Mission Locale Nord", "97411", "Accompagnement des jeunes de 16 à 25 ans vers l'emploi, la formation "
+     "et le service civique."),
+    ("APEC Réunion", "97411", "Conseil en évolution professionnelle des cadres et des jeunes diplômés, y "
+     "compris vers les postes d'encadrement de l'ESS."),
+]  # fmt: skip
+
+
+def _seed_career_partners(communes: dict) -> int:
+    category = Category.objects.filter(slug__in=CAREER_CATEGORIES).first()
+    island = list(Territory.objects.filter(kind=TerritoryKind.REGION)[:1])
+    if category is None:
+        return 0
+    count = 0
+    for name, code, description in CAREER_PARTNERS:
+        if Organisation.objects.filter(name=name).exists():
+            continue
+        commune = communes.get(code)
+        organisation = Organisation(
+            name=name,
+            slug=slugify(name)[:200],
+            description=description,
+            commune=commune,
+            latitude=commune.latitude if commune else None,
+            longitude=commune.longitude if commune else None,
+            email=f"contact@{slugify(name)}.example.re",
+            is_published=True,
+            is_ess_actor=False,
+            is_support_structure=True,
+        )
+        save_organisation(organisation=organisation, categories=[category], territories_covered=island)
+        count += 1
     return count

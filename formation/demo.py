@@ -35,7 +35,7 @@ from formation.models import (
     Training,
 )
 from formation.workflows import HR_WORKFLOW, REGISTRATION_WORKFLOW
-from referentiels.models import Territory, TerritoryKind
+from referentiels.models import RomeFiche, Territory, TerritoryKind
 
 DEMO_CONSENT = (
     "J'accepte que la CRESS La Réunion utilise ces informations pour gérer mon inscription, "
@@ -387,9 +387,21 @@ def _trainer(first_name, last_name, organisation, bio) -> Trainer:
     return trainer
 
 
+# The métiers (ROME fiches) each demo training prepares for: the job board's « métiers de
+# l'ESS » pages list them (lib.trainings).
+ROME_FICHES = {
+    "comptabilite-associative": ["M1203", "M1607"],
+    "paie-et-convention-collective": ["M1203", "M1205"],
+    "financer-son-projet-ess": ["K1802", "M1402"],
+    "recruter-et-integrer": ["M1205", "K1802"],
+    "gouvernance-associative": ["K1802"],
+    "plan-de-developpement-des-competences": ["K2111", "M1205"],
+}
+
+
 def _training(spec) -> tuple[Training, bool]:
     (slug, title, theme, audiences, hours, modality, price, summary, objectives, programme, funding, *_rest) = spec
-    return Training.objects.update_or_create(
+    training, created = Training.objects.update_or_create(
         slug=slug,
         defaults={
             "title": title,
@@ -407,6 +419,10 @@ def _training(spec) -> tuple[Training, bool]:
             "status": Training.Status.PUBLISHED,
         },
     )
+    codes = ROME_FICHES.get(slug, [])
+    if codes and not training.rome_fiches.exists():
+        training.rome_fiches.set(RomeFiche.objects.filter(code__in=codes))
+    return training, created
 
 
 def _draft() -> None:

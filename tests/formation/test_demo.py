@@ -58,6 +58,11 @@ def test_the_demo_catalogue_is_complete_and_idempotent(client):
 
     published = Training.objects.filter(status=Training.Status.PUBLISHED)
     assert 9 <= published.count() <= 12
+    # Some lead to métiers: the job board's « métiers de l'ESS » pages list them (lib.trainings).
+    accounting = published.get(slug="comptabilite-associative")
+    assert set(accounting.rome_fiches.values_list("code", flat=True)) == {"M1203", "M1607"}
+    page = client.get("/emplois/metiers/gestion-comptabilite-associatives/").content.decode()
+    assert accounting.title in page
     assert Training.objects.filter(status=Training.Status.DRAFT).exists()
     now = timezone.now()
     assert Session.objects.filter(ends_at__lt=now).count() >= 8
