@@ -1,7 +1,8 @@
 """A candidate's and an employer's journey in Chromium, at a phone's and a desk's width: the
-candidate applies with a CV (an error first, explained in French), the employer opens the
-application from the emailed link, downloads the CV and proposes an interview, the candidate
-sees the proposal on their own private link; axe-core clean and no sideways scroll."""
+candidate searches the board, opens the offer, applies with a CV (an error first, explained
+in French), the employer opens the application from the emailed link, downloads the CV and
+proposes an interview, the candidate sees the proposal on their own private link; axe-core
+clean and no sideways scroll."""
 
 import pytest
 
@@ -18,14 +19,23 @@ CANDIDATE_PAGE = r"/emplois/ma-candidature/\S+/"
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_apply_then_the_employer_proposes_an_interview_and_the_candidate_sees_it(chromium, live_server, width):
-    offer = make_offer("Accompagnant éducatif et social", contact_email="rh@kaz-services.re")
+    make_offer("Accompagnant éducatif et social", contact_email="rh@kaz-services.re")
+    make_offer(
+        "Comptable d'association", rome_code="M1203", description="<p>Tenir les comptes.</p>", profile="<p>BTS.</p>"
+    )
     base = live_server.url
     context = chromium.new_context(viewport={"width": width, "height": 900}, locale="fr-FR", accept_downloads=True)
     csp = []
     context.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
     candidate = context.new_page()
 
-    candidate.goto(f"{base}/emplois/offres/{offer.pk}/candidater/")
+    candidate.goto(f"{base}/emplois/")
+    candidate.get_by_role("searchbox", name="Métier, mot-clé, structure").fill("éducatifs")
+    candidate.get_by_role("button", name="Rechercher").click()
+    candidate.get_by_role("heading", name="1 offre ouverte").wait_for()
+    candidate.get_by_role("link", name="Accompagnant éducatif et social").click()
+    candidate.get_by_role("link", name="Candidater sur le portail").click()
+    candidate.wait_for_url("**/candidater/")
     assert candidate.get_by_role("heading", name="Accompagnant éducatif et social").is_visible()
     browser.look(candidate, "emplois-candidature-formulaire")
     candidate.get_by_role("button", name="Envoyer ma candidature").click()
