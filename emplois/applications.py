@@ -352,13 +352,25 @@ def state_explanation(status: str) -> str:
 @transaction.atomic
 def withdraw_application(*, application: Application) -> str:
     """The candidate withdraws: the application, its log and its files are deleted now (the
-    files once the deletion commits, lib.media), and its links end. Returns the reference."""
+    files once the deletion commits, lib.media), its links end, and the offer's contact
+    address is told (by the reference). Returns the reference."""
     reference = application.reference
     locked = Application.objects.select_for_update().filter(pk=application.pk).first()
     if locked is None:
         return reference
     for purpose in (EMPLOYER_LINK, CANDIDATE_LINK):
         expire_tokens(purpose=purpose, object_id=locked.pk)
+    offer = locked.offer
+    # The employer is told, by the reference only: the person's data goes with the application.
+    queue_email(
+        to=offer.contact_email,
+        template="emplois/candidature_retiree",
+        context={
+            "reference": reference,
+            "offer_title": offer.title,
+            "url": settings.SITE_URL + reverse("emplois:employer-offer", args=[offer.pk]),
+        },
+    )
     locked.delete()
     return reference
 

@@ -23,7 +23,7 @@ from messagerie.models import OutgoingEmail, PrivateLink
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import UserFactory
 from tests.emplois.factories import PDF, make_application, make_offer
-from tests.helpers.mail import deliver, link_path
+from tests.helpers.mail import deliver, link_path, sent_email
 
 pytestmark = pytest.mark.django_db
 
@@ -477,6 +477,11 @@ def test_the_candidate_withdraws_and_everything_is_deleted_now(client, django_ca
     assert not Application.objects.exists() and not ApplicationTransition.objects.exists()
     assert stored_files() == []
     assert client.get(page).status_code == 404 and client.get(employer).status_code == 404
+    # The employer is told, by the reference only, with the link to the offer in its space.
+    notice = sent_email(kind="emplois/candidature_retiree")
+    assert notice.to == [offer.contact_email] and application.reference in notice.subject
+    assert f"/emplois/espace/offres/{offer.pk}/" in notice.body
+    assert application.name not in notice.body and application.email not in notice.body
 
 
 # --- A new link -------------------------------------------------------------------------------

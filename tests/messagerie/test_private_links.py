@@ -123,6 +123,7 @@ SUPPLIER_DIRECTORY_PAGE = Link(r"/annuaire/structure/[\w-]+/", r"Fournisseur ACH
 APPLICATION_EMPLOYER = Link(r"/emplois/employeur/candidature/[\w-]+/", r"Candidature CAND-\d{4}-\d{5}", private=True)
 APPLICATION_CANDIDATE = Link(r"/emplois/ma-candidature/[\w-]+/", r"Ma candidature CAND-\d{4}-\d{5}", private=True)
 EMPLOYER_SPACE = Link(r"/emplois/espace/offres/\d+/", r"<h1[^>]*>Médiateur ou médiatrice numérique", member=True)
+EMPLOYER_SPACE_OFFER = Link(r"/emplois/espace/offres/\d+/", r"<h1[^>]*>Aide à domicile", member=True)
 SKILLS_RECORD = Link(r"/emplois/competences/dossier/[\w-]+/", r"<h1[^>]*>Mon dossier de compétences", private=True)
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
@@ -248,6 +249,8 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     # Emplois: the employer's page of an application; the candidate's page of their own.
     "emplois/candidature_employeur": (APPLICATION_EMPLOYER,),
     "emplois/candidature_nouveau_lien_employeur": (APPLICATION_EMPLOYER,),
+    # The candidate withdrew: the employer's space, where the other applications are.
+    "emplois/candidature_retiree": (EMPLOYER_SPACE_OFFER,),
     **{
         f"emplois/candidature_{kind}": (APPLICATION_CANDIDATE,)
         for kind in ("confirmation", "entretien", "retenue", "non_retenue", "nouveau_lien")
@@ -451,6 +454,17 @@ def produce_every_email(client):
     job_applications.move_application(application=other_application, target="non_retenue")
     job_applications.renew_links(email="josette@exemple.re", reference=job_application.reference)
     job_applications.renew_links(email="rh@kaz-services.re", reference=job_application.reference)
+    # The offer's contact, a member of the organisation, is told when a candidate withdraws.
+    PartnerMembership.objects.create(organisation=job_offer.organisation, user=UserFactory(email="rh@kaz-services.re"))
+    withdrawn = job_applications.apply_to_offer(
+        offer=job_offer, name="Léa Payet", email="lea.payet@exemple.re", message="Bonjour.",
+        cv=SimpleUploadedFile("cv.pdf", JOB_PDF), consent="ok",
+    )  # fmt: skip
+    for email in OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.PENDING, kind__startswith="emplois/candidature"
+    ):
+        deliver(email)  # read before the withdrawal: the links of the ones left pending would lead nowhere
+    job_applications.withdraw_application(application=withdrawn)  # emplois/candidature_retiree
     # Emplois: staff moderate two offers of an organisation; its member is told of each.
     employer = OrganisationFactory(name="Ti Kaz Emploi")
     PartnerMembership.objects.create(organisation=employer, user=UserFactory(email="rh@tikaz.re"))
