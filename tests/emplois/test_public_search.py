@@ -59,6 +59,20 @@ def test_the_rome_label_finds_an_offer_whose_title_does_not_say_it():
     assert found({"q": "assistance adultes"}) == {"Intervenant·e auprès des familles"}
 
 
+def test_an_organisation_renamed_in_the_directory_is_found_by_its_new_name(django_capture_on_commit_callbacks):
+    from annuaire.services import save_organisation
+
+    organisation = OrganisationFactory(name="Association Lakour")
+    make_offer("Aide à domicile", organisation=organisation)
+    make_offer("Comptable", rome_code="M1203", description="<p>Comptes.</p>", profile="<p>BTS.</p>")
+    assert found({"q": "lakour"}) == {"Aide à domicile"}
+    organisation.name = "Kaz Solidarité Marmaille"
+    with django_capture_on_commit_callbacks(execute=True):
+        save_organisation(organisation=organisation)
+    assert found({"q": "marmaille"}) == {"Aide à domicile"}
+    assert found({"q": "lakour"}) == set()
+
+
 def test_websearch_syntax_excludes_and_quotes():
     make_offer("Animateur jeunesse", rome_code="G1203", description="<p>Accueil de loisirs.</p>")
     make_offer("Animateur seniors", rome_code="G1203", description="<p>Ateliers mémoire.</p>")
