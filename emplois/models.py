@@ -14,10 +14,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 
 from annuaire.models import Organisation
 from lib.workflow import TransitionLog
+from messagerie.models import SavedSearchAlert
 from referentiels.models import RomeFiche, Territory
 
 
@@ -291,38 +291,14 @@ class ApplicationTransition(TransitionLog):
         verbose_name_plural = "journal des candidatures"
 
 
-class JobAlert(models.Model):
+class JobAlert(SavedSearchAlert):
     """A saved search of the offers, with an email: after a double opt-in, a daily or weekly
     digest of the new offers matching it."""
 
-    class Frequency(models.TextChoices):
-        DAILY = "quotidienne", "Chaque jour"
-        WEEKLY = "hebdomadaire", "Chaque semaine"
-
-    email = models.EmailField("adresse électronique")
-    query = models.CharField(
-        "recherche enregistrée", max_length=1000, blank=True, help_text="Les filtres de l'adresse."
-    )
-    label = models.CharField("intitulé", max_length=300, help_text="La recherche dite en mots, pour les courriels.")
-    frequency = models.CharField("fréquence", max_length=12, choices=Frequency.choices, default=Frequency.WEEKLY)
-    token_hash = models.CharField("empreinte du lien privé", max_length=64, unique=True, editable=False)
-    consent_text = models.TextField("texte du consentement accepté")
-    consent_at = models.DateTimeField("consentement donné le")
-    confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True)
-    unsubscribed_at = models.DateTimeField("désinscrite le", null=True, blank=True)
-    last_sent_at = models.DateTimeField("dernier envoi", null=True, blank=True)
-    # New offers count from here: nothing published before is sent as « new ».
-    watermark = models.DateTimeField("nouveautés depuis", default=timezone.now)
-    created_at = models.DateTimeField("créée le", auto_now_add=True)
-
-    class Meta:
+    class Meta(SavedSearchAlert.Meta):
         verbose_name = "alerte sur les offres"
         verbose_name_plural = "alertes sur les offres"
-        ordering = ["-created_at"]
         indexes = [models.Index(fields=["email"], name="emplois_alert_email")]
-
-    def __str__(self):
-        return f"Alerte « {self.label} »"
 
 
 class JobAlertDelivery(models.Model):

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import timezone
 
 from annuaire.models import Organisation
 from lib.choices import validate_choice_list
 from lib.workflow import TransitionLog
+from messagerie.models import SavedSearchAlert
 from referentiels.models import EssFamily, LegalForm, NafSection, Territory, TerritoryKind, validate_project_stages
 
 # --- Financial tools and calls for projects ------------------------------------------------------
@@ -165,19 +165,10 @@ class FinancialToolTransition(TransitionLog):
         verbose_name_plural = "changements d'état des outils financiers"
 
 
-class ToolAlert(models.Model):
+class ToolAlert(SavedSearchAlert):
     """A saved search of the tools list or the finder, with an email: after a double opt-in,
     new matching tools and calls daily or weekly, and the deadlines of the calls it follows."""
 
-    class Frequency(models.TextChoices):
-        DAILY = "quotidienne", "Chaque jour"
-        WEEKLY = "hebdomadaire", "Chaque semaine"
-
-    email = models.EmailField("adresse électronique")
-    query = models.CharField(
-        "recherche enregistrée", max_length=1000, blank=True, help_text="Les filtres de l'adresse."
-    )
-    label = models.CharField("intitulé", max_length=300, help_text="La recherche dite en mots, pour les courriels.")
     tool = models.ForeignKey(
         FinancialTool,
         on_delete=models.CASCADE,
@@ -187,25 +178,11 @@ class ToolAlert(models.Model):
         verbose_name="appel suivi",
         help_text="Pour suivre un seul appel à projets : ses rappels avant la clôture.",
     )
-    frequency = models.CharField("fréquence", max_length=12, choices=Frequency.choices, default=Frequency.WEEKLY)
-    token_hash = models.CharField("empreinte du lien privé", max_length=64, unique=True, editable=False)
-    consent_text = models.TextField("texte du consentement accepté")
-    consent_at = models.DateTimeField("consentement donné le")
-    confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True)
-    unsubscribed_at = models.DateTimeField("désinscrite le", null=True, blank=True)
-    last_sent_at = models.DateTimeField("dernier envoi", null=True, blank=True)
-    # New tools count from here: nothing older is sent as « new ».
-    watermark = models.DateTimeField("nouveautés depuis", default=timezone.now)
-    created_at = models.DateTimeField("créée le", auto_now_add=True)
 
-    class Meta:
+    class Meta(SavedSearchAlert.Meta):
         verbose_name = "alerte sur les financements"
         verbose_name_plural = "alertes sur les financements"
-        ordering = ["-created_at"]
         indexes = [models.Index(fields=["email"], name="experimentations_alert_email")]
-
-    def __str__(self):
-        return f"Alerte « {self.label} »"
 
 
 class AlertDelivery(models.Model):

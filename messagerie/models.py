@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 from lib.dates import french_date
 
@@ -101,3 +102,35 @@ class PrivateLink(models.Model):
 
     def __str__(self):
         return f"{self.purpose} #{self.object_id} (jusqu'au {french_date(self.expires_at)})"
+
+
+class SavedSearchAlert(models.Model):
+    """The fields of an email alert on a saved search (messagerie.alert_subscriptions runs
+    its life): each app's alert model subclasses it and adds its own."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "quotidienne", "Chaque jour"
+        WEEKLY = "hebdomadaire", "Chaque semaine"
+
+    email = models.EmailField("adresse électronique")
+    query = models.CharField(
+        "recherche enregistrée", max_length=1000, blank=True, help_text="Les filtres de l'adresse."
+    )
+    label = models.CharField("intitulé", max_length=300, help_text="La recherche dite en mots, pour les courriels.")
+    frequency = models.CharField("fréquence", max_length=12, choices=Frequency.choices, default=Frequency.WEEKLY)
+    token_hash = models.CharField("empreinte du lien privé", max_length=64, unique=True, editable=False)
+    consent_text = models.TextField("texte du consentement accepté")
+    consent_at = models.DateTimeField("consentement donné le")
+    confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True)
+    unsubscribed_at = models.DateTimeField("désinscrite le", null=True, blank=True)
+    last_sent_at = models.DateTimeField("dernier envoi", null=True, blank=True)
+    # What was published from here is new: nothing older is sent as « new ».
+    watermark = models.DateTimeField("nouveautés depuis", default=timezone.now)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Alerte « {self.label} »"
