@@ -1,4 +1,3 @@
-import csv
 from datetime import timedelta
 
 from django import forms
@@ -10,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Func, Value
 from django.db.models.functions import Lower
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,14 +33,14 @@ from accueil.models import (
     RequestErasure,
     RequestTransition,
 )
-from accueil.selectors import Period
 from annuaire.models import Organisation
 from annuaire.selectors import structure_recipients
 from lib import intake_kinds
 from lib.admin import CappedPaginator, QuickCheckboxMixin, ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
 from lib.dates import french_date, french_datetime, french_short_date
 from lib.forms import submitted
-from lib.spreadsheet import safe_cell, streaming_writer
+from lib.periods import read_period
+from lib.spreadsheet import csv_response, safe_cell, streaming_writer
 from lib.workflow import WorkflowError
 from messagerie.services import render_email
 from referentiels.admin import CommuneListFilter, EpciListFilter
@@ -243,11 +242,6 @@ class OrientForm(forms.Form):
             raise forms.ValidationError("Choisissez au moins une structure.")
         data["chosen"] = list({organisation.pk: organisation for organisation in chosen}.values())
         return data
-
-
-class PeriodForm(forms.Form):
-    debut = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    fin = forms.DateField(label="au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ExportForm(forms.Form):
@@ -519,11 +513,7 @@ class IntakeRequestAdmin(SuggestionsAdminMixin, QuickCheckboxMixin, WorkflowAdmi
         ]
 
     def _period(self, request):
-        form = PeriodForm(request.GET or None)
-        period = Period()
-        if form.is_valid():
-            period = Period(form.cleaned_data.get("debut"), form.cleaned_data.get("fin"))
-        return form, period
+        return read_period(request.GET)
 
     def _page(self, request, template, **context):
         if not self.has_view_permission(request):
@@ -551,15 +541,11 @@ class IntakeRequestAdmin(SuggestionsAdminMixin, QuickCheckboxMixin, WorkflowAdmi
         form, period = self._period(request)
         report = selectors.fse_report(period)
         if request.GET.get("format") == "csv" and self.has_view_permission(request):
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="rapport-fse-participants.csv"'
-            writer = csv.writer(response)
-            writer.writerow(["Indicateur", "Modalité", "Participants"])
-            writer.writerow(["Demandes déposées", "", report["requests"]])
-            for section in report["sections"]:
-                for label, count in section["rows"]:
-                    writer.writerow([section["title"], label, count])
-            return response
+            rows = [["Indicateur", "Modalité", "Participants"], ["Demandes déposées", "", report["requests"]]]
+            rows += [
+                [section["title"], label, count] for section in report["sections"] for label, count in section["rows"]
+            ]
+            return csv_response("rapport-fse-participants.csv", rows)
         return self._page(
             request,
             "admin/accueil/intakerequest/rapport_fse.html",

@@ -1,8 +1,7 @@
 """Reads for the staff dashboard, the exports, the FSE report and the conversation: a fixed number of
 queries whatever the number of requests."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,27 +21,8 @@ from accueil.models import (
 )
 from accueil.orientation import expiring_within, reminder_passed
 from accueil.services import OPEN_STATES
+from lib.periods import Period
 from referentiels.models import Territory, TerritoryKind
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date | None = None
-    end: date | None = None
-
-    def bounds(self):
-        tz = timezone.get_current_timezone()
-        start = datetime.combine(self.start, time.min, tz) if self.start else None
-        end = datetime.combine(self.end + timedelta(days=1), time.min, tz) if self.end else None
-        return start, end
-
-    def filter(self, queryset: QuerySet, field: str = "created_at") -> QuerySet:
-        start, end = self.bounds()
-        if start:
-            queryset = queryset.filter(**{f"{field}__gte": start})
-        if end:
-            queryset = queryset.filter(**{f"{field}__lt": end})
-        return queryset
 
 
 def _labelled(counts: dict, choices) -> list[tuple[str, int]]:

@@ -590,10 +590,15 @@ MODEL_RULES = (
         "emplois.Offer",
         _PERSONAL,
         rights={FORMATION: VIEW_CHANGE, COMMUNICATION: VIEW, ACCUEIL: VIEW, DIRECTION: VIEW},
-        admin_views={"emplois_offer_transition": "change"},
+        admin_views={
+            "emplois_offer_transition": "change",
+            "emplois_offer_dashboard": "view",
+            "emplois_offer_dashboard_csv": "view",
+        },
         note="Posted by the organisations' members from their space; Formation moderates (declared workflow, "
         "buttons: publish, refuse with a reason). Personal: the address that receives applications. Public "
-        "once published; never deleted by a role (applications refer to it).",
+        "once published; never deleted by a role (applications refer to it). Its dashboard (and CSV) counts "
+        "offers, applications and alerts, no personal data.",
     ),
     ModelRule("emplois.OfferTransition", rights={FORMATION: VIEW, DIRECTION: VIEW}),
     ModelRule(

@@ -1,13 +1,20 @@
-"""The offers in the admin: the moderation list (state, « copie détectée », contract) and the
+"""The offers in the admin: the moderation list (state, « copie détectée », contract), the
 change page with the workflow buttons (OFFER_WORKFLOW through emplois.offers.move_offer), the
-refusal reason and the log. Formation moderates."""
+refusal reason and the log, and the job board's dashboard (emplois.dashboard) with its CSV.
+Formation moderates."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 
+from emplois import dashboard
 from emplois import offers as services
 from emplois.models import Offer, OfferTransition
 from emplois.workflows import OFFER_WORKFLOW
 from lib.admin import TransitionInline, WorkflowAdminMixin
+from lib.periods import Period, read_period
+from lib.spreadsheet import csv_response
 
 
 class OfferTransitionInline(TransitionInline):
@@ -38,6 +45,7 @@ class CopyDetectedFilter(admin.SimpleListFilter):
 class OfferAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     workflow = OFFER_WORKFLOW
     change_form_template = "admin/emplois/offer/change_form.html"
+    change_list_template = "admin/emplois/offer/change_list.html"
     list_display = ["title", "organisation", "contract", "commune", "closes_on", "status", "copy_detected"]
     list_filter = ["status", CopyDetectedFilter, "contract", "kind"]
     search_fields = ["title", "organisation__name"]
@@ -46,6 +54,38 @@ class OfferAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "published_at", "copy_of", "created_by", "refusal_reason"]
     inlines = [OfferTransitionInline]
     show_full_result_count = False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("tableau-de-bord/", view(self.dashboard_view), name="emplois_offer_dashboard"),
+            path("tableau-de-bord.csv", view(self.dashboard_csv_view), name="emplois_offer_dashboard_csv"),
+            *super().get_urls(),
+        ]
+
+    def _dashboard(self, request):
+        """The period asked (the last twelve months by default) and its figures."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form, period = read_period(request.GET, default=Period.last_year())
+        return form, period, dashboard.dashboard(period)
+
+    def dashboard_view(self, request):
+        form, period, data = self._dashboard(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Tableau de bord des offres",
+            "form": form,
+            "period": period,
+            "data": data,
+            "top_offers": dashboard.TOP_OFFERS,
+        }
+        return TemplateResponse(request, "admin/emplois/offer/dashboard.html", context)
+
+    def dashboard_csv_view(self, request):
+        _form, period, data = self._dashboard(request)
+        return csv_response("tableau-de-bord-emplois.csv", dashboard.csv_rows(data, period))
 
     @admin.display(description="copie détectée", boolean=True, ordering="copy_of")
     def copy_detected(self, obj):
