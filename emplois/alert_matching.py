@@ -184,8 +184,10 @@ def describe(criteria: Criteria, names: dict[str, dict[str, str]]) -> str:
         parts.append("à " + _either(places))
     if criteria.family:
         parts.append("structure : " + _either(CHOICES["family"][value].lower() for value in criteria.family))
-    head = f"Offres « {criteria.q} »" if criteria.q else "Toutes les offres"
-    return f"{head} : {', '.join(parts)}" if parts else head
+    if not parts:
+        return f"Offres « {criteria.q} »" if criteria.q else "Toutes les offres"
+    head = f"Offres « {criteria.q} »" if criteria.q else "Offres"
+    return f"{head} : {', '.join(parts)}"
 
 
 # --- Matching in batches ------------------------------------------------------------------------

@@ -78,9 +78,7 @@ def test_a_search_of_the_metiers_de_l_ess_matches_the_offers_of_their_fiches():
     search = read_search("metier_ess=animation-socioculturelle&metier_ess=aide-et-soin-a-domicile&contrat=cdi")
     assert search.errors == ()
     assert search.querystring == "contrat=cdi&metier_ess=aide-et-soin-a-domicile&metier_ess=animation-socioculturelle"
-    assert search.label == (
-        "Toutes les offres : CDI, métier aide et soin à domicile ou animation socioculturelle et de loisirs"
-    )
+    assert search.label == ("Offres : CDI, métier aide et soin à domicile ou animation socioculturelle et de loisirs")
     alert = make_job_alert(query=search.querystring)
     home_help = make_offer("Aide à domicile", rome_code="K1302", published_ago=timedelta(hours=3))
     make_offer("Webmestre", rome_code="M1805", published_ago=timedelta(hours=3))
@@ -101,7 +99,7 @@ def test_the_parser_reads_no_database():
 
 def test_the_page_says_the_search_in_words_and_asks_email_frequency_and_consent(client):
     page = text(client.get(NEW + "?contrat=cdi&commune=97411"))
-    assert "Votre recherche" in page and "Toutes les offres : CDI, à Saint-Denis" in page
+    assert "Votre recherche" in page and "Offres : CDI, à Saint-Denis" in page
     for name in ("email", "frequency", "consent", "website_url"):
         assert f'name="{name}"' in page
 
@@ -114,7 +112,7 @@ def test_double_opt_in_then_confirm_on_the_button_of_the_emailed_link(client):
     assert "offres d'emploi et de bénévolat" in alert.consent_text and alert.consent_at is not None
     assert list(OutgoingEmail.objects.values_list("kind", flat=True)) == ["emplois/alerte_confirmation"]
     message = sent_email(kind="emplois/alerte_confirmation")
-    assert message.to == ["lectrice@exemple.re"] and "Toutes les offres : CDI" in message.body
+    assert message.to == ["lectrice@exemple.re"] and "Offres : CDI" in message.body
     assert re.fullmatch(r"<https?://[^/]+" + UNSUBSCRIBE + ">", message.extra_headers["List-Unsubscribe"])
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = link_path(message, CONFIRM)
