@@ -100,6 +100,13 @@ AREAS = (
         "d'achat responsable qui met en relation acheteurs et fournisseurs de l'ESS.",
         urls="experimentations.urls",
     ),
+    Area(
+        "appartenance",
+        "ess/",
+        "L'ESS et vous",
+        "Savoir si votre structure fait partie de l'économie sociale et solidaire, évaluer ses bonnes "
+        "pratiques, afficher son adhésion à la CRESS, trouver guides et modèles, concourir au Prix de l'ESS.",
+    ),
 )
 
 # Not in the main menu, but reached from the home page's call to action.

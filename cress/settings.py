@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "communication",
     "formation",
     "experimentations",
+    "appartenance",
     "emplois",
     # Composition root: site pages, healthz, demo data.
     "cress",

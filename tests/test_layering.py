@@ -63,6 +63,7 @@ FEATURE_APPS = frozenset(
         "communication",
         "formation",
         "experimentations",
+        "appartenance",
     }
 )
 
