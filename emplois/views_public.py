@@ -26,6 +26,7 @@ from emplois.search import (
     results_key,
     search_offers,
 )
+from lib import cacheversion
 from lib.jsonld import json_ld
 from lib.richtext import clean_html
 
@@ -51,11 +52,12 @@ def index(request):
     cached under the offers' and the directory's versions and the day (emplois.search)."""
     filters = OfferFilters(_requested(request))
     number = page_number(request.GET.get("page"))
-    key = results_key(filters, number)
-    cached = cache.get(key)
-    if cached is None:
-        cached = _results(filters, number)
-        cache.set(key, cached, SUMMARY_TTL)
+    with cacheversion.prefetched():  # the versions the keys need, in one round trip
+        key = results_key(filters, number)
+        cached = cache.get(key)
+        if cached is None:
+            cached = _results(filters, number)
+            cache.set(key, cached, SUMMARY_TTL)
     html, shown = cached
     normalised = filters.normalised()
     context = {
