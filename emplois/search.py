@@ -4,8 +4,10 @@ the list and its facets read `OfferFilters`; the saved-search alerts can read it
 On PostgreSQL the words are searched in the stored `search_vector` (French configuration
 `fr` without accents, websearch syntax, GIN index; the métier's ROME label is part of it).
 What costs on large match sets follows the directory's rules: the total and the facet
-counts are one grouped query, cached per normalised search under the offers' version and
-the local day; the relevance order ranks only the newest RANK_CANDIDATES matches. On SQLite
+counts are one grouped query (GROUPING SETS), cached per normalised search under the offers'
+version, the directory's and the local day; the relevance order ranks only the newest
+RANK_CANDIDATES matches. The list caches its rendered results under the same stamp
+(`results_key`, emplois.views_public). Figures: bench/emplois_search.py, bench/README.md. On SQLite
 (the zero-setup default of `make run`) the words are searched as substrings.
 
 A value the form does not understand is left out of the search and said so in French:

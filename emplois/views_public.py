@@ -57,7 +57,8 @@ def index(request):
         cached = cache.get(key)
         if cached is None:
             cached = _results(filters, number)
-            cache.set(key, cached, SUMMARY_TTL)
+            if cached[1] == number:  # a page past the end is not kept: only real pages fill the cache
+                cache.set(key, cached, SUMMARY_TTL)
     html, shown = cached
     normalised = filters.normalised()
     context = {
