@@ -4,8 +4,10 @@ the list and its facets read `OfferFilters`; the saved-search alerts can read it
 On PostgreSQL the words are searched in the stored `search_vector` (French configuration
 `fr` without accents, websearch syntax, GIN index; the métier's ROME label is part of it).
 What costs on large match sets follows the directory's rules: the total and the facet
-counts are one grouped query, cached per normalised search under the offers' version and
-the local day; the relevance order ranks only the newest RANK_CANDIDATES matches. On SQLite
+counts are one grouped query (GROUPING SETS), cached per normalised search under the offers'
+version, the directory's and the local day; the relevance order ranks only the newest
+RANK_CANDIDATES matches. The list caches its rendered results under the same stamp
+(`results_key`, emplois.views_public). Figures: bench/emplois_search.py, bench/README.md. On SQLite
 (the zero-setup default of `make run`) the words are searched as substrings.
 
 A value the form does not understand is left out of the search and said so in French:
@@ -256,50 +258,93 @@ GROUPED = {
     "epci": "commune__parent_id",
     "commune": "commune_id",
     "famille": "organisation__ess_family",
+    # Not a facet of its own: the counts of the métiers de l'ESS are sums of these.
+    "rome": "rome_id",
 }
 
 
-def _count_rows(matches: QuerySet, now) -> list[dict]:
-    """One query: the matches grouped by every facet's column at once, with the counts of
-    the « published since » buckets; each facet is then a sum over these few groups."""
+def _facet_counts(matches: QuerySet, now) -> dict:
+    """One query: the matches counted by each facet's value (GROUPING SETS, one set per facet,
+    so one row per value of a facet, never one per combination of values), with the total and
+    the « published since » buckets in the row of the empty set. Grouping the matches by every
+    facet's column at once returned up to one row per combination (6 221 rows for the 20 000
+    offers of bench/emplois_search.py), and summing them in Python cost as much as the query."""
+    if not is_postgres():
+        return _summed_counts(matches, now)
+    named = {f"facet_{name}": F(column) for name, column in GROUPED.items()}
+    columns = list(named)
+    inner = matches.order_by().annotate(**named).values(*columns, "published_at")
+    inner_sql, inner_params = inner.query.sql_with_params()
+    since = ", ".join("count(*) FILTER (WHERE published_at >= %s)" for _days in SINCE)
+    sets = ", ".join(f"({column})" for column in columns)
+    # `inner_sql` is Django's own compiled query, its parameters apart; the names are ours.
+    sql = (
+        f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, count(*), {since} "  # noqa: S608
+        f"FROM ({inner_sql}) matches GROUP BY GROUPING SETS ((), {sets})"
+    )
+    params = [now - timedelta(days=int(days)) for days in SINCE] + list(inner_params)
+    counts = {name: {} for name in (*GROUPED, "depuis")}
+    total = 0
+    everything = (1 << len(columns)) - 1  # GROUPING(...) of the empty set: every column left out
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            grouping, values = row[0], row[1 : len(columns) + 1]
+            count, since_counts = row[len(columns) + 1], row[len(columns) + 2 :]
+            if grouping == everything:
+                total = count
+                counts["depuis"] = {days: n for days, n in zip(SINCE, since_counts, strict=True) if n}
+                continue
+            for index, name in enumerate(GROUPED):
+                if grouping == everything - (1 << (len(columns) - 1 - index)):
+                    if values[index] not in (None, ""):
+                        counts[name][values[index]] = count
+                    break
+    return {"total": total, **counts}
+
+
+def _summed_counts(matches: QuerySet, now) -> dict:
+    """The same counts on SQLite (no GROUPING SETS): the matches grouped by every facet's
+    column at once, each facet then a sum over these groups."""
     since = {
         f"since_{days}": Count("pk", filter=Q(published_at__gte=now - timedelta(days=int(days)))) for days in SINCE
     }
-    return list(matches.order_by().values(*GROUPED.values()).annotate(n=Count("pk"), **since))
+    counts = {name: {} for name in (*GROUPED, "depuis")}
+    total = 0
+    for row in matches.order_by().values(*GROUPED.values()).annotate(n=Count("pk"), **since):
+        total += row["n"]
+        for name, column in GROUPED.items():
+            if row[column] not in (None, ""):
+                counts[name][row[column]] = counts[name].get(row[column], 0) + row["n"]
+        for days in SINCE:
+            if row[f"since_{days}"]:
+                counts["depuis"][days] = counts["depuis"].get(days, 0) + row[f"since_{days}"]
+    return {"total": total, **counts}
 
 
-def _family_counts(filters: OfferFilters, now) -> dict[str, int]:
-    """The matches of each family of the métiers de l'ESS: one query grouped by ROME fiche
-    (a fiche may belong to several families, so they are not part of the grouping above)."""
-    families = filters.options["metier_ess_fiches"]
-    if not families:
-        return {}
-    by_fiche = dict(filters.matches(now).order_by().values_list("rome_id").annotate(n=Count("pk")))
-    return {slug: sum(by_fiche.get(pk, 0) for pk in fiches) for slug, fiches in families.items()}
+def cache_stamp(now) -> str:
+    """What a cached search is valid for: the offers' version, the directory's (the names of
+    the organisations) and the local day (an offer leaves the list after its closing day)."""
+    return f"{offers_cache.current_version()}:{directory_version()}:{timezone.localdate(now).isoformat()}"
+
+
+def results_key(filters: OfferFilters, page: int, now=None) -> str:
+    """The cache key of a search's rendered facets and page of results."""
+    return f"emplois:resultats:{cache_stamp(now or timezone.now())}:{filters.selection_key()}:{page}"
 
 
 def summary(filters: OfferFilters, now=None) -> dict:
     """The total and the facet counts of a selection; cached per normalised selection."""
     now = now or timezone.now()
-    key = (
-        f"emplois:summary:{offers_cache.current_version()}:{directory_version()}:"
-        f"{timezone.localdate(now).isoformat()}:{filters.selection_key()}"
-    )
+    key = f"emplois:summary:{cache_stamp(now)}:{filters.selection_key()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    counts = {name: {} for name in (*GROUPED, "depuis", "metier_ess")}
-    total = 0
-    for row in _count_rows(filters.matches(now), now):
-        total += row["n"]
-        for name, column in GROUPED.items():
-            value = row[column]
-            if value not in (None, ""):
-                counts[name][value] = counts[name].get(value, 0) + row["n"]
-        for days in SINCE:
-            counts["depuis"][days] = counts["depuis"].get(days, 0) + row[f"since_{days}"]
-    counts["metier_ess"] = _family_counts(filters, now) if total else {}
-    result = {"total": total, **counts}
+    result = _facet_counts(filters.matches(now), now)
+    # The métiers de l'ESS from the counts by ROME fiche (a fiche may be in several families).
+    by_fiche = result.pop("rome")
+    families = filters.options["metier_ess_fiches"]
+    result["metier_ess"] = {slug: sum(by_fiche.get(pk, 0) for pk in fiches) for slug, fiches in families.items()}
     cache.set(key, result, SUMMARY_TTL)
     return result
 
@@ -400,7 +445,7 @@ def page_number(value) -> int:
 
 def search_offers(filters: OfferFilters, *, page: int = 1, now=None) -> SearchResult:
     """The page of open offers of a search: newest first, the most relevant first for words.
-    Three queries on a cold cache (the summary's two, the page), one when the summary is cached."""
+    Two queries on a cold cache (the summary, the page), one when the summary is cached."""
     now = now or timezone.now()
     counts = summary(filters, now)
     total = counts["total"]
@@ -414,7 +459,13 @@ def search_offers(filters: OfferFilters, *, page: int = 1, now=None) -> SearchRe
     if total == 0:
         offers = []
     elif ranked:
-        candidates = matches.order_by("-published_at", "-pk").values("pk")[:RANK_CANDIDATES]
+        if total <= RANK_CANDIDATES:
+            # Every match is a candidate: no newest-first limit, which would lead PostgreSQL to
+            # walk the offers by date testing the words on each (70 ms for a rare word among
+            # 20 000 offers) instead of asking the GIN index for the few that have them.
+            candidates = matches.order_by().values("pk")
+        else:
+            candidates = matches.order_by("-published_at", "-pk").values("pk")[:RANK_CANDIDATES]
         ordered = (
             Offer.objects.filter(pk__in=Subquery(candidates))
             .annotate(rank=SearchRank(F("search_vector"), query))

@@ -8,14 +8,25 @@ are emplois.selectors.
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from emplois import selectors
 from emplois.models import ApplyMode, Offer
-from emplois.search import PARAMETERS, RANK_CANDIDATES, OfferFilters, page_number, search_offers
+from emplois.search import (
+    PARAMETERS,
+    RANK_CANDIDATES,
+    SUMMARY_TTL,
+    OfferFilters,
+    page_number,
+    results_key,
+    search_offers,
+)
+from lib import cacheversion
 from lib.jsonld import json_ld
 from lib.richtext import clean_html
 
@@ -36,11 +47,37 @@ def _requested(request) -> QueryDict:
 
 @require_GET
 def index(request):
-    """The open offers, newest first (the most relevant first for words), with facets."""
+    """The open offers, newest first (the most relevant first for words), with facets. The
+    facets and the page of results are rendered once per normalised search and page, and
+    cached under the offers' and the directory's versions and the day (emplois.search)."""
     filters = OfferFilters(_requested(request))
-    result = search_offers(filters, page=page_number(request.GET.get("page")))
+    number = page_number(request.GET.get("page"))
+    with cacheversion.prefetched():  # the versions the keys need, in one round trip
+        key = results_key(filters, number)
+        cached = cache.get(key)
+        if cached is None:
+            cached = _results(filters, number)
+            if cached[1] == number:  # a page past the end is not kept: only real pages fill the cache
+                cache.set(key, cached, SUMMARY_TTL)
+    html, shown = cached
     normalised = filters.normalised()
-    query = QueryDict(filters.querystring(), mutable=True)
+    context = {
+        "filters": filters,
+        "results": html,
+        "given": {name: normalised.get(name, "") for name in PARAMETERS},
+        "errors": filters.error_messages(),
+        "querystring": filters.querystring(),
+        "description": filters.describe(),
+        "noindex": bool(normalised) or shown > 1,
+    }
+    return render(request, "emplois/offres.html", context)
+
+
+def _results(filters: OfferFilters, number: int) -> tuple[str, int]:
+    """The facets and the page of results, rendered (without the request: nothing of the
+    visitor may enter what is cached), and the number of the page shown."""
+    result = search_offers(filters, page=number)
+    normalised = filters.normalised()
     active = [
         {
             "label": facet.label,
@@ -56,15 +93,12 @@ def index(request):
         "page": result.page,
         "cards": [{"offer": offer, "url": selectors.offer_url(offer)} for offer in result.page.offers],
         "given": {name: normalised.get(name, "") for name in PARAMETERS},
-        "errors": filters.error_messages(),
-        "query": query,
+        "query": QueryDict(filters.querystring(), mutable=True),
         "querystring": filters.querystring(),
         "active_filters": active,
-        "description": filters.describe(),
-        "noindex": bool(normalised) or result.page.number > 1,
         "rank_candidates": RANK_CANDIDATES,
     }
-    return render(request, "emplois/offres.html", context)
+    return render_to_string("emplois/_offres_resultats.html", context), result.page.number
 
 
 def _index_without(normalised: dict, name: str) -> str:

@@ -31,7 +31,7 @@ def test_any_query_string_gives_a_page(client, params):
     assert response.status_code == 200, params
     html = unescape(response.content.decode())
     assert "Emplois et bénévolat dans l'ESS" in html
-    understood = response.context["result"].filters.understood
+    understood = response.context["filters"].understood
     if response.context["errors"]:
         assert "n'ont pas été compris et ont été ignorés" in html
     assert set(understood) <= set(params)

@@ -2,6 +2,7 @@
 label), facets with their counts, filters in the address, pagination, only open offers,
 bad parameters said in French, and a query count that does not grow with the offers."""
 
+import re
 from datetime import timedelta
 from html import unescape
 
@@ -22,7 +23,11 @@ URL = "/emplois/"
 
 
 def titles(response) -> list[str]:
-    return [card["offer"].title for card in response.context["cards"]]
+    """The titles of the cards, read in the page (served from the cache or not)."""
+    return [
+        unescape(title)
+        for title in re.findall(r'<h3 class="h5 mb-1"><a href="[^"]*">([^<]*)</a>', response.content.decode())
+    ]
 
 
 def found(params: dict) -> set[str]:
@@ -226,6 +231,36 @@ def test_a_change_to_an_offer_shows_at_once_in_the_counts(client, django_capture
     assert client.get(URL).context["page"].total == 2
 
 
+def test_the_cached_results_follow_the_organisations_name(client, django_capture_on_commit_callbacks):
+    """The results are rendered once and cached: the cards show the organisation's name, so a
+    change to the directory (its own version) must show at once, with no change to the offer."""
+    organisation = OrganisationFactory(is_ess_actor=True, name="Association Ti Kaz")
+    make_offer("Aide à domicile", organisation=organisation)
+    assert "Association Ti Kaz" in client.get(URL).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Association Ti Kaz" in client.get(URL).content.decode()
+    assert len(queries) == 0  # served from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.name = "Association Kaz Ansanm"
+        organisation.save()
+    html = client.get(URL).content.decode()
+    assert "Association Kaz Ansanm" in html
+    assert "Ti Kaz" not in html
+
+
+def test_a_page_past_the_end_is_not_kept_in_the_cache(client):
+    for index in range(21):
+        make_offer(f"Offre {index:02d}", published_ago=timedelta(hours=index + 1))
+    client.get(URL, {"page": "2"})
+    with CaptureQueriesContext(connection) as queries:
+        assert titles(client.get(URL, {"page": "2"})) == ["Offre 20"]
+    assert len(queries) == 0  # a real page is kept
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert titles(client.get(URL, {"page": "9999"})) == ["Offre 20"]
+        assert len(queries) >= 1  # the last page, shown but not kept under « page 9999 »
+
+
 def test_the_list_links_its_rss_feed(client):
     html = client.get(URL).content.decode()
     assert '<link rel="alternate" type="application/rss+xml"' in html
@@ -307,14 +342,15 @@ def counts(client) -> dict[str, tuple[int, int]]:
 
 
 def test_the_query_count_does_not_grow_with_the_offers(client):
-    add_offers(10, 0)
+    add_offers(21, 0)  # a page 2 in both (a page past the end is never kept in the cache)
     small = counts(client)
-    add_offers(30, 10)
+    add_offers(30, 21)
     large = counts(client)
     assert small == large
     for cold, warm in large.values():
         # Cold: the reference lists (4: domains, territories, the métiers de l'ESS and their
-        # fiches), the summary (every facet in one query, the métiers de l'ESS in another), the page.
-        assert cold <= 7
-        # Warm: the page only.
-        assert warm == 1
+        # fiches), the summary (every facet in one query, the métiers de l'ESS summed from its
+        # counts by ROME fiche), the page.
+        assert cold <= 6
+        # Warm: the facets and the page of results are rendered and cached, no query.
+        assert warm == 0
