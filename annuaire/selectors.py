@@ -90,3 +90,10 @@ def published_organisation_named(name: str) -> Organisation | None:
     when there is one and only one: what a person picked from the suggestions."""
     found = list(Organisation.objects.filter(is_published=True, name__iexact=name.strip())[:2])
     return found[0] if len(found) == 1 else None
+
+
+def organisations_of(user):
+    """The organisations a user acts for (their partner memberships), by name."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).order_by("name")

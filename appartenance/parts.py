@@ -17,4 +17,12 @@ class Part:
         return reverse(f"appartenance:{self.url_name}")
 
 
-PARTS: tuple[Part, ...] = ()
+PARTS: tuple[Part, ...] = (
+    Part(
+        "Le guide des bonnes pratiques",
+        "Chaque entreprise de l'ESS présente chaque année en assemblée générale ses pratiques sur les huit thèmes "
+        "du guide (loi du 31 juillet 2014, article 3) : évaluez-les à plusieurs, fixez vos actions d'amélioration, "
+        "comparez les années.",
+        "guide",
+    ),
+)

@@ -641,6 +641,24 @@ MODEL_RULES = (
         _PERSONAL,
         note="The experiences of a skills record: not in the admin; deleted with their record.",
     ),
+    # --- appartenance ---------------------------------------------------------------------------
+    ModelRule(
+        "appartenance.GuideAssessment",
+        note="An organisation's yearly self-assessment on the good-practices guide: private to its members "
+        "(their pages under /ess/bonnes-pratiques/); not in the admin, no role reads it.",
+    ),
+    ModelRule(
+        "appartenance.GuideAnswer",
+        _PERSONAL,
+        note="The answers of a self-assessment, with who answered: private to the organisation's members; not in "
+        "the admin; deleted with the assessment.",
+    ),
+    ModelRule(
+        "appartenance.GuideAction",
+        _PERSONAL,
+        note="The improvement actions of a self-assessment (owner named by the organisation): private to its "
+        "members; not in the admin.",
+    ),
     ModelRule(
         "formation.HrMessage",
         _PERSONAL,

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from annuaire import selectors
 from annuaire.models import Organisation, PartnerMembership
 from emplois.models import Application, Contract, Offer, OfferKind, OfferTransition
 from emplois.workflows import OFFER_EDITABLE, OFFER_REASON_REQUIRED, OFFER_WORKFLOW
@@ -249,9 +250,7 @@ def expire_offers(*, today: date | None = None) -> int:
 
 def organisations_of(user):
     """The organisations the user acts for (partner memberships)."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user).order_by("name")
+    return selectors.organisations_of(user)
 
 
 def offers_of(user):

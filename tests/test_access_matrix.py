@@ -38,6 +38,7 @@ from accueil.references import attach_reference
 from accueil.services import transition_request
 from annuaire.contributions import submit_claim
 from annuaire.models import Claim, Contribution, Label, Organisation, PartnerMembership
+from appartenance.models_guide import GuideAssessment
 from communication.models import Delivery, NewsletterIssue, Subscriber
 from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
@@ -55,6 +56,7 @@ from partenariats.models import Convention
 from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
+from tests.appartenance.factories import make_assessment
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
 from tests.emplois.factories import job_board_rows
@@ -310,6 +312,7 @@ def world():
     make_emailed_match()
     # Emplois: a published offer, an application, an alert and what it was sent.
     job_board_rows(organisation)
+    make_assessment(organisation)
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -544,6 +547,7 @@ PUBLIC_URLS = {
     "experimentations:experiments", "experimentations:experiment",
     "experimentations:experiment-document",
     "experimentations:alert-new",
+    "appartenance:index", "appartenance:guide",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -571,6 +575,9 @@ PRIVATE_URLS = {
     "emplois:employer-duplicate", "emplois:employer-move",
     "emplois:competences-dossier", "emplois:competences-experience-ajout", "emplois:competences-experience",
     "emplois:competences-synthese", "emplois:competences-effacer",
+    # The good-practices guide: the members of the organisation only (check_private_pages).
+    "appartenance:guide-start", "appartenance:guide-assessment", "appartenance:guide-theme",
+    "appartenance:guide-action-new", "appartenance:guide-action-status",
 }  # fmt: skip
 
 
@@ -744,6 +751,30 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
             expect(name, response, response.status_code == 404)
         else:
             expect(name, response, needs_login(response))
+    # The good-practices guide: an organisation's assessment, its members only (tests/appartenance/test_guide.py).
+    assessment = GuideAssessment.objects.get(organisation=world.organisation)
+    action = assessment.actions.first()
+    for name, method, args in (
+        ("appartenance:guide-assessment", "get", [assessment.organisation_id, assessment.year]),
+        ("appartenance:guide-theme", "get", [assessment.organisation_id, assessment.year, "gouvernance"]),
+        ("appartenance:guide-theme", "post", [assessment.organisation_id, assessment.year, "gouvernance"]),
+        ("appartenance:guide-action-new", "post", [assessment.organisation_id, assessment.year]),
+        ("appartenance:guide-action-status", "post", [assessment.organisation_id, assessment.year, action.pk]),
+    ):
+        if member and method == "post":
+            continue  # it would change the assessment: tests/appartenance/test_guide.py
+        response = getattr(client, method)(reverse(name, args=args))
+        if member:
+            expect(name, response, response.status_code == 200)
+        elif audience.staff or audience.partner_of:
+            expect(f"{name} ({method})", response, response.status_code == 404)
+        else:
+            expect(f"{name} ({method})", response, needs_login(response))
+    response = client.post(reverse("appartenance:guide-start"), {"organisation": world.organisation.pk})
+    if audience.staff or audience.partner_of:
+        expect("appartenance:guide-start", response, response.status_code == 302)
+    else:
+        expect("appartenance:guide-start", response, needs_login(response))
     # Second-factor pages: one's own only, after a password login.
     for name in ("comptes:double-authentification", "comptes:activation-double-authentification"):
         response = client.get(reverse(name))
