@@ -36,6 +36,9 @@ class ActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", "Choisir…")] + [(theme.id, theme.title) for theme in guide().themes]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "theme" else "form-control"
+        self.fields["owner"].widget.attrs["aria-describedby"] = "aide-porteur"
 
 
 class ActionStatusForm(forms.Form):

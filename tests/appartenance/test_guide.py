@@ -93,6 +93,18 @@ def test_a_member_starts_the_year_and_answers_a_theme(client, kaz):
     assert "5 / 5" in overview and "50 %" in overview and "complet" in overview
 
 
+def test_every_theme_page_opens_answered_or_not(client, kaz):
+    client.force_login(member(kaz, "marie@kaz.re"))
+    fresh = make_assessment(kaz, year=2025, answers={}, actions=0)
+    every = {q.id: ("oui" if q.type == "echelle" else "12" if q.type == "nombre" else "Oui.")
+             for q in guide.guide().questions.values()}  # fmt: skip
+    full = make_assessment(kaz, year=2026, answers=every, actions=0)
+    for assessment in (fresh, full):
+        for theme in guide.guide().themes:
+            response = client.get(theme_url(assessment, theme.id))
+            assert response.status_code == 200 and theme.title in response.content.decode().replace("&#x27;", "'")
+
+
 def test_two_members_answer_without_overwriting_each_other(client, kaz):
     assessment = make_assessment(kaz, answers={}, actions=0)
     marie, paul = member(kaz, "marie@kaz.re"), member(kaz, "paul@kaz.re")
