@@ -45,6 +45,9 @@ EMPLOYER_STATE = {
 }
 
 
+CLOSED_MESSAGE = "Cette demande est close : déposez une nouvelle demande pour une autre question."
+
+
 class HrError(WorkflowError):
     """Refused for a reason the person can fix; the message is in French."""
 
@@ -162,7 +165,7 @@ def _message(hr_request: HrRequest, *, author_kind: str, body: str, by=None) -> 
     if not body:
         raise HrError("Le message est vide.")
     if hr_request.status == Status.CLOSED:
-        raise HrError("Cette demande est close : déposez une nouvelle demande pour une autre question.")
+        raise HrError(CLOSED_MESSAGE)
     message = HrMessage(request=hr_request, author_kind=author_kind, author=by, body=body)
     message.full_clean(exclude=["request", "author"])
     message.save()

@@ -63,8 +63,12 @@ def follow_up(request, token):
     if hr_request is None:
         return render(request, "formation/hr/lien_invalide.html", status=404)
     form = EmployerAnswerForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
+    status, refusal = 200, ""
+    if request.method == "POST" and hr_request.status not in hr.OPEN_STATES:
+        # A closed request takes no answer, whatever was typed: its form is not shown, so
+        # the page says why (and only that), rather than errors of fields nobody sees.
+        form, refusal, status = EmployerAnswerForm(), hr.CLOSED_MESSAGE, 400
+    elif request.method == "POST":
         submission = submit_within_limit(
             request,
             scope=PRIVATE_PAGE_SCOPE,
@@ -86,6 +90,7 @@ def follow_up(request, token):
             for log in HrRequestTransition.objects.filter(subject=hr_request).order_by("created_at", "pk")
         ],
         "form": form,
+        "refusal": refusal,
         "can_write": hr_request.status in hr.OPEN_STATES,
         "training_url": _training_url(hr_request.suggested_training),
     }

@@ -368,3 +368,111 @@ def test_closed_requests_are_anonymised_after_the_retention_period(client, setti
     assert client.get(reverse("formation:appui-rh-suivi", args=[old_token])).status_code == 404
     assert client.get(reverse("formation:appui-rh-suivi", args=[recent_token])).status_code == 200
     assert HrRequest.objects.filter(anonymised_at__isnull=True).count() == 2
+
+
+# --- Bad input on the follow-up page and the renewal form (hypothesis) ----------------------
+
+# Every message a refused answer or renewal may show: clear, in French.
+FRENCH_REFUSALS = (
+    "Écrivez votre message avant de l'envoyer.",
+    "Votre message compte 5 000 caractères au plus.",
+    "Envoi refusé : le formulaire semble avoir été rempli automatiquement.",
+    "Le caractère nul n’est pas autorisé.",
+    hr.CLOSED_MESSAGE,
+    "Indiquez votre adresse électronique.",
+    "Indiquez une adresse électronique valide, par exemple nom@exemple.re.",
+)
+# Django's own, in French (the renewal form's address field).
+TOO_LONG = re.compile(r"Assurez-vous que cette valeur comporte au plus \d+ caractères \(actuellement \d+\)\.")
+# Text as people and robots type it: anything, blanks, an over-long message, a null character.
+TYPED = st.one_of(
+    st.text(max_size=200),
+    st.sampled_from(["", "   ", "\n\t ", "x" * 5001, "Bonjour\x00", "<script>alert(1)</script>", "Vingt heures."]),
+)
+
+
+def refusals_shown(response) -> list[str]:
+    """The refused form's messages, each checked to be one of ours and shown on the page."""
+    form, refusal = response.context["form"], response.context.get("refusal")
+    errors = [message for messages in form.errors.values() for message in messages] + ([refusal] if refusal else [])
+    assert errors, "a refusal says why"
+    page = response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+    for error in errors:
+        assert error in FRENCH_REFUSALS or TOO_LONG.fullmatch(error), error
+        assert error in page, f"« {error} » is shown"
+    return errors
+
+
+def hr_state() -> tuple:
+    """What a refused post must leave as it was."""
+    return (
+        list(HrRequest.objects.order_by("pk").values_list("pk", "status")),
+        list(HrMessage.objects.order_by("pk").values_list("pk", "body")),
+        OutgoingEmail.objects.count(),
+        PrivateLink.objects.count(),
+        HrRequestTransition.objects.count(),
+    )
+
+
+def test_any_answer_on_the_follow_up_page_gets_a_french_answer_and_a_refusal_changes_nothing(client, settings):
+    settings.PRIVATE_PAGE_POSTS_PER_HOUR = 10_000  # the rate limit is not what this is about
+    staff = StaffFactory(role="Formation", email="paul@cress.re")
+    waiting, waiting_token = make_hr_request()
+    hr.transition_hr_request(hr_request=waiting, target=Status.IN_PROGRESS, by=staff)
+    hr.transition_hr_request(hr_request=waiting, target=Status.WAITING, by=staff)
+    closed, closed_token = make_hr_request(email="autre@exemple.re")
+    hr.transition_hr_request(hr_request=closed, target=Status.CLOSED, by=staff)
+
+    @hypothesis_settings(max_examples=80, deadline=None)
+    @given(
+        is_closed=st.booleans(),
+        data=st.fixed_dictionaries({}, optional={"body": TYPED, "website_url": st.text(max_size=20)}),
+    )
+    def post(is_closed, data):
+        token = closed_token if is_closed else waiting_token
+        before = hr_state()
+        response = client.post(reverse("formation:appui-rh-suivi", args=[token]), data)
+        assert response.status_code in {302, 400}, response.status_code
+        if response.status_code == 400:
+            errors = refusals_shown(response)
+            assert not is_closed or errors == [hr.CLOSED_MESSAGE], "a closed request says so, whatever was typed"
+            assert hr_state() == before, "a refused answer changes nothing"
+            return
+        assert not is_closed, "a closed request takes no answer"
+        body = data["body"].strip()
+        latest = HrMessage.objects.order_by("pk").last()
+        assert (latest.request_id, latest.author_kind, latest.body) == (waiting.pk, HrMessage.Author.EMPLOYER, body)
+        assert len(hr_state()[1]) == len(before[1]) + 1, "one message, once"
+
+    post()
+
+
+def test_any_input_on_the_link_renewal_form_gets_a_french_answer_and_a_refusal_sends_nothing(client, settings):
+    settings.TRACKING_LINK_RENEWALS_PER_HOUR = 10_000  # the rate limit is not what this is about
+    make_hr_request(email="rh@kaz.re")
+    url = reverse("formation:appui-rh-nouveau-lien")
+
+    @hypothesis_settings(max_examples=80, deadline=None)
+    @given(
+        data=st.fixed_dictionaries(
+            {},
+            optional={
+                "email": st.one_of(TYPED, st.emails(), st.sampled_from(["rh@kaz.re", "RH@Kaz.RE", " rh@kaz.re "])),
+                "website_url": st.text(max_size=20),
+            },
+        )
+    )
+    def post(data):
+        before = hr_state()
+        response = client.post(url, data)
+        assert response.status_code in {200, 400}, response.status_code
+        if response.status_code == 400:
+            refusals_shown(response)
+            assert hr_state() == before, "a refused renewal sends nothing"
+            return
+        assert "Vérifiez votre messagerie" in response.content.decode()
+        asked_for_kaz = data["email"].strip().lower() == "rh@kaz.re"
+        assert OutgoingEmail.objects.count() == before[2] + (1 if asked_for_kaz else 0)
+        assert hr_state()[:2] == before[:2], "a renewal changes no request nor message"
+
+    post()

@@ -4,17 +4,21 @@ loses nothing and sends nothing twice (but the one message its death may have cu
 
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from formation import registrations
 from formation.models import Registration
+from formation.schedule import queue_scheduled_emails as sweep_at
 from formation.tasks_schedule import queue_scheduled_emails
 from messagerie.models import OutgoingEmail
 from messagerie.tasks import sweep_outbox
 from tests.formation.schedule_helpers import make_registration, make_session
+from tests.helpers.beat import BeatProcess
+from tests.helpers.mail import received_by_kind
 from tests.helpers.smtp import SmtpSink
 from tests.helpers.worker import WorkerProcess, purge_broker
 
@@ -131,3 +135,89 @@ def test_a_worker_killed_mid_batch_loses_no_email_and_sends_none_twice(tmp_path)
     # one message (and only it) is sent again. Every other is sent exactly once.
     assert len(twice) <= 1 and max(counts.values()) <= 2, f"reçus plusieurs fois : {twice}"
     assert len(sink.messages) <= len(due) + 1
+
+
+SWEEP = "formation-queue-scheduled-emails"
+LATER_EMAILS = {
+    "confirmation": "Inscription confirmée : ",
+    "rappel": "Rappel : « ",
+    "relance": "Rappel : votre avis, deux mois après",
+}
+
+
+def left_back_then(moment) -> int:
+    """The hourly sweep as it ran at `moment`: what it queued then left then (sent)."""
+    before = list(OutgoingEmail.objects.values_list("pk", flat=True))
+    sweep_at(now=moment)
+    return OutgoingEmail.objects.exclude(pk__in=before).update(
+        created_at=moment, sent_at=moment, status=OutgoingEmail.Status.SENT
+    )
+
+
+def calendar_of(entry) -> str:
+    """The .ics attached to a received message."""
+    found = [part for part in entry["message"].iter_attachments() if part.get_filename() == "formation.ics"]
+    assert len(found) == 1, f"{entry['to']} : une pièce jointe formation.ics"
+    assert found[0].get_content_type() == "text/calendar"
+    content = found[0].get_content()
+    return content.decode() if isinstance(content, bytes) else content
+
+
+def test_the_confirmation_the_reminder_and_the_cold_reminder_go_through_a_real_worker_and_beat_once_each(
+    private_redis, smtp_sink, tmp_path
+):
+    now = timezone.now()
+    tomorrow = make_session(starts_at=now + timedelta(hours=20))
+    long_ago = make_session(starts_at=now - timedelta(days=76), hours=7)
+    later = make_session(starts_at=now + timedelta(days=30))
+    for index in range(3):
+        make_registration(tomorrow, email=f"demain{index:02d}@exemple.re")
+        make_registration(long_ago, status=Status.PRESENT, email=f"relance{index:02d}@exemple.re")
+    # The sweeps of the past: the cold survey 15 days ago, the convocation 3 days ago.
+    assert left_back_then(now - timedelta(days=15)) == 3
+    assert left_back_then(now - timedelta(days=3)) == 3
+    due = {(f"demain{index:02d}@exemple.re", "rappel") for index in range(3)}
+    due |= {(f"relance{index:02d}@exemple.re", "relance") for index in range(3)}
+    due |= {(f"inscrit{index:02d}@exemple.re", "confirmation") for index in range(3)}
+
+    sweep_task = queue_scheduled_emails.name
+    beat = BeatProcess(entries=[SWEEP], log_path=tmp_path / "beat.log", schedule_path=tmp_path / "beat-schedule")
+    worker = WorkerProcess(smtp_port=smtp_sink.port, log_path=tmp_path / "worker.log")
+    worker.start()
+    beat.start()
+    try:
+        for index in range(3):  # people register while the worker and beat run
+            registrations.register_person(
+                session=later,
+                person={
+                    "first_name": "Line",
+                    "last_name": f"Grondin {index}",
+                    "email": f"inscrit{index:02d}@exemple.re",
+                },
+                consent_text="J'accepte que la CRESS traite mes données pour cette formation.",
+            )
+        wait_until(lambda: OutgoingEmail.objects.count() == 6 + len(due) and all_sent(), timeout=90,
+                   message="la confirmation et les rappels ne sont pas tous partis")  # fmt: skip
+        # Beat fires the sweep again and again: nothing more is queued, nothing sent again.
+        runs = worker.succeeded(sweep_task)
+        wait_until(lambda: worker.succeeded(sweep_task) >= runs + 3)
+        assert beat.sent(SWEEP) >= 4
+    finally:
+        beat.stop()
+        worker.stop()
+
+    assert OutgoingEmail.objects.count() == 6 + len(due), "each email queued once"
+    assert received_by_kind(smtp_sink, LATER_EMAILS) == Counter(dict.fromkeys(due, 1)), "each received once"
+    assert len(smtp_sink.messages) == len(due), "the convocations and cold surveys sent before are not sent again"
+    client = Client()
+    for entry in smtp_sink.messages:
+        text = body(entry)
+        if str(entry["message"]["Subject"]).startswith(LATER_EMAILS["confirmation"]):
+            ics = calendar_of(entry)
+            assert "BEGIN:VEVENT" in ics and f"DTSTART:{later.starts_at.astimezone(UTC):%Y%m%dT%H%M%SZ}" in ics
+            assert f"UID:formation-session-{later.pk}@" in ics
+            continue
+        assert ("commence demain" in text) == entry["to"][0].startswith("demain")
+        # The link each reminder carries opens its page (the convocation, the cold survey).
+        path = "/formations/" + text.split("/formations/", 1)[1].split()[0]
+        assert client.get(path).status_code == 200, f"{entry['to']}: {path}"

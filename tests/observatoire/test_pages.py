@@ -3,6 +3,7 @@ CSV and the JSON alike; filters in the URL; a fixed number of queries."""
 
 import html
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -151,3 +152,58 @@ def test_the_explorer_reads_the_same_cells_without_postgresql_arrays(client, mon
     monkeypatch.setattr(connection, "vendor", "sqlite")
     without = explorer_json(client, **params)
     assert without == with_arrays and with_arrays["lignes"]
+
+
+def evolution_chart(page: str) -> str:
+    """The evolution's SVG chart in an explorer page."""
+    found = re.search(r'<svg [^>]*aria-labelledby="graphique-evolution-titre graphique-evolution-desc".*?</svg>', page)
+    assert found, "the explorer draws its evolution chart"
+    return found.group(0)
+
+
+def test_the_explorer_draws_the_evolution_over_the_years_as_an_accessible_line_chart(client):
+    # Saint-Denis: 5 establishments each year; Sainte-Marie: 2 in 2022 (secret), then 4.
+    import_and_publish(rows(5, employees="10") + rows(2, commune=SAINTE_MARIE, start=30, employees="3"), year=2022)
+    import_and_publish(rows(5, employees="12") + rows(4, commune=SAINTE_MARIE, start=30, employees="5"), year=2023)
+    import_and_publish(rows(5, employees="16") + rows(4, commune=SAINTE_MARIE, start=30, employees="7"), year=2024)
+    title = "Évolution — Salariés, La Réunion, toutes familles, Tous secteurs"
+    for year in ("2022", "2024"):  # whichever millésime is shown, the line runs through all three
+        page = client.get(reverse("observatoire:explorer"), {"annee": year, "mesure": "salaries"}).content.decode()
+        chart = evolution_chart(page)
+        assert 'role="img"' in chart
+        assert f'<title id="graphique-evolution-titre">{title}</title>' in chart
+        assert (
+            '<desc id="graphique-evolution-desc">Un point par millésime publié ; la courbe s&#x27;interrompt '
+            "où une valeur est secrète.</desc>"
+        ) in chart
+        # 56, 80 and 108 employees on a scale up to 120: x from 108 by 126, y = 208 − 1,6 × value.
+        assert 'd="M108.0,118.4 L234.0,80.0 L360.0,35.2"' in chart
+        assert [(x, y) for x, y in re.findall(r'<circle class="point"[^>]* cx="([\d.]+)" cy="([\d.]+)"', chart)] == [
+            ("108", "118.4"),
+            ("234", "80"),
+            ("360", "35.2"),
+        ]
+        labels = re.findall(r'<text class="axis"[^>]*text-anchor="middle">(\d{4})</text>', chart)
+        assert labels == ["2022", "2023", "2024"]
+        values = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', chart)
+        assert values == ["56", "80", "108"]
+        # The table beside says the same, under the chart's title.
+        section = page[page.index('<section class="mt-4" aria-labelledby="evolution">') :]
+        assert f"<caption>{title}</caption>" in section
+        for year_shown, value in (("2022", "56"), ("2023", "80"), ("2024", "108")):
+            assert f'<tr><th scope="row">{year_shown}</th><td class="num">{value}</td></tr>' in section
+
+    # Sainte-Marie's 2022 value (2 establishments, 6 employees) is secret: « s », no point, a broken line.
+    page = client.get(reverse("observatoire:explorer"), {"territoire": SAINTE_MARIE}).content.decode()
+    chart = evolution_chart(page)
+    assert "Évolution — Salariés, Sainte-Marie, toutes familles, Tous secteurs" in chart
+    assert 'd="M234.0,80.0 L360.0,28.8"' in chart  # 20 and 28 on a scale up to 30
+    assert len(re.findall(r"<circle ", chart)) == 2 and 'cx="108"' not in chart
+    assert '<text class="value" ' in chart and re.findall(r'<text class="value"[^>]*>([^<]*)</text>', chart) == [
+        "s",
+        "20",
+        "28",
+    ]
+    section = page[page.index('<section class="mt-4" aria-labelledby="evolution">') :]
+    assert '<tr><th scope="row">2022</th><td class="num">s</td></tr>' in section
+    assert ">6<" not in page and ">6,0<" not in page
