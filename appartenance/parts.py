@@ -17,4 +17,11 @@ class Part:
         return reverse(f"appartenance:{self.url_name}")
 
 
-PARTS: tuple[Part, ...] = ()
+PARTS: tuple[Part, ...] = (
+    Part(
+        "Mon entreprise fait-elle partie de l'ESS ?",
+        "Quelques questions, sans compte : chaque condition de la loi, remplie ou non, avec son article, ce qu'il "
+        "faudrait changer, et l'agrément ESUS.",
+        "autodiagnostic",
+    ),
+)

@@ -4,9 +4,11 @@ list of routes (urls_*.py); this module only joins them."""
 from django.urls import path
 
 from appartenance import views
+from appartenance.urls_selfcheck import urlpatterns as selfcheck
 
 app_name = "appartenance"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    *selfcheck,
 ]

@@ -544,6 +544,8 @@ PUBLIC_URLS = {
     "experimentations:experiments", "experimentations:experiment",
     "experimentations:experiment-document",
     "experimentations:alert-new",
+    "appartenance:index",
+    "appartenance:autodiagnostic", "appartenance:autodiagnostic-resultat", "appartenance:autodiagnostic-suivi",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
