@@ -60,13 +60,13 @@ def put_prefill(session, prefill: IntakePrefill) -> None:
 def read_prefill(session) -> IntakePrefill | None:
     """The session's prefill, or None; a value that no longer reads (an old session) is ignored."""
     stored = session.get(SESSION_KEY)
-    if not isinstance(stored, dict):
+    if not isinstance(stored, dict) or not isinstance(stored.get("needs", []), list):
         return None
     try:
         return IntakePrefill(
             source=str(stored.get("source", "")),
             legal_form_kind=str(stored.get("legal_form_kind", "")),
-            needs=tuple(str(need) for need in stored.get("needs", ()) if isinstance(need, str)),
+            needs=tuple(need for need in stored.get("needs", []) if isinstance(need, str)),
             summary=str(stored.get("summary", ""))[:SUMMARY_MAX_LENGTH],
         )
     except ValueError:
