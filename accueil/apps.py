@@ -21,6 +21,7 @@ class AccueilConfig(AppConfig):
         from accueil import metrics, orientation, services
         from accueil.territory_block import BLOCK
         from lib import territory_blocks
+        from lib.intake_prefill import register_intake_start
         from lib.media import delete_files_with_rows
         from messagerie.links import register_link_builder
 
@@ -29,6 +30,8 @@ class AccueilConfig(AppConfig):
         delete_files_with_rows(self.get_model("Attachment"))
         metrics.register_metrics()
         territory_blocks.register(BLOCK)
+        # Pages that prefill a request (lib.intake_prefill) send people to its first step.
+        register_intake_start("accueil:etape", "personne")
         for model_name in ("IntakeRequest", "Orientation"):
             model = self.get_model(model_name)
             post_save.connect(_intake_changed, sender=model, dispatch_uid=f"accueil_save_{model_name}")

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from lib import intake_kinds
 from lib.dates import french_date, french_datetime
+from lib.legal_form_kinds import LegalFormKind
 from lib.workflow import TransitionLog
 from referentiels.models import LegalForm, NafActivity, NafSection, ProjectStage, Territory, TerritoryKind
 
@@ -25,25 +26,6 @@ def need_choices() -> list[tuple[str, str]]:
     """The needs a request may carry: the intake's own, then the kinds of request other
     areas register (lib.intake_kinds: « Je souhaite travailler dans l'ESS »…)."""
     return [*Need.choices, *intake_kinds.choices()]
-
-
-class LegalFormKind(models.TextChoices):
-    """The legal form a holder has in mind, in their words: the common forms of the ESS,
-    « not yet known », or a form picked from the INSEE list (then `legal_form` says which).
-
-    The values of the ESS forms are the keys of the status guide's suggestions
-    (accueil/guide.py), so that the guide's result fills this answer."""
-
-    ASSOCIATION = "association", "Association loi 1901"
-    SCOP = "scop", "SCOP (société coopérative et participative)"
-    SCIC = "scic", "SCIC (société coopérative d'intérêt collectif)"
-    CAE = "cae", "CAE (coopérative d'activité et d'emploi)"
-    MUTUELLE = "mutuelle", "Mutuelle"
-    FONDATION = "fondation", "Fondation"
-    ENDOWMENT = "fonds_dotation", "Fonds de dotation"
-    COMMERCIAL = "societe_commerciale", "Société commerciale de l'ESS (SAS, SARL…)"
-    UNKNOWN = "inconnue", "Je ne sais pas encore"
-    LISTED = "insee", "Une autre forme (liste INSEE)"
 
 
 # The common forms that are exactly one INSEE catégorie juridique. The others depend on a

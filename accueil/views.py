@@ -21,8 +21,9 @@ from accueil.forms import (
     WithdrawForm,
 )
 from accueil.guide import esus_note, suggest
-from accueil.models import IntakeRequest, LegalFormKind, Need, RequestTransition
+from accueil.models import IntakeRequest, Need, RequestTransition, need_choices
 from lib.forms import submitted
+from lib.intake_prefill import IntakePrefill, clear_prefill, needs_in, put_prefill, read_prefill
 from lib.need_resources import resources_for
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from lib.workflow import WorkflowError
@@ -67,7 +68,7 @@ def step(request, name):
     for earlier in STEP_NAMES[:index_]:
         if earlier not in stored:
             return redirect("accueil:etape", name=earlier)
-    status = 200
+    status, prefilled_from = 200, ""
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if name == "envoi":
@@ -84,19 +85,24 @@ def step(request, name):
         if name in stored:
             form.is_valid()  # show the stored answers, already valid
         else:
-            form.initial = _initial_from_guide(request, name)
-    return render(request, "accueil/etape.html", _step_context(name, title, form, stored), status=status)
+            prefill = read_prefill(request.session)
+            form.initial = _initial_from_prefill(prefill, name)
+            if form.initial:
+                prefilled_from = prefill.source  # « Prérempli depuis … », above the form
+    context = {**_step_context(name, title, form, stored), "prefilled_from": prefilled_from}
+    return render(request, "accueil/etape.html", context, status=status)
 
 
-def _initial_from_guide(request, name) -> dict:
-    """Carry the status guide's result into the request: the form it suggests, the need."""
-    result = request.session.get(GUIDE_KEY)
-    if not result:
+def _initial_from_prefill(prefill: IntakePrefill | None, name) -> dict:
+    """Carry another page's answers into the request (lib.intake_prefill: the status guide,
+    the self-check): the legal form, the needs."""
+    if prefill is None:
         return {}
-    if name == "projet" and result.get("legal_form_kind") in LegalFormKind.values:
-        return {"legal_form_kind": result["legal_form_kind"]}
+    if name == "projet" and prefill.legal_form_kind:
+        return {"legal_form_kind": prefill.legal_form_kind}
     if name == "besoin":
-        return {"needs": [Need.STATUS]}
+        needs = needs_in(prefill, dict(need_choices()))
+        return {"needs": needs} if needs else {}
     return {}
 
 
@@ -141,7 +147,7 @@ def _send(request, form, stored):
             documents=data["documents"],
             participant=forms["participant"].profile(),
             consent_text=CONSENT_TEXT,
-            guide_summary=request.session.get(GUIDE_KEY, {}).get("summary", ""),
+            guide_summary=prefill.summary if (prefill := read_prefill(request.session)) else "",
         ),
     )
     if not submission.done:
@@ -149,6 +155,7 @@ def _send(request, form, stored):
         return render(request, "accueil/etape.html", context, status=submission.status)
     intake = submission.result
     del request.session[SESSION_KEY]
+    clear_prefill(request.session)
     request.session["accueil_reference"] = intake.reference
     request.session["accueil_needs"] = list(intake.needs)
     return redirect("accueil:envoyee")
@@ -302,7 +309,6 @@ def renew_link(request):
     )
 
 
-GUIDE_KEY = "accueil_guide"
 # The rate limit shared by the posts on the private pages (tracking, partner).
 PRIVATE_PAGE_SCOPE = "accueil-page-privee"
 
@@ -315,11 +321,16 @@ def guide(request):
         answers = form.answers()
         fitting, others = suggest(answers)
         best = fitting[0] if fitting else None
-        request.session[GUIDE_KEY] = {
-            # The guide's suggestions are keyed by the answers of the request's legal form.
-            "legal_form_kind": best.key if best else "",
-            "summary": "Guide des statuts : " + (", ".join(s.name for s in fitting) or "aucun statut évident"),
-        }
+        put_prefill(
+            request.session,
+            IntakePrefill(
+                source="le guide des statuts",
+                # The guide's suggestions are keyed by the answers of the request's legal form.
+                legal_form_kind=best.key if best else "",
+                needs=(Need.STATUS,),
+                summary="Guide des statuts : " + (", ".join(s.name for s in fitting) or "aucun statut évident"),
+            ),
+        )
         return render(
             request,
             "accueil/guide_resultat.html",

@@ -19,6 +19,12 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part(
+        "Mon entreprise fait-elle partie de l'ESS ?",
+        "Quelques questions, sans compte : chaque condition de la loi, remplie ou non, avec son article, ce qu'il "
+        "faudrait changer, et l'agrément ESUS.",
+        "autodiagnostic",
+    ),
+    Part(
         "Le guide des bonnes pratiques",
         "Chaque entreprise de l'ESS présente chaque année en assemblée générale ses pratiques sur les huit thèmes "
         "du guide (loi du 31 juillet 2014, article 3) : évaluez-les à plusieurs, fixez vos actions d'amélioration, "

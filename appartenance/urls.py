@@ -5,10 +5,12 @@ from django.urls import path
 
 from appartenance import views
 from appartenance.urls_guide import urlpatterns as guide
+from appartenance.urls_selfcheck import urlpatterns as selfcheck
 
 app_name = "appartenance"
 
 urlpatterns = [
     path("", views.index, name="index"),
     *guide,
+    *selfcheck,
 ]

@@ -32,6 +32,7 @@ class ExperimentationsConfig(AppConfig):
             tasks_needs,  # noqa: F401
         )
         from lib import agenda
+        from lib.ess_benefits import register_ess_benefit
         from lib.media import delete_files_with_rows
         from lib.need_resources import register_need_resource
         from messagerie.links import register_link_builder
@@ -49,6 +50,8 @@ class ExperimentationsConfig(AppConfig):
         # and its staff suggest tools to a request (lib.references).
         register_need_resource("financement", "trouver", tools_agenda.funding_need_resource)
         references.register()
+        # The self-check's result says what being in the ESS opens: the purchasing platform.
+        register_ess_benefit("achats", needs.purchasing_ess_benefit)
         # Private links: the buyer's page, an alert's confirmation and unsubscription, a supplier's page.
         register_link_builder(needs.NEED_LINK, needs.build_buyer_link)
         register_link_builder(alerts.CONFIRM_LINK, alerts.build_confirm_link)

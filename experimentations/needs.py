@@ -22,6 +22,7 @@ from django.utils import timezone
 from comptes.roles import PARTENARIATS
 from experimentations.models import Need, NeedTransition
 from experimentations.workflows import NEED_EDITABLE, NEED_REASON_REQUIRED, NEED_WORKFLOW
+from lib.ess_benefits import EssBenefit
 from lib.richtext import clean_html
 from lib.workflow import WorkflowError
 from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token
@@ -409,3 +410,15 @@ def set_inspiring(*, need: Need, is_inspiring: bool, text: str) -> Need:
     need.is_inspiring, need.inspiring_text = is_inspiring, text
     need.save(update_fields=["is_inspiring", "inspiring_text", "updated_at"])
     return need
+
+
+def purchasing_ess_benefit() -> EssBenefit:
+    """What the responsible-purchasing platform opens to an ESS company (lib.ess_benefits),
+    shown on the result of « Mon entreprise fait-elle partie de l'ESS ? »."""
+    return EssBenefit(
+        title="La plateforme d'achat responsable",
+        text="Acheteurs publics et privés y déposent leurs besoins ; les structures de l'ESS inscrites à l'annuaire "
+        "qui y correspondent les reçoivent et peuvent y répondre.",
+        label="Voir les besoins des acheteurs",
+        url=reverse("experimentations:needs-inspiring"),
+    )

@@ -548,6 +548,7 @@ PUBLIC_URLS = {
     "experimentations:experiment-document",
     "experimentations:alert-new",
     "appartenance:index", "appartenance:guide",
+    "appartenance:autodiagnostic", "appartenance:autodiagnostic-resultat", "appartenance:autodiagnostic-suivi",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
