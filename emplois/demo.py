@@ -330,13 +330,13 @@ def _seed_skills_records(today) -> int:
 # those emplois.intake gives the intake's recommendation): published support structures of the
 # directory's « formation et emploi » category, the whole island covered.
 CAREER_PARTNERS = [
-    ("Cité des Métiers de La Réunion", "97416", "Découvrir les métiers, s'informer sur la formation et la "
+    ("Cité des Métiers de La Réunion", "97416", "97412345700018", "Découvrir les métiers, s'informer sur la formation et la "
      "reconversion : conseil gratuit et sans rendez-vous, journées consacrées aux métiers de l'ESS."),
-    ("France Travail Réunion", "97411", "Inscription, accompagnement des demandeurs d'emploi, aides à "
+    ("France Travail Réunion", "97411", "97456789300017", "Inscription, accompagnement des demandeurs d'emploi, aides à "
      "l'embauche et mise en relation avec les employeurs de l'ESS."),
-    ("Mission Locale Nord", "97411", "Accompagnement des jeunes de 16 à 25 ans vers l'emploi, la formation "
+    ("Mission Locale Nord", "97411", "97490123300011", "Accompagnement des jeunes de 16 à 25 ans vers l'emploi, la formation "
      "et le service civique."),
-    ("APEC Réunion", "97411", "Conseil en évolution professionnelle des cadres et des jeunes diplômés, y "
+    ("APEC Réunion", "97411", "97434567000018", "Conseil en évolution professionnelle des cadres et des jeunes diplômés, y "
      "compris vers les postes d'encadrement de l'ESS."),
 ]  # fmt: skip
 
@@ -347,12 +347,13 @@ def _seed_career_partners(communes: dict) -> int:
     if category is None:
         return 0
     count = 0
-    for name, code, description in CAREER_PARTNERS:
+    for name, code, siret, description in CAREER_PARTNERS:
         if Organisation.objects.filter(name=name).exists():
             continue
         commune = communes.get(code)
         organisation = Organisation(
             name=name,
+            siret=siret,  # fictional, with valid keys
             slug=slugify(name)[:200],
             description=description,
             commune=commune,
