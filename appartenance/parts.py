@@ -17,4 +17,11 @@ class Part:
         return reverse(f"appartenance:{self.url_name}")
 
 
-PARTS: tuple[Part, ...] = ()
+PARTS: tuple[Part, ...] = (
+    Part(
+        "Le badge des adhérents",
+        "Adhérente de la CRESS Réunion ou statut ESS vérifié : affichez le badge « Entreprise de l'ESS » "
+        "sur votre site et dans vos courriels, avec sa page de vérification.",
+        "badges-membre",
+    ),
+)
