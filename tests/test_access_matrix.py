@@ -38,6 +38,8 @@ from accueil.references import attach_reference
 from accueil.services import transition_request
 from annuaire.contributions import submit_claim
 from annuaire.models import Claim, Contribution, Label, Organisation, PartnerMembership
+from appartenance.badges import badge_token, revoke_badge
+from appartenance.models_badges import EssVerification, Membership
 from communication.models import Delivery, NewsletterIssue, Subscriber
 from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
@@ -310,6 +312,10 @@ def world():
     make_emailed_match()
     # Emplois: a published offer, an application, an alert and what it was sent.
     job_board_rows(organisation)
+    # Appartenance: the organisation is a member with a verified ESS status; its badge revoked once.
+    Membership.objects.create(organisation=organisation, year=timezone.localdate().year)
+    EssVerification.objects.create(organisation=organisation, verified_by=superuser)
+    revoke_badge(organisation=organisation, by=superuser)
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -544,6 +550,8 @@ PUBLIC_URLS = {
     "experimentations:experiments", "experimentations:experiment",
     "experimentations:experiment-document",
     "experimentations:alert-new",
+    "appartenance:index",
+    "appartenance:badge-svg", "appartenance:badge-png", "appartenance:badge-verification",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -571,6 +579,7 @@ PRIVATE_URLS = {
     "emplois:employer-duplicate", "emplois:employer-move",
     "emplois:competences-dossier", "emplois:competences-experience-ajout", "emplois:competences-experience",
     "emplois:competences-synthese", "emplois:competences-effacer",
+    "appartenance:badges-membre",
 }  # fmt: skip
 
 
@@ -744,6 +753,18 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
             expect(name, response, response.status_code == 404)
         else:
             expect(name, response, needs_login(response))
+    # The badge's snippets: a structure's members see its own, nobody else does.
+    response = client.get(reverse("appartenance:badges-membre"))
+    own_badge = badge_token(world.organisation.pk, 2)
+    if audience.staff or audience.partner_of:
+        expect("appartenance:badges-membre", response, response.status_code == 200)
+        expect(
+            "appartenance:badges-membre (sa structure seule)",
+            response,
+            (own_badge in response.content.decode()) == member,
+        )
+    else:
+        expect("appartenance:badges-membre", response, needs_login(response))
     # Second-factor pages: one's own only, after a password login.
     for name in ("comptes:double-authentification", "comptes:activation-double-authentification"):
         response = client.get(reverse(name))
