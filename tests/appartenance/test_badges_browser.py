@@ -28,6 +28,7 @@ def test_a_member_finds_its_badge_and_its_verification_page(page, live_server, w
     page.set_viewport_size({"width": width, "height": 900})
 
     page.goto(live_server.url + "/ess/")
+    look(page, "appartenance-index")
     page.get_by_role("link", name="Le badge des adhérents").click()
     page.wait_for_url("**/compte/connexion/**")
     page.get_by_label("Adresse électronique").fill("lea@lespas.re")
