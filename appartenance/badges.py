@@ -36,6 +36,10 @@ class BadgeState(models.TextChoices):
     REVOKED = "revoque", "Révoqué"
 
 
+# The badge's background (white text on it, contrast ≥ 4.5:1), in the SVG and the PNG.
+COLOURS = {BadgeState.VALID: "#0b6e4f", BadgeState.EXPIRED: "#5c636a", BadgeState.REVOKED: "#8a1c1c"}
+
+
 @dataclass(frozen=True)
 class Badge:
     organisation: Organisation
@@ -71,6 +75,10 @@ class Badge:
     @property
     def verification_url(self) -> str:
         return reverse("appartenance:badge-verification", args=[self.token])
+
+    @property
+    def colour(self) -> str:
+        return COLOURS[self.state]
 
     @property
     def etag(self) -> str:
@@ -160,8 +168,11 @@ def current_badges(organisations, *, today: date | None = None) -> dict[int, Bad
 @transaction.atomic
 def revoke_badge(*, organisation: Organisation, by) -> BadgeKey:
     """The organisation's badge addresses given out so far answer « révoqué »; a new one is
-    made (shown to its members if it still has a badge)."""
+    made (shown to its members if it still has a badge). The portal forgets its copies of
+    the images at once; other sites' caches keep theirs BADGE_MAX_AGE at most."""
     key, _ = BadgeKey.objects.select_for_update().get_or_create(organisation=organisation)
+    old = badge_token(organisation.pk, key.version)
+    transaction.on_commit(lambda: shared_cache.delete_many([_image_key(old, kind) for kind in IMAGE_KINDS]))
     key.version += 1
     key.revoked_at = timezone.now()
     key.revoked_by = by
@@ -172,12 +183,32 @@ def revoke_badge(*, organisation: Organisation, by) -> BadgeKey:
 
 # --- Images ----------------------------------------------------------------------------------
 
+IMAGE_KINDS = ("svg", "png")
+
+
+def _image_key(token: str, kind: str) -> str:
+    return f"appartenance:badge:{kind}:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+
+
+def cached_image(token: str, kind: str, render) -> tuple[str | None, bytes | str | None]:
+    """The badge image of an address and its ETag, from the cache (no query: the badge is
+    embedded in other sites' pages, and served as often as they are shown) or built by
+    `render(badge)` and kept BADGE_MAX_AGE, as long as browsers keep it. (None, None) for an
+    address we never gave out. A membership or a verification recorded shows within that time;
+    a revocation at once (`revoke_badge`)."""
+    key = _image_key(token, kind)
+    cached = shared_cache.get(key)
+    if cached is not None:
+        return cached
+    badge = badge_for_token(token)
+    if badge is None:
+        return None, None
+    cached = (badge.etag, render(badge))
+    shared_cache.set(key, cached, timeout=settings.BADGE_MAX_AGE)
+    return cached
+
+
 PNG_SIZE = (440, 64)
-COLOURS = {
-    BadgeState.VALID: ("#0b6e4f", "#ffffff"),
-    BadgeState.EXPIRED: ("#6c757d", "#ffffff"),
-    BadgeState.REVOKED: ("#8a1c1c", "#ffffff"),
-}
 
 
 @cache
@@ -190,21 +221,15 @@ def _fonts():
         return ImageFont.load_default(17), ImageFont.load_default(14)
 
 
-def _render_png(badge: Badge) -> bytes:
+def badge_png(badge: Badge) -> bytes:
+    """The PNG version, for email signatures (where an SVG does not show)."""
     from PIL import Image, ImageDraw
 
-    background, ink = COLOURS[badge.state]
-    image = Image.new("RGB", PNG_SIZE, background)
+    image = Image.new("RGB", PNG_SIZE, badge.colour)
     draw = ImageDraw.Draw(image)
     headline, line = _fonts()
-    draw.text((16, 10), HEADLINE, font=headline, fill=ink)
-    draw.text((16, 36), badge.line, font=line, fill=ink)
+    draw.text((16, 10), HEADLINE, font=headline, fill="#ffffff")
+    draw.text((16, 36), badge.line, font=line, fill="#ffffff")
     out = BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
-
-
-def badge_png(badge: Badge) -> bytes:
-    """The PNG version (for email signatures), rendered once per text and state."""
-    key = "appartenance:badge-png:" + hashlib.sha256(f"{badge.state}|{badge.line}".encode()).hexdigest()[:32]
-    return shared_cache.get_or_set(key, lambda: _render_png(badge), timeout=settings.BADGE_MAX_AGE)

@@ -12,7 +12,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from annuaire.models import PartnerMembership
-from appartenance.badges import Badge, BadgeState, badge_for_token, badge_png, current_badges
+from appartenance.badges import Badge, BadgeState, badge_for_token, badge_png, cached_image, current_badges
 from lib.cookieless import cookieless
 
 # The badge alone may be framed and hot-linked by any site; every other page keeps the strict policy.
@@ -23,31 +23,29 @@ def _embeddable(view):
     return require_GET(cookieless(xframe_options_exempt(csp_override(EMBEDDABLE_CSP)(view))))
 
 
-def _image(request, token: str, content_type: str, body) -> HttpResponse:
-    badge = badge_for_token(token)
-    if badge is None:
+def _image(request, token: str, kind: str, content_type: str, body) -> HttpResponse:
+    etag, content = cached_image(token, kind, body)
+    if etag is None:
         raise Http404("Ce badge n'existe pas.")
-    response = get_conditional_response(request, etag=badge.etag) or HttpResponse(
-        body(badge), content_type=content_type
-    )
-    response["ETag"] = badge.etag
+    response = get_conditional_response(request, etag=etag) or HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     patch_cache_control(response, public=True, max_age=settings.BADGE_MAX_AGE)
     return response
 
 
 def _svg(badge: Badge) -> str:
-    return render_to_string("appartenance/badges/badge.svg", {"badge": badge, "states": BadgeState})
+    return render_to_string("appartenance/badges/badge.svg", {"badge": badge})
 
 
 @_embeddable
 def badge_svg(request, token):
-    return _image(request, token, "image/svg+xml; charset=utf-8", _svg)
+    return _image(request, token, "svg", "image/svg+xml; charset=utf-8", _svg)
 
 
 @_embeddable
 def badge_png_view(request, token):
-    return _image(request, token, "image/png", badge_png)
+    return _image(request, token, "png", "image/png", badge_png)
 
 
 @require_GET

@@ -20,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.cached_pages import load_average
 from bench.loadgen import print_against_bare, run_load
 from bench.server import ROOT, gunicorn_server
 
@@ -64,7 +65,7 @@ def main() -> None:
         subprocess.run([sys.executable, "manage.py", "shell", "-c", PREPARE], cwd=ROOT, env=env, check=True)
 
     print(f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}")
-    print(f"Charge de la machine au début : {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    print(f"Charge de la machine au début : {load_average()}")
     with gunicorn_server(database_url=args.database_url, prepare=prepare) as (port, _env):
         paths = json.loads(paths_file.read_text())
         paths_file.unlink()
@@ -85,7 +86,7 @@ def main() -> None:
             )
             for label, rotation in pages
         ]
-    print(f"Charge de la machine à la fin : {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    print(f"Charge de la machine à la fin : {load_average()}")
     print(f"gunicorn 2 workers sync, PostgreSQL, Redis, {args.clients} clients, {args.seconds:.0f} s par page")
     print_against_bare(bare, results)
 

@@ -112,6 +112,22 @@ def test_revoking_makes_the_old_address_answer_revoked_and_gives_a_new_one(clien
     assert f"adhérente de la CRESS Réunion {year()}" in svg
 
 
+def test_a_served_badge_is_kept_without_queries_and_a_revocation_shows_at_once(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    organisation = OrganisationFactory()
+    member(organisation)
+    old = token_of(organisation)
+    svg_of(client, old)
+    with django_assert_num_queries(0):
+        _response, svg = svg_of(client, old)
+    assert "adhérente" in svg
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke_badge(organisation=organisation, by=None)
+    _response, svg = svg_of(client, old)
+    assert "badge révoqué par la CRESS Réunion" in svg
+
+
 def test_the_address_is_stable():
     organisation = OrganisationFactory()
     member(organisation)
