@@ -117,9 +117,12 @@ bench-emplois-alertes: install-dev
 bench-emplois: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.emplois_search --clients 10 --seconds 20
+
+# « L'ESS et vous »: the self-check's answer page, then the membership badge.
 bench-appartenance: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.appartenance_selfcheck
+	$(PY) -m bench.appartenance_badge
 
 # requirements*.in (direct dependencies) -> requirements*.txt (everything, pinned with the
 # hashes of its files). Resolved against the public index alone: no local index, wheel

@@ -6,4 +6,5 @@ class AppartenanceConfig(AppConfig):
     verbose_name = "Appartenance à l'ESS (action 4)"
 
     def ready(self):
-        pass
+        # Each part registers its admin in its own module (there is no shared admin.py).
+        from appartenance import admin_badges  # noqa: F401

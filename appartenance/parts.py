@@ -31,4 +31,10 @@ PARTS: tuple[Part, ...] = (
         "comparez les années.",
         "guide",
     ),
+    Part(
+        "Le badge des adhérents",
+        "Adhérente de la CRESS Réunion ou statut ESS vérifié : affichez le badge « Entreprise de l'ESS » "
+        "sur votre site et dans vos courriels, avec sa page de vérification.",
+        "badges-membre",
+    ),
 )

@@ -4,6 +4,7 @@ list of routes (urls_*.py); this module only joins them."""
 from django.urls import path
 
 from appartenance import views
+from appartenance.urls_badges import urlpatterns as badges
 from appartenance.urls_guide import urlpatterns as guide
 from appartenance.urls_selfcheck import urlpatterns as selfcheck
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     *guide,
     *selfcheck,
+    *badges,
 ]

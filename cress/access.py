@@ -665,6 +665,26 @@ MODEL_RULES = (
         rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
         note="The conversation of an HR request; a staff message emails the employer through the outbox.",
     ),
+    # --- appartenance: the membership badge (issue 20, point 5) ------------------------------
+    ModelRule(
+        "appartenance.Membership",
+        rights={COMMUNICATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="Memberships of directory organisations (year, fee): Communication runs Action 4 and records them; "
+        "a cancelled membership is set « annulée », not deleted. Its revoke action needs « change ».",
+    ),
+    ModelRule(
+        "appartenance.EssVerification",
+        _PERSONAL,
+        rights={COMMUNICATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="« ESS status verified by staff »: the staff member who verified it is named (kept with the record).",
+    ),
+    ModelRule(
+        "appartenance.BadgeKey",
+        _PERSONAL,
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="The version signed into a badge's address (no secret: the address is derived with SECRET_KEY); "
+        "raised by the revoke action, read-only here; names who revoked.",
+    ),
 )
 
 RULES_BY_MODEL = {rule.model: rule for rule in MODEL_RULES}

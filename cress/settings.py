@@ -98,6 +98,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session middleware: a response marked cookieless (the badge) leaves without
+    # the Vary: Cookie and the cookies the inner middleware may add.
+    "lib.cookieless.CookielessMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -586,3 +589,8 @@ if SENTRY_DSN:
 # record without activity for this long is deleted by the beat's purge.
 SKILLS_RECORD_DAYS = envint("SKILLS_RECORD_DAYS", 365)
 SKILLS_RECORDS_PER_HOUR = envint("SKILLS_RECORDS_PER_HOUR", 5)
+
+# Appartenance, membership badge (issue 20, point 5): how long browsers and other sites' caches
+# keep a badge (a revocation shows within this time), and the font of its PNG version.
+BADGE_MAX_AGE = envint("BADGE_MAX_AGE", 3600)
+BADGE_FONT = envstr("BADGE_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -38,6 +38,8 @@ from accueil.references import attach_reference
 from accueil.services import transition_request
 from annuaire.contributions import submit_claim
 from annuaire.models import Claim, Contribution, Label, Organisation, PartnerMembership
+from appartenance.badges import badge_token, revoke_badge
+from appartenance.models_badges import EssVerification, Membership
 from appartenance.models_guide import GuideAssessment
 from communication.models import Delivery, NewsletterIssue, Subscriber
 from comptes.models import User
@@ -313,6 +315,10 @@ def world():
     # Emplois: a published offer, an application, an alert and what it was sent.
     job_board_rows(organisation)
     make_assessment(organisation)
+    # Appartenance: the organisation is a member with a verified ESS status; its badge revoked once.
+    Membership.objects.create(organisation=organisation, year=timezone.localdate().year)
+    EssVerification.objects.create(organisation=organisation, verified_by=superuser)
+    revoke_badge(organisation=organisation, by=superuser)
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -549,6 +555,7 @@ PUBLIC_URLS = {
     "experimentations:alert-new",
     "appartenance:index", "appartenance:guide",
     "appartenance:autodiagnostic", "appartenance:autodiagnostic-resultat", "appartenance:autodiagnostic-suivi",
+    "appartenance:badge-svg", "appartenance:badge-png", "appartenance:badge-verification",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -579,6 +586,7 @@ PRIVATE_URLS = {
     # The good-practices guide: the members of the organisation only (check_private_pages).
     "appartenance:guide-start", "appartenance:guide-assessment", "appartenance:guide-theme",
     "appartenance:guide-action-new", "appartenance:guide-action-status",
+    "appartenance:badges-membre",
 }  # fmt: skip
 
 
@@ -776,6 +784,18 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         expect("appartenance:guide-start", response, response.status_code == 302)
     else:
         expect("appartenance:guide-start", response, needs_login(response))
+    # The badge's snippets: a structure's members see its own, nobody else does.
+    response = client.get(reverse("appartenance:badges-membre"))
+    own_badge = badge_token(world.organisation.pk, 2)
+    if audience.staff or audience.partner_of:
+        expect("appartenance:badges-membre", response, response.status_code == 200)
+        expect(
+            "appartenance:badges-membre (sa structure seule)",
+            response,
+            (own_badge in response.content.decode()) == member,
+        )
+    else:
+        expect("appartenance:badges-membre", response, needs_login(response))
     # Second-factor pages: one's own only, after a password login.
     for name in ("comptes:double-authentification", "comptes:activation-double-authentification"):
         response = client.get(reverse(name))
