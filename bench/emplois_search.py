@@ -290,7 +290,7 @@ with connection.cursor() as cursor:
     words = sorted(row[0] for row in cursor.fetchall())
 options = filter_options()
 print(json.dumps({"words": words, "famille": list(EssFamily.values),
-                  **{name: [value for value, _l, _k in options[name]] for name in options}}))
+                  **{name: [value for value, _l, _k in options[name]] for name in ("metier", "metier_ess", "commune", "epci")}}))
 """
 FILTERS = {
     "contrat": ["cdi", "cdd", "alternance", "stage", "contrat_aide", "service_civique", "benevolat"],
