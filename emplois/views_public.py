@@ -13,6 +13,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from emplois import results_page, selectors
@@ -127,7 +128,8 @@ def offer_page(request, pk: int, slug: str):
     }
     if not selectors.is_open(offer):
         context["similar"] = [
-            {"offer": similar, "url": selectors.offer_url(similar)} for similar in selectors.similar_offers(offer)
+            {"offer": similar, "html": mark_safe(results_page.card(similar))}  # noqa: S308 — escaped there
+            for similar in selectors.similar_offers(offer)
         ]
         context["filled"] = offer.status == Offer.Status.FILLED
         context["list_url"] = reverse("emplois:index") + f"?metier={offer.rome.domain.code}"
