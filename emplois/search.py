@@ -270,17 +270,17 @@ def _facet_counts(matches: QuerySet, now, page_at: tuple | None = None) -> dict:
     facet's column at once returned up to one row per combination (6 221 rows for the 20 000
     offers of bench/emplois_search.py), and summing them in Python cost as much as the query.
 
-    `page_at` (PostgreSQL only: the words' query or None, and the offset): the same statement
-    also gives the ids of that page of matches (under "page"), so that the match set is found
-    once for the counts and the page (a search never seen before paid two GIN scans, or a walk
-    by date testing the words on each row, before)."""
+    `page_at` (PostgreSQL only: the words' query and the offset): the same statement also
+    gives the ids of that page of the relevance order (under "page"), so that the matches are
+    found once for the counts and the page (a search never seen before paid two GIN scans, or
+    a walk by date testing the words on each row, before). Not for filters alone: their page
+    is a walk of the date index, cheaper apart than sorting every match.
+    bench/README.md, « The cold path, second pass »."""
     if not is_postgres():
         return _summed_counts(matches, now)
     named = {f"facet_{name}": F(column) for name, column in GROUPED.items()}
     columns = list(named)
-    ranked = page_at is not None and page_at[0] is not None
-    kept = ("published_at", "id", "search_vector") if ranked else ("published_at", "id")
-    inner = matches.order_by().annotate(**named).values(*columns, *kept)
+    inner = matches.order_by().annotate(**named).values(*columns, "published_at", "id")
     inner_sql, inner_params = inner.query.sql_with_params()
     since = ", ".join("count(*) FILTER (WHERE published_at >= %s)" for _days in SINCE)
     sets = ", ".join(f"({column})" for column in columns)
@@ -296,29 +296,25 @@ def _facet_counts(matches: QuerySet, now, page_at: tuple | None = None) -> dict:
     else:
         query, offset = page_at
         blanks = ", ".join(["NULL"] * (len(columns) + 2 + len(SINCE)))
-        if ranked:
-            # The relevance order among the newest RANK_CANDIDATES matches (search_offers).
-            rank_sql, rank_params = query.resolve_expression(matches.query).as_sql(
-                matches.query.get_compiler(connection=connection), connection
-            )
-            page_sql = (
-                f"SELECT {blanks}, id FROM (SELECT id, published_at, search_vector FROM matches "  # noqa: S608
-                f"ORDER BY published_at DESC, id DESC LIMIT {RANK_CANDIDATES}) candidates "
-                f"ORDER BY ts_rank(search_vector, {rank_sql}) DESC, published_at DESC, id DESC "
-                f"OFFSET {int(offset)} LIMIT {PAGE_SIZE}"
-            )
-            page_params = list(rank_params)
-        else:
-            page_sql = (
-                f"SELECT {blanks}, id FROM matches ORDER BY published_at DESC, id DESC "  # noqa: S608
-                f"OFFSET {int(offset)} LIMIT {PAGE_SIZE}"
-            )
-            page_params = []
+        # The relevance order among the newest RANK_CANDIDATES matches (search_offers).
+        rank_sql, rank_params = query.resolve_expression(matches.query).as_sql(
+            matches.query.get_compiler(connection=connection), connection
+        )
+        # The words' vectors are read for the candidates only (by primary key): kept in the
+        # matches, they made « insertion »'s 8 321 rows spill to disk.
+        table = Offer._meta.db_table
+        page_sql = (
+            f"SELECT {blanks}, candidates.id FROM (SELECT id, published_at FROM matches "  # noqa: S608
+            f"ORDER BY published_at DESC, id DESC LIMIT {RANK_CANDIDATES}) candidates "
+            f"JOIN {table} ON {table}.id = candidates.id "
+            f"ORDER BY ts_rank({table}.search_vector, {rank_sql}) DESC, candidates.published_at DESC, "
+            f"candidates.id DESC OFFSET {int(offset)} LIMIT {PAGE_SIZE}"
+        )
         sql = (
             f"WITH matches AS MATERIALIZED ({inner_sql}) "
             f"({counts_sql.format(matches='matches')}) UNION ALL ({page_sql})"
         )
-        params = list(inner_params) + params + page_params
+        params = list(inner_params) + params + list(rank_params)
     counts = {name: {} for name in (*GROUPED, "depuis")}
     total = 0
     page_ids = []
@@ -392,12 +388,13 @@ def counted(filters: OfferFilters, now, page_at: tuple | None = None) -> dict:
 
 
 def counted_with_page(filters: OfferFilters, now, page: int) -> dict:
-    """The counts of a selection (as `counted`) and, from the same statement on PostgreSQL, the
-    ids of the page `page` (if it exists: search_offers asks again for a page past the end);
-    for search_offers(counts=…). Keep only the counts: `without_page`."""
-    if not is_postgres():
+    """The counts of a selection (as `counted`) and, for words on PostgreSQL, from the same
+    statement, the ids of the page `page` (if it exists: search_offers asks again for a page
+    past the end); for search_offers(counts=…). Keep only the counts: `without_page`."""
+    query = filters.text_query()
+    if query is None:  # filters alone, or SQLite
         return counted(filters, now)
-    result = counted(filters, now, (filters.text_query(), (page - 1) * PAGE_SIZE))
+    result = counted(filters, now, (query, (page - 1) * PAGE_SIZE))
     result["page_number"] = page
     return result
 
