@@ -16,7 +16,9 @@ settings, Redis cache) and measures, in one run:
   drawn at random), so no cached summary serves;
 printed as shares of the bare layout's throughput (`print_against_bare`). Before the load,
 in one process: the database time of the summary and of the page, uncached and cached, for
-a few searches, and the query plan (EXPLAIN ANALYZE) of a text search's summary and page.
+a few searches, and the query plan (EXPLAIN ANALYZE) of a text search's summary and page;
+then the time of a request (wall and CPU, medians) for the bare layout, 200 selections never
+seen (cold) and the same again (warm).
 """
 
 import argparse
@@ -289,8 +291,9 @@ with connection.cursor() as cursor:
     )
     words = sorted(row[0] for row in cursor.fetchall())
 options = filter_options()
+lists = ("metier", "metier_ess", "commune", "epci")  # not "metier_ess_fiches", a dict
 print(json.dumps({"words": words, "famille": list(EssFamily.values),
-                  **{name: [value for value, _l, _k in options[name]] for name in options}}))
+                  **{name: [value for value, _l, _k in options[name]] for name in lists}}))
 """
 FILTERS = {
     "contrat": ["cdi", "cdd", "alternance", "stage", "contrat_aide", "service_civique", "benevolat"],
@@ -332,7 +335,8 @@ import time
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from emplois import cache as offers_cache
-from emplois.search import OfferFilters, search_offers, summary
+from django.utils import timezone
+from emplois.search import OfferFilters, counted_with_page, search_offers, summary
 
 def timed(function):
     with CaptureQueriesContext(connection) as queries:
@@ -350,18 +354,23 @@ for params in QUERIES:
         counts, cold, _n, _sql = timed(lambda: summary(filters))
         _r, warm, _n, _sql = timed(lambda: summary(filters))
         _r, page_cold, n_cold, _sql = timed(lambda: search_offers(OfferFilters(params), page=page))
-        rows.append((cold, warm, page_cold))
-    cold, warm, page_cold = sorted(rows)[1]
+        now = timezone.now()
+        _r, both, n_both, _sql = timed(lambda: search_offers(
+            filters, page=page, now=now, counts=counted_with_page(filters, now, page)))
+        rows.append((cold, warm, page_cold, both))
+    cold, warm, page_cold, both = sorted(rows)[1]
     # search_offers with the summary cached: one query, the page.
     label = "&".join(f"{k}={v}" for k, v in params.items()) + (f" page {page}" if page > 1 else "") or "(tout)"
     print(f"BASE {label:40} {counts['total']:6d} offres  résumé non caché {cold:6.1f} ms  caché {warm:4.1f} ms  "
-          f"page (résumé caché) {page_cold:6.1f} ms, {n_cold} requête(s)")
+          f"page (résumé caché) {page_cold:6.1f} ms, {n_cold} requête(s) ; "
+          f"résumé et page ensemble (ce que fait la liste) {both:6.1f} ms, {n_both} requêtes")
 
 def plan(params, page=1):
     filters = OfferFilters(params)
     with CaptureQueriesContext(connection) as queries:
         offers_cache.bump_version()
-        search_offers(filters, page=page)
+        now = timezone.now()  # as the list does it: the counts and the page's ids in one statement
+        search_offers(filters, page=page, now=now, counts=counted_with_page(filters, now, page))
     with connection.cursor() as cursor:
         for query in queries.captured_queries:
             if "emplois_offer" not in query["sql"]:
@@ -394,6 +403,40 @@ def database_times(env: dict) -> str:
     return "\n".join(kept)
 
 
+IN_PROCESS_SCRIPT = """
+import json, statistics, time
+from django.test import Client
+PATHS = json.loads(PATHS_JSON)
+client = Client()
+
+def timed(path):
+    wall, cpu = time.perf_counter(), time.process_time()
+    assert client.get(path, HTTP_HOST="127.0.0.1").status_code == 200, path  # ALLOWED_HOSTS
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+for _ in range(20):
+    timed(BARE)
+timed(PATHS.pop())  # the page's layout and templates are loaded once per process
+bare, cold, warm = [], [], []
+for path in PATHS:
+    bare.append(timed(BARE))
+    cold.append(timed(path))
+for path in PATHS:
+    warm.append(timed(path))
+for label, times in (("gabarit nu", bare), ("froid", cold), ("chaud", warm)):
+    wall, cpu = (statistics.median(t[i] for t in times) for i in (0, 1))
+    print(f"TIME {label:11} {wall:6.2f} ms (CPU {cpu:5.2f} ms)")
+"""
+
+
+def in_process_times(env: dict, paths: list[str]) -> str:
+    """Medians in one process (Django's test client, production settings): the bare layout,
+    then in turn a selection never seen (cold) and the same again (warm). Under the load
+    of other work on the machine, these say more than the throughput."""
+    script = f"PATHS_JSON = {json.dumps(paths)!r}\nBARE = {BARE!r}\n{IN_PROCESS_SCRIPT}"
+    return "\n".join(line[5:] for line in shell(env, script).splitlines() if line.startswith("TIME "))
+
+
 def timed_get(port: int, url: str) -> None:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=60) as response:
         response.read()
@@ -424,6 +467,8 @@ def main() -> None:
 
         vocabulary = json.loads(shell(env, VOCABULARY_SCRIPT).strip().splitlines()[-1])
         cold = cold_paths(vocabulary, 30_000, seed=time.time_ns())
+        print(f"\nUn processus, 200 sélections jamais vues (médianes ; charge {load_average()}) :")
+        print(in_process_times(env, cold_paths(vocabulary, 201, seed=time.time_ns() + 1)))
         for url in warm_paths:  # the first requests fill the cached summaries, as in production
             timed_get(port, url)
         bare = run_load(host="127.0.0.1", port=port, paths=[BARE], clients=args.clients, seconds=args.seconds,

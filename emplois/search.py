@@ -263,34 +263,70 @@ GROUPED = {
 }
 
 
-def _facet_counts(matches: QuerySet, now) -> dict:
+def _facet_counts(matches: QuerySet, now, page_at: tuple | None = None) -> dict:
     """One query: the matches counted by each facet's value (GROUPING SETS, one set per facet,
     so one row per value of a facet, never one per combination of values), with the total and
     the « published since » buckets in the row of the empty set. Grouping the matches by every
     facet's column at once returned up to one row per combination (6 221 rows for the 20 000
-    offers of bench/emplois_search.py), and summing them in Python cost as much as the query."""
+    offers of bench/emplois_search.py), and summing them in Python cost as much as the query.
+
+    `page_at` (PostgreSQL only: the words' query and the offset): the same statement also
+    gives the ids of that page of the relevance order (under "page"), so that the matches are
+    found once for the counts and the page (a search never seen before paid two GIN scans, or
+    a walk by date testing the words on each row, before). Not for filters alone: their page
+    is a walk of the date index, cheaper apart than sorting every match.
+    bench/README.md, « The cold path, second pass »."""
     if not is_postgres():
         return _summed_counts(matches, now)
     named = {f"facet_{name}": F(column) for name, column in GROUPED.items()}
     columns = list(named)
-    inner = matches.order_by().annotate(**named).values(*columns, "published_at")
+    inner = matches.order_by().annotate(**named).values(*columns, "published_at", "id")
     inner_sql, inner_params = inner.query.sql_with_params()
     since = ", ".join("count(*) FILTER (WHERE published_at >= %s)" for _days in SINCE)
     sets = ", ".join(f"({column})" for column in columns)
+    params = [now - timedelta(days=int(days)) for days in SINCE]
     # `inner_sql` is Django's own compiled query, its parameters apart; the names are ours.
-    sql = (
-        f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, count(*), {since} "  # noqa: S608
-        f"FROM ({inner_sql}) matches GROUP BY GROUPING SETS ((), {sets})"
+    counts_sql = (
+        f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, count(*), {since}"  # noqa: S608
+        f"{', NULL' if page_at is not None else ''} FROM {{matches}} GROUP BY GROUPING SETS ((), {sets})"
     )
-    params = [now - timedelta(days=int(days)) for days in SINCE] + list(inner_params)
+    if page_at is None:
+        sql = counts_sql.format(matches=f"({inner_sql}) matches")
+        params += list(inner_params)
+    else:
+        query, offset = page_at
+        blanks = ", ".join(["NULL"] * (len(columns) + 2 + len(SINCE)))
+        # The relevance order among the newest RANK_CANDIDATES matches (search_offers).
+        rank_sql, rank_params = query.resolve_expression(matches.query).as_sql(
+            matches.query.get_compiler(connection=connection), connection
+        )
+        # The words' vectors are read for the candidates only (by primary key): kept in the
+        # matches, they made « insertion »'s 8 321 rows spill to disk.
+        table = Offer._meta.db_table
+        page_sql = (
+            f"SELECT {blanks}, candidates.id FROM (SELECT id, published_at FROM matches "  # noqa: S608
+            f"ORDER BY published_at DESC, id DESC LIMIT {RANK_CANDIDATES}) candidates "
+            f"JOIN {table} ON {table}.id = candidates.id "
+            f"ORDER BY ts_rank({table}.search_vector, {rank_sql}) DESC, candidates.published_at DESC, "
+            f"candidates.id DESC OFFSET {int(offset)} LIMIT {PAGE_SIZE}"
+        )
+        sql = (
+            f"WITH matches AS MATERIALIZED ({inner_sql}) "
+            f"({counts_sql.format(matches='matches')}) UNION ALL ({page_sql})"
+        )
+        params = list(inner_params) + params + list(rank_params)
     counts = {name: {} for name in (*GROUPED, "depuis")}
     total = 0
+    page_ids = []
     everything = (1 << len(columns)) - 1  # GROUPING(...) of the empty set: every column left out
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             grouping, values = row[0], row[1 : len(columns) + 1]
-            count, since_counts = row[len(columns) + 1], row[len(columns) + 2 :]
+            if grouping is None:  # a row of the page
+                page_ids.append(row[-1])
+                continue
+            count, since_counts = row[len(columns) + 1], row[len(columns) + 2 : len(columns) + 2 + len(SINCE)]
             if grouping == everything:
                 total = count
                 counts["depuis"] = {days: n for days, n in zip(SINCE, since_counts, strict=True) if n}
@@ -300,7 +336,10 @@ def _facet_counts(matches: QuerySet, now) -> dict:
                     if values[index] not in (None, ""):
                         counts[name][values[index]] = count
                     break
-    return {"total": total, **counts}
+    result = {"total": total, **counts}
+    if page_at is not None:
+        result["page"] = page_ids
+    return result
 
 
 def _summed_counts(matches: QuerySet, now) -> dict:
@@ -333,18 +372,45 @@ def results_key(filters: OfferFilters, page: int, now=None) -> str:
     return f"emplois:resultats:{cache_stamp(now or timezone.now())}:{filters.selection_key()}:{page}"
 
 
-def summary(filters: OfferFilters, now=None) -> dict:
-    """The total and the facet counts of a selection; cached per normalised selection."""
-    now = now or timezone.now()
-    key = f"emplois:summary:{cache_stamp(now)}:{filters.selection_key()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    result = _facet_counts(filters.matches(now), now)
+def summary_key(filters: OfferFilters, now) -> str:
+    return f"emplois:summary:{cache_stamp(now)}:{filters.selection_key()}"
+
+
+def counted(filters: OfferFilters, now, page_at: tuple | None = None) -> dict:
+    """The total and the facet counts of a selection, from the database (one query); with
+    `page_at`, the ids of that page too, under "page" (_facet_counts)."""
+    result = _facet_counts(filters.matches(now), now, page_at)
     # The métiers de l'ESS from the counts by ROME fiche (a fiche may be in several families).
     by_fiche = result.pop("rome")
     families = filters.options["metier_ess_fiches"]
     result["metier_ess"] = {slug: sum(by_fiche.get(pk, 0) for pk in fiches) for slug, fiches in families.items()}
+    return result
+
+
+def counted_with_page(filters: OfferFilters, now, page: int) -> dict:
+    """The counts of a selection (as `counted`) and, for words on PostgreSQL, from the same
+    statement, the ids of the page `page` (if it exists: search_offers asks again for a page
+    past the end); for search_offers(counts=…). Keep only the counts: `without_page`."""
+    query = filters.text_query()
+    if query is None:  # filters alone, or SQLite
+        return counted(filters, now)
+    result = counted(filters, now, (query, (page - 1) * PAGE_SIZE))
+    result["page_number"] = page
+    return result
+
+
+def without_page(counts: dict) -> dict:
+    return {name: value for name, value in counts.items() if name not in ("page", "page_number")}
+
+
+def summary(filters: OfferFilters, now=None) -> dict:
+    """The total and the facet counts of a selection; cached per normalised selection."""
+    now = now or timezone.now()
+    key = summary_key(filters, now)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = counted(filters, now)
     cache.set(key, result, SUMMARY_TTL)
     return result
 
@@ -443,13 +509,19 @@ def page_number(value) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
-def search_offers(filters: OfferFilters, *, page: int = 1, now=None) -> SearchResult:
+def search_offers(filters: OfferFilters, *, page: int = 1, now=None, counts: dict | None = None) -> SearchResult:
     """The page of open offers of a search: newest first, the most relevant first for words.
-    Two queries on a cold cache (the summary, the page), one when the summary is cached."""
+    Two queries on a cold cache (the summary, the page), one when the summary is cached or
+    given (`counts`, read by the caller with its other cache entries)."""
     now = now or timezone.now()
-    counts = summary(filters, now)
-    total = counts["total"]
     query = filters.text_query()
+    page_ids = None
+    if counts is None:
+        counts = summary(filters, now)
+    elif "page" in counts:  # counted with the page asked (counted_with_page): one query for both
+        counts = dict(counts)
+        page_ids, asked = counts.pop("page"), counts.pop("page_number")
+    total = counts["total"]
     ranked = query is not None
     browsable = min(total, RANK_CANDIDATES) if ranked else total
     num_pages = max(1, math.ceil(browsable / PAGE_SIZE))
@@ -458,6 +530,9 @@ def search_offers(filters: OfferFilters, *, page: int = 1, now=None) -> SearchRe
     matches = filters.matches(now)
     if total == 0:
         offers = []
+    elif page_ids is not None and asked == number:
+        found = {offer.pk: offer for offer in card_fields(Offer.objects.filter(pk__in=page_ids))}
+        offers = [found[pk] for pk in page_ids]
     elif ranked:
         if total <= RANK_CANDIDATES:
             # Every match is a candidate: no newest-first limit, which would lead PostgreSQL to

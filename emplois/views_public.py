@@ -11,23 +11,27 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from emplois import selectors
+from emplois import results_page, selectors
 from emplois.models import ApplyMode, Offer
 from emplois.search import (
     PARAMETERS,
-    RANK_CANDIDATES,
     SUMMARY_TTL,
     OfferFilters,
+    counted_with_page,
     page_number,
     results_key,
     search_offers,
+    summary_key,
+    without_page,
 )
 from lib import cacheversion
 from lib.jsonld import json_ld
+from lib.page_shell import page_with_parts
 from lib.richtext import clean_html
 
 MAX_VALUE_LENGTH = 300
@@ -48,35 +52,43 @@ def _requested(request) -> QueryDict:
 @require_GET
 def index(request):
     """The open offers, newest first (the most relevant first for words), with facets. The
-    facets and the page of results are rendered once per normalised search and page, and
-    cached under the offers' and the directory's versions and the day (emplois.search)."""
-    filters = OfferFilters(_requested(request))
+    facets and the page of results are written once per normalised search and page, and
+    cached under the offers' and the directory's versions and the day (emplois.search); the
+    layout around them is rendered once per process for anonymous visitors (lib.page_shell)."""
     number = page_number(request.GET.get("page"))
+    now = timezone.now()
     with cacheversion.prefetched():  # the versions the keys need, in one round trip
-        key = results_key(filters, number)
-        cached = cache.get(key)
+        filters = OfferFilters(_requested(request))  # the version of its options read ahead too
+        key, counts_key = results_key(filters, number, now), summary_key(filters, now)
+        found = cache.get_many([key, counts_key])  # the page's results, and its selection's counts
+        cached = found.get(key)
         if cached is None:
-            cached = _results(filters, number)
+            counts, writes = found.get(counts_key), {}
+            if counts is None:  # the counts and the page's ids in one statement
+                counts = counted_with_page(filters, now, number)
+                writes[counts_key] = without_page(counts)
+            cached = _results(filters, number, now, counts)
             if cached[1] == number:  # a page past the end is not kept: only real pages fill the cache
-                cache.set(key, cached, SUMMARY_TTL)
+                writes[key] = cached
+            if writes:
+                cache.set_many(writes, SUMMARY_TTL)  # one round trip
     html, shown = cached
     normalised = filters.normalised()
-    context = {
-        "filters": filters,
-        "results": html,
-        "given": {name: normalised.get(name, "") for name in PARAMETERS},
-        "errors": filters.error_messages(),
-        "querystring": filters.querystring(),
-        "description": filters.describe(),
-        "noindex": bool(normalised) or shown > 1,
-    }
-    return render(request, "emplois/offres.html", context)
+    parts = results_page.parts(
+        results_html=html,
+        words=normalised.get("q", ""),
+        description=filters.describe(),
+        errors=filters.error_messages(),
+        noindex=bool(normalised) or shown > 1,
+        searched=bool(normalised),
+    )
+    return page_with_parts(request, "emplois/offres.html", parts)
 
 
-def _results(filters: OfferFilters, number: int) -> tuple[str, int]:
-    """The facets and the page of results, rendered (without the request: nothing of the
+def _results(filters: OfferFilters, number: int, now, counts: dict) -> tuple[str, int]:
+    """The facets and the page of results, written without the request (nothing of the
     visitor may enter what is cached), and the number of the page shown."""
-    result = search_offers(filters, page=number)
+    result = search_offers(filters, page=number, now=now, counts=counts)
     normalised = filters.normalised()
     active = [
         {
@@ -88,17 +100,7 @@ def _results(filters: OfferFilters, number: int) -> tuple[str, int]:
         for option in facet.options
         if option["selected"]
     ]
-    context = {
-        "result": result,
-        "page": result.page,
-        "cards": [{"offer": offer, "url": selectors.offer_url(offer)} for offer in result.page.offers],
-        "given": {name: normalised.get(name, "") for name in PARAMETERS},
-        "query": QueryDict(filters.querystring(), mutable=True),
-        "querystring": filters.querystring(),
-        "active_filters": active,
-        "rank_candidates": RANK_CANDIDATES,
-    }
-    return render_to_string("emplois/_offres_resultats.html", context), result.page.number
+    return results_page.results(result, active), result.page.number
 
 
 def _index_without(normalised: dict, name: str) -> str:
@@ -126,7 +128,8 @@ def offer_page(request, pk: int, slug: str):
     }
     if not selectors.is_open(offer):
         context["similar"] = [
-            {"offer": similar, "url": selectors.offer_url(similar)} for similar in selectors.similar_offers(offer)
+            {"offer": similar, "html": mark_safe(results_page.card(similar))}  # noqa: S308 — escaped there
+            for similar in selectors.similar_offers(offer)
         ]
         context["filled"] = offer.status == Offer.Status.FILLED
         context["list_url"] = reverse("emplois:index") + f"?metier={offer.rome.domain.code}"

@@ -23,17 +23,14 @@ import re
 from html import escape
 from typing import NamedTuple
 
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csp import get_nonce
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
+from lib.page_shell import page_with_parts
 from observatoire import charts, selectors
 from observatoire.formatting import SECRET, as_year, french_number, french_percent
 from observatoire.models import ALL_FAMILIES, ALL_SECTORS
@@ -132,26 +129,12 @@ def shown(data) -> tuple[Reference, Shown]:
     return reference, view
 
 
-_SHELLS: dict[tuple[str, str], list[str]] = {}
-_CONTENT_SLOT = "<!--contenu-->"
-
-
 def page(request, reference: Reference, view: Shown) -> HttpResponse:
     """The whole page. The layout around the content is rendered once per process for a
     visitor who is not signed in and has no message waiting (it differs only by its CSP
-    nonce); anyone else gets it rendered for them."""
+    nonce: lib.page_shell); anyone else gets it rendered for them."""
     body = empty_content(reference) if view.year is None else content(reference, view)
-    if request.user.is_authenticated or len(get_messages(request)):
-        return render(request, TEMPLATE, {"content_html": mark_safe(body)})  # noqa: S308 — built here, escaped
-    key = (request.path, get_language())
-    shell = _SHELLS.get(key)
-    if shell is None:
-        html = render_to_string(TEMPLATE, {"content_html": mark_safe(_CONTENT_SLOT)}, request=request)  # noqa: S308
-        nonce = get_nonce(request)
-        # The nonce used is a fresh random token: where it appears, the next pages put theirs.
-        shell = _SHELLS[key] = html.split(str(nonce)) if nonce else [html]
-    nonce = str(get_nonce(request)) if len(shell) > 1 else ""
-    return HttpResponse(nonce.join(shell).replace(_CONTENT_SLOT, body, 1))
+    return page_with_parts(request, TEMPLATE, {"content_html": body})
 
 
 def display(value, measure: str) -> str:
