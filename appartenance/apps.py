@@ -6,4 +6,14 @@ class AppartenanceConfig(AppConfig):
     verbose_name = "Appartenance à l'ESS (action 4)"
 
     def ready(self):
-        pass
+        self.ready_resources()
+
+    def ready_resources(self):
+        from appartenance import resources
+        from appartenance.models_resources import Resource
+        from lib import media
+        from lib import resources as registry
+
+        resources.connect_signals()
+        registry.register_source(resources.SOURCE)
+        media.delete_files_with_rows(Resource)

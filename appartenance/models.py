@@ -1,2 +1,4 @@
 """Appartenance à l'ESS (issue 20, Action 4): each part keeps its models in a module of its
 own (models_*.py), imported here so that Django finds them."""
+
+from appartenance.models_resources import Resource, ResourceTag  # noqa: F401

@@ -18,3 +18,12 @@ class Part:
 
 
 PARTS: tuple[Part, ...] = ()
+
+PARTS += (
+    Part(
+        "Centre de ressources",
+        "Guides pratiques, études, modèles de statuts, publications de l'observatoire et enregistrements, "
+        "à chercher par thème, public et format.",
+        "resources",
+    ),
+)

@@ -647,6 +647,16 @@ MODEL_RULES = (
         rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
         note="The conversation of an HR request; a staff message emails the employer through the outbox.",
     ),
+    ModelRule(
+        "appartenance.Resource",
+        rights={COMMUNICATION: ALL, OBSERVATOIRE: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="The resource centre (guides, studies, statute models, publications, recordings): Communication "
+        "publishes them, the Observatoire adds its publications; files checked by their content.",
+    ),
+    ModelRule(
+        "appartenance.ResourceTag",
+        note="A resource's themes, audiences and topics: edited on the resource's page, not in the admin.",
+    ),
 )
 
 RULES_BY_MODEL = {rule.model: rule for rule in MODEL_RULES}

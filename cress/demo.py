@@ -20,6 +20,7 @@ from accueil.demo import seed_requests
 from annuaire.demo import demo_siret, seed_moderation_queue, seed_organisations
 from annuaire.models import Organisation, PartnerMembership
 from annuaire.services import save_organisation
+from appartenance.demo_resources import seed_resources
 from communication.demo import seed_news_and_events
 from comptes.models import User
 from comptes.roles import ROLES
@@ -175,4 +176,5 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     # Emplois: the named organisations post the offers (the demo partner's among them).
     named = Organisation.objects.filter(name__in=[row[0] for row in DEMO_ORGANISATIONS]).order_by("name")
     report["emplois"] = seed_offers(organisations=named)
+    report["ressources"] = seed_resources()
     return report

@@ -106,6 +106,7 @@ AREAS = (
         "L'ESS et vous",
         "Savoir si votre structure fait partie de l'économie sociale et solidaire, évaluer ses bonnes "
         "pratiques, afficher son adhésion à la CRESS, trouver guides et modèles, concourir au Prix de l'ESS.",
+        urls="appartenance.urls",
     ),
 )
 

@@ -12,9 +12,8 @@ A value the form does not understand is left out of the search and said so in Fr
 never an error page.
 """
 
-import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -28,6 +27,7 @@ from django.utils import timezone
 from annuaire.services import directory_version
 from emplois import cache as offers_cache
 from emplois.models import Contract, MetierFamily, Offer, OfferKind
+from lib.listing import Facet, ResultPage, cached_counts, selection_key
 from referentiels.models import EssFamily, RomeDomain, Territory, TerritoryKind
 
 PAGE_SIZE = 20
@@ -37,7 +37,6 @@ RANK_CANDIDATES = 500
 SUMMARY_TTL = 600
 OPTIONS_TTL = 3600
 MAX_QUERY_LENGTH = 200
-MAX_PAGE = 10_000
 
 # The parameters, in the order of a normalised address.
 PARAMETERS = ("q", "metier", "metier_ess", "contrat", "nature", "epci", "commune", "famille", "depuis")
@@ -183,8 +182,7 @@ class OfferFilters(forms.Form):
 
     def selection_key(self) -> str:
         """What the match set depends on, normalised (the words folded as the search folds them)."""
-        raw = repr(sorted(self.normalised().items()))
-        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+        return selection_key(self.normalised())
 
     # --- The match set -----------------------------------------------------------------------
 
@@ -242,13 +240,6 @@ class OfferFilters(forms.Form):
 # --- Counts -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Facet:
-    param: str
-    label: str
-    options: list[dict] = field(default_factory=list)  # value, label, count, selected
-
-
 GROUPED = {
     "metier": "rome__domain_id",
     "contrat": "contract",
@@ -285,23 +276,23 @@ def summary(filters: OfferFilters, now=None) -> dict:
         f"emplois:summary:{offers_cache.current_version()}:{directory_version()}:"
         f"{timezone.localdate(now).isoformat()}:{filters.selection_key()}"
     )
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    counts = {name: {} for name in (*GROUPED, "depuis", "metier_ess")}
-    total = 0
-    for row in _count_rows(filters.matches(now), now):
-        total += row["n"]
-        for name, column in GROUPED.items():
-            value = row[column]
-            if value not in (None, ""):
-                counts[name][value] = counts[name].get(value, 0) + row["n"]
-        for days in SINCE:
-            counts["depuis"][days] = counts["depuis"].get(days, 0) + row[f"since_{days}"]
-    counts["metier_ess"] = _family_counts(filters, now) if total else {}
-    result = {"total": total, **counts}
-    cache.set(key, result, SUMMARY_TTL)
-    return result
+
+    def count() -> dict:
+        counts = {name: {} for name in (*GROUPED, "depuis", "metier_ess")}
+        total = 0
+        for row in _count_rows(filters.matches(now), now):
+            total += row["n"]
+            for name, column in GROUPED.items():
+                value = row[column]
+                if value not in (None, ""):
+                    counts[name][value] = counts[name].get(value, 0) + row["n"]
+            for days in SINCE:
+                counts["depuis"][days] = counts["depuis"].get(days, 0) + row[f"since_{days}"]
+        counts["metier_ess"] = _family_counts(filters, now) if total else {}
+        result = {"total": total, **counts}
+        return result
+
+    return cached_counts(key, count, SUMMARY_TTL)
 
 
 FACETS = (
@@ -345,39 +336,9 @@ def build_facets(filters: OfferFilters, counts: dict) -> list[Facet]:
 
 
 @dataclass
-class OfferPage:
-    """One page of results, shaped like Django's Page for the shared pagination template."""
-
-    offers: list
-    number: int
-    num_pages: int
-    total: int
-
-    @property
-    def paginator(self):
-        return self
-
-    @property
-    def object_list(self):
-        return self.offers
-
-    def has_previous(self):
-        return self.number > 1
-
-    def has_next(self):
-        return self.number < self.num_pages
-
-    def previous_page_number(self):
-        return self.number - 1
-
-    def next_page_number(self):
-        return self.number + 1
-
-
-@dataclass
 class SearchResult:
     filters: OfferFilters
-    page: OfferPage
+    page: ResultPage
     facets: list[Facet]
     ranked: bool
     ranking_capped: bool
@@ -388,14 +349,6 @@ def card_fields(offers: QuerySet) -> QuerySet:
     return offers.select_related("organisation", "commune", "rome__domain").defer(
         "description", "profile", "search_vector", "refusal_reason", "organisation__description"
     )
-
-
-def page_number(value) -> int:
-    try:
-        number = int(str(value or "1").strip())
-    except ValueError:
-        return 1
-    return min(max(number, 1), MAX_PAGE)
 
 
 def search_offers(filters: OfferFilters, *, page: int = 1, now=None) -> SearchResult:
@@ -425,7 +378,7 @@ def search_offers(filters: OfferFilters, *, page: int = 1, now=None) -> SearchRe
         offers = list(card_fields(matches).order_by("-published_at", "-pk")[offset : offset + PAGE_SIZE])
     return SearchResult(
         filters=filters,
-        page=OfferPage(offers=offers, number=number, num_pages=num_pages, total=total),
+        page=ResultPage(items=offers, number=number, num_pages=num_pages, total=total),
         facets=build_facets(filters, counts),
         ranked=ranked,
         ranking_capped=ranked and total > RANK_CANDIDATES,

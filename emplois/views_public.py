@@ -15,29 +15,19 @@ from django.views.decorators.http import require_GET
 
 from emplois import selectors
 from emplois.models import ApplyMode, Offer
-from emplois.search import PARAMETERS, RANK_CANDIDATES, OfferFilters, page_number, search_offers
+from emplois.search import PARAMETERS, RANK_CANDIDATES, OfferFilters, search_offers
 from lib.jsonld import json_ld
+from lib.listing import page_number, requested
 from lib.richtext import clean_html
 
-MAX_VALUE_LENGTH = 300
 # Never shown to the public, whatever the address.
 NOT_PUBLIC = (Offer.Status.DRAFT, Offer.Status.REVIEW, Offer.Status.REFUSED)
-
-
-def _requested(request) -> QueryDict:
-    """The search's own parameters (the last value of each); others are not read."""
-    query = QueryDict(mutable=True)
-    for name in PARAMETERS:
-        value = request.GET.get(name, "")
-        if value:
-            query[name] = value[:MAX_VALUE_LENGTH]
-    return query
 
 
 @require_GET
 def index(request):
     """The open offers, newest first (the most relevant first for words), with facets."""
-    filters = OfferFilters(_requested(request))
+    filters = OfferFilters(requested(request.GET, PARAMETERS))
     result = search_offers(filters, page=page_number(request.GET.get("page")))
     normalised = filters.normalised()
     query = QueryDict(filters.querystring(), mutable=True)
@@ -54,7 +44,7 @@ def index(request):
     context = {
         "result": result,
         "page": result.page,
-        "cards": [{"offer": offer, "url": selectors.offer_url(offer)} for offer in result.page.offers],
+        "cards": [{"offer": offer, "url": selectors.offer_url(offer)} for offer in result.page.items],
         "given": {name: normalised.get(name, "") for name in PARAMETERS},
         "errors": filters.error_messages(),
         "query": query,

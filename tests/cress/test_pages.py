@@ -75,6 +75,7 @@ def test_the_menu_holds_only_areas_that_work():
         "formation",
         "partenariats",
         "experimentations",
+        "appartenance",
     }
 
 

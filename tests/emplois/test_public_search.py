@@ -27,7 +27,7 @@ def titles(response) -> list[str]:
 
 def found(params: dict) -> set[str]:
     result = search_offers(OfferFilters(params))
-    return {offer.title for offer in result.page.offers}
+    return {offer.title for offer in result.page.items}
 
 
 def facet(response, name: str) -> dict[str, int]:
