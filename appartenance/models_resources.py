@@ -101,7 +101,7 @@ class Resource(models.Model):
 
 
 class ResourceTag(models.Model):
-    """A theme, an audience or a topic of another area (« statut:scop ») of a resource."""
+    """A theme, an audience or a topic of another area (« statut/scop ») of a resource."""
 
     class Kind(models.TextChoices):
         THEME = "theme", "Thème"

@@ -7,7 +7,7 @@ Two kinds of entries, both filled from the apps' `AppConfig.ready()`:
 - **topic kinds**, registered by the areas that show resources: what a resource may be
   about, as `(kind, value)` pairs (the status guide's legal forms, the intake's needs, the
   métier families, the training themes, the financial tools' instruments). A topic is the
-  string « kind:value » (`topic("statut", "scop")`); the resource centre offers staff the
+  string « kind/value » (`topic("statut", "scop")` is « statut/scop »); the resource centre offers staff the
   known topics as choices, and refuses any other;
 
       register_topic_kind(TopicKind("formation", "Thème de formation", lambda: Theme.choices))
@@ -42,7 +42,7 @@ class ResourceItem:
 
 @dataclass(frozen=True)
 class TopicKind:
-    kind: str  # « statut »: the part of a topic before the colon
+    kind: str  # « statut »: the part of a topic before the slash
     label: str  # « Statut juridique (guide des statuts) »
     choices: Callable[[], Iterable[tuple[str, str]]]  # (value, label) pairs
 
@@ -59,12 +59,12 @@ _SOURCES: dict[str, ResourceSource] = {}
 
 
 def topic(kind: str, value: str) -> str:
-    return f"{kind}:{value}"
+    return f"{kind}/{value}"
 
 
 def register_topic_kind(kind: TopicKind) -> None:
-    if ":" in kind.kind:
-        raise ValueError("A topic kind has no colon.")
+    if "/" in kind.kind:
+        raise ValueError("A topic kind has no slash.")
     _KINDS[kind.kind] = kind
 
 

@@ -55,6 +55,7 @@ from partenariats.models import Convention
 from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
+from tests.appartenance.resources_factories import make_resource
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
 from tests.emplois.factories import job_board_rows
@@ -310,6 +311,8 @@ def world():
     make_emailed_match()
     # Emplois: a published offer, an application, an alert and what it was sent.
     job_board_rows(organisation)
+    # L'ESS et vous: a resource of the resource centre.
+    make_resource("Guide de la gouvernance associative")
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -544,6 +547,8 @@ PUBLIC_URLS = {
     "experimentations:experiments", "experimentations:experiment",
     "experimentations:experiment-document",
     "experimentations:alert-new",
+    "appartenance:index",
+    "appartenance:resources", "appartenance:resource", "appartenance:resource-download",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",

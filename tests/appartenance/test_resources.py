@@ -165,8 +165,8 @@ def test_a_resource_has_a_file_or_an_address_not_both():
 
 
 def test_unknown_topics_are_refused():
-    with pytest.raises(ValidationError, match="Sujets inconnus : statut:inconnu"):
-        make_resource("Guide", topics=["statut:inconnu"])
+    with pytest.raises(ValidationError, match="Sujets inconnus : statut/inconnu"):
+        make_resource("Guide", topics=["statut/inconnu"])
 
 
 def test_the_body_is_made_safe_on_save():
