@@ -83,7 +83,7 @@ class Resource(models.Model):
         verbose_name = "ressource"
         verbose_name_plural = "ressources"
         ordering = ["-published_on", "-pk"]
-        indexes = [models.Index(fields=["is_published", "-published_on"], name="appart_resource_published")]
+        indexes = [models.Index(fields=["is_published", "-published_on", "-id"], name="appart_resource_published")]
         constraints = [
             models.CheckConstraint(
                 condition=(~models.Q(file="") & models.Q(external_url=""))

@@ -21,9 +21,9 @@ import math
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_save
@@ -37,7 +37,7 @@ from appartenance.models_resources import (
 )
 from lib import cacheversion
 from lib import resources as registry
-from lib.listing import Facet, ResultPage, cached_counts, selection_key
+from lib.listing import Facet, ResultPage, SearchFilters, cached_counts
 from lib.richtext import clean_html
 from lib.uploads import SPREADSHEET_KINDS, accepted_label, validate_document
 
@@ -120,17 +120,14 @@ def count_download(resource: Resource) -> None:
 # --- The public search --------------------------------------------------------------------------
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _blank(label: str, choices) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
-class ResourceFilters(forms.Form):
-    """The resources' search and filters: `ResourceFilters(request.GET)`; a value not
-    understood is left out of the search and said so in French."""
+class ResourceFilters(SearchFilters):
+    """The resources' search and filters: `ResourceFilters(request.GET)`."""
+
+    parameters = PARAMETERS
 
     q = forms.CharField(
         label="Mots-clés",
@@ -167,37 +164,6 @@ class ResourceFilters(forms.Form):
             "max_value": "L'année doit être 2200 ou avant.",
         },
     )
-
-    def __init__(self, data=None):
-        super().__init__(data if data is not None else {})
-        self._understood = None
-
-    def clean_q(self):
-        return " ".join(self.cleaned_data["q"].replace("\x00", "").split())
-
-    @property
-    def understood(self) -> dict[str, str]:
-        if self._understood is None:
-            self.is_valid()
-            self._understood = {
-                name: str(value) for name, value in self.cleaned_data.items() if value not in (None, "")
-            }
-        return self._understood
-
-    def error_messages(self) -> list[str]:
-        self.is_valid()
-        return [
-            f"{self.fields[name].label} : {message}" for name, messages in self.errors.items() for message in messages
-        ]
-
-    def normalised(self) -> dict[str, str]:
-        return {name: self.understood[name] for name in PARAMETERS if name in self.understood}
-
-    def text_query(self) -> SearchQuery | None:
-        text = self.understood.get("q", "")
-        if not text or not is_postgres():
-            return None
-        return SearchQuery(text, search_type="websearch", config="fr")
 
     def matches(self) -> QuerySet[Resource]:
         given = self.understood
@@ -250,7 +216,7 @@ def summary(filters: ResourceFilters) -> dict:
                 counts["theme" if kind == ResourceTag.Kind.THEME else "public"][value] = n
         return counts
 
-    key = f"appartenance:ressources:resume:{current_version()}:{selection_key(filters.normalised())}"
+    key = f"appartenance:ressources:resume:{current_version()}:{filters.selection_key()}"
     return cached_counts(key, count, SUMMARY_TTL)
 
 

@@ -1,49 +1,55 @@
 """The resource centre's public pages: the list with its search and facets, a resource's
 page, its download (counted, then served as an attachment)."""
 
-from urllib.parse import urlencode
-
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from appartenance import resources
 from appartenance.models_resources import Resource
-from lib.listing import page_number, requested
+from lib.listing import active_filters, page_number, requested
 from lib.richtext import clean_html
 from lib.uploads import KINDS
 
 
 @require_GET
 def resource_list(request):
+    """The published resources, the newest first (the most relevant first for words), with
+    facets. The results' HTML is cached per normalised search and page under the resources'
+    version: a search seen before costs no query; an address with a value not understood
+    is rendered afresh (its French message is part of the body)."""
     filters = resources.ResourceFilters(requested(request.GET, resources.PARAMETERS))
-    result = resources.search_resources(filters, page=page_number(request.GET.get("page")))
+    number = page_number(request.GET.get("page"))
+    errors = filters.error_messages()
     normalised = filters.normalised()
-    active = [
-        {"label": facet.label, "value": option["label"], "remove": _list_without(normalised, facet.param)}
-        for facet in result.facets
-        for option in facet.options
-        if option["selected"]
-    ]
-    querystring = urlencode(normalised)
+    key = f"appartenance:ressources:page:{resources.current_version()}:{filters.selection_key()}:{number}"
+    body = None if errors else cache.get(key)
+    if body is None:
+        body = _list_body(filters, number, errors)
+        if not errors:
+            cache.set(key, body, resources.SUMMARY_TTL)
+    context = {"body": body, "filters": filters, "noindex": bool(normalised) or number > 1}
+    return render(request, "appartenance/resources/liste.html", context)
+
+
+def _list_body(filters, number: int, errors: list[str]) -> str:
+    result = resources.search_resources(filters, page=number)
+    normalised = filters.normalised()
+    querystring = filters.querystring()
     context = {
         "result": result,
         "page": result.page,
         "given": {name: normalised.get(name, "") for name in resources.PARAMETERS},
-        "errors": filters.error_messages(),
+        "errors": errors,
         "query": QueryDict(querystring, mutable=True),
         "querystring": querystring,
-        "active_filters": active,
-        "noindex": bool(normalised) or result.page.number > 1,
+        "active_filters": active_filters(result.facets, normalised, reverse("appartenance:resources")),
     }
-    return render(request, "appartenance/resources/liste.html", context)
-
-
-def _list_without(normalised: dict, name: str) -> str:
-    remaining = urlencode({key: value for key, value in normalised.items() if key != name})
-    return reverse("appartenance:resources") + (f"?{remaining}" if remaining else "")
+    return render_to_string("appartenance/resources/_liste_corps.html", context)
 
 
 def _published(slug: str, *fields) -> Resource:

@@ -15,19 +15,17 @@ never an error page.
 import math
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from annuaire.services import directory_version
 from emplois import cache as offers_cache
 from emplois.models import Contract, MetierFamily, Offer, OfferKind
-from lib.listing import Facet, ResultPage, cached_counts, selection_key
+from lib.listing import Facet, ResultPage, SearchFilters, cached_counts
 from referentiels.models import EssFamily, RomeDomain, Territory, TerritoryKind
 
 PAGE_SIZE = 20
@@ -42,10 +40,6 @@ MAX_QUERY_LENGTH = 200
 PARAMETERS = ("q", "metier", "metier_ess", "contrat", "nature", "epci", "commune", "famille", "depuis")
 # « Published since »: the number of days, and how it reads.
 SINCE = {"1": "Depuis 24 heures", "7": "Depuis 7 jours", "30": "Depuis 30 jours"}
-
-
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def open_offers(today=None) -> QuerySet[Offer]:
@@ -87,8 +81,10 @@ def _blank(label: str, choices) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
-class OfferFilters(forms.Form):
+class OfferFilters(SearchFilters):
     """The offers' search and filters; `OfferFilters(request.GET)`."""
+
+    parameters = PARAMETERS
 
     q = forms.CharField(
         label="Métier, mot-clé, structure",
@@ -142,55 +138,17 @@ class OfferFilters(forms.Form):
     )
 
     def __init__(self, data=None, *, options: dict | None = None):
-        # A form always bound: an empty address is the search of everything.
-        super().__init__(data if data is not None else {})
+        super().__init__(data)
         self.options = options if options is not None else filter_options()
         self.fields["metier"].choices = _blank("Toutes les familles de métiers", self._pairs("metier"))
         self.fields["metier_ess"].choices = _blank("Tous les métiers de l'ESS", self._pairs("metier_ess"))
         self.fields["epci"].choices = _blank("Toutes les intercommunalités", self._pairs("epci"))
         self.fields["commune"].choices = _blank("Toutes les communes", self._pairs("commune"))
-        self._understood = None
 
     def _pairs(self, name: str) -> list[tuple[str, str]]:
         return [(value, label) for value, label, _key in self.options[name]]
 
-    def clean_q(self):
-        return " ".join(self.cleaned_data["q"].replace("\x00", "").split())
-
-    @property
-    def understood(self) -> dict[str, str]:
-        """The parameters understood, by name (those with an error are left out)."""
-        if self._understood is None:
-            self.is_valid()
-            self._understood = {name: value for name, value in self.cleaned_data.items() if value}
-        return self._understood
-
-    def error_messages(self) -> list[str]:
-        """What was not understood, in French, for the page to say."""
-        self.is_valid()
-        return [
-            f"{self.fields[name].label} : {message}" for name, messages in self.errors.items() for message in messages
-        ]
-
-    def normalised(self) -> dict[str, str]:
-        """The parameters understood, in the order of PARAMETERS."""
-        return {name: self.understood[name] for name in PARAMETERS if name in self.understood}
-
-    def querystring(self) -> str:
-        """The normalised query (without « ? »): same search, same text."""
-        return urlencode(self.normalised())
-
-    def selection_key(self) -> str:
-        """What the match set depends on, normalised (the words folded as the search folds them)."""
-        return selection_key(self.normalised())
-
     # --- The match set -----------------------------------------------------------------------
-
-    def text_query(self) -> SearchQuery | None:
-        text = self.understood.get("q", "")
-        if not text or not is_postgres():
-            return None
-        return SearchQuery(text, search_type="websearch", config="fr")
 
     def matches(self, now=None) -> QuerySet[Offer]:
         """The open offers that meet every criterion understood."""

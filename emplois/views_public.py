@@ -5,8 +5,6 @@ Every search reads emplois.search.OfferFilters (one place); the reads an offer's
 are emplois.selectors.
 """
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
@@ -17,7 +15,7 @@ from emplois import selectors
 from emplois.models import ApplyMode, Offer
 from emplois.search import PARAMETERS, RANK_CANDIDATES, OfferFilters, search_offers
 from lib.jsonld import json_ld
-from lib.listing import page_number, requested
+from lib.listing import active_filters, page_number, requested
 from lib.richtext import clean_html
 
 # Never shown to the public, whatever the address.
@@ -31,16 +29,7 @@ def index(request):
     result = search_offers(filters, page=page_number(request.GET.get("page")))
     normalised = filters.normalised()
     query = QueryDict(filters.querystring(), mutable=True)
-    active = [
-        {
-            "label": facet.label,
-            "value": option["label"],
-            "remove": _index_without(normalised, facet.param),
-        }
-        for facet in result.facets
-        for option in facet.options
-        if option["selected"]
-    ]
+    active = active_filters(result.facets, normalised, reverse("emplois:index"))
     context = {
         "result": result,
         "page": result.page,
@@ -55,12 +44,6 @@ def index(request):
         "rank_candidates": RANK_CANDIDATES,
     }
     return render(request, "emplois/offres.html", context)
-
-
-def _index_without(normalised: dict, name: str) -> str:
-    """The list's address with the same search but one filter less."""
-    remaining = urlencode({key: value for key, value in normalised.items() if key != name})
-    return reverse("emplois:index") + (f"?{remaining}" if remaining else "")
 
 
 @require_GET

@@ -10,8 +10,12 @@ no count at all and a change of data re-keys them without deleting anything.
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django import forms
+from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
+from django.db import connection
 from django.http import QueryDict
 
 MAX_PAGE = 10_000
@@ -90,3 +94,73 @@ def requested(get, parameters) -> QueryDict:
         if value:
             query[name] = value[:MAX_VALUE_LENGTH]
     return query
+
+
+class SearchFilters(forms.Form):
+    """A public search read from the address (`Filters(request.GET)`), always bound: an empty
+    address is the search of everything. A value not understood is left out of the search
+    and said in French (`error_messages()`), never an error page. Subclasses declare their
+    fields, a `q` field for words among them, and `parameters`, in the order of a
+    normalised address."""
+
+    parameters: tuple[str, ...] = ()
+
+    def __init__(self, data=None):
+        super().__init__(data if data is not None else {})
+        self._understood = None
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].replace("\x00", "").split())
+
+    @property
+    def understood(self) -> dict[str, str]:
+        """The parameters understood, by name (those with an error are left out)."""
+        if self._understood is None:
+            self.is_valid()
+            self._understood = {
+                name: str(value) for name, value in self.cleaned_data.items() if value not in (None, "")
+            }
+        return self._understood
+
+    def error_messages(self) -> list[str]:
+        """What was not understood, in French, for the page to say."""
+        self.is_valid()
+        return [
+            f"{self.fields[name].label} : {message}" for name, messages in self.errors.items() for message in messages
+        ]
+
+    def normalised(self) -> dict[str, str]:
+        """The parameters understood, in the order of `parameters`."""
+        return {name: self.understood[name] for name in self.parameters if name in self.understood}
+
+    def querystring(self) -> str:
+        """The normalised query (without « ? »): same search, same text."""
+        return urlencode(self.normalised())
+
+    def selection_key(self) -> str:
+        """What the match set depends on, normalised."""
+        return selection_key(self.normalised())
+
+    def text_query(self) -> SearchQuery | None:
+        """The words as a French websearch query on PostgreSQL; None without words or on
+        SQLite (where the words are searched as substrings)."""
+        text = self.understood.get("q", "")
+        if not text or connection.vendor != "postgresql":
+            return None
+        return SearchQuery(text, search_type="websearch", config="fr")
+
+
+def active_filters(facets: list[Facet], normalised: dict, url: str) -> list[dict]:
+    """The filters in use, each with the list's address without it (the same search, one
+    filter less), for the removable buttons above the results."""
+
+    def without(name: str) -> str:
+        remaining = urlencode({key: value for key, value in normalised.items() if key != name})
+        return url + (f"?{remaining}" if remaining else "")
+
+    return [
+        {"label": facet.label, "value": option["label"], "remove": without(facet.param)}
+        for facet in facets
+        for option in facet.options
+        if option["selected"]
+    ]

@@ -120,7 +120,9 @@ class Migration(migrations.Migration):
                 "verbose_name": "ressource",
                 "verbose_name_plural": "ressources",
                 "ordering": ["-published_on", "-pk"],
-                "indexes": [models.Index(fields=["is_published", "-published_on"], name="appart_resource_published")],
+                "indexes": [
+                    models.Index(fields=["is_published", "-published_on", "-id"], name="appart_resource_published")
+                ],
                 "constraints": [
                     models.CheckConstraint(
                         condition=models.Q(

@@ -2,6 +2,7 @@
 the address, bad parameters said in French, uploads checked by content, downloads counted,
 unpublished resources hidden, constant queries."""
 
+import re
 from datetime import date
 from html import unescape
 
@@ -23,9 +24,11 @@ LIST = "/ess/ressources/"
 
 
 def found_titles(client, **params) -> set[str]:
+    """The titles listed (the results' HTML may come from the cache: read from the page)."""
     response = client.get(LIST, params)
     assert response.status_code == 200
-    return {resource.title for resource in response.context["page"].items}
+    html = unescape(response.content.decode())
+    return set(re.findall(r'<h3 class="h5 mb-1"><a href="/ess/ressources/[^"]+/">([^<]+)</a></h3>', html))
 
 
 def test_words_are_found_without_accents_and_in_the_plural(client):
@@ -79,9 +82,8 @@ def test_the_list_pages_through_the_results(client):
     for index in range(resources.PAGE_SIZE + 3):
         make_resource(f"Guide numéro {index}")
     assert len(found_titles(client)) == resources.PAGE_SIZE
-    response = client.get(LIST, {"page": "2"})
-    assert len(response.context["page"].items) == 3
-    assert client.get(LIST, {"page": "999"}).context["page"].number == 2
+    assert len(found_titles(client, page="2")) == 3
+    assert "Page 2 sur 2" in client.get(LIST, {"page": "999"}).content.decode()
 
 
 def test_an_unpublished_resource_is_nowhere_in_public(client):
@@ -180,22 +182,20 @@ def _list_queries(client, params) -> int:
     return len(context.captured_queries)
 
 
-def test_the_list_makes_a_constant_number_of_queries(client, django_assert_max_num_queries):
+def test_the_list_makes_a_constant_number_of_queries(client):
     make_resource("Premier guide", themes=["creation", "gestion"])
     params = {"q": "guide", "theme": "creation"}
     cold_few = _list_queries(client, params)
-    warm_few = _list_queries(client, params)
+    assert _list_queries(client, params) == 0  # seen before: the results' HTML is cached
     for index in range(15):
         make_resource(f"Autre guide {index}", themes=["creation", "gestion"], audiences=["porteur", "structure"])
-    cold_many = _list_queries(client, {**params, "format": "guide"})
-    warm_many = _list_queries(client, {**params, "format": "guide"})
-    assert cold_few == cold_many
-    assert warm_few == warm_many
-    assert warm_many == cold_many - 2  # the counts come from the cache
+    assert _list_queries(client, {**params, "format": "guide"}) == cold_few == 3  # counts (2), the page
+    assert _list_queries(client, {**params, "format": "guide", "page": "2"}) == 1  # counts cached, the page
+    assert _list_queries(client, {**params, "format": "guide"}) == 0
     resource = Resource.objects.get(slug="premier-guide")
     with CaptureQueriesContext(connection) as page_queries:
         client.get(resource.get_absolute_url())
-    assert len(page_queries.captured_queries) <= 2  # the resource, its tags
+    assert len(page_queries.captured_queries) == 2  # the resource, its tags
 
 
 def test_a_change_re_keys_the_cached_counts(client, django_capture_on_commit_callbacks):

@@ -31,6 +31,7 @@ def test_any_query_string_gives_a_page(client, params):
     assert response.status_code == 200, params
     html = unescape(response.content.decode())
     assert "Centre de ressources" in html
-    if response.context["errors"]:
+    filters = response.context["filters"]
+    if filters.error_messages():
         assert "n'ont pas été compris et ont été ignorés" in html
-    assert set(response.context["result"].filters.understood) <= set(params)
+    assert set(filters.understood) <= set(params)
