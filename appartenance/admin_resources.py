@@ -34,11 +34,14 @@ class ResourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topics"].choices = registry.topic_choices()
-        self.fields["file"].help_text = (
-            f"{resources.FILE_KINDS_LABEL}, {resources.MAX_FILE_BYTES // (1024 * 1024)} Mo au plus ; "
-            "vérifié par son contenu."
-        )
+        # A role that may only view the resource gets a form without its editable fields.
+        if "topics" in self.fields:
+            self.fields["topics"].choices = registry.topic_choices()
+        if "file" in self.fields:
+            self.fields["file"].help_text = (
+                f"{resources.FILE_KINDS_LABEL}, {resources.MAX_FILE_BYTES // (1024 * 1024)} Mo au plus ; "
+                "vérifié par son contenu."
+            )
         if self.instance.pk:
             by_kind = {kind: [] for kind in ResourceTag.Kind.values}
             for tag in self.instance.tags.all():
