@@ -37,13 +37,12 @@ from appartenance.models_resources import (
 )
 from lib import cacheversion
 from lib import resources as registry
-from lib.listing import Facet, ResultPage, SearchFilters, cached_counts
+from lib.listing import Facet, ResultPage, SearchFilters, cached_counts, choice_filter, words_field
 from lib.richtext import clean_html
 from lib.uploads import SPREADSHEET_KINDS, accepted_label, validate_document
 
 PAGE_SIZE = 12
 SUMMARY_TTL = 600
-MAX_QUERY_LENGTH = 200
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FILE_KINDS = frozenset({"pdf", "odt", "docx"}) | SPREADSHEET_KINDS
 FILE_KINDS_LABEL = accepted_label(FILE_KINDS)
@@ -120,39 +119,24 @@ def count_download(resource: Resource) -> None:
 # --- The public search --------------------------------------------------------------------------
 
 
-def _blank(label: str, choices) -> list[tuple[str, str]]:
-    return [("", label), *choices]
-
-
 class ResourceFilters(SearchFilters):
     """The resources' search and filters: `ResourceFilters(request.GET)`."""
 
     parameters = PARAMETERS
 
-    q = forms.CharField(
-        label="Mots-clés",
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        error_messages={"max_length": "Les mots-clés tiennent en 200 caractères au plus."},
-    )
-    theme = forms.ChoiceField(
-        label="Thème",
-        required=False,
-        choices=_blank("Tous les thèmes", ResourceTheme.choices),
-        error_messages={"invalid_choice": "Ce thème n'existe pas : choisissez-en un dans la liste."},
-    )
-    public = forms.ChoiceField(
-        label="Public",
-        required=False,
-        choices=_blank("Tous les publics", ResourceAudience.choices),
-        error_messages={"invalid_choice": "Ce public n'existe pas : choisissez-en un dans la liste."},
-    )
-    format = forms.ChoiceField(
-        label="Format",
-        required=False,
-        choices=_blank("Tous les formats", ResourceFormat.choices),
-        error_messages={"invalid_choice": "Ce format n'existe pas : choisissez-en un dans la liste."},
-    )
+    q = words_field("Mots-clés")
+    theme = choice_filter(
+        "Thème", blank="Tous les thèmes", choices=ResourceTheme.choices,
+        message="Ce thème n'existe pas : choisissez-en un dans la liste.",
+    )  # fmt: skip
+    public = choice_filter(
+        "Public", blank="Tous les publics", choices=ResourceAudience.choices,
+        message="Ce public n'existe pas : choisissez-en un dans la liste.",
+    )  # fmt: skip
+    format = choice_filter(
+        "Format", blank="Tous les formats", choices=ResourceFormat.choices,
+        message="Ce format n'existe pas : choisissez-en un dans la liste.",
+    )  # fmt: skip
     annee = forms.IntegerField(
         label="Année",
         required=False,

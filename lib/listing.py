@@ -164,3 +164,27 @@ def active_filters(facets: list[Facet], normalised: dict, url: str) -> list[dict
         for option in facet.options
         if option["selected"]
     ]
+
+
+MAX_WORDS_LENGTH = 200
+
+
+def words_field(label: str) -> forms.CharField:
+    """The words of a search (`q`)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=MAX_WORDS_LENGTH,
+        error_messages={"max_length": "Les mots-clés tiennent en 200 caractères au plus."},
+    )
+
+
+def choice_filter(label: str, *, message: str, blank: str = "", choices=()) -> forms.ChoiceField:
+    """A filter among choices: « blank » is the option of no filter, `message` says in
+    French what to do with a value not among them."""
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", blank), *choices] if blank else [],
+        error_messages={"invalid_choice": message},
+    )
