@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test screenshots install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil bench-observatoire bench-formation bench-partenariats bench-territoires bench-experimentations bench-emplois bench-emplois-alertes bench-appartenance lock audit clean help
+.PHONY: run test screenshots install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil bench-observatoire bench-formation bench-partenariats bench-territoires bench-experimentations bench-emplois bench-emplois-alertes bench-appartenance bench-ressources lock audit clean help
 
 help:
 	@echo "make run    — installe, migre, charge la démo et sert le portail sur http://$(HOST):$(PORT)/"
@@ -123,6 +123,10 @@ bench-appartenance: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.appartenance_selfcheck
 	$(PY) -m bench.appartenance_badge
+
+bench-ressources: install-dev
+	@scripts/services.sh
+	$(PY) -m bench.appartenance_resources
 
 # requirements*.in (direct dependencies) -> requirements*.txt (everything, pinned with the
 # hashes of its files). Resolved against the public index alone: no local index, wheel

@@ -32,7 +32,19 @@ class AccueilConfig(AppConfig):
         territory_blocks.register(BLOCK)
         # Pages that prefill a request (lib.intake_prefill) send people to its first step.
         register_intake_start("accueil:etape", "personne")
+        register_resource_topics()
         for model_name in ("IntakeRequest", "Orientation"):
             model = self.get_model(model_name)
             post_save.connect(_intake_changed, sender=model, dispatch_uid=f"accueil_save_{model_name}")
             post_delete.connect(_intake_changed, sender=model, dispatch_uid=f"accueil_del_{model_name}")
+
+
+def register_resource_topics() -> None:
+    """What a resource of the resource centre may be about here (lib.resources): a form of
+    the status guide (its result page shows them), a need of the intake."""
+    from accueil.guide import legal_forms
+    from accueil.models import need_choices
+    from lib.resources import TopicKind, register_topic_kind
+
+    register_topic_kind(TopicKind("statut", "Guide des statuts : forme juridique", legal_forms))
+    register_topic_kind(TopicKind("besoin", "Demande d'accompagnement : besoin", need_choices))

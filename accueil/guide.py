@@ -296,3 +296,21 @@ def suggest(answers: Answers) -> tuple[list[Suggestion], list[Suggestion]]:
     fitting = sorted((s for s in results if s.fits), key=lambda s: -s.score)
     others = [s for s in results if not s.fits]
     return fitting, others
+
+
+def legal_forms() -> list[tuple[str, str]]:
+    """Every form the guide may suggest, as (key, name): the topics of the resource centre
+    (lib.resources), so that a statute model shows beside the form it is for."""
+    any_answers = Answers(
+        purpose=next(iter(Purpose)),
+        profit_sharing=next(iter(ProfitSharing)),
+        governance=next(iter(Governance)),
+        founders=next(iter(Founders)),
+        activity=next(iter(Activity)),
+        founders_employed=False,
+        capital=False,
+        stakeholders=False,
+        endowment=False,
+        mutual_protection=False,
+    )
+    return [(suggestion.key, suggestion.name) for suggestion in (rule(any_answers) for rule in RULES)]

@@ -22,6 +22,7 @@ from accueil.forms import (
 )
 from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, Need, RequestTransition, need_choices
+from lib import resources as resource_centre
 from lib.forms import submitted
 from lib.intake_prefill import IntakePrefill, clear_prefill, needs_in, put_prefill, read_prefill
 from lib.need_resources import resources_for
@@ -334,7 +335,16 @@ def guide(request):
         return render(
             request,
             "accueil/guide_resultat.html",
-            {"fitting": fitting, "others": others, "esus": esus_note(answers, fitting)},
+            {
+                "fitting": fitting,
+                "others": others,
+                "esus": esus_note(answers, fitting),
+                # The resource centre's statute models and guides for these forms (lib.resources).
+                "useful_resources": resource_centre.resources_for(
+                    [resource_centre.topic("statut", suggestion.key) for suggestion in fitting]
+                    + [resource_centre.topic("besoin", Need.STATUS)]
+                ),
+            },
         )
     return render(request, "accueil/guide.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -37,4 +37,10 @@ PARTS: tuple[Part, ...] = (
         "sur votre site et dans vos courriels, avec sa page de vérification.",
         "badges-membre",
     ),
+    Part(
+        "Centre de ressources",
+        "Guides pratiques, études, modèles de statuts, publications de l'observatoire et enregistrements, "
+        "à chercher par thème, public et format.",
+        "resources",
+    ),
 )

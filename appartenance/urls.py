@@ -6,6 +6,7 @@ from django.urls import path
 from appartenance import views
 from appartenance.urls_badges import urlpatterns as badges
 from appartenance.urls_guide import urlpatterns as guide
+from appartenance.urls_resources import urlpatterns as resources
 from appartenance.urls_selfcheck import urlpatterns as selfcheck
 
 app_name = "appartenance"
@@ -15,4 +16,5 @@ urlpatterns = [
     *guide,
     *selfcheck,
     *badges,
+    *resources,
 ]

@@ -1,9 +1,11 @@
-"""The common frame of the benchmarks of pages cached under a version (partners, financial tools).
+"""The common frame of the benchmarks of pages cached under a version (partners, financial tools,
+resources).
 
 A benchmark module declares its pages and calls `main(CachedPagesBench(...))`:
 
 - under load (gunicorn, 2 sync workers, production settings, Redis cache), each group of
-  pages warm, its body cached under the app's version, beside the bare layout;
+  pages warm, its body cached under the app's version, beside the bare layout; and the
+  groups of `unseen` pages, each path sent once (searches never seen before: nothing cached);
 - then, in one child process (Django's test client, no load), each cold page rendered with
   the version just bumped (so built from the database), the same page warm, and the bare
   layout: medians of wall and CPU time.
@@ -37,6 +39,9 @@ class CachedPagesBench:
     pages: list[tuple[str, list[str]]]  # label, paths in rotation (warm, under load)
     cold: list[tuple[str, str]]  # label, path (rendered cold, one process)
     description: str = ""
+    # label, paths each sent once under load (never seen before, so never cached): a search's
+    # long tail. Not warmed up.
+    unseen: tuple[tuple[str, list[str]], ...] = ()
 
 
 def load_average() -> str:
@@ -122,6 +127,9 @@ def main(bench: CachedPagesBench) -> None:
             run_load(host="127.0.0.1", port=port, paths=paths, clients=args.clients, seconds=args.seconds, label=label)
             for label, paths in bench.pages
         ]
+        for label, paths in bench.unseen:
+            load = {"clients": args.clients, "seconds": args.seconds, "label": label, "once": True}
+            results.append(run_load(host="127.0.0.1", port=port, paths=paths, **load))
         print(f"Charge de la machine à la fin : {load_average()}")
     print(f"gunicorn 2 workers sync, PostgreSQL, Redis, {args.clients} clients, {args.seconds:.0f} s par page")
     print_against_bare(bare, results)

@@ -685,6 +685,16 @@ MODEL_RULES = (
         note="The version signed into a badge's address (no secret: the address is derived with SECRET_KEY); "
         "raised by the revoke action, read-only here; names who revoked.",
     ),
+    ModelRule(
+        "appartenance.Resource",
+        rights={COMMUNICATION: ALL, OBSERVATOIRE: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="The resource centre (guides, studies, statute models, publications, recordings): Communication "
+        "publishes them, the Observatoire adds its publications; files checked by their content.",
+    ),
+    ModelRule(
+        "appartenance.ResourceTag",
+        note="A resource's themes, audiences and topics: edited on the resource's page, not in the admin.",
+    ),
 )
 
 RULES_BY_MODEL = {rule.model: rule for rule in MODEL_RULES}

@@ -31,6 +31,7 @@ class EmploisConfig(AppConfig):
             tasks_skills,
         )
         from lib.media import delete_files_with_rows
+        from lib.resources import TopicKind, register_topic_kind
         from messagerie.links import register_link_builder
 
         delete_files_with_rows(self.get_model("Application"))
@@ -45,6 +46,14 @@ class EmploisConfig(AppConfig):
         register_link_builder(alerts.UNSUBSCRIBE_LINK, alerts.SUBSCRIPTIONS.build_unsubscribe_link)
         # The offers' public data version, bumped on every committed change (emplois.cache).
         cache.connect_signals()
+        # The resource centre's resources about a métier family (lib.resources), on its page.
+        register_topic_kind(TopicKind("metier", "Métier de l'ESS", _published_metier_families))
         # The skills record: its private link, its PDF summary removed with the row.
         register_link_builder(skills.RECORD_LINK, skills.build_record_link)
         delete_files_with_rows(self.get_model("SkillsRecord"))
+
+
+def _published_metier_families():
+    from emplois.models import MetierFamily
+
+    return MetierFamily.objects.filter(is_published=True).order_by("name").values_list("slug", "name")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from emplois.metiers import MetierFamily, open_offers, published_families
 from lib import employment_figures, trainings
+from lib.resources import resources_for, topic
 
 TRAININGS_SHOWN = 6
 NEWEST_OFFERS = 5
@@ -28,6 +29,7 @@ def detail(request, slug):
         "offers": open_offers(family, codes, newest=NEWEST_OFFERS),
         "trainings": trainings.trainings_for(codes, limit=TRAININGS_SHOWN),
         "figures": employment_figures.figures_for(family.naf_division_codes),
+        "useful_resources": resources_for(topic("metier", family.slug)),
         "others": MetierFamily.objects.filter(is_published=True).exclude(pk=family.pk).only("slug", "name"),
     }
     return render(request, "emplois/metiers/famille.html", context)

@@ -31,10 +31,12 @@ class ExperimentationsConfig(AppConfig):
             tasks_batches,  # noqa: F401
             tasks_needs,  # noqa: F401
         )
+        from experimentations.models import Instrument
         from lib import agenda
         from lib.ess_benefits import register_ess_benefit
         from lib.media import delete_files_with_rows
         from lib.need_resources import register_need_resource
+        from lib.resources import TopicKind, register_topic_kind
         from messagerie.links import register_link_builder
 
         tool = self.get_model("FinancialTool")
@@ -52,6 +54,8 @@ class ExperimentationsConfig(AppConfig):
         references.register()
         # The self-check's result says what being in the ESS opens: the purchasing platform.
         register_ess_benefit("achats", needs.purchasing_ess_benefit)
+        # The resource centre's resources about a kind of financial tool (lib.resources), on the tool's page.
+        register_topic_kind(TopicKind("outil", "Outil financier : instrument", lambda: Instrument.choices))
         # Private links: the buyer's page, an alert's confirmation and unsubscription, a supplier's page.
         register_link_builder(needs.NEED_LINK, needs.build_buyer_link)
         register_link_builder(alerts.CONFIRM_LINK, alerts.build_confirm_link)

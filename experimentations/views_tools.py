@@ -21,6 +21,7 @@ from annuaire.exports import LICENCE, LICENCE_URL
 from experimentations import cache, selectors_tools
 from experimentations.models import Instrument, Purpose
 from experimentations.search import PARAMETERS, ToolFilters
+from lib.resources import resources_for, topic
 from lib.richtext import clean_html
 from lib.spreadsheet import safe_cell, streaming_writer
 from referentiels.models import EssFamily, LegalForm, NafSection, ProjectStage
@@ -164,12 +165,15 @@ def tool_detail(request, slug):
             "title": tool.name,
             "description": tool.summary,
             "body": render_to_string("experimentations/tools/_outil_corps.html", context),
+            "instrument": tool.instrument,
         }, True
 
     fragment = cache.fragment(f"outil-{slug}", (), render_fragment)
     if fragment is None:
         raise Http404("Cet outil financier n'existe pas ou n'est plus publié.")
-    return render(request, "experimentations/tools/outil.html", {"fragment": fragment})
+    # Beside the cached page, under their own version: the resource centre's « Ressources utiles ».
+    useful = resources_for(topic("outil", fragment["instrument"])) if fragment.get("instrument") else []
+    return render(request, "experimentations/tools/outil.html", {"fragment": fragment, "useful_resources": useful})
 
 
 # --- Open data -----------------------------------------------------------------------------------

@@ -35,9 +35,11 @@ class FormationConfig(AppConfig):
             tasks_schedule,
         )
         from formation.metier_trainings import SOURCE as METIER_TRAININGS
+        from formation.models import Theme
         from lib import agenda, trainings
         from lib.media import delete_files_with_rows
         from lib.need_resources import register_need_resource
+        from lib.resources import TopicKind, register_topic_kind
         from lib.territory_links import register_territory_link
         from messagerie.links import register_link_builder
 
@@ -56,6 +58,8 @@ class FormationConfig(AppConfig):
         register_territory_link("formation", selectors.territory_catalogue_link)
         # The ESS métiers pages (emplois) show the trainings leading to each family's ROME fiches.
         trainings.register(METIER_TRAININGS)
+        # The resource centre's resources about a training theme (lib.resources), on the training's page.
+        register_topic_kind(TopicKind("formation", "Formation : thème", lambda: Theme.choices))
         metrics.register_metrics()
 
         for model_name in PUBLIC_MODELS:

@@ -17,6 +17,7 @@ from formation import cache, selectors
 from formation.forms_catalogue import PARAMETERS, CatalogueFilterForm
 from formation.models import Modality
 from lib.jsonld import json_ld
+from lib.resources import resources_for, topic
 from lib.richtext import clean_html, plain_text
 
 PAGE_SIZE = 20
@@ -88,12 +89,15 @@ def training(request, slug):
             "description": found.summary,
             "body": render_to_string("formation/catalogue/_formation_corps.html", context),
             "json_ld": _course_json_ld(found, programme, found.upcoming),
+            "theme": found.theme,
         }, True
 
     fragment = cache.fragment(f"formation-{slug}", (), render_fragment)
     if fragment is None:
         raise Http404("Cette formation n'existe pas ou n'est plus au catalogue.")
-    return render(request, "formation/catalogue/formation.html", {"fragment": fragment})
+    # Beside the cached page, under their own version: the resource centre's « Ressources utiles ».
+    useful = resources_for(topic("formation", fragment["theme"])) if fragment.get("theme") else []
+    return render(request, "formation/catalogue/formation.html", {"fragment": fragment, "useful_resources": useful})
 
 
 COURSE_MODES = {Modality.ONSITE: "onsite", Modality.REMOTE: "online", Modality.BLENDED: "blended"}

@@ -59,6 +59,7 @@ from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.appartenance.factories import make_assessment
+from tests.appartenance.resources_factories import make_resource
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
 from tests.emplois.factories import job_board_rows
@@ -319,6 +320,8 @@ def world():
     Membership.objects.create(organisation=organisation, year=timezone.localdate().year)
     EssVerification.objects.create(organisation=organisation, verified_by=superuser)
     revoke_badge(organisation=organisation, by=superuser)
+    # L'ESS et vous: a resource of the resource centre.
+    make_resource("Guide de la gouvernance associative")
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -556,6 +559,7 @@ PUBLIC_URLS = {
     "appartenance:index", "appartenance:guide",
     "appartenance:autodiagnostic", "appartenance:autodiagnostic-resultat", "appartenance:autodiagnostic-suivi",
     "appartenance:badge-svg", "appartenance:badge-png", "appartenance:badge-verification",
+    "appartenance:resources", "appartenance:resource", "appartenance:resource-download",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",

@@ -239,8 +239,9 @@ def test_query_counts_do_not_grow_with_the_catalogue(client, django_assert_num_q
     with django_assert_num_queries(5):
         assert client.get(CATALOGUE, {"public": "salaries", "places": "1", "q": "formation"}).status_code == 200
     cache.clear()
-    # training, sessions, surveys, attendance, the cache's next change
-    with django_assert_num_queries(5):
+    # training, sessions, surveys, attendance, the cache's next change; the resource centre's
+    # « Ressources utiles » (lib.resources, cached apart)
+    with django_assert_num_queries(6):
         assert client.get(reverse("formation:formation", args=[training.slug])).status_code == 200
     client.get(CATALOGUE)
     with django_assert_num_queries(0):  # then from the cache
