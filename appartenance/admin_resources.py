@@ -7,6 +7,7 @@ from django.contrib import admin
 from appartenance import resources
 from appartenance.models_resources import Resource, ResourceAudience, ResourceTag, ResourceTheme
 from lib import resources as registry
+from lib.admin import LabelledFileInputsMixin
 from lib.forms import RichTextWidget
 
 
@@ -58,7 +59,7 @@ class ResourceForm(forms.ModelForm):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(LabelledFileInputsMixin, admin.ModelAdmin):
     form = ResourceForm
     list_display = ["title", "format", "published_on", "is_published", "download_count"]
     list_filter = ["is_published", "format", "licence"]
