@@ -154,7 +154,7 @@ def results(result: SearchResult, active: list[dict]) -> str:
         if total == 0
         else ""
     )
-    cards = "".join(f'<li class="col-12">{card(offer)}</li>' for offer in result.page.offers)
+    cards = "".join(f'<li class="col-12">{card(offer)}</li>' for offer in result.page.items)
     return (
         '\n  <div class="row g-4">\n'
         '    <aside class="col-12 col-lg-3" aria-labelledby="titre-filtres">\n'

@@ -30,6 +30,7 @@ from django.utils import timezone
 from annuaire.services import directory_version
 from emplois import cache as offers_cache
 from emplois.models import Contract, MetierFamily, Offer, OfferKind
+from lib.listing import ResultPage
 from referentiels.models import EssFamily, RomeDomain, Territory, TerritoryKind
 
 PAGE_SIZE = 20
@@ -456,39 +457,9 @@ def build_facets(filters: OfferFilters, counts: dict) -> list[Facet]:
 
 
 @dataclass
-class OfferPage:
-    """One page of results, shaped like Django's Page for the shared pagination template."""
-
-    offers: list
-    number: int
-    num_pages: int
-    total: int
-
-    @property
-    def paginator(self):
-        return self
-
-    @property
-    def object_list(self):
-        return self.offers
-
-    def has_previous(self):
-        return self.number > 1
-
-    def has_next(self):
-        return self.number < self.num_pages
-
-    def previous_page_number(self):
-        return self.number - 1
-
-    def next_page_number(self):
-        return self.number + 1
-
-
-@dataclass
 class SearchResult:
     filters: OfferFilters
-    page: OfferPage
+    page: ResultPage
     facets: list[Facet]
     ranked: bool
     ranking_capped: bool
@@ -551,7 +522,7 @@ def search_offers(filters: OfferFilters, *, page: int = 1, now=None, counts: dic
         offers = list(card_fields(matches).order_by("-published_at", "-pk")[offset : offset + PAGE_SIZE])
     return SearchResult(
         filters=filters,
-        page=OfferPage(offers=offers, number=number, num_pages=num_pages, total=total),
+        page=ResultPage(items=offers, number=number, num_pages=num_pages, total=total),
         facets=build_facets(filters, counts),
         ranked=ranked,
         ranking_capped=ranked and total > RANK_CANDIDATES,

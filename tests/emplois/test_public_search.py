@@ -32,7 +32,7 @@ def titles(response) -> list[str]:
 
 def found(params: dict) -> set[str]:
     result = search_offers(OfferFilters(params))
-    return {offer.title for offer in result.page.offers}
+    return {offer.title for offer in result.page.items}
 
 
 def facet(response, name: str) -> dict[str, int]:
@@ -391,6 +391,6 @@ def test_the_page_read_with_the_counts_is_the_page_read_alone(params):
         filters = OfferFilters(params)
         alone = search_offers(filters, page=page, now=now)
         together = search_offers(filters, page=page, now=now, counts=counted_with_page(filters, now, page))
-        assert [offer.pk for offer in together.page.offers] == [offer.pk for offer in alone.page.offers]
+        assert [offer.pk for offer in together.page.items] == [offer.pk for offer in alone.page.items]
         assert (together.page.number, together.page.total) == (alone.page.number, alone.page.total)
-        assert together.page.offers, page
+        assert together.page.items, page
