@@ -296,6 +296,11 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 # Sent outbox rows hold personal data (recipient, content): deleted after this many days.
 OUTBOX_RETENTION_DAYS = envint("OUTBOX_RETENTION_DAYS", 90)
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 8)
+# An email claimed by a worker and neither sent nor refused after this many seconds (the
+# worker died while sending it) is marked « envoi incertain »: never resent automatically,
+# since the mail server may have accepted it; staff may send it again knowingly. Keep it well
+# above EMAIL_TIMEOUT.
+OUTBOX_SENDING_TIMEOUT = envint("OUTBOX_SENDING_TIMEOUT", 900)
 
 # --- Background work (Celery) ----------------------------------------------------------
 # With no broker configured, tasks run in-process (the embedded default of `make run`).

@@ -10,7 +10,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
-    actions = ["retry"]
+    actions = ["retry", "resend_uncertain"]
     show_full_result_count = False
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
 
@@ -44,3 +44,16 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def retry(self, request, queryset):
         count = retry_failed_emails(queryset=queryset)
         self.message_user(request, f"{count} courriel(s) remis en file d'envoi.", messages.SUCCESS)
+
+    @admin.action(
+        description="Renvoyer les courriels à l'envoi incertain (ils sont peut-être déjà arrivés)",
+        permissions=["change"],
+    )
+    def resend_uncertain(self, request, queryset):
+        count = retry_failed_emails(queryset=queryset, statuses=[OutgoingEmail.Status.UNCERTAIN])
+        self.message_user(
+            request,
+            f"{count} courriel(s) à l'envoi incertain remis en file d'envoi, avec le même identifiant de message : "
+            "une messagerie qui a déjà reçu l'original le reconnaîtra.",
+            messages.WARNING if count else messages.INFO,
+        )

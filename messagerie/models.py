@@ -9,11 +9,18 @@ class OutgoingEmail(models.Model):
 
     A Celery task sends it after commit and marks it sent; a periodic sweep enqueues
     again the rows left pending, so that a broker outage delays mail without losing it.
+
+    A worker first claims the row (« en cours d'envoi », committed), then talks to the mail
+    server outside any transaction, then marks it sent. A worker killed in between leaves
+    the row claimed, and a claimed row is never sent again by the queue: after
+    OUTBOX_SENDING_TIMEOUT the sweep marks it « envoi incertain » for staff to decide.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "À envoyer"
+        SENDING = "sending", "En cours d'envoi"
         SENT = "sent", "Envoyé"
+        UNCERTAIN = "uncertain", "Envoi incertain"
         FAILED = "failed", "Échec définitif"
 
     to = models.EmailField("destinataire")
@@ -52,6 +59,12 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     last_error = models.TextField("dernière erreur", blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
+    claimed_at = models.DateTimeField(
+        "pris en charge le",
+        null=True,
+        blank=True,
+        help_text="Quand un worker a commencé l'envoi (la dernière tentative).",
+    )
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
 
     class Meta:
@@ -63,12 +76,21 @@ class OutgoingEmail(models.Model):
                 condition=models.Q(status="sent", sent_at__isnull=False) | ~models.Q(status="sent"),
                 name="messagerie_sent_has_date",
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="sending", claimed_at__isnull=False) | ~models.Q(status="sending"),
+                name="messagerie_sending_has_claim",
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["created_at"],
                 condition=models.Q(status="pending"),
                 name="messagerie_pending_idx",
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=models.Q(status="sending"),
+                name="messagerie_sending_idx",
             ),
         ]
 

@@ -112,13 +112,42 @@ def queue_email(
     return email
 
 
+def _message_id(email: OutgoingEmail) -> str:
+    """One Message-ID per outbox row, the same on every attempt: a copy sent again by staff
+    after an uncertain send is recognisable as the same message (mail clients fold them)."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+    return f"<outbox-{email.pk}.{int(email.created_at.timestamp())}@{domain}>"
+
+
+def _message(email: OutgoingEmail, urls: dict) -> EmailMultiAlternatives:
+    headers = {name: fill_links(value, urls) for name, value in email.headers.items()}
+    headers.setdefault("Message-ID", _message_id(email))
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=fill_links(email.body_text, urls),
+        from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
+        headers=headers,
+    )
+    if email.body_html:
+        message.attach_alternative(fill_links(email.body_html, urls, escape=True), "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
+
+
 def deliver_email(*, email_id: int) -> bool:
     """Send one pending email and mark it sent. Returns False if there was nothing to send.
 
     Its private links are minted first, in their own transaction, so that a link that
-    reached the person always works; the row keeps only placeholders. The row is locked
-    while it is sent (SKIP LOCKED), so two workers given the same id cannot both send it,
-    and a row already sent is left alone.
+    reached the person always works; the row keeps only placeholders. Then the row is
+    claimed (« en cours d'envoi ») and the claim committed before the mail server is
+    contacted: two workers given the same id cannot both send it, and a worker killed
+    after the server accepted the message but before the row was marked sent leaves it
+    claimed, which the queue never sends again (the sweep later marks it « envoi
+    incertain », see `sweep_outbox`). A refusal by the server puts the row back in the
+    queue, until OUTBOX_MAX_ATTEMPTS.
     """
     links = (
         OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.PENDING)
@@ -134,7 +163,6 @@ def deliver_email(*, email_id: int) -> bool:
                 urls = mint_links(links)
         except LinkUnavailable as exc:
             unavailable = exc
-    failure = None
     with transaction.atomic():
         email = (
             OutgoingEmail.objects.select_for_update(skip_locked=True)
@@ -149,39 +177,48 @@ def deliver_email(*, email_id: int) -> bool:
             email.last_error = f"Lien indisponible : {unavailable}"[:2000]
             email.save(update_fields=["status", "last_error"])
             return False
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=fill_links(email.body_text, urls),
-            from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-            reply_to=[email.reply_to] if email.reply_to else None,
-            headers={name: fill_links(value, urls) for name, value in email.headers.items()} or None,
-        )
-        if email.body_html:
-            message.attach_alternative(fill_links(email.body_html, urls, escape=True), "text/html")
-        for attachment in email.attachments:
-            message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        email.status = OutgoingEmail.Status.SENDING
+        email.claimed_at = timezone.now()
         email.attempts += 1
-        try:
-            message.send(fail_silently=False)
-        except Exception as exc:
-            failure = exc
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                email.status = OutgoingEmail.Status.FAILED
-            email.save(update_fields=["attempts", "last_error", "status"])
-        else:
-            email.status = OutgoingEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-            email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    if failure is not None:
-        raise DeliveryError(str(failure)) from failure
+        email.save(update_fields=["status", "claimed_at", "attempts"])
+    # The claim is committed: from here on, whatever happens to this process, the queue
+    # will not send this row again.
+    try:
+        _message(email, urls).send(fail_silently=False)
+    except Exception as exc:
+        gave_up = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.SENDING).update(
+            status=OutgoingEmail.Status.FAILED if gave_up else OutgoingEmail.Status.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        raise DeliveryError(str(exc)) from exc
+    # A send slower than the timeout was marked uncertain by the sweep meanwhile: it did leave.
+    OutgoingEmail.objects.filter(
+        pk=email.pk, status__in=[OutgoingEmail.Status.SENDING, OutgoingEmail.Status.UNCERTAIN]
+    ).update(status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error="")
     return True
 
 
+def mark_uncertain_sends() -> int:
+    """Mark « envoi incertain » every email claimed longer ago than OUTBOX_SENDING_TIMEOUT
+    and still not sent nor refused: its worker died while sending it, maybe after the mail
+    server accepted it. Nothing resends it on its own; returns how many were marked."""
+    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+    stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=cutoff)
+    count = stale.update(
+        status=OutgoingEmail.Status.UNCERTAIN,
+        last_error="Le worker s'est arrêté pendant l'envoi : le message est peut-être parti. "
+        "Vérifiez avant de le renvoyer.",
+    )
+    if count:
+        logger.warning("%s courriel(s) à l'envoi incertain (worker arrêté pendant l'envoi).", count)
+    return count
+
+
 def sweep_outbox() -> int:
-    """Enqueue again every pending email older than the grace period. Returns how many."""
+    """Mark the uncertain sends, then enqueue again every pending email older than the
+    grace period. Returns how many were enqueued."""
+    mark_uncertain_sends()
     cutoff = timezone.now() - SWEEP_GRACE
     ids = list(
         OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=cutoff)
@@ -193,9 +230,10 @@ def sweep_outbox() -> int:
     return len(ids)
 
 
-def retry_failed_emails(*, queryset) -> int:
-    """Give failed emails a new round of attempts (admin action)."""
-    ids = list(queryset.filter(status=OutgoingEmail.Status.FAILED).values_list("pk", flat=True))
+def retry_failed_emails(*, queryset, statuses=(OutgoingEmail.Status.FAILED,)) -> int:
+    """Give failed emails (and, when staff say so knowingly, uncertain ones) a new round of
+    attempts (admin actions). A resent uncertain email carries the same Message-ID."""
+    ids = list(queryset.filter(status__in=statuses).values_list("pk", flat=True))
     with transaction.atomic():
         OutgoingEmail.objects.filter(pk__in=ids).update(status=OutgoingEmail.Status.PENDING, attempts=0)
         for email_id in ids:
@@ -204,9 +242,12 @@ def retry_failed_emails(*, queryset) -> int:
 
 
 def purge_sent_emails() -> int:
-    """RGPD: delete sent and failed emails past the retention period. Returns how many."""
+    """RGPD: delete sent, failed and uncertain emails past the retention period. Returns how
+    many (never a row still queued or being sent)."""
     cutoff = timezone.now() - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
     deleted, _ = (
-        OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.PENDING).filter(created_at__lt=cutoff).delete()
+        OutgoingEmail.objects.exclude(status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING])
+        .filter(created_at__lt=cutoff)
+        .delete()
     )
     return deleted

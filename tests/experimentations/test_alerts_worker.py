@@ -12,9 +12,9 @@ import pytest
 from experimentations import tasks_alerts
 from experimentations.models import AlertDelivery, ToolAlert
 from messagerie.models import OutgoingEmail
-from messagerie.tasks import send_outgoing_email
 from tests.experimentations.factories import make_alert, make_call, make_tool
 from tests.helpers.beat import BeatProcess
+from tests.helpers.mail import assert_each_row_received_once, outbox_settled, resend_the_lost, sweep_as_time_passes
 from tests.helpers.worker import WorkerProcess, purge_broker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
@@ -70,16 +70,16 @@ def test_each_digest_and_reminder_is_sent_once_across_a_worker_killed_mid_sweep(
         # Beat goes on firing both sweeps: nothing more is queued.
         digests, reminders = tasks_alerts.send_alert_digests.name, tasks_alerts.send_alert_reminders.name
         wait_until(lambda: second.succeeded(digests) >= 3 and second.succeeded(reminders) >= 3)
-        # The email the killed worker held is sent by the outbox's own sweep (after its grace
-        # period, messagerie.services.sweep_outbox): what it does, done now.
+        # What the killed worker left is swept by the outbox (after its grace period and
+        # OUTBOX_SENDING_TIMEOUT, messagerie.services.sweep_outbox): what it does, done now.
         beat.stop()
         wait_until(lambda: idle(second) and (time.sleep(1) or idle(second)), message="le worker ne finit pas")
-        for email_id in OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).values_list("pk", flat=True):
-            send_outgoing_email.delay(email_id)
-        wait_until(
-            lambda: OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() >= 2 * ALERTS,
-            message="les courriels ne sont pas tous partis",
-        )
+        sweep_as_time_passes()  # the one it was sending becomes « envoi incertain »
+        wait_until(lambda: outbox_settled(2 * ALERTS), message="les courriels ne sont pas tous partis")
+        uncertain = assert_each_row_received_once(smtp_sink)
+        # Staff resend the uncertain one if it never arrived.
+        lost = resend_the_lost(smtp_sink, uncertain)
+        wait_until(lambda: not OutgoingEmail.objects.filter(pk__in=lost).exclude(status="sent").exists())
     finally:
         beat.stop()
         second.stop()

@@ -4,11 +4,14 @@ are minted then) and read what reached the mail backend."""
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from messagerie.models import OutgoingEmail
-from messagerie.services import deliver_email
+from messagerie.services import deliver_email, retry_failed_emails, sweep_outbox
 
 # The SMTP sink the test process's mail goes to (fixture `smtp_mailer`), or None: locmem.
 ACTIVE_SINK = None
@@ -90,3 +93,58 @@ def received_by_kind(sink, subjects: dict) -> Counter:
 def outbox_sent(count: int) -> bool:
     """True once at least `count` outbox rows are sent."""
     return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() >= count
+
+
+def outbox_settled(count: int) -> bool:
+    """True once `count` outbox rows exist and none is still queued or being sent: each is
+    sent, failed or (left by a killed worker) « envoi incertain »."""
+    rows = OutgoingEmail.objects.values_list("status", flat=True)
+    waiting = {OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING}
+    return len(rows) >= count and not waiting & set(rows)
+
+
+def sweep_as_time_passes() -> int:
+    """The outbox's sweep as it runs once the grace period and OUTBOX_SENDING_TIMEOUT are over:
+    what a killed worker left claimed becomes « envoi incertain » (never resent on its own),
+    what it left queued is enqueued again. Returns how many were enqueued."""
+    long_ago = timezone.now() - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT + 60)
+    OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING).update(claimed_at=long_ago)
+    OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).update(created_at=long_ago)
+    return sweep_outbox()
+
+
+def outbox_row_of(entry) -> int:
+    """The outbox row a message received by the SMTP sink came from (its Message-ID)."""
+    found = re.fullmatch(r"<outbox-(\d+)\.\d+@[^>]+>", str(entry["message"]["Message-ID"]).strip())
+    assert found, f"Message-ID inattendu : {entry['message']['Message-ID']}"
+    return int(found.group(1))
+
+
+def assert_each_row_received_once(sink) -> list[OutgoingEmail]:
+    """After a worker was killed mid-send and another took over: no outbox row reached the
+    sink twice, each row sent reached it exactly once, and a row marked « envoi incertain »
+    (the one the dead worker held: a solo pool holds one) at most once. Returns the
+    uncertain rows, for staff to resend knowingly."""
+    received = Counter(outbox_row_of(entry) for entry in sink.messages)
+    twice = {pk: times for pk, times in received.items() if times > 1}
+    assert not twice, f"reçus plusieurs fois : {twice}"
+    rows = list(OutgoingEmail.objects.order_by("pk"))
+    assert set(received) <= {row.pk for row in rows}
+    for row in rows:
+        if row.status == OutgoingEmail.Status.SENT:
+            assert received[row.pk] == 1, f"{row} : envoyé mais jamais reçu"
+        else:
+            assert row.status == OutgoingEmail.Status.UNCERTAIN, f"{row} : {row.get_status_display()}"
+    uncertain = [row for row in rows if row.status == OutgoingEmail.Status.UNCERTAIN]
+    assert len(uncertain) <= 1, f"un seul courriel en cours d'envoi par worker arrêté : {uncertain}"
+    return uncertain
+
+
+def resend_the_lost(sink, uncertain: list[OutgoingEmail]) -> list[int]:
+    """Staff's « renvoyer » on the uncertain rows that never reached the sink (the worker died
+    before the mail server accepted them); a row that did arrive stays uncertain, as staff
+    would leave it once checked. Returns the ids put back in the queue."""
+    arrived = {outbox_row_of(entry) for entry in sink.messages}
+    lost = [row.pk for row in uncertain if row.pk not in arrived]
+    retry_failed_emails(queryset=OutgoingEmail.objects.filter(pk__in=lost), statuses=[OutgoingEmail.Status.UNCERTAIN])
+    return lost
