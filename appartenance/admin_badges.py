@@ -5,8 +5,9 @@ from django.conf import settings
 from django.contrib import admin
 
 from appartenance import badges
-from appartenance.models_badges import BadgeKey, EssVerification, Membership
-from lib.admin import ReadOnlyAdminMixin
+from appartenance.memberships import MEMBERSHIP_WORKFLOW, change_membership_state
+from appartenance.models_badges import BadgeKey, EssVerification, Membership, MembershipTransition
+from lib.admin import ReadOnlyAdminMixin, TransitionInline, WorkflowAdminMixin
 
 
 class RevokeBadgeMixin:
@@ -27,14 +28,30 @@ class RevokeBadgeMixin:
         )
 
 
+class MembershipTransitionInline(TransitionInline):
+    model = MembershipTransition
+    state_field = "state"
+
+
 @admin.register(Membership)
-class MembershipAdmin(RevokeBadgeMixin, admin.ModelAdmin):
+class MembershipAdmin(RevokeBadgeMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["organisation", "year", "state", "fee_amount", "fee_paid_on"]
     list_filter = ["year", "state"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name", "organisation__siret"]
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "year", "state", "fee_amount", "fee_paid_on"]
+    # A new membership starts « cotisation à régler »; its state then moves by the buttons.
+    readonly_fields = ["state"]
+    inlines = [MembershipTransitionInline]
+    workflow = MEMBERSHIP_WORKFLOW
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def perform(self, obj, target, *, by, comment, request):
+        change_membership_state(membership=obj, target=target, by=by, comment=comment)
+        return f"Adhésion {obj.year} de {obj.organisation} : {obj.get_state_display().lower()}."
 
 
 @admin.register(EssVerification)

@@ -12,22 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from appartenance.badges import current_badges, revoke_badge
+from appartenance.memberships import change_membership_state
 from appartenance.models_badges import BadgeKey, EssVerification, Membership, MembershipState
 
 FEE = Decimal("120.00")
 
 
 def _membership(organisation, year: int, state: str) -> None:
-    paid = state == MembershipState.PAID
-    Membership.objects.update_or_create(
-        organisation=organisation,
-        year=year,
-        defaults={
-            "state": state,
-            "fee_amount": FEE if paid else None,
-            "fee_paid_on": date(year, 2, 15) if paid else None,
-        },
-    )
+    """The membership recorded « à régler », then moved by the workflow (its log says so)."""
+    membership, created = Membership.objects.get_or_create(organisation=organisation, year=year)
+    if not created or state == MembershipState.PENDING:
+        return
+    if state == MembershipState.PAID:
+        membership.fee_amount, membership.fee_paid_on = FEE, date(year, 2, 15)
+        membership.save(update_fields=["fee_amount", "fee_paid_on"])
+    change_membership_state(membership=membership, target=state, comment="Données de démonstration.")
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from annuaire.models import Organisation
+from lib.workflow import TransitionLog
 
 
 class MembershipState(models.TextChoices):
@@ -49,6 +50,16 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.organisation} — adhésion {self.year}"
+
+
+class MembershipTransition(TransitionLog):
+    subject = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="transitions", verbose_name="adhésion"
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une adhésion"
+        verbose_name_plural = "changements d'état des adhésions"
 
 
 class EssVerification(models.Model):

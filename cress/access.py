@@ -670,8 +670,11 @@ MODEL_RULES = (
         "appartenance.Membership",
         rights={COMMUNICATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
         note="Memberships of directory organisations (year, fee): Communication runs Action 4 and records them; "
-        "a cancelled membership is set « annulée », not deleted. Its revoke action needs « change ».",
+        "the state changes only through the declared workflow (buttons, with a log); a cancelled membership is "
+        "set « annulée », not deleted. Its revoke action needs « change ».",
+        admin_views={"appartenance_membership_transition": "change"},
     ),
+    ModelRule("appartenance.MembershipTransition", rights={COMMUNICATION: VIEW, DIRECTION: VIEW}),
     ModelRule(
         "appartenance.EssVerification",
         _PERSONAL,
