@@ -16,6 +16,10 @@ class AccueilConfig(AppConfig):
     verbose_name = "Accueil et orientation (action 5)"
 
     def ready(self):
+        from accueil.member_space import SPACE as MEMBER_SPACE
+        from lib import member_spaces
+
+        member_spaces.register(MEMBER_SPACE)  # its part of « Mon espace »
         from django.db.models.signals import post_delete, post_save
 
         from accueil import metrics, orientation, services

@@ -26,6 +26,10 @@ class AnnuaireConfig(AppConfig):
     verbose_name = "Annuaire de l'ESS"
 
     def ready(self):
+        from annuaire.member_space import SPACE as MEMBER_SPACE
+        from lib import member_spaces
+
+        member_spaces.register(MEMBER_SPACE)  # its part of « Mon espace »
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from annuaire import contributions, metrics

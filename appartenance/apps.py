@@ -6,6 +6,10 @@ class AppartenanceConfig(AppConfig):
     verbose_name = "Appartenance à l'ESS (action 4)"
 
     def ready(self):
+        from appartenance.member_space import SPACE as MEMBER_SPACE
+        from lib import member_spaces
+
+        member_spaces.register(MEMBER_SPACE)  # its part of « Mon espace »
         # Each part registers its admin in its own module (there is no shared admin.py).
         from appartenance import admin_badges  # noqa: F401
 

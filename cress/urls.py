@@ -39,6 +39,7 @@ urlpatterns = [
     path("plan-du-site/", views.site_map, name="plan-du-site"),
     path("a-propos/", views.about, name="a-propos"),
     path("securite/", views.security_policy, name="securite"),
+    path("mon-espace/", views.member_space, name="mon-espace"),
     path("compte/", include("comptes.urls")),
     path("api/v1/", include("annuaire.api_urls")),
     # Any other address under /api/ answers the API's JSON 404, in development too (with

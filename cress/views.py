@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -11,6 +12,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from annuaire.models import PartnerMembership
 from communication import cache as communication_cache
 from communication import selectors as communication_selectors
 from cress import health
@@ -19,7 +21,7 @@ from cress.accessibility import statement as accessibility_statement
 from cress.navigation import INTAKE, live_areas
 from experimentations import cache as tools_cache
 from experimentations import selectors_tools
-from lib import api, keyfigures
+from lib import api, keyfigures, member_spaces
 from lib.keyfigures import KeyFigure, KeyFigureBlock
 
 # Typed from publications, shown only while no app offers computed figures (lib.keyfigures).
@@ -337,3 +339,19 @@ def error_500(request):
     if api.is_api_request(request):
         return api.error_response(api.SERVER_ERROR, status=500)
     return render(request, "500.html", status=500)
+
+
+@never_cache
+@login_required
+@require_GET
+def member_space(request):
+    """« Mon espace »: what the person can do for the organisations they act for, in every
+    action (lib.member_spaces; each app fills its part)."""
+    organisation_ids = list(
+        PartnerMembership.objects.filter(user=request.user).values_list("organisation_id", flat=True)
+    )
+    return render(
+        request,
+        "cress/mon_espace.html",
+        {"links": member_spaces.links_for(request.user, organisation_ids), "is_member": bool(organisation_ids)},
+    )

@@ -18,6 +18,10 @@ class EmploisConfig(AppConfig):
     verbose_name = "Emplois et carrières dans l'ESS (action 6)"
 
     def ready(self):
+        from emplois.member_space import SPACE as MEMBER_SPACE
+        from lib import member_spaces
+
+        member_spaces.register(MEMBER_SPACE)  # its part of « Mon espace »
         # The modules of Celery tasks register them (only tasks.py is autodiscovered).
         from emplois import (  # noqa: F401
             alerts,

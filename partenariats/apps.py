@@ -19,6 +19,10 @@ class PartenariatsConfig(AppConfig):
     verbose_name = "Partenariats (action 1)"
 
     def ready(self):
+        from lib import member_spaces
+        from partenariats.member_space import SPACE as MEMBER_SPACE
+
+        member_spaces.register(MEMBER_SPACE)  # its part of « Mon espace »
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from lib import territory_blocks

@@ -568,6 +568,7 @@ PRIVATE_URLS = {
     "actualites:lettre-desinscription",
     "comptes:mot-de-passe-nouveau", "comptes:activation", "comptes:apres-connexion",
     "comptes:verification", "comptes:double-authentification", "comptes:activation-double-authentification",
+    "mon-espace",
     "observatoire:panorama-telechargement", "observatoire:panorama-fichier",
     "formation:appui-rh-suivi",
     "formation:mon-inscription", "formation:attestation", "formation:attestation-fichier",
@@ -800,6 +801,14 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         )
     else:
         expect("appartenance:badges-membre", response, needs_login(response))
+    # « Mon espace »: each person's own organisations only.
+    response = client.get(reverse("mon-espace"))
+    own_entry = reverse("annuaire:modifier", args=[world.organisation.slug])
+    if audience.staff or audience.partner_of:
+        expect("mon-espace", response, response.status_code == 200)
+        expect("mon-espace (sa structure seule)", response, (own_entry in response.content.decode()) == member)
+    else:
+        expect("mon-espace", response, needs_login(response))
     # Second-factor pages: one's own only, after a password login.
     for name in ("comptes:double-authentification", "comptes:activation-double-authentification"):
         response = client.get(reverse(name))
