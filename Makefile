@@ -8,13 +8,14 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test screenshots install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil bench-observatoire bench-formation bench-partenariats bench-territoires bench-experimentations bench-emplois bench-emplois-alertes bench-appartenance bench-ressources lock audit clean help
+.PHONY: run test screenshots install install-dev assets lint format migrate worker beat backup restore bench bench-annuaire bench-accueil bench-observatoire bench-formation bench-partenariats bench-territoires bench-experimentations bench-emplois bench-emplois-alertes bench-appartenance bench-ressources lock audit clean help
 
 help:
 	@echo "make run    — installe, migre, charge la démo et sert le portail sur http://$(HOST):$(PORT)/"
 	@echo "make test   — installe les outils, vérifie (ruff, migrations, check) et lance pytest"
 	@echo "make screenshots — les parcours dans Chromium, chaque page en PNG dans test-artifacts/screenshots/"
 	@echo "make worker / make beat — un worker Celery / l'ordonnanceur (CELERY_BROKER_URL requis)"
+	@echo "make backup — sauvegarde base et fichiers (PostgreSQL) ; make restore SAUVEGARDE=dossier BASE=base_vide"
 	@echo "make audit  — vulnérabilités connues des dépendances (pip-audit, npm audit ; réseau requis, hors make test)"
 	@echo "make lock   — régénère requirements*.txt (versions et empreintes) depuis requirements*.in"
 
@@ -77,6 +78,13 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A cress beat --loglevel=INFO
+
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(SAUVEGARDE)" || (echo "Usage : make restore SAUVEGARDE=dossier [BASE=nom_de_base_vide]" >&2; exit 2)
+	$(PY) manage.py restore "$(SAUVEGARDE)" $(if $(BASE),--base "$(BASE)")
 
 bench: install-dev
 	@scripts/services.sh

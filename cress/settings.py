@@ -256,6 +256,8 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Where `manage.py backup` writes its folders (database dump, files, manifest, checksums).
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(BASE_DIR / "sauvegardes")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
