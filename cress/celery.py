@@ -8,7 +8,7 @@ these sweeps picks up (see FACTS.md on Redis visibility timeouts).
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 from accueil.schedule import ORIENTATION_JOB_TIME
@@ -18,6 +18,28 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cress.settings")
 app = Celery("cress")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def _logging_from_django(**kwargs):
+    """The worker and beat log as the web does (settings.LOGGING: JSON lines in production, each
+    with the request id), instead of Celery's own format."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
+
+def _connect_request_ids():
+    from cress import logs
+
+    signals.before_task_publish.connect(logs.carry_request_id, weak=False)
+    signals.task_prerun.connect(logs.adopt_request_id, weak=False)
+    signals.task_postrun.connect(logs.drop_request_id, weak=False)
+
+
+_connect_request_ids()
 
 app.conf.beat_schedule = {
     # Emails left unsent (broker down when they were queued, worker crash) are

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every line a request writes carries its id, returned in X-Request-ID.
+    "cress.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session middleware: a response marked cookieless (the badge) leaves without
@@ -577,11 +579,25 @@ HOSTING_PROVIDER = envstr("HOSTING_PROVIDER", "")
 # The CRESS's postal address, on the accessibility statement's contact route (empty: not shown).
 CONTACT_POSTAL_ADDRESS = envstr("CONTACT_POSTAL_ADDRESS", "")
 
+# Logs (cress/logs.py): one JSON object per line in production (time, level, logger, message,
+# request id, and for requests: method, URL pattern, status, duration, hashed user), or the
+# plain format with the request id; the web's and the worker's lines alike.
+LOG_FORMAT = envstr("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: expected json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "cress.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "cress.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
