@@ -1,10 +1,11 @@
 """The one place that turns the address's parameters (GET) into the open offers that match:
-the list and its facets read `OfferFilters`; the saved-search alerts can read it too.
+the list and its facets read `OfferFilters` (a lib.listing.SearchFilters, as the resource
+centre's); the saved-search alerts read the same parameters (emplois.alert_matching).
 
 On PostgreSQL the words are searched in the stored `search_vector` (French configuration
 `fr` without accents, websearch syntax, GIN index; the métier's ROME label is part of it).
 What costs on large match sets follows the directory's rules: the total and the facet
-counts are one grouped query (GROUPING SETS), cached per normalised search under the offers'
+counts are one grouped query (GROUPING SETS, lib.listing.grouped_counts), cached per normalised search under the offers'
 version, the directory's and the local day; the relevance order ranks only the newest
 RANK_CANDIDATES matches. The list caches its rendered results under the same stamp
 (`results_key`, emplois.views_public). Figures: bench/emplois_search.py, bench/README.md. On SQLite
