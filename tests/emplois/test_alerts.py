@@ -119,7 +119,7 @@ def test_an_alert_reads_the_filters_of_the_list_as_the_list_does(query):
     make_offer("Aide à domicile")
     make_offer("Animateur en CDD", rome_code="G1203", contract="cdd", commune_code="97415")
     make_offer("Aide aux devoirs, bénévole", contract="benevolat", organisation=coop, commune_code="97415")
-    make_offer("Webmestre", rome_code="M1805", contract="cdd", commune_code=None)
+    make_offer("Webmestre", rome_code="M1805", contract="cdd", commune_code=None, remote="total")
     now = timezone.now()
     listed = set(OfferFilters(dict(parse_qsl(query))).matches(now).values_list("pk", flat=True))
     index = OfferIndex(load_new_offers(since=now - timedelta(days=1), now=now))

@@ -26,7 +26,7 @@ def offers():
         make_offer("Aide à domicile", published_ago=timedelta(hours=2)),
         make_offer("Animateur", contract=Contract.CDD, published_ago=timedelta(days=3)),
         make_offer("Médiateur", contract=Contract.CDD, commune_code="97415", published_ago=timedelta(days=20)),
-        make_offer("Webmestre", commune_code=None, published_ago=timedelta(days=40)),
+        make_offer("Webmestre", commune_code=None, remote="total", published_ago=timedelta(days=40)),
     ]
 
 
@@ -60,9 +60,9 @@ def test_a_page_of_ids_comes_from_the_same_statement(offers):
         return "page.id", "(SELECT id, published_at FROM matches ORDER BY published_at, id LIMIT 2) page", []
 
     with CaptureQueriesContext(connection) as queries:
-        counts = grouped_counts(Offer.objects.all(), GROUPED, page=oldest_first)
+        counts = grouped_counts(Offer.objects.all(), GROUPED, buckets=since(timezone.now()), page=oldest_first)
     assert len(queries) == 1
-    assert counts["total"] == 4 and "depuis" not in counts
+    assert counts["total"] == 4 and counts["depuis"] == {"1": 1, "7": 2, "30": 3}
     assert counts["page"] == [offers[3].pk, offers[2].pk]
 
 
