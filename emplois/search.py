@@ -62,10 +62,6 @@ LOOKED_UP = {
 }
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def open_offers(today=None) -> QuerySet[Offer]:
     """The offers the public sees in the list: published, and still open on the local day
     (an offer whose closing date is today is open until the end of the day, Réunion time)."""
