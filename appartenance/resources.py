@@ -24,7 +24,7 @@ from django import forms
 from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_save
 
@@ -37,7 +37,16 @@ from appartenance.models_resources import (
 )
 from lib import cacheversion
 from lib import resources as registry
-from lib.listing import Facet, ResultPage, SearchFilters, cached_counts, choice_filter, words_field
+from lib.listing import (
+    Facet,
+    ResultPage,
+    SearchFilters,
+    cached_counts,
+    choice_filter,
+    counted_facets,
+    keyed,
+    words_field,
+)
 from lib.richtext import clean_html
 from lib.uploads import SPREADSHEET_KINDS, accepted_label, validate_document
 
@@ -160,20 +169,7 @@ class ResourceFilters(SearchFilters):
             found = found.filter(format=given["format"])
         if "annee" in given:
             found = found.filter(published_on__year=int(given["annee"]))
-        text = given.get("q", "")
-        if text:
-            query = self.text_query()
-            if query is not None:
-                found = found.filter(search_vector=query)
-            else:
-                for word in text.split():
-                    found = found.filter(
-                        Q(title__icontains=word)
-                        | Q(summary__icontains=word)
-                        | Q(author__icontains=word)
-                        | Q(body__icontains=word)
-                    )
-        return found
+        return self.with_words(found, ("title", "summary", "author", "body"))
 
 
 def summary(filters: ResourceFilters) -> dict:
@@ -211,21 +207,12 @@ def build_facets(filters: ResourceFilters, counts: dict) -> list[Facet]:
     given = filters.understood
     years = sorted(set(counts["annee"]) | ({given["annee"]} if "annee" in given else set()), reverse=True)
     choices = {
-        "theme": ResourceTheme.choices,
-        "public": ResourceAudience.choices,
-        "format": ResourceFormat.choices,
-        "annee": [(year, year) for year in years],
+        "theme": keyed(ResourceTheme.choices),
+        "public": keyed(ResourceAudience.choices),
+        "format": keyed(ResourceFormat.choices),
+        "annee": [(year, year, year) for year in years],
     }
-    facets = []
-    for name, label in FACETS:
-        facet = Facet(param=name, label=label)
-        for value, option_label in choices[name]:
-            count = counts[name].get(value, 0)
-            selected = given.get(name) == value
-            if count or selected:
-                facet.options.append({"value": value, "label": option_label, "count": count, "selected": selected})
-        facets.append(facet)
-    return facets
+    return counted_facets(FACETS, choices, counts, given)
 
 
 @dataclass

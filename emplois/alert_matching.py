@@ -24,6 +24,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from emplois.models import Contract, MetierFamily, Offer, OfferKind
+from lib.listing import MAX_WORDS_LENGTH
 from lib.text import normalise_text
 from referentiels.models import EssFamily, RomeDomain, Territory, TerritoryKind
 
@@ -41,7 +42,7 @@ URL_NAMES = {
     "family": "famille",
 }
 FILTERS = {url_name: name for name, url_name in URL_NAMES.items()}
-MAX_KEYWORDS = 200
+MAX_KEYWORDS = MAX_WORDS_LENGTH  # as the list's words
 MAX_VALUES = 20
 MAX_QUERYSTRING = 1000
 PATTERNS = {

@@ -5,11 +5,9 @@ Every search reads emplois.search.OfferFilters (one place); the reads an offer's
 are emplois.selectors.
 """
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +21,6 @@ from emplois.search import (
     SUMMARY_TTL,
     OfferFilters,
     counted_with_page,
-    page_number,
     results_key,
     search_offers,
     summary_key,
@@ -31,22 +28,12 @@ from emplois.search import (
 )
 from lib import cacheversion
 from lib.jsonld import json_ld
+from lib.listing import active_filters, page_number, requested
 from lib.page_shell import page_with_parts
 from lib.richtext import clean_html
 
-MAX_VALUE_LENGTH = 300
 # Never shown to the public, whatever the address.
 NOT_PUBLIC = (Offer.Status.DRAFT, Offer.Status.REVIEW, Offer.Status.REFUSED)
-
-
-def _requested(request) -> QueryDict:
-    """The search's own parameters (the last value of each); others are not read."""
-    query = QueryDict(mutable=True)
-    for name in PARAMETERS:
-        value = request.GET.get(name, "")
-        if value:
-            query[name] = value[:MAX_VALUE_LENGTH]
-    return query
 
 
 @require_GET
@@ -58,7 +45,7 @@ def index(request):
     number = page_number(request.GET.get("page"))
     now = timezone.now()
     with cacheversion.prefetched():  # the versions the keys need, in one round trip
-        filters = OfferFilters(_requested(request))  # the version of its options read ahead too
+        filters = OfferFilters(requested(request.GET, PARAMETERS))  # the version of its options read ahead too
         key, counts_key = results_key(filters, number, now), summary_key(filters, now)
         found = cache.get_many([key, counts_key])  # the page's results, and its selection's counts
         cached = found.get(key)
@@ -89,24 +76,8 @@ def _results(filters: OfferFilters, number: int, now, counts: dict) -> tuple[str
     """The facets and the page of results, written without the request (nothing of the
     visitor may enter what is cached), and the number of the page shown."""
     result = search_offers(filters, page=number, now=now, counts=counts)
-    normalised = filters.normalised()
-    active = [
-        {
-            "label": facet.label,
-            "value": option["label"],
-            "remove": _index_without(normalised, facet.param),
-        }
-        for facet in result.facets
-        for option in facet.options
-        if option["selected"]
-    ]
+    active = active_filters(result.facets, filters.normalised(), reverse("emplois:index"))
     return results_page.results(result, active), result.page.number
-
-
-def _index_without(normalised: dict, name: str) -> str:
-    """The list's address with the same search but one filter less."""
-    remaining = urlencode({key: value for key, value in normalised.items() if key != name})
-    return reverse("emplois:index") + (f"?{remaining}" if remaining else "")
 
 
 @require_GET

@@ -4,18 +4,24 @@ number read from the address, the key of a normalised search, and its counts cac
 
 The counts of a search (total and facets) cost a grouped query over every match: they are
 cached per normalised search under the area's data version, so a repeated search costs
-no count at all and a change of data re-keys them without deleting anything.
+no count at all and a change of data re-keys them without deleting anything. A list with
+many facets counts them in one statement (`grouped_counts`: GROUPING SETS, with « since »
+buckets of a date and, if asked, the ids of one page of results from the same matches).
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.http import QueryDict
 
 MAX_PAGE = 10_000
@@ -149,6 +155,40 @@ class SearchFilters(forms.Form):
             return None
         return SearchQuery(text, search_type="websearch", config="fr")
 
+    def with_words(self, found: QuerySet, fields: Iterable[str]) -> QuerySet:
+        """`found` narrowed to the words (`q`): in the stored `search_vector` on PostgreSQL,
+        else each word in one of `fields` (as a substring)."""
+        text = self.understood.get("q", "")
+        if not text:
+            return found
+        query = self.text_query()
+        if query is not None:
+            return found.filter(search_vector=query)
+        for word in text.split():
+            found = found.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in fields)))
+        return found
+
+
+def counted_facets(facets: Iterable[tuple[str, str]], choices: dict, counts: dict, given: dict) -> list[Facet]:
+    """Each facet (parameter, label) with its options that match something or are selected.
+    `choices[parameter]`: the options as (value, label, key), `key` being what the counts
+    are keyed by (a primary key where the address names a slug or a code)."""
+    built = []
+    for name, label in facets:
+        facet = Facet(param=name, label=label)
+        for value, option_label, key in choices[name]:
+            count = counts[name].get(key, 0)
+            selected = given.get(name) == value
+            if count or selected:
+                facet.options.append({"value": value, "label": option_label, "count": count, "selected": selected})
+        built.append(facet)
+    return built
+
+
+def keyed(choices) -> list[tuple]:
+    """(value, label) choices as the (value, label, key) options of `counted_facets`."""
+    return [(value, label, value) for value, label in choices]
+
 
 def active_filters(facets: list[Facet], normalised: dict, url: str) -> list[dict]:
     """The filters in use, each with the list's address without it (the same search, one
@@ -188,3 +228,114 @@ def choice_filter(label: str, *, message: str, blank: str = "", choices=()) -> f
         choices=[("", blank), *choices] if blank else [],
         error_messages={"invalid_choice": message},
     )
+
+
+# --- Many facets counted in one statement ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SinceBuckets:
+    """A facet of the matches whose date `column` is at or after each bound: « published in
+    the last 24 hours, 7 days… » (options overlap, so they are not a GROUP BY)."""
+
+    param: str
+    column: str
+    bounds: dict[str, datetime]  # option value -> the earliest date it counts
+
+
+def grouped_counts(
+    matches: QuerySet,
+    grouped: dict[str, str],
+    *,
+    buckets: SinceBuckets | None = None,
+    page: Callable[[QuerySet], tuple[str, str, list]] | None = None,
+) -> dict:
+    """The total and, for each name of `grouped`, the matches counted by the value of its
+    column (a lookup path), plus the `buckets` counts: ONE query on PostgreSQL (GROUPING SETS,
+    one set per facet, so one row per value of a facet, never one per combination of values).
+
+    `page` (PostgreSQL only): given the matches, what selects the ids of one page of results
+    from the relation `matches` (its columns: `id`, the buckets' column), as (the id's column,
+    the SQL after FROM, its parameters); it runs in the same statement (under "page" in the
+    result), so that the matches are found once for the counts and the page.
+
+    On SQLite (no GROUPING SETS) the matches are grouped by every column at once and each
+    facet is summed over these groups."""
+    bounds = buckets.bounds if buckets else {}
+    if connection.vendor != "postgresql":
+        return _summed_counts(matches, grouped, buckets)
+    named = {f"facet_{name}": F(column) for name, column in grouped.items()}
+    columns = list(named)
+    kept = [buckets.column] if buckets else []
+    inner = matches.order_by().annotate(**named).values(*columns, *kept, "id")
+    inner_sql, inner_params = inner.query.sql_with_params()
+    since = "".join(f", count(*) FILTER (WHERE {buckets.column} >= %s)" for _value in bounds)
+    sets = ", ".join(f"({column})" for column in columns)
+    params = list(bounds.values())
+    # `inner_sql` is Django's own compiled query, its parameters apart; the names are ours.
+    counts_sql = (
+        f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, count(*){since}"  # noqa: S608
+        f"{', NULL' if page is not None else ''} FROM {{matches}} GROUP BY GROUPING SETS ((), {sets})"
+    )
+    if page is None:
+        sql = counts_sql.format(matches=f"({inner_sql}) matches")
+        params += list(inner_params)
+    else:
+        page_id, page_from, page_params = page(matches)
+        blanks = ", ".join(["NULL"] * (len(columns) + 2 + len(bounds)))
+        sql = (
+            f"WITH matches AS MATERIALIZED ({inner_sql}) "  # noqa: S608 (as counts_sql)
+            f"({counts_sql.format(matches='matches')}) UNION ALL (SELECT {blanks}, {page_id} FROM {page_from})"
+        )
+        params = list(inner_params) + params + list(page_params)
+    counts = {name: {} for name in grouped} | ({buckets.param: {}} if buckets else {})
+    total = 0
+    page_ids = []
+    everything = (1 << len(columns)) - 1  # GROUPING(...) of the empty set: every column left out
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            grouping, values = row[0], row[1 : len(columns) + 1]
+            if grouping is None:  # a row of the page
+                page_ids.append(row[-1])
+                continue
+            count, since_counts = row[len(columns) + 1], row[len(columns) + 2 : len(columns) + 2 + len(bounds)]
+            if grouping == everything:
+                total = count
+                if buckets:
+                    counts[buckets.param] = {value: n for value, n in zip(bounds, since_counts, strict=True) if n}
+                continue
+            for index, name in enumerate(grouped):
+                if grouping == everything - (1 << (len(columns) - 1 - index)):
+                    if values[index] not in (None, ""):
+                        counts[name][values[index]] = count
+                    break
+    result = {"total": total, **counts}
+    if page is not None:
+        result["page"] = page_ids
+    return result
+
+
+def _summed_counts(matches: QuerySet, grouped: dict[str, str], buckets: SinceBuckets | None) -> dict:
+    bounds = buckets.bounds if buckets else {}
+    since = {
+        f"since_{value}": Count("pk", filter=Q(**{f"{buckets.column}__gte": bound})) for value, bound in bounds.items()
+    }
+    counts = {name: {} for name in grouped} | ({buckets.param: {}} if buckets else {})
+    total = 0
+    for row in matches.order_by().values(*grouped.values()).annotate(n=Count("pk"), **since):
+        total += row["n"]
+        for name, column in grouped.items():
+            if row[column] not in (None, ""):
+                counts[name][row[column]] = counts[name].get(row[column], 0) + row["n"]
+        for value in bounds:
+            if row[f"since_{value}"]:
+                counts[buckets.param][value] = counts[buckets.param].get(value, 0) + row[f"since_{value}"]
+    return {"total": total, **counts}
+
+
+def summed_by_group(counts: dict, groups: dict[str, Iterable]) -> dict:
+    """The counts of groups of keys (a group's count, the sum of its keys'): a facet whose
+    options are sets of a finer value, e.g. the métiers de l'ESS, each a set of ROME fiches
+    (a key may be in several groups)."""
+    return {group: sum(counts.get(key, 0) for key in keys) for group, keys in groups.items()}

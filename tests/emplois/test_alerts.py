@@ -4,6 +4,7 @@ digests of the new matching offers sent once each (emplois/alerts.py, alert_matc
 import html
 import re
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
 import pytest
 from django.db import connection
@@ -13,9 +14,12 @@ from django.utils import timezone
 
 from cress.celery import app as celery_app
 from emplois import alerts
-from emplois.alert_matching import parse_query, read_search
+from emplois.alert_matching import URL_NAMES, OfferIndex, load_new_offers, match_batch, parse_query, read_search
 from emplois.models import JobAlert, JobAlertDelivery, Offer
+from emplois.search import PARAMETERS, OfferFilters
 from messagerie.models import OutgoingEmail
+from referentiels.models import LegalForm
+from tests.annuaire.factories import OrganisationFactory
 from tests.emplois.factories import make_job_alert, make_offer
 from tests.helpers.mail import deliver, link_path, sent_email
 
@@ -92,6 +96,35 @@ def test_the_parser_reads_no_database():
         criteria, errors = parse_query("q=animateur&contrat=cdi&commune=97411&epci=cinor&metier=K")
     assert len(queries) == 0 and errors == []
     assert criteria.contract == {"cdi"} and criteria.q == "animateur"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "contrat=cdd",
+        "nature=benevolat",
+        "q=animateurs",
+        "commune=97415",
+        "epci=cinor",
+        "metier=G",
+        "metier_ess=aide-et-soin-a-domicile",
+        "famille=cooperative",
+        "q=aide&contrat=cdi&commune=97411",
+    ],
+)
+def test_an_alert_reads_the_filters_of_the_list_as_the_list_does(query):
+    """A search of one value per filter: the alert matches the offers the list shows."""
+    assert set(URL_NAMES.values()) <= set(PARAMETERS)
+    coop = OrganisationFactory(is_ess_actor=True, legal_form=LegalForm.objects.get(code="5458"))  # a SCOP
+    make_offer("Aide à domicile")
+    make_offer("Animateur en CDD", rome_code="G1203", contract="cdd", commune_code="97415")
+    make_offer("Aide aux devoirs, bénévole", contract="benevolat", organisation=coop, commune_code="97415")
+    make_offer("Webmestre", rome_code="M1805", contract="cdd", commune_code=None, remote="total")
+    now = timezone.now()
+    listed = set(OfferFilters(dict(parse_qsl(query))).matches(now).values_list("pk", flat=True))
+    index = OfferIndex(load_new_offers(since=now - timedelta(days=1), now=now))
+    assert set(match_batch([(1, read_search(query).querystring)], index)[1]) == listed
+    assert 0 < len(listed) < 4
 
 
 # --- Subscribing and the double opt-in --------------------------------------------------------
