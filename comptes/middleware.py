@@ -9,8 +9,12 @@ A session that awaits its second factor (`comptes.sessions.awaits_second_factor`
 Whatever a view checks, the password alone never opens a staff or opted-in session.
 """
 
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -43,4 +47,36 @@ class SecondFactorMiddleware:
                     return HttpResponseRedirect(f"{step}?{urlencode({'next': target})}" if target else step)
                 request.user = AnonymousUser()
                 request.auser = _anonymous
+        return self.get_response(request)
+
+
+# When the staff session last showed activity (epoch seconds), refreshed at most once a minute.
+LAST_SEEN_KEY = "comptes_last_seen"
+
+
+class StaffIdleTimeoutMiddleware:
+    """A staff session left idle for STAFF_IDLE_MINUTES ends: the next request logs it out and
+    sends it to the login page, which says why (the absolute end, STAFF_SESSION_HOURS after
+    login, still applies). Partners and visitors keep their normal sessions."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.is_staff:
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if isinstance(last_seen, int | float) and now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
+                logout(request)
+                messages.info(
+                    request,
+                    f"Votre session a pris fin après {settings.STAFF_IDLE_MINUTES} minutes d'inactivité : "
+                    "reconnectez-vous.",
+                )
+                return HttpResponseRedirect(
+                    f"{reverse('comptes:connexion')}?{urlencode({'next': request.get_full_path()})}"
+                )
+            if not isinstance(last_seen, int | float) or now - last_seen >= 60:
+                request.session[LAST_SEEN_KEY] = int(now)
         return self.get_response(request)

@@ -21,5 +21,10 @@ class CressConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from django.core.signals import request_finished
+
+        from cress.logs import forget_request_id
+
         # The access declaration names every app's models: the composition root applies it.
         post_migrate.connect(_sync_roles, dispatch_uid="cress_sync_roles")
+        request_finished.connect(forget_request_id, dispatch_uid="cress_forget_request_id")

@@ -92,16 +92,15 @@ class RequestLogMiddleware:
     def __call__(self, request):
         incoming = request.headers.get(HEADER, "")
         request_id = incoming if _VALID_ID.fullmatch(incoming) else uuid.uuid4().hex
-        token = _request_id.set(request_id)
+        # Kept until the request is finished (`forget_request_id`), so that Django's own lines
+        # about this response, written after the middleware returns, carry it too.
+        _request_id.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = request_id
-            if not request.path.startswith(self.quiet_prefix):
-                self._log(request, response, started)
-            return response
-        finally:
-            _request_id.reset(token)
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        if not request.path.startswith(self.quiet_prefix):
+            self._log(request, response, started)
+        return response
 
     def _log(self, request, response, started):
         fields = {
@@ -121,6 +120,11 @@ class RequestLogMiddleware:
         where = fields.get("route") or fields.get("path")
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
         logger.log(level, "%s %s %s", request.method, where, response.status_code, extra=fields)
+
+
+def forget_request_id(**kwargs):
+    """request_finished: the lines written between two requests carry no id."""
+    _request_id.set("")
 
 
 # --- Celery -------------------------------------------------------------------------------

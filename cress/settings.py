@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # Staff (and partners who opted in) reach nothing but the second-factor step until verified.
     "comptes.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: it says why an idle staff session ended.
+    "comptes.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -231,6 +233,8 @@ LOGIN_ATTEMPTS_RETENTION_DAYS = envint("LOGIN_ATTEMPTS_RETENTION_DAYS", 30)
 # Second factor (django-otp, TOTP): required for staff, optional for partners. A staff
 # session lasts a working day; codes tried per account and hour on the verification page.
 STAFF_SESSION_HOURS = envint("STAFF_SESSION_HOURS", 9)
+# ... and ends sooner when left idle this long (comptes.middleware.StaffIdleTimeoutMiddleware).
+STAFF_IDLE_MINUTES = envint("STAFF_IDLE_MINUTES", 30)
 SECOND_FACTOR_TRIES_PER_HOUR = envint("SECOND_FACTOR_TRIES_PER_HOUR", 30)
 OTP_TOTP_ISSUER = SITE_NAME
 
