@@ -10,9 +10,7 @@ from lib.member_spaces import MemberLink, MemberSpace
 def links(user, organisation_ids: list[int]) -> list[MemberLink]:
     if not organisation_ids:
         return []
-    waiting = Orientation.objects.filter(
-        organisation_id__in=organisation_ids, status=Orientation.Status.SENT
-    ).count()
+    waiting = Orientation.objects.filter(organisation_id__in=organisation_ids, status=Orientation.Status.SENT).count()
     return [
         MemberLink(
             "Porteurs de projet orientés vers vous",

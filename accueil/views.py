@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -23,6 +23,7 @@ from accueil.forms import (
 from accueil.guide import esus_note, suggest
 from accueil.models import IntakeRequest, Need, RequestTransition, need_choices
 from lib import resources as resource_centre
+from lib.downloads import file_response
 from lib.forms import submitted
 from lib.intake_prefill import IntakePrefill, clear_prefill, needs_in, put_prefill, read_prefill
 from lib.need_resources import resources_for
@@ -463,9 +464,8 @@ def _send_document(request, orientation, document_id):
         )
     except services.IntakeError:
         raise Http404 from None  # not shared with this structure (or no longer)
-    response = FileResponse(
+    response = file_response(
         document.file.open("rb"),
-        as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type or "application/octet-stream",
     )

@@ -2,7 +2,7 @@
 page, its download (counted, then served as an attachment)."""
 
 from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from appartenance import resources
 from appartenance.models_resources import Resource
+from lib.downloads import file_response
 from lib.listing import active_filters, page_number, requested
 from lib.richtext import clean_html
 from lib.uploads import KINDS
@@ -89,4 +90,4 @@ def resource_download(request, slug):
     resources.count_download(resource)
     extension, content_type = KINDS[resource.file_kind]
     name = f"{slugify(resource.title)[:80] or 'ressource'}{extension}"
-    return FileResponse(stored, as_attachment=True, filename=name, content_type=content_type)
+    return file_response(stored, filename=name, content_type=content_type)

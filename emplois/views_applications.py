@@ -12,7 +12,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from emplois import applications
 from emplois.forms_apply import ApplicationForm, InterviewForm, NewLinkForm
 from emplois.models import Application, ApplyMode, Offer
+from lib.downloads import file_response
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from lib.uploads import KINDS
 
@@ -120,13 +121,11 @@ def _download(application: Application, which: str):
     except FileNotFoundError:
         raise Http404 from None
     original = PurePath(getattr(application, name_field) or label).stem or label
-    response = FileResponse(
+    response = file_response(
         handle,
-        as_attachment=True,
         filename=f"{application.reference}-{label}-{original}"[:150] + extension,
         content_type=MIME_TYPES.get(extension, "application/octet-stream"),
     )
-    response["X-Content-Type-Options"] = "nosniff"
     return _private(response)
 
 

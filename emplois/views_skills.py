@@ -4,7 +4,6 @@ The token in the address is the only key of a record."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from emplois import skills
 from emplois.forms_skills import ExperienceForm, StartForm
+from lib.downloads import file_response
 from lib.ratelimit import TOO_MANY_MESSAGE, submit_within_limit, within_limit
 from messagerie.renewal import renew_link_page
 
@@ -151,9 +151,8 @@ def summary_file(request, token):
         handle = record.pdf_file.open("rb")
     except FileNotFoundError:  # lost from storage: the person asks for a new one
         return _invalid_link(request)
-    return FileResponse(
+    return file_response(
         handle,
-        as_attachment=True,
         filename="synthese-competences.pdf",
         content_type="application/pdf",
     )

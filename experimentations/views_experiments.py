@@ -4,7 +4,7 @@ its table, results), and its public documents through a checked download."""
 
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -13,6 +13,7 @@ from annuaire.models import Organisation
 from experimentations.experiments import public_document
 from experimentations.models import Experiment, ExperimentDocument, ExperimentIndicator
 from lib.charts import french_number, measure_rows, time_series_chart
+from lib.downloads import file_response
 from lib.uploads import KINDS
 from referentiels.models import Territory
 
@@ -131,11 +132,9 @@ def experiment_document(request, slug, pk):
     except FileNotFoundError as missing:
         raise Http404("Ce document n'est plus disponible.") from missing
     extension = "." + document.stored_name.rsplit(".", 1)[-1] if "." in document.stored_name else ""
-    response = FileResponse(
+    response = file_response(
         stream,
-        as_attachment=True,
         filename=document.original_name or f"{document.title}{extension}",
         content_type=MIME_BY_EXTENSION.get(extension, "application/octet-stream"),
     )
-    response["X-Content-Type-Options"] = "nosniff"
     return response

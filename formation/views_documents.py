@@ -1,12 +1,13 @@
 """A trainee's certificate, behind the private link of the email that brought it, or the
 link of their « mon inscription » page."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from formation import documents, registrations
+from lib.downloads import file_response
 
 
 @never_cache
@@ -19,9 +20,8 @@ def certificate_page(request, token):
 
 
 def _certificate_response(registration):
-    return FileResponse(
+    return file_response(
         registration.certificate_file.open("rb"),
-        as_attachment=True,
         filename=f"attestation-{registration.certificate_number}.pdf",
         content_type="application/pdf",
     )

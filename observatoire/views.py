@@ -6,13 +6,14 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lib.downloads import file_response
 from lib.forms import submitted
 from lib.ratelimit import submit_within_limit, within_limit
 from lib.spreadsheet import safe_cell
@@ -220,7 +221,7 @@ def panorama_file(request, token):
     if panorama is None:
         raise Http404("Ce lien n'est plus valable.")
     name = f"panorama-ess-{panorama.territory.slug}-{panorama.millesime.year}.pdf"
-    return FileResponse(panorama.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    return file_response(panorama.file.open("rb"), filename=name, content_type="application/pdf")
 
 
 # --- Publications -------------------------------------------------------------------------
@@ -256,4 +257,4 @@ def publication_file(request, pk):
     if publication is None or not publication.file:
         raise Http404("Cette publication n'existe pas ou a été retirée.")
     name = f"{slugify(publication.title)[:80] or 'publication'}.pdf"
-    return FileResponse(publication.file.open("rb"), filename=name, content_type="application/pdf")
+    return file_response(publication.file.open("rb"), filename=name, content_type="application/pdf")

@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import BaseInlineFormSet
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from lib import metrics
 from lib.admin import LabelledFileInputsMixin, LabelledTabularInline, TransitionInline, WorkflowAdminMixin
 from lib.dates import french_date
+from lib.downloads import file_response
 from lib.forms import submitted
 from partenariats import services
 from partenariats.admin_messages import ConventionMessageInline
@@ -560,7 +561,7 @@ class ConventionAdmin(RelatedChoicesMixin, LabelledFileInputsMixin, WorkflowAdmi
         if not stored:
             self.message_user(request, NO_FILE, messages.WARNING)
             return redirect(change_url)
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+        return file_response(stored.open("rb"), filename=filename, content_type="application/pdf")
 
     def signed_file_view(self, request, object_id):
         convention = get_object_or_404(Convention, pk=object_id)
@@ -772,9 +773,8 @@ class CommitmentAdmin(RelatedChoicesMixin, WorkflowAdminMixin, admin.ModelAdmin)
         ):
             raise PermissionDenied
         content_type = mimetypes.guess_type(deliverable.file.name)[0] or "application/octet-stream"
-        return FileResponse(
+        return file_response(
             deliverable.file.open("rb"),
-            as_attachment=True,
             filename=deliverable.original_name or f"livrable-{deliverable.pk}",
             content_type=content_type,
         )

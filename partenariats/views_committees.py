@@ -1,11 +1,11 @@
 """A committee's minutes behind the private link of the email that brought them, and the
 page where a participant whose link expired asks for a new one."""
 
-from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lib.downloads import file_response
 from messagerie.renewal import renew_link_page
 from partenariats import committees
 
@@ -56,9 +56,8 @@ def minutes_file(request, token):
     if participant is None:
         return _invalid(request)
     committee = participant.committee
-    response = FileResponse(
+    response = file_response(
         committee.minutes_file.open("rb"),
-        as_attachment=True,
         filename=committees.minutes_filename(committee),
         content_type="application/pdf",
     )

@@ -12,13 +12,14 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lib.dates import french_date
+from lib.downloads import file_response
 from lib.forms import submitted
 from lib.ratelimit import submit_within_limit
 from lib.richtext import clean_html
@@ -194,9 +195,8 @@ def _download(field_file, filename: str):
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
+    response = file_response(
         handle,
-        as_attachment=True,
         filename=f"{PurePath(filename).stem}{extension}",
         content_type=MIME_TYPES.get(extension, "application/octet-stream"),
     )

@@ -8,12 +8,13 @@ error; its answer is the cached page of all partners.
 """
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_GET
 
+from lib.downloads import file_response
 from lib.uploads import KINDS, detect_kind
 from partenariats import cache, selectors
 from partenariats.models import PartnerKind
@@ -130,7 +131,7 @@ def logo(request, slug, name):
     if kind not in {"png", "jpeg", "webp"}:
         image.close()
         raise Http404("Ce logo n'existe pas.")
-    response = FileResponse(image, content_type=KINDS[kind][1])
+    response = file_response(image, filename=f"logo.{kind}", content_type=KINDS[kind][1])
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=LOGO_MAX_AGE, immutable=True)
     return response
