@@ -108,10 +108,7 @@ def report_context(assessment: GuideAssessment) -> dict:
                 "total": progress.total,
                 "score": progress.score,
                 "previous": previous_scores.get(theme.id),
-                "questions": [
-                    {"question": q, "text": _answer_text(q, answers.get(q.id)), "note": getattr(answers.get(q.id), "text", "")}
-                    for q in theme.questions
-                ],
+                "questions": [{"question": q, "text": _answer_text(q, answers.get(q.id))} for q in theme.questions],
                 "actions": [action for action in actions if action.theme == theme.id],
             }
         )
@@ -200,7 +197,8 @@ def build_report(*, assessment_id: int) -> bool:
         GuideReport.objects.filter(pk=report.pk, requested_at=requested_at).update(status=Status.FAILED, step="")
         return False
     with transaction.atomic():
-        locked = GuideReport.objects.select_for_update(of=("self",)).select_related("requested_by").filter(pk=report.pk).first()
+        rows = GuideReport.objects.select_for_update(of=("self",)).select_related("requested_by")
+        locked = rows.filter(pk=report.pk).first()
         if locked is None or locked.status == Status.READY or locked.requested_at != requested_at:
             return False  # built by another run, or asked again meanwhile (that run builds it)
         old_name = locked.file.name
@@ -218,8 +216,8 @@ def build_report(*, assessment_id: int) -> bool:
                 context={
                     "organisation": assessment.organisation.name,
                     "year": assessment.year,
-                    "url": settings.SITE_URL + reverse("appartenance:guide-report", args=[
-                        assessment.organisation_id, assessment.year]),  # fmt: skip
+                    "url": settings.SITE_URL
+                    + reverse("appartenance:guide-report", args=[assessment.organisation_id, assessment.year]),
                 },
                 dedup_key=f"appartenance-rapport-{locked.pk}-{requested_at.timestamp():.6f}",
             )

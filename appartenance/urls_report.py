@@ -5,10 +5,10 @@ from django.urls import path
 
 from appartenance import views_report as views
 
+ROOT = "bonnes-pratiques/<int:organisation>/<int:year>/rapport/"
+
 urlpatterns = [
-    path("bonnes-pratiques/<int:organisation>/<int:year>/rapport/", views.report_page, name="guide-report"),
-    path("bonnes-pratiques/<int:organisation>/<int:year>/rapport/etat/", views.report_state, name="guide-report-state"),
-    path(
-        "bonnes-pratiques/<int:organisation>/<int:year>/rapport/rapport.pdf", views.report_file, name="guide-report-file"
-    ),
+    path(ROOT, views.report_page, name="guide-report"),
+    path(ROOT + "etat/", views.report_state, name="guide-report-state"),
+    path(ROOT + "rapport.pdf", views.report_file, name="guide-report-file"),
 ]

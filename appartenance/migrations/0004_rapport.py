@@ -6,29 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appartenance', '0003_resources'),
+        ("appartenance", "0003_resources"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GuideReport',
+            name="GuideReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('en_attente', 'En attente'), ('en_cours', 'En cours'), ('pret', 'Prêt'), ('echoue', 'Échoué')], default='en_attente', max_length=12, verbose_name='état')),
-                ('step', models.CharField(blank=True, max_length=80, verbose_name='étape')),
-                ('requested_at', models.DateTimeField(verbose_name='demandé le')),
-                ('built_at', models.DateTimeField(blank=True, null=True, verbose_name='construit le')),
-                ('file', models.FileField(blank=True, upload_to='appartenance/rapports/', verbose_name='rapport (PDF)')),
-                ('pages', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='pages')),
-                ('assessment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='report', to='appartenance.guideassessment', verbose_name='auto-évaluation')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='demandé par')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "En attente"),
+                            ("en_cours", "En cours"),
+                            ("pret", "Prêt"),
+                            ("echoue", "Échoué"),
+                        ],
+                        default="en_attente",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                ("step", models.CharField(blank=True, max_length=80, verbose_name="étape")),
+                ("requested_at", models.DateTimeField(verbose_name="demandé le")),
+                ("built_at", models.DateTimeField(blank=True, null=True, verbose_name="construit le")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="appartenance/rapports/", verbose_name="rapport (PDF)"),
+                ),
+                ("pages", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="pages")),
+                (
+                    "assessment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report",
+                        to="appartenance.guideassessment",
+                        verbose_name="auto-évaluation",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="demandé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rapport de bonnes pratiques',
-                'verbose_name_plural': 'rapports de bonnes pratiques',
+                "verbose_name": "rapport de bonnes pratiques",
+                "verbose_name_plural": "rapports de bonnes pratiques",
             },
         ),
     ]
