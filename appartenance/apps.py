@@ -10,6 +10,14 @@ class AppartenanceConfig(AppConfig):
         from appartenance import admin_badges  # noqa: F401
 
         self.ready_resources()
+        self.ready_aggregates()
+
+    def ready_aggregates(self):
+        # The observatory's good-practices page (counts only, under its secrecy).
+        from appartenance.aggregates import SOURCE
+        from lib import practice_aggregates
+
+        practice_aggregates.register(SOURCE)
 
     def ready_resources(self):
         from appartenance import resources

@@ -534,6 +534,7 @@ PUBLIC_URLS = {
     "territoires:politique",
     "observatoire:index", "observatoire:explorer", "observatoire:explorer-csv", "observatoire:explorer-json",
     "observatoire:methode", "observatoire:portraits", "observatoire:portrait", "observatoire:niches",
+    "observatoire:bonnes-pratiques",
     "observatoire:panorama", "observatoire:panorama-suivi", "observatoire:publications",
     "observatoire:publication-fichier",
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
