@@ -95,19 +95,11 @@ def tables(source: PracticeSource, *, year: int | None = None) -> PracticeTables
         raw = {key: Cell(establishments=total, employees=practising)
                for key, (total, practising) in by_theme.get(theme_id, {}).items()}  # fmt: skip
         mask = compute_mask(cells=raw, dimensions=dimensions, thresholds=thresholds)
+        codes = [*(code for code, _label in families), ESS_TOTAL]
         rows = []
         for territory in [*epcis, region]:
-            values = [
-                _value(
-                    publish(
-                        key=(territory.code, family, theme_id),
-                        cell=raw.get((territory.code, family, theme_id)),
-                        mask=mask,
-                    )
-                )  # fmt: skip
-                for family in [*(code for code, _label in families), ESS_TOTAL]
-            ]
-            rows.append((territory, values))
+            keys = [(territory.code, family, theme_id) for family in codes]
+            rows.append((territory, [_value(publish(key=key, cell=raw.get(key), mask=mask)) for key in keys]))
         themes.append(ThemeTable(id=theme_id, title=title, rows=rows))
     return PracticeTables(
         source=source,
