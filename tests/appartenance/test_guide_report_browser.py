@@ -5,6 +5,7 @@ checked. axe-core clean, no sideways scroll."""
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -68,7 +69,7 @@ def test_an_organisation_fills_two_themes_and_downloads_its_report(chromium, liv
     look(page, "guide-rapport-pret")
     with page.expect_download() as download:
         download_link.click()
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert "Association Kaz Solidaire" in text
     assert "Gouvernance démocratique" in text and "75 %" in text
