@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from appartenance import aggregates
 from lib import practice_aggregates
@@ -170,3 +172,31 @@ def test_the_page_reads_a_constant_number_of_queries(client):
             assert client.get(reverse("observatoire:bonnes-pratiques")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(year=st.text(max_size=12))
+def test_any_year_in_the_url_shows_the_page_never_a_500(client, fake_source, year):
+    response = client.get(reverse("observatoire:bonnes-pratiques"), {"annee": year})
+    assert response.status_code == 200
+    assert "Source d&#x27;essai — 20" in response.content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_page_is_accessible_and_fits_a_phone(chromium, live_server, width):
+    from tests.helpers.browser import look
+
+    first, second, third = epcis()[:3]
+    organisations(first, 3, name="Kaz")
+    organisations(second, 1, name="Lakour")
+    organisations(third, 4, answers=NO_NO, name="Ravine")
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server.url + reverse("observatoire:index"))
+    page.get_by_role("link", name="Bonnes pratiques").click()
+    page.get_by_role("heading", name="Gouvernance démocratique").wait_for()
+    assert page.get_by_role("cell", name="s", exact=True).first.is_visible()
+    look(page, "observatoire-bonnes-pratiques")
+    context.close()
