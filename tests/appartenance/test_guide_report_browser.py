@@ -15,20 +15,13 @@ from annuaire.models import PartnerMembership
 from tests.annuaire.factories import OrganisationFactory
 from tests.comptes.factories import UserFactory
 from tests.helpers.browser import look
-from tests.helpers.worker import WorkerProcess, purge_broker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.services]
 
 
 @pytest.fixture
-def worker(smtp_sink, tmp_path, settings):
-    purge_broker()
-    process = WorkerProcess(
-        smtp_port=smtp_sink.port, log_path=tmp_path / "worker.log", extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    )
-    process.start()
-    yield process
-    process.stop()
+def worker(celery_worker_process):
+    return celery_worker_process
 
 
 @pytest.mark.parametrize("width", [360, 1280])

@@ -16,21 +16,13 @@ from messagerie.models import OutgoingEmail
 from tests.annuaire.factories import OrganisationFactory
 from tests.appartenance.factories import make_assessment
 from tests.comptes.factories import UserFactory
-from tests.helpers.worker import WorkerProcess, purge_broker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 
 @pytest.fixture
-def worker(smtp_sink, tmp_path, settings):
-    """The worker writes its files where this test reads them (MEDIA_ROOT)."""
-    purge_broker()
-    process = WorkerProcess(
-        smtp_port=smtp_sink.port, log_path=tmp_path / "worker.log", extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    )
-    process.start()
-    yield process
-    process.stop()
+def worker(celery_worker_process):
+    return celery_worker_process
 
 
 def test_the_worker_builds_the_report_asked_for_and_emails_its_link_once(client, worker, smtp_sink):
