@@ -10,7 +10,15 @@ class AppartenanceConfig(AppConfig):
         from appartenance import admin_badges  # noqa: F401
 
         self.ready_resources()
+        self.ready_report()
         self.ready_aggregates()
+
+    def ready_report(self):
+        from appartenance.models_report import GuideReport
+        from lib import media
+
+        # A report's PDF leaves storage with its row (and with its assessment's).
+        media.delete_files_with_rows(GuideReport)
 
     def ready_aggregates(self):
         # The observatory's good-practices page (counts only, under its secrecy).

@@ -19,7 +19,7 @@ from appartenance.models_guide import GuideAction
 from appartenance.models_report import GuideReport
 from messagerie.models import OutgoingEmail
 from tests.annuaire.factories import OrganisationFactory
-from tests.appartenance.factories import make_assessment
+from tests.appartenance.factories import make_assessment, make_ready_report
 from tests.comptes.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,13 @@ def test_the_page_reads_a_constant_number_of_queries(client, kaz):
             assert client.get(url("guide-report", assessment)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_pdf_leaves_storage_with_its_assessment(django_capture_on_commit_callbacks, kaz):
+    assessment = make_assessment(kaz, year=THIS_YEAR)
+    row = make_ready_report(assessment)
+    storage, name = row.file.storage, row.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment.delete()
+    assert not storage.exists(name)
