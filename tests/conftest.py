@@ -154,18 +154,15 @@ def smtp_mailer(settings, smtp_sink):
 
 
 @pytest.fixture
-def celery_worker_process(smtp_sink, tmp_path, settings):
-    """A real `celery worker` process sending its mail to the SMTP sink, and writing its
-    files where the test reads them (the test's MEDIA_ROOT).
+def celery_worker_process(smtp_sink, tmp_path):
+    """A real `celery worker` process sending its mail to the SMTP sink.
 
     Tests using it need `django_db(transaction=True)`: the worker reads committed rows.
     """
     from tests.helpers.worker import WorkerProcess, purge_broker
 
     purge_broker()
-    worker = WorkerProcess(
-        smtp_port=smtp_sink.port, log_path=tmp_path / "worker.log", extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    )
+    worker = WorkerProcess(smtp_port=smtp_sink.port, log_path=tmp_path / "worker.log")
     worker.start()
     yield worker
     worker.stop()
