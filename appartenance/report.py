@@ -40,23 +40,49 @@ Status = GuideReport.Status
 # --- What the report shows ----------------------------------------------------------------------
 
 
+def _wrapped(text: str, width: int = 40) -> list[str]:
+    """A label on two lines at most (the second shortened with « … » if need be)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        lines = [lines[0], lines[1] + " …"]
+    return lines
+
+
 def scores_chart(rows: list[dict], *, id: str, year: int, previous_year: int | None) -> SafeString:
-    """Horizontal bars: each theme's score this year (and the previous year's, lighter)."""
-    bar, gap, label_width, width = 14, 10, 250, 560
-    per_theme = bar * (2 if previous_year else 1) + gap
-    height = 20 + per_theme * len(rows)
+    """Horizontal bars: each theme's score this year (and the previous year's, lighter), with
+    a legend; the description says every figure in words."""
+    bar, gap, label_width, width, top_margin = 14, 12, 250, 560, 30
+    colours = [(year, "#0d6e6e"), (previous_year, "#9cc9c9")] if previous_year else [(year, "#0d6e6e")]
+    per_theme = max(bar * len(colours), 26) + gap
+    height = top_margin + per_theme * len(rows)
     scale = (width - label_width - 50) / 100
     body = []
-    for index, row in enumerate(rows):
-        top = 10 + index * per_theme
+    for index, (shown_year, colour) in enumerate(colours):
+        x = label_width + index * 90
         body.append(
-            f'<text x="{label_width - 6}" y="{coord(top + bar - 3)}" text-anchor="end" font-size="11" '
-            f'fill="#4a5559">{escape(row["theme"].title[:42])}</text>'
+            f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16}" y="16" font-size="11" fill="#4a5559">{shown_year}</text>'
         )
-        bars = [(row["score"], "#0d6e6e")]
-        if previous_year:
-            bars.append((row["previous"], "#9cc9c9"))
-        for offset, (score, colour) in enumerate(bars):
+    for index, row in enumerate(rows):
+        top = top_margin + index * per_theme
+        lines = _wrapped(row["theme"].title)
+        spans = "".join(
+            f'<tspan x="{label_width - 6}" dy="{0 if number == 0 else 12}">{escape(line)}</tspan>'
+            for number, line in enumerate(lines)
+        )
+        body.append(
+            f'<text x="{label_width - 6}" y="{coord(top + 10)}" text-anchor="end" font-size="10" '
+            f'fill="#4a5559">{spans}</text>'
+        )
+        scores = [row["score"], row["previous"]] if previous_year else [row["score"]]
+        for offset, (score, (_year, colour)) in enumerate(zip(scores, colours, strict=True)):
             y = top + offset * bar
             length = (score or 0) * scale
             text = "—" if score is None else f"{score} %"
