@@ -41,7 +41,8 @@ def report_page(request, organisation: int, year: int):
                 "préviendra quand il sera prêt."
             )  # fmt: skip
         return redirect(request.path)
-    return _private(render(request, "appartenance/guide/rapport.html", _context(request, assessment)))
+    context = {**_context(request, assessment), "summary": services.report_context(assessment)}
+    return _private(render(request, "appartenance/guide/rapport.html", context))
 
 
 @never_cache
