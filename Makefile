@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test screenshots install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil bench-observatoire bench-formation bench-partenariats bench-territoires bench-experimentations bench-emplois bench-emplois-alertes bench-appartenance bench-ressources bench-rapport lock audit clean help
+.PHONY: run test screenshots install install-dev assets lint format migrate worker beat bench bench-annuaire bench-accueil bench-observatoire bench-formation bench-partenariats bench-territoires bench-experimentations bench-emplois bench-emplois-alertes bench-appartenance bench-ressources lock audit clean help
 
 help:
 	@echo "make run    — installe, migre, charge la démo et sert le portail sur http://$(HOST):$(PORT)/"
@@ -129,6 +129,7 @@ bench-ressources: install-dev
 	$(PY) -m bench.appartenance_resources
 
 # The good-practices report's PDF (WeasyPrint), timed per size of assessment.
+.PHONY: bench-rapport
 bench-rapport: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.appartenance_report
