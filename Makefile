@@ -136,6 +136,12 @@ bench-ressources: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.appartenance_resources
 
+# The good-practices report's PDF (WeasyPrint), timed per size of assessment.
+.PHONY: bench-rapport
+bench-rapport: install-dev
+	@scripts/services.sh
+	$(PY) -m bench.appartenance_report
+
 # requirements*.in (direct dependencies) -> requirements*.txt (everything, pinned with the
 # hashes of its files). Resolved against the public index alone: no local index, wheel
 # folder or constraint of this machine's pip configuration may slip in its own files.

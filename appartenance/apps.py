@@ -14,6 +14,22 @@ class AppartenanceConfig(AppConfig):
         from appartenance import admin_badges  # noqa: F401
 
         self.ready_resources()
+        self.ready_report()
+        self.ready_aggregates()
+
+    def ready_report(self):
+        from appartenance.models_report import GuideReport
+        from lib import media
+
+        # A report's PDF leaves storage with its row (and with its assessment's).
+        media.delete_files_with_rows(GuideReport)
+
+    def ready_aggregates(self):
+        # The observatory's good-practices page (counts only, under its secrecy).
+        from appartenance.aggregates import SOURCE
+        from lib import practice_aggregates
+
+        practice_aggregates.register(SOURCE)
 
     def ready_resources(self):
         from appartenance import resources

@@ -149,6 +149,9 @@ def save_answers(*, assessment: GuideAssessment, theme: Theme, values: dict[str,
     member saving one question leaves a colleague's other answers alone). Returns the French
     errors by question id; what is valid is saved even when another answer is not."""
     errors = {}
+    # First, and locking the assessment's row: two saves at once (the script saving a question
+    # while the form is sent) wait for each other, and the second sees what the first created.
+    GuideAssessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
     existing = {answer.question: answer for answer in assessment.answers.filter(question__in=values)}
     for question in theme.questions:
         if question.id not in values:
@@ -168,7 +171,6 @@ def save_answers(*, assessment: GuideAssessment, theme: Theme, values: dict[str,
                 setattr(answer, name, value)
             answer.updated_by = by
             answer.save()
-    GuideAssessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
     return errors
 
 

@@ -46,6 +46,27 @@ def create_database(database_url: str) -> None:
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True, check=False)
 
 
+def main_in_child(*, module: str, doc: str, database_url: str, measure) -> None:
+    """The command line of a benchmark that measures in one process: parse `--times`; in the
+    parent, create and migrate the benchmark database, then run `python -m <module> --child`
+    with production settings, which calls `measure(times=...)`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--times", type=int, default=5)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        measure(times=args.times)
+        return
+    create_database(database_url)
+    with tempfile.TemporaryDirectory() as static_root:
+        env = bench_env(database_url, static_root)
+        manage(env, "migrate", "--noinput")
+        command = [sys.executable, "-m", module, "--child", "--times", str(args.times)]
+        subprocess.run(command, cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "cress.settings"}, check=True)
+
+
 @contextlib.contextmanager
 def gunicorn_server(*, database_url: str, workers: int = 2, prepare=None, extra_env: dict | None = None):
     """Migrate the benchmark database, collect static files, then serve on a free port."""

@@ -11,18 +11,14 @@ first document of the process is timed apart: it loads WeasyPrint and the fonts.
 is rolled back at the end.
 """
 
-import argparse
 import io
 import os
 import platform
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import date
 
 from bench.formation_documents import Timer, summary
-from bench.server import ROOT, bench_env, create_database, manage
+from bench.server import main_in_child
 
 DATABASE_URL = os.environ.get(
     "BENCH_TERRITOIRES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cress_bench_territoires"
@@ -95,19 +91,7 @@ def measure(*, times: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--times", type=int, default=5)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        measure(times=args.times)
-        return
-    create_database(DATABASE_URL)
-    with tempfile.TemporaryDirectory() as static_root:
-        env = bench_env(DATABASE_URL, static_root)
-        manage(env, "migrate", "--noinput")
-        command = [sys.executable, "-m", "bench.territoires_pdf", "--child", "--times", str(args.times)]
-        subprocess.run(command, cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "cress.settings"}, check=True)
+    main_in_child(module="bench.territoires_pdf", doc=__doc__, database_url=DATABASE_URL, measure=measure)
 
 
 if __name__ == "__main__":

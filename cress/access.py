@@ -660,6 +660,12 @@ MODEL_RULES = (
         "members; not in the admin.",
     ),
     ModelRule(
+        "appartenance.GuideReport",
+        _PERSONAL,
+        note="The PDF report of a self-assessment and who asked for it: built by a worker, downloaded by the "
+        "organisation's members only (/ess/bonnes-pratiques/…/rapport/); not in the admin.",
+    ),
+    ModelRule(
         "formation.HrMessage",
         _PERSONAL,
         rights={FORMATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},

@@ -21,6 +21,7 @@ from annuaire.demo import demo_siret, seed_moderation_queue, seed_organisations
 from annuaire.models import Organisation, PartnerMembership
 from annuaire.services import save_organisation
 from appartenance.demo_badges import seed_badges
+from appartenance.demo_guide import seed_assessments
 from appartenance.demo_resources import seed_resources
 from communication.demo import seed_news_and_events
 from comptes.models import User
@@ -180,4 +181,10 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     # Appartenance: members with badges, the demo partner's structure first (its account sees its badge).
     report["badges"] = seed_badges(organisations=sorted(named, key=lambda o: o.name != DEMO_PARTNER_ORGANISATION))
     report["ressources"] = seed_resources()
+    # The good-practices guide: two structures over two years (the demo partner's first), and this
+    # year's answers of a few more, counted on the observatory's page.
+    report["bonnes_pratiques"] = seed_assessments(
+        organisations=sorted(named, key=lambda o: o.name != DEMO_PARTNER_ORGANISATION),
+        others=Organisation.objects.exclude(epci=None).exclude(ess_family="").order_by("pk")[:30],
+    )
     return report

@@ -621,3 +621,6 @@ SKILLS_RECORDS_PER_HOUR = envint("SKILLS_RECORDS_PER_HOUR", 5)
 # keep a badge (a revocation shows within this time), and the font of its PNG version.
 BADGE_MAX_AGE = envint("BADGE_MAX_AGE", 3600)
 BADGE_FONT = envstr("BADGE_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# The good-practices report (issue 20, point 4): its page polls every 2 s while the PDF is built;
+# past this many polls an hour from one member it stops polling (the email brings the link).
+GUIDE_REPORT_POLLS_PER_HOUR = envint("GUIDE_REPORT_POLLS_PER_HOUR", 600)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from observatoire import territory_views, views
+from observatoire import territory_views, views, views_practices
 
 app_name = "observatoire"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("territoires/<str:code>/", territory_views.portrait, name="portrait"),
     path("niches/", territory_views.niches, name="niches"),
     path("methode/", views.method, name="methode"),
+    path("bonnes-pratiques/", views_practices.good_practices, name="bonnes-pratiques"),
     path("panorama/", views.panorama_request, name="panorama"),
     path("panorama/demande/<uuid:public_id>/", views.panorama_progress, name="panorama-suivi"),
     path("panorama/telechargement/<str:token>/", views.panorama_download, name="panorama-telechargement"),

@@ -58,7 +58,7 @@ from partenariats.models import Convention
 from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
-from tests.appartenance.factories import make_assessment
+from tests.appartenance.factories import make_assessment, make_ready_report
 from tests.appartenance.resources_factories import make_resource
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
@@ -315,7 +315,7 @@ def world():
     make_emailed_match()
     # Emplois: a published offer, an application, an alert and what it was sent.
     job_board_rows(organisation)
-    make_assessment(organisation)
+    make_ready_report(make_assessment(organisation))
     # Appartenance: the organisation is a member with a verified ESS status; its badge revoked once.
     Membership.objects.create(organisation=organisation, year=timezone.localdate().year)
     EssVerification.objects.create(organisation=organisation, verified_by=superuser)
@@ -534,6 +534,7 @@ PUBLIC_URLS = {
     "territoires:politique",
     "observatoire:index", "observatoire:explorer", "observatoire:explorer-csv", "observatoire:explorer-json",
     "observatoire:methode", "observatoire:portraits", "observatoire:portrait", "observatoire:niches",
+    "observatoire:bonnes-pratiques",
     "observatoire:panorama", "observatoire:panorama-suivi", "observatoire:publications",
     "observatoire:publication-fichier",
     "accueil:index", "accueil:guide", "accueil:envoyee", "accueil:etape", "accueil:nouveau-lien",
@@ -591,6 +592,7 @@ PRIVATE_URLS = {
     # The good-practices guide: the members of the organisation only (check_private_pages).
     "appartenance:guide-start", "appartenance:guide-assessment", "appartenance:guide-theme",
     "appartenance:guide-action-new", "appartenance:guide-action-status",
+    "appartenance:guide-report", "appartenance:guide-report-state", "appartenance:guide-report-file",
     "appartenance:badges-membre",
 }  # fmt: skip
 
@@ -774,6 +776,10 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         ("appartenance:guide-theme", "post", [assessment.organisation_id, assessment.year, "gouvernance"]),
         ("appartenance:guide-action-new", "post", [assessment.organisation_id, assessment.year]),
         ("appartenance:guide-action-status", "post", [assessment.organisation_id, assessment.year, action.pk]),
+        ("appartenance:guide-report", "get", [assessment.organisation_id, assessment.year]),
+        ("appartenance:guide-report", "post", [assessment.organisation_id, assessment.year]),
+        ("appartenance:guide-report-state", "get", [assessment.organisation_id, assessment.year]),
+        ("appartenance:guide-report-file", "get", [assessment.organisation_id, assessment.year]),
     ):
         if member and method == "post":
             continue  # it would change the assessment: tests/appartenance/test_guide.py

@@ -225,3 +225,33 @@ def test_the_pages_make_the_same_number_of_queries_whatever_the_answers(client, 
     large = make_assessment(kaz, year=2026, answers=every, actions=8)
     make_assessment(kaz, year=2024, answers=every, actions=3)
     assert (queries(client, overview_url(large)), queries(client, theme_url(large))) == counts_small
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_assessment_at_once_wait_for_each_other_never_a_500():
+    """The page's script saves a question while the form is sent: both create the same answer."""
+    import threading
+
+    from django.db import connections
+
+    assessment = guide.start_assessment(organisation=OrganisationFactory(), year=2026)
+    theme = guide.guide().theme("gouvernance")
+    start = threading.Barrier(4)
+    failures = []
+
+    def save(choice):
+        try:
+            start.wait()
+            guide.save_answers(assessment=assessment, theme=theme, values={"gouvernance.instances": choice}, by=None)
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(choice,)) for choice in ("oui", "non", "partiel", "oui")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert GuideAnswer.objects.filter(assessment=assessment, question="gouvernance.instances").count() == 1

@@ -30,6 +30,7 @@ from accueil import services as intake_services
 from accueil.models import IntakeRequest
 from annuaire import contributions
 from annuaire.models import Contribution, PartnerMembership
+from appartenance import report as guide_reports
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
 from cress.services import report_orphan_files
@@ -54,6 +55,7 @@ from partenariats import reminders as partnership_reminders
 from partenariats import services as partenariats_services
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
+from tests.appartenance.factories import make_assessment
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.emplois.factories import PDF as JOB_PDF
@@ -125,6 +127,7 @@ APPLICATION_CANDIDATE = Link(r"/emplois/ma-candidature/[\w-]+/", r"Ma candidatur
 EMPLOYER_SPACE = Link(r"/emplois/espace/offres/\d+/", r"<h1[^>]*>Médiateur ou médiatrice numérique", member=True)
 EMPLOYER_SPACE_OFFER = Link(r"/emplois/espace/offres/\d+/", r"<h1[^>]*>Aide à domicile", member=True)
 SKILLS_RECORD = Link(r"/emplois/competences/dossier/[\w-]+/", r"<h1[^>]*>Mon dossier de compétences", private=True)
+GUIDE_REPORT = Link(r"/ess/bonnes-pratiques/\d+/\d+/rapport/", r"<h1[^>]*>Rapport \d{4}", member=True)
 PARTNER_SPACE = Link(r"/partenaires/espace/conventions/\d+/", r"<h1[^>]*>Convention de partenariat", member=True)
 # What each kind of email must carry, so that whoever receives it can act: no kind may be
 # missing (a new template fails `test_every_kind_of_email_declares_its_links`).
@@ -262,6 +265,8 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "emplois/competences_lien": (SKILLS_RECORD,),
     "emplois/competences_nouveau_lien": (SKILLS_RECORD,),
     "emplois/competences_synthese": (SKILLS_RECORD,),
+    # Appartenance: the good-practices report is ready (its page, for the members of the organisation).
+    "appartenance/rapport_pret": (GUIDE_REPORT,),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -481,6 +486,9 @@ def produce_every_email(client):
     )  # fmt: skip
     skills_services.request_pdf(record=record)
     skills_services.build_pdf(record_id=record.pk)  # emplois/competences_synthese
+    assessment = make_assessment(employer, by=None)
+    guide_reports.request_report(assessment=assessment, by=get_user_model().objects.get(email="rh@tikaz.re"))
+    guide_reports.build_report(assessment_id=assessment.pk)  # appartenance/rapport_pret
 
 
 def outbox_table_text() -> str:
