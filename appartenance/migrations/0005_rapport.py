@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appartenance", "0003_resources"),
+        ("appartenance", "0004_membership_log"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
