@@ -187,6 +187,8 @@ VERIFIED = {
     "gouvernance-democratique",
     "benefices-majoritairement-reinvestis",
     "reserves-impartageables",
+    "fonds-de-developpement",
+    "report-et-reserves",
 }
 
 
@@ -203,6 +205,14 @@ def test_the_esus_rules_follow_the_article_in_force():
     assert "rentabilité" not in questions["esus_charge"]
     assert "compte de résultat" in questions["esus_charge"]
     assert "boni de liquidation" in questions["reserves"] and "règles spéciales" in questions["reserves"]
+
+
+def test_the_development_fund_is_due_until_the_reserves_reach_a_fifth_of_the_capital():
+    # Arrêté du 3 août 2015, art. 1er: the fraction of the capital set by order is one fifth.
+    questions = {question.id: question.text for question in RULES.questions}
+    assert "20 %" in questions["fonds_developpement"]
+    assert "cinquième du capital social" in questions["fonds_developpement"]
+    assert "cinquième du capital social" in next(r.summary for r in RULES.rules if r.id == "fonds-de-developpement")
 
 
 def _utility_rule_with(old: str, new: str) -> str:
