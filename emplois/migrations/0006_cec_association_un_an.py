@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emplois', '0005_organisation_rename'),
+        ("emplois", "0005_organisation_rename"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='skillsexperience',
-            name='association_three_years',
-            field=models.CharField(blank=True, choices=[('oui', 'Oui'), ('non', 'Non'), ('nsp', 'Je ne sais pas')], max_length=3, verbose_name='association déclarée depuis au moins 1 an'),
+            model_name="skillsexperience",
+            name="association_three_years",
+            field=models.CharField(
+                blank=True,
+                choices=[("oui", "Oui"), ("non", "Non"), ("nsp", "Je ne sais pas")],
+                max_length=3,
+                verbose_name="association déclarée depuis au moins 1 an",
+            ),
         ),
     ]

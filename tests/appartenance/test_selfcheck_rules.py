@@ -222,7 +222,7 @@ def _utility_rule_with(old: str, new: str) -> str:
 
 
 def test_a_verified_date_needs_a_real_date_and_the_source_consulted():
-    without_source = _utility_rule_with("source = ", 'verifie_le = 2026-12-04\nautre = ')
+    without_source = _utility_rule_with("source = ", "verifie_le = 2026-12-04\nautre = ")
     with pytest.raises(ValueError, match="utilite-sociale"):
         parse_rules(without_source)
     not_a_date = _utility_rule_with("source = ", 'verifie_le = "hier"\nsource = ')

@@ -3,8 +3,8 @@ experiences and their CléA skills, the compte d'engagement citoyen's reasons, t
 summary, deletion and purge; forged, expired and foreign links refused in French."""
 
 import re
-from html import unescape
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from django.db import connection
