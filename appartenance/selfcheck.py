@@ -71,7 +71,8 @@ class LegalFormRule:
     article: str
     summary: str
     advice: str
-    checked_on: datetime.date
+    checked_on: datetime.date | None  # None: the official text was not found, the rule is not verified
+    source: str = ""  # the text consulted, with its version date
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class Rule:
     summary: str
     advice: str  # what would have to change when it is not met
     to_check: str  # what to check when it is unknown
-    checked_on: datetime.date
+    checked_on: datetime.date | None  # None: the official text was not found, the rule is not verified
+    source: str = ""  # the text consulted, with its version date
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,15 @@ class Rules:
         return [question for question in self.questions if question.group == group]
 
 
+def _checked_on(item: dict) -> datetime.date | None:
+    """The date a rule was checked on its official text; none when it was not (the page says so).
+    A verified rule names the text it was checked on."""
+    checked_on = item.get("verifie_le")
+    if checked_on is not None and not (isinstance(checked_on, datetime.date) and item.get("source", "").strip()):
+        raise ValueError(f"Rule {item['id']!r}: « verifie_le » must be a date, with the « source » consulted")
+    return checked_on
+
+
 def parse_rules(text: str) -> Rules:
     """The rules of a TOML text; a rule naming an unknown question, group or status fails here."""
     data = tomllib.loads(text)
@@ -122,7 +133,8 @@ def parse_rules(text: str) -> Rules:
             article=item["article"],
             summary=item["resume"],
             advice=item["conseil"],
-            checked_on=item["verifie_le"],
+            checked_on=_checked_on(item),
+            source=item.get("source", ""),
         )
         for item in data["formes"]
     )
@@ -145,7 +157,8 @@ def parse_rules(text: str) -> Rules:
                 summary=item["resume"],
                 advice=item["conseil"],
                 to_check=item["a_verifier"],
-                checked_on=item["verifie_le"],
+                checked_on=_checked_on(item),
+                source=item.get("source", ""),
             )
         )
     return Rules(forms=forms, questions=questions, rules=tuple(rules))

@@ -149,7 +149,7 @@ class ExperienceForm(ErrorLinksMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choisissez les compétences dans la liste proposée."},
     )
-    association_three_years = _answer_field("L'association est-elle déclarée depuis au moins 3 ans ?")
+    association_three_years = _answer_field("L'association est-elle déclarée depuis au moins 1 an ?")
     general_interest = _answer_field("Ses activités sont-elles d'intérêt général ?")
     volunteer_role = forms.ChoiceField(
         label="Votre rôle de bénévole",

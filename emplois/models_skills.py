@@ -98,7 +98,7 @@ class SkillsExperience(models.Model):
     skills = models.JSONField("compétences (codes CléA)", default=list, blank=True)
     # For the compte d'engagement citoyen (volunteers only).
     association_three_years = models.CharField(
-        "association déclarée depuis au moins 3 ans", max_length=3, choices=Answer.choices, blank=True
+        "association déclarée depuis au moins 1 an", max_length=3, choices=Answer.choices, blank=True
     )
     general_interest = models.CharField("activités d'intérêt général", max_length=3, choices=Answer.choices, blank=True)
     volunteer_role = models.CharField("rôle bénévole", max_length=12, choices=VolunteerRole.choices, blank=True)

@@ -294,6 +294,10 @@ def _plus_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _association_age_label(years: int) -> str:
+    return f"Association déclarée depuis au moins {years} an{'s' if years > 1 else ''}"
+
+
 def _volunteer_assessments(experience, volunteers, today) -> list[Assessment]:
     rules = cec_rules()["benevolat_associatif"]
     minimum, same = rules["heures_minimum_annee"], rules["heures_minimum_meme_association"]
@@ -302,7 +306,7 @@ def _volunteer_assessments(experience, volunteers, today) -> list[Assessment]:
         assessment = Assessment(experience, f"{rules['libelle']} — année {year}", euros=rules["euros_par_annee"])
         assessment.checks.append(
             _answer(
-                f"Association déclarée depuis au moins {rules['anciennete_association_annees']} ans",
+                _association_age_label(rules["anciennete_association_annees"]),
                 experience.association_three_years,
                 yes="Oui, d'après votre réponse.",
                 no="Non, d'après votre réponse.",

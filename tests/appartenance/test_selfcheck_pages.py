@@ -2,6 +2,7 @@
 « be followed up », which prefills an intake request through lib.intake_prefill. Nothing is
 stored until the person sends that request: the self-check writes no row anywhere."""
 
+import re
 from html import unescape
 
 import pytest
@@ -72,6 +73,13 @@ def test_a_sas_distributing_most_of_its_profits_reads_why_it_is_not_ess(client):
     assert "la majorité des bénéfices doit rester dans l'entreprise" in html
     assert html.count("Non remplie") == 2 + 0  # two conditions; ESUS conditions are all met
     assert "règle vérifiée le 4 décembre 2026" in html
+
+
+def test_a_rule_whose_official_text_was_not_found_reads_not_verified(client):
+    html = re.sub(r"<[^>]+>", "", text(client.get(RESULT, SAS_DISTRIBUTING)))
+    # art. 1er I 3° a was read on its official text; the ESUS rules were not (see regles_ess.toml).
+    assert "art. 1er, I, 3°, a — règle vérifiée le 4 décembre 2026" in html
+    assert "Code du travail, art. L3332-17-1, I, 5° — règle non vérifiée sur le texte officiel" in html
 
 
 def test_a_sas_meeting_every_condition_reads_it_is_ess_and_may_ask_for_esus(client):

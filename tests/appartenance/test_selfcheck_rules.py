@@ -53,9 +53,12 @@ def test_every_rule_of_the_file_is_pinned_to_its_article():
     assert {rule.id: rule.article for rule in RULES.rules} == ARTICLES
 
 
-def test_every_rule_carries_its_text_its_advice_and_the_date_it_was_checked():
+def test_every_rule_carries_its_text_its_advice_and_the_source_it_was_checked_on():
     for rule in [*RULES.rules, *RULES.forms]:
-        assert isinstance(rule.checked_on, datetime.date), rule.id
+        # A verified rule carries the date and the text consulted; one whose official text was not
+        # found carries no date (the page says « non vérifiée ») but says what was read instead.
+        assert rule.checked_on is None or isinstance(rule.checked_on, datetime.date), rule.id
+        assert rule.source.strip(), rule.id
         assert rule.summary.strip() and rule.article.strip(), rule.id
     for rule in RULES.rules:
         assert rule.advice.strip() and rule.to_check.strip() and rule.questions, rule.id
@@ -176,3 +179,53 @@ def test_a_rule_naming_an_unknown_question_is_refused_when_the_file_is_read():
     text = RULES_FILE.read_text(encoding="utf-8").replace('questions = ["but"]', 'questions = ["butt"]')
     with pytest.raises(ValueError, match="butt"):
         parse_rules(text)
+
+
+# What the official texts, checked on 2026-12-04, changed in the file (see each rule's « source »).
+VERIFIED = {
+    "but-autre-que-partage",
+    "gouvernance-democratique",
+    "benefices-majoritairement-reinvestis",
+    "reserves-impartageables",
+    "fonds-de-developpement",
+    "report-et-reserves",
+}
+
+
+def test_only_the_rules_checked_on_their_official_text_carry_a_date():
+    assert {rule.id for rule in RULES.rules if rule.checked_on} == VERIFIED
+    assert all(form.checked_on == datetime.date(2026, 12, 4) for form in RULES.forms)
+
+
+def test_the_esus_rules_follow_the_article_in_force():
+    # L3332-17-1 as amended by loi n° 2019-486: the statutes carry the 1° condition only, and the
+    # charge weighs on the income statement (no longer « ou la rentabilité financière »).
+    questions = {question.id: question.text for question in RULES.questions}
+    assert "politique de rémunération" not in questions["esus_statuts"]
+    assert "rentabilité" not in questions["esus_charge"]
+    assert "compte de résultat" in questions["esus_charge"]
+    assert "boni de liquidation" in questions["reserves"] and "règles spéciales" in questions["reserves"]
+
+
+def test_the_development_fund_is_due_until_the_reserves_reach_a_fifth_of_the_capital():
+    # Arrêté du 3 août 2015, art. 1er: the fraction of the capital set by order is one fifth.
+    questions = {question.id: question.text for question in RULES.questions}
+    assert "20 %" in questions["fonds_developpement"]
+    assert "cinquième du capital social" in questions["fonds_developpement"]
+    assert "cinquième du capital social" in next(r.summary for r in RULES.rules if r.id == "fonds-de-developpement")
+
+
+def _utility_rule_with(old: str, new: str) -> str:
+    text = RULES_FILE.read_text(encoding="utf-8")
+    start = text.index('id = "utilite-sociale"')
+    return text[:start] + text[start:].replace(old, new, 1)
+
+
+def test_a_verified_date_needs_a_real_date_and_the_source_consulted():
+    without_source = _utility_rule_with("source = ", "verifie_le = 2026-12-04\nautre = ")
+    with pytest.raises(ValueError, match="utilite-sociale"):
+        parse_rules(without_source)
+    not_a_date = _utility_rule_with("source = ", 'verifie_le = "hier"\nsource = ')
+    with pytest.raises(ValueError, match="utilite-sociale"):
+        parse_rules(not_a_date)
+    assert parse_rules(_utility_rule_with("source = ", "verifie_le = 2026-12-04\nsource = ")).rules

@@ -4,6 +4,7 @@ summary, deletion and purge; forged, expired and foreign links refused in French
 
 import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -68,6 +69,22 @@ def test_the_cec_rules_carry_their_legal_reference_and_amounts():
     assert rules["service_civique"]["mois_continus_minimum"] == 6
 
 
+def test_the_cec_rules_follow_the_texts_in_force_and_say_what_was_not_verified():
+    # Loi n° 2024-344 du 15 avril 2024: an association declared for one year (three before).
+    rules = skills.cec_rules()
+    volunteering = rules["benevolat_associatif"]
+    assert volunteering["anciennete_association_annees"] == 1
+    assert (volunteering["heures_minimum_annee"], volunteering["heures_minimum_meme_association"]) == (200, 100)
+    assert rules["verifie_le"] == "2026-12-04"
+    # Each rule names the text consulted; one not found in its official text carries no date.
+    assert all(source["texte"] and "verifie_le" in source for source in rules["sources"])
+    unverified = [source for source in rules["sources"] if not source["verifie_le"]]
+    assert any("720" in source["regle"] for source in unverified)
+    assert any("720" in note and "non vérifié" in note for note in rules["non_verifie"])
+    [assessment] = skills.cec_assessments([volunteer()], today=date(2025, 6, 1))
+    assert assessment.checks[0].label == "Association déclarée depuis au moins 1 an"
+
+
 # --- The flow ---------------------------------------------------------------------------------
 
 
@@ -95,6 +112,7 @@ def test_start_email_page_experience_skills_cec_and_pdf(client):
     assert f"année {year}" in page
     assert "Peut ouvrir des droits (240 €" in page  # 5 h a week all year: 260 h, director
     assert "pas une promesse" in page
+    assert "Le plafond de 720 € n'a pas été retrouvé dans le texte officiel : non vérifié." in unescape(page)
 
     response = client.post(path, {"action": "synthese"})
     assert response.status_code == 302
