@@ -19,7 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from comptes.sessions import awaits_second_factor
+from comptes.sessions import LAST_SEEN_KEY, awaits_second_factor
 
 
 async def _anonymous():
@@ -49,9 +49,6 @@ class SecondFactorMiddleware:
                 request.auser = _anonymous
         return self.get_response(request)
 
-
-# When the staff session last showed activity (epoch seconds), refreshed at most once a minute.
-LAST_SEEN_KEY = "comptes_last_seen"
 
 
 class StaffIdleTimeoutMiddleware:

@@ -6,10 +6,14 @@ Until then `comptes.middleware.SecondFactorMiddleware` lets it reach only the
 second-factor step.
 """
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
 
+# When the staff session last showed activity (epoch seconds): set at login, refreshed at most
+# once a minute by comptes.middleware.StaffIdleTimeoutMiddleware.
+LAST_SEEN_KEY = "comptes_last_seen"
 # Set at login: this account has a second factor (read for partners; staff always have to).
 SECOND_FACTOR_SESSION_KEY = "comptes_second_factor"
 
@@ -19,8 +23,10 @@ def apply_login_policy(sender, request, user, **kwargs):
     from comptes.services import has_second_factor
 
     if user.is_staff:
-        # An absolute end rather than an idle timeout: the admin shows personal and FSE data.
+        # An absolute end (a working day), and an idle timeout counted from now
+        # (comptes.middleware.StaffIdleTimeoutMiddleware): the admin shows personal and FSE data.
         request.session.set_expiry(timedelta(hours=settings.STAFF_SESSION_HOURS))
+        request.session[LAST_SEEN_KEY] = int(time.time())
     request.session[SECOND_FACTOR_SESSION_KEY] = user.is_staff or has_second_factor(user)
 
 
