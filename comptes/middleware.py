@@ -50,7 +50,6 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
 
-
 class StaffIdleTimeoutMiddleware:
     """A staff session left idle for STAFF_IDLE_MINUTES ends: the next request logs it out and
     sends it to the login page, which says why (the absolute end, STAFF_SESSION_HOURS after
