@@ -21,6 +21,7 @@ from annuaire.demo import demo_siret, seed_moderation_queue, seed_organisations
 from annuaire.models import Organisation, PartnerMembership
 from annuaire.services import save_organisation
 from appartenance.demo_badges import seed_badges
+from appartenance.demo_prix import seed_prix
 from appartenance.demo_resources import seed_resources
 from communication.demo import seed_news_and_events
 from comptes.models import User
@@ -180,4 +181,6 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     # Appartenance: members with badges, the demo partner's structure first (its account sees its badge).
     report["badges"] = seed_badges(organisations=sorted(named, key=lambda o: o.name != DEMO_PARTNER_ORGANISATION))
     report["ressources"] = seed_resources()
+    # The Prix de l'ESS: the demo partner's structure applies first (its account sees its application).
+    report["prix"] = seed_prix(organisations=sorted(named, key=lambda o: o.name != DEMO_PARTNER_ORGANISATION))
     return report

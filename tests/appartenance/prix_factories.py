@@ -73,3 +73,24 @@ def score(juror, application, *values, comment=""):
         juror=juror, application_id=application.pk, points=dict(zip([c.pk for c in criteria], values, strict=True)),
         comment=comment,
     )  # fmt: skip
+
+
+def make_prix_rows(*, organisation, member, other_organisation, other_member):
+    """A campaign under examination: an application of each organisation (the first with a
+    file), a juror who declared the second organisation and scored the first. For the
+    access matrix's world and the admin pages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    campaign = make_campaign(phase="jury")
+    application = make_application(campaign, organisation, member, submit=False)
+    when = campaign.opens_at + timedelta(hours=2)
+    prix.add_attachment(
+        application=application, title="Rapport d'activité", by=member, now=when,
+        upload=SimpleUploadedFile("rapport.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+    )  # fmt: skip
+    prix.submit_application(application=application, by=member, now=when)
+    other = make_application(campaign, other_organisation, other_member)
+    juror = make_juror(campaign, email="jure.prix@exemple.re")
+    prix.declare_conflict(juror=juror, organisation=other_organisation, reason="Administratrice")
+    score(juror, application, 8, 6, 7, comment="Un projet solide.")
+    return campaign, application, other, juror
