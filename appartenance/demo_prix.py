@@ -120,9 +120,10 @@ def _jury(campaign, applications, *, conflict_with=None):
 
 
 @transaction.atomic
-def seed_prix(*, organisations) -> dict:
+def seed_prix(*, organisations, with_jury: bool = True) -> dict:
     """`organisations`: directory organisations, the demo partner's first (its account sees
-    its application); only the eligible ones apply."""
+    its application); only the eligible ones apply. The jurors are accounts: without demo
+    accounts (`with_jury` false) the campaigns have no jury and no scores."""
     eligible = [
         organisation
         for organisation in organisations
@@ -136,7 +137,8 @@ def seed_prix(*, organisations) -> dict:
     if not PrixCampaign.objects.filter(year=year - 1).exists():
         past = _campaign(year - 1, now - timedelta(days=400))
         applications = _applications(past, list(reversed(eligible)))
-        _jury(past, applications)
+        if with_jury:
+            _jury(past, applications)
         ranking = [row.application for _category, rows in prix.ranking(past) for row in rows[:1]]
         prix.record_deliberation(
             campaign=past,
@@ -149,7 +151,8 @@ def seed_prix(*, organisations) -> dict:
     if not PrixCampaign.objects.filter(year=year).exists():
         current = _campaign(year, now - timedelta(days=50))
         applications = _applications(current, eligible)
-        _jury(current, applications, conflict_with=applications[1].organisation)
+        if with_jury:
+            _jury(current, applications, conflict_with=applications[1].organisation)
     for campaign in PrixCampaign.objects.filter(year__in=[year - 1, year]):
         report[campaign.title] = {
             "candidatures": campaign.applications.count(),

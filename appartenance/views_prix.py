@@ -45,6 +45,14 @@ def _posts_allowed(request) -> bool:
     return within_limit(request, scope=POSTS_SCOPE, limit_setting=POSTS_LIMIT_SETTING, key=f"u-{request.user.pk}")
 
 
+def _too_many(request):
+    """The redirect that says a person posted too often (None while within the limit)."""
+    if _posts_allowed(request):
+        return None
+    messages.error(request, TOO_MANY_MESSAGE)
+    return redirect(request.path)
+
+
 def _errors(form) -> str:
     return " ".join(str(message) for field_errors in form.errors.values() for message in field_errors)
 
@@ -152,14 +160,14 @@ def application(request, pk: int):
     """Step 1: the project. A POST saves the draft (and goes on to step 2 when asked)."""
     application = _application(request, pk)
     if not application.is_draft:
-        return _private(render(request, "appartenance/prix/candidature_deposee.html", {"application": application}))
+        context = {"application": application, "attachments": list(application.attachments.all())}
+        return _private(render(request, "appartenance/prix/candidature_deposee.html", context))
     initial = {name: getattr(application, name) for name in ("project_title", "summary", "impact")}
     form = ProjectForm(**submitted(request), initial=initial)
     status = 200
     if request.method == "POST":
-        if not _posts_allowed(request):
-            messages.error(request, TOO_MANY_MESSAGE)
-            return redirect(request.path)
+        if refused := _too_many(request):
+            return refused
         if form.is_valid():
             try:
                 prix.save_draft(application=application, values=form.cleaned_data)
@@ -186,9 +194,8 @@ def application_files(request, pk: int):
     attachment_form, submit_form = AttachmentForm(), SubmitForm()
     status = 200
     if request.method == "POST":
-        if not _posts_allowed(request):
-            messages.error(request, TOO_MANY_MESSAGE)
-            return redirect(request.path)
+        if refused := _too_many(request):
+            return refused
         action = request.POST.get("action", "")
         try:
             if action == "ajouter":
@@ -334,9 +341,8 @@ def jury_application(request, year: int, pk: int):
     form = ScoreForm(**submitted(request), criteria=criteria, initial=initial)
     status = 200
     if request.method == "POST":
-        if not _posts_allowed(request):
-            messages.error(request, TOO_MANY_MESSAGE)
-            return redirect(request.path)
+        if refused := _too_many(request):
+            return refused
         if form.is_valid():
             try:
                 prix.score_application(

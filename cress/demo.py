@@ -182,5 +182,7 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     report["badges"] = seed_badges(organisations=sorted(named, key=lambda o: o.name != DEMO_PARTNER_ORGANISATION))
     report["ressources"] = seed_resources()
     # The Prix de l'ESS: the demo partner's structure applies first (its account sees its application).
-    report["prix"] = seed_prix(organisations=sorted(named, key=lambda o: o.name != DEMO_PARTNER_ORGANISATION))
+    report["prix"] = seed_prix(
+        organisations=sorted(named, key=lambda o: o.name != DEMO_PARTNER_ORGANISATION), with_jury=with_accounts
+    )
     return report
