@@ -101,10 +101,6 @@ class PrixCampaignAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "prix_links": True}
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def _context(self, request, campaign, title):
         return {
             **self.admin_site.each_context(request),

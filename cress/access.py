@@ -707,8 +707,16 @@ MODEL_RULES = (
         note="A yearly campaign (timetable, categories, weighted grid, jury): Communication sets it up, reads the "
         "consolidated ranking, records the deliberation and publishes the laureates (page, news, emails).",
     ),
-    ModelRule("appartenance.PrixCategory", note="A campaign's categories: edited on the campaign's page."),
-    ModelRule("appartenance.PrixCriterion", note="A campaign's weighted grid: edited on the campaign's page."),
+    ModelRule(
+        "appartenance.PrixCategory",
+        rights={COMMUNICATION: ALL, DIRECTION: VIEW},
+        note="A campaign's categories: edited on the campaign's page (an application keeps its category: PROTECT).",
+    ),
+    ModelRule(
+        "appartenance.PrixCriterion",
+        rights={COMMUNICATION: ALL, DIRECTION: VIEW},
+        note="A campaign's weighted grid: edited on the campaign's page.",
+    ),
     ModelRule(
         "appartenance.PrixApplication",
         _PERSONAL,
@@ -719,12 +727,14 @@ MODEL_RULES = (
     ModelRule(
         "appartenance.PrixApplicationTransition",
         _PERSONAL,
-        note="An application's log: shown on the application's page, not in the admin.",
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="An application's log: shown (read-only) on the application's page.",
     ),
     ModelRule(
         "appartenance.PrixAttachment",
         _PERSONAL,
-        note="An application's files, checked by their content: listed on the application's page.",
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="An application's files, checked by their content: listed (read-only) on the application's page.",
     ),
     ModelRule(
         "appartenance.JuryMember",
@@ -745,7 +755,12 @@ MODEL_RULES = (
         note="A juror's scores and comment: written by the juror alone, read-only here (other jurors never see "
         "them before the deliberation).",
     ),
-    ModelRule("appartenance.PrixScore", _PERSONAL, note="A score per criterion: shown on its evaluation's page."),
+    ModelRule(
+        "appartenance.PrixScore",
+        _PERSONAL,
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="A score per criterion: shown (read-only) on its evaluation's page.",
+    ),
 )
 
 RULES_BY_MODEL = {rule.model: rule for rule in MODEL_RULES}
