@@ -99,3 +99,16 @@ def test_the_conflict_form(client, jury_world, data):
     client.force_login(juror.user)
     response = client.post(f"/ess/prix/{campaign.year}/jury/conflits/", data)
     assert response.status_code == 302
+
+
+@FUZZ
+@given(data=st.dictionaries(st.sampled_from(["minutes", "prix_1", "prix_999999", "autre"]), VALUES, max_size=4))
+def test_the_deliberation_form_of_the_admin(admin_client, jury_world, data):
+    campaign, application, _juror = jury_world
+    data = {key.replace("prix_1", f"prix_{application.pk}") if key == "prix_1" else key: v for key, v in data.items()}
+    response = admin_client.post(f"/gestion/appartenance/prixcampaign/{campaign.pk}/deliberation/", data)
+    assert response.status_code in (200, 302)
+    application.refresh_from_db()
+    assert application.status in ("deposee", "laureate", "non_retenue")
+    if response.status_code == 200:
+        assert "errornote" in response.content.decode() or "errorlist" in response.content.decode()
