@@ -10,6 +10,7 @@ class AppartenanceConfig(AppConfig):
         from appartenance import admin_badges  # noqa: F401
 
         self.ready_resources()
+        self.ready_prix()
 
     def ready_resources(self):
         from appartenance import resources
@@ -20,3 +21,9 @@ class AppartenanceConfig(AppConfig):
         resources.connect_signals()
         registry.register_source(resources.SOURCE)
         media.delete_files_with_rows(Resource)
+
+    def ready_prix(self):
+        from appartenance.models_prix import PrixAttachment
+        from lib import media
+
+        media.delete_files_with_rows(PrixAttachment)
