@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -543,7 +543,3 @@ def jury_progress(campaign: PrixCampaign):
         .annotate(evaluated=Count("evaluations", distinct=True), declared=Count("conflicts", distinct=True))
         .order_by("user__email")
     )
-
-
-def submitted_count(campaign: PrixCampaign) -> int:
-    return PrixApplication.objects.filter(campaign=campaign).filter(Q(status__in=DECIDED)).count()
