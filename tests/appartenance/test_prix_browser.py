@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from appartenance import prix
 from appartenance.models_prix import ApplicationStatus, PrixApplication
-from tests.appartenance.prix_factories import make_applicant, make_application, make_campaign, make_juror
+from tests.appartenance.prix_factories import make_applicant, make_application, make_campaign, make_juror, score
 from tests.helpers.browser import look
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -88,3 +89,28 @@ def test_a_juror_scores_an_application(chromium, live_server, width):
     page.get_by_role("button", name="Enregistrer mes notes").click()
     page.get_by_text("Vos notes sont enregistrées.").wait_for()
     assert sorted(s.points for s in application.evaluations.get().scores.all()) == [6, 7, 8]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_ranking_fits_a_phone_and_passes_axe(chromium, live_server, width):
+    from comptes.models import User
+    from tests.helpers.auth import login_verified
+
+    campaign = make_campaign(phase="jury")
+    jurors = [make_juror(campaign, f"jury.personnalite.qualifiee.{n}@demo.ess-reunion.re") for n in range(3)]
+    for name in ("Société coopérative d'intérêt collectif Énergie Soleil Sud", "Ressourcerie Lespas Recyclage"):
+        application = make_application(campaign, *make_applicant(name), title="Réparer plutôt que jeter ailleurs")
+        for juror in jurors:
+            score(juror, application, 6, 7, 8)
+    minutes = "Le jury a examiné chaque candidature ; les lauréats sont désignés à la majorité des voix exprimées."
+    prix.record_deliberation(campaign=campaign, minutes=minutes, prizes={application.pk: "Lauréat"}, by=None)
+    prix.publish_laureates(campaign=campaign, by=None)  # the longest state of the page
+    superuser = User.objects.create_superuser(email="admin@exemple.re", password="mot-de-passe-solide-42")
+    client = Client()
+    login_verified(client, superuser)
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/gestion/appartenance/prixcampaign/{campaign.pk}/classement/")
+    page.get_by_role("heading", name="Utilité sociale").wait_for()
+    look(page, "prix-classement")
