@@ -16,6 +16,7 @@ class AppartenanceConfig(AppConfig):
         self.ready_resources()
         self.ready_report()
         self.ready_aggregates()
+        self.ready_prix()
 
     def ready_report(self):
         from appartenance.models_report import GuideReport
@@ -40,3 +41,9 @@ class AppartenanceConfig(AppConfig):
         resources.connect_signals()
         registry.register_source(resources.SOURCE)
         media.delete_files_with_rows(Resource)
+
+    def ready_prix(self):
+        from appartenance.models_prix import PrixAttachment
+        from lib import media
+
+        media.delete_files_with_rows(PrixAttachment)

@@ -43,4 +43,10 @@ PARTS: tuple[Part, ...] = (
         "à chercher par thème, public et format.",
         "resources",
     ),
+    Part(
+        "Le Prix de l'ESS",
+        "Chaque année, des structures de l'ESS et leurs projets distingués par catégorie : le calendrier, les "
+        "conditions, la candidature en ligne au nom de votre structure, puis les lauréats.",
+        "prix",
+    ),
 )

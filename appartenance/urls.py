@@ -6,6 +6,7 @@ from django.urls import path
 from appartenance import views
 from appartenance.urls_badges import urlpatterns as badges
 from appartenance.urls_guide import urlpatterns as guide
+from appartenance.urls_prix import urlpatterns as prix
 from appartenance.urls_report import urlpatterns as report
 from appartenance.urls_resources import urlpatterns as resources
 from appartenance.urls_selfcheck import urlpatterns as selfcheck
@@ -19,4 +20,5 @@ urlpatterns = [
     *selfcheck,
     *badges,
     *resources,
+    *prix,
 ]

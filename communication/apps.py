@@ -20,8 +20,9 @@ class CommunicationConfig(AppConfig):
 
         from communication import newsletter
         from communication.selectors import territory_agenda_link
+        from communication.services import publish_news_item
         from communication.territory_block import BLOCK
-        from lib import territory_blocks
+        from lib import news, territory_blocks
         from lib.media import delete_files_with_rows
         from lib.territory_links import register_territory_link
         from messagerie.links import register_link_builder
@@ -29,6 +30,7 @@ class CommunicationConfig(AppConfig):
         register_link_builder(newsletter.CONFIRM_LINK, newsletter.build_confirm_link)
         register_territory_link("agenda", territory_agenda_link)
         territory_blocks.register(BLOCK)
+        news.register_publisher("actualites", publish_news_item)
 
         for model_name in ("NewsArticle", "Event", "NewsCategory", "Tag"):
             model = self.get_model(model_name)

@@ -704,6 +704,72 @@ MODEL_RULES = (
         "appartenance.ResourceTag",
         note="A resource's themes, audiences and topics: edited on the resource's page, not in the admin.",
     ),
+    # --- appartenance: the Prix de l'ESS (issue 20, point 7) ---------------------------------
+    ModelRule(
+        "appartenance.PrixCampaign",
+        rights={COMMUNICATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        admin_views={
+            "appartenance_prixcampaign_ranking": "view",
+            "appartenance_prixcampaign_deliberation": "change",
+            "appartenance_prixcampaign_publish": "change",
+        },
+        note="A yearly campaign (timetable, categories, weighted grid, jury): Communication sets it up, reads the "
+        "consolidated ranking, records the deliberation and publishes the laureates (page, news, emails).",
+    ),
+    ModelRule(
+        "appartenance.PrixCategory",
+        rights={COMMUNICATION: ALL, DIRECTION: VIEW},
+        note="A campaign's categories: edited on the campaign's page (an application keeps its category: PROTECT).",
+    ),
+    ModelRule(
+        "appartenance.PrixCriterion",
+        rights={COMMUNICATION: ALL, DIRECTION: VIEW},
+        note="A campaign's weighted grid: edited on the campaign's page.",
+    ),
+    ModelRule(
+        "appartenance.PrixApplication",
+        _PERSONAL,
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="Written by the organisations' members (their pages under /ess/prix/), frozen once submitted "
+        "(database trigger): read-only here for everyone; names who submitted it.",
+    ),
+    ModelRule(
+        "appartenance.PrixApplicationTransition",
+        _PERSONAL,
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="An application's log: shown (read-only) on the application's page.",
+    ),
+    ModelRule(
+        "appartenance.PrixAttachment",
+        _PERSONAL,
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="An application's files, checked by their content: listed (read-only) on the application's page.",
+    ),
+    ModelRule(
+        "appartenance.JuryMember",
+        _PERSONAL,
+        rights={COMMUNICATION: ALL, DIRECTION: VIEW},
+        note="Jury appointments (a user account per juror): Communication appoints and removes jurors.",
+    ),
+    ModelRule(
+        "appartenance.ConflictOfInterest",
+        _PERSONAL,
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="Declared by the jurors themselves on their pages: read-only here.",
+    ),
+    ModelRule(
+        "appartenance.PrixEvaluation",
+        _PERSONAL,
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="A juror's scores and comment: written by the juror alone, read-only here (other jurors never see "
+        "them before the deliberation).",
+    ),
+    ModelRule(
+        "appartenance.PrixScore",
+        _PERSONAL,
+        rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
+        note="A score per criterion: shown (read-only) on its evaluation's page.",
+    ),
 )
 
 RULES_BY_MODEL = {rule.model: rule for rule in MODEL_RULES}

@@ -22,6 +22,7 @@ from annuaire.models import Organisation, PartnerMembership
 from annuaire.services import save_organisation
 from appartenance.demo_badges import seed_badges
 from appartenance.demo_guide import seed_assessments
+from appartenance.demo_prix import seed_prix
 from appartenance.demo_resources import seed_resources
 from communication.demo import seed_news_and_events
 from comptes.models import User
@@ -186,5 +187,9 @@ def seed_all(*, with_accounts: bool, directory_size: int = 300) -> dict:
     report["bonnes_pratiques"] = seed_assessments(
         organisations=sorted(named, key=lambda o: o.name != DEMO_PARTNER_ORGANISATION),
         others=Organisation.objects.exclude(epci=None).exclude(ess_family="").order_by("pk")[:30],
+    )
+    # The Prix de l'ESS: the demo partner's structure applies first (its account sees its application).
+    report["prix"] = seed_prix(
+        organisations=sorted(named, key=lambda o: o.name != DEMO_PARTNER_ORGANISATION), with_jury=with_accounts
     )
     return report

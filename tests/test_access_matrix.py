@@ -41,6 +41,7 @@ from annuaire.models import Claim, Contribution, Label, Organisation, PartnerMem
 from appartenance.badges import badge_token, revoke_badge
 from appartenance.models_badges import EssVerification, Membership
 from appartenance.models_guide import GuideAssessment
+from appartenance.models_prix import PrixApplication
 from communication.models import Delivery, NewsletterIssue, Subscriber
 from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
@@ -59,6 +60,7 @@ from referentiels.models import Territory, TerritoryKind
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory
 from tests.appartenance.factories import make_assessment, make_ready_report
+from tests.appartenance.prix_factories import make_prix_rows
 from tests.appartenance.resources_factories import make_resource
 from tests.communication.factories import CategoryFactory, EventFactory, NewsFactory, TagFactory
 from tests.comptes.factories import PASSWORD, StaffFactory, UserFactory
@@ -322,6 +324,11 @@ def world():
     revoke_badge(organisation=organisation, by=superuser)
     # L'ESS et vous: a resource of the resource centre.
     make_resource("Guide de la gouvernance associative")
+    # The Prix de l'ESS: the organisation applied (a file); a juror declared the other one.
+    make_prix_rows(
+        organisation=organisation, member=members["own"], other_organisation=other_organisation,
+        other_member=members["other"],
+    )  # fmt: skip
 
     objects = {model: model.objects.order_by("pk").first() for model, _model_admin in registered_admins()}
     objects[User] = StaffFactory(role=ROLE_NAMES[0], email="collegue@exemple.re")  # not a superuser
@@ -561,6 +568,7 @@ PUBLIC_URLS = {
     "appartenance:autodiagnostic", "appartenance:autodiagnostic-resultat", "appartenance:autodiagnostic-suivi",
     "appartenance:badge-svg", "appartenance:badge-png", "appartenance:badge-verification",
     "appartenance:resources", "appartenance:resource", "appartenance:resource-download",
+    "appartenance:prix", "appartenance:prix-campaign", "appartenance:prix-laureates",
 }  # fmt: skip
 PRIVATE_URLS = {
     "accueil:suivi", "accueil:retrait", "accueil:partenaire", "accueil:partenaire-liste",
@@ -594,6 +602,10 @@ PRIVATE_URLS = {
     "appartenance:guide-action-new", "appartenance:guide-action-status",
     "appartenance:guide-report", "appartenance:guide-report-state", "appartenance:guide-report-file",
     "appartenance:badges-membre",
+    # The Prix de l'ESS: an organisation's application, its members only; the jury's pages, its jurors only.
+    "appartenance:prix-start", "appartenance:prix-application", "appartenance:prix-application-files",
+    "appartenance:prix-attachment", "appartenance:prix-jury", "appartenance:prix-jury-conflict",
+    "appartenance:prix-jury-application", "appartenance:prix-jury-export", "appartenance:prix-jury-json",
 }  # fmt: skip
 
 
@@ -815,6 +827,45 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         expect("mon-espace (sa structure seule)", response, (own_entry in response.content.decode()) == member)
     else:
         expect("mon-espace", response, needs_login(response))
+    # The Prix de l'ESS: the application of the organisation, its members only; its file, also
+    # staff who read applications; the jury's pages, the campaign's jurors only (none here).
+    application = PrixApplication.objects.get(organisation=world.organisation)
+    attachment = application.attachments.get()
+    reads_applications = audience.staff and "view" in rights(audience, "appartenance.PrixApplication")
+    for name, args, member_status in (
+        ("appartenance:prix-application", [application.pk], 200),
+        ("appartenance:prix-application-files", [application.pk], 302),  # submitted: back to the application
+        ("appartenance:prix-attachment", [application.pk, attachment.pk], 200),
+    ):
+        response = client.get(reverse(name, args=args))
+        if member or (reads_applications and name == "appartenance:prix-attachment"):
+            expect(name, response, response.status_code == member_status and not needs_login(response))
+        elif audience.staff or audience.partner_of:
+            expect(name, response, response.status_code == 404)
+        else:
+            expect(name, response, needs_login(response))
+    if not member:
+        response = client.post(reverse("appartenance:prix-application", args=[application.pk]), {"summary": "Pris"})
+        expect("appartenance:prix-application (POST)", response, response.status_code in (302, 404))
+    year = application.campaign.year
+    for name, method, args in (
+        ("appartenance:prix-jury", "get", [year]),
+        ("appartenance:prix-jury-export", "get", [year]),
+        ("appartenance:prix-jury-json", "get", [year]),
+        ("appartenance:prix-jury-application", "get", [year, application.pk]),
+        ("appartenance:prix-jury-application", "post", [year, application.pk]),
+        ("appartenance:prix-jury-conflict", "post", [year]),
+    ):
+        response = getattr(client, method)(reverse(name, args=args))
+        if audience.staff or audience.partner_of:
+            expect(f"{name} ({method})", response, response.status_code == 404)
+        else:
+            expect(f"{name} ({method})", response, needs_login(response))
+    response = client.post(reverse("appartenance:prix-start", args=[year]), {"organisation": world.organisation.pk})
+    if audience.staff or audience.partner_of:
+        expect("appartenance:prix-start", response, response.status_code == 302 and not needs_login(response))
+    else:
+        expect("appartenance:prix-start", response, needs_login(response))
     # Second-factor pages: one's own only, after a password login.
     for name in ("comptes:double-authentification", "comptes:activation-double-authentification"):
         response = client.get(reverse(name))

@@ -60,6 +60,17 @@ def test_a_person_who_acts_for_no_organisation_is_told_how_to(client):
         assert provider(UserFactory(), []) == []
 
 
+def test_a_juror_finds_the_jury_pages_even_without_an_organisation():
+    from appartenance.models_prix import JuryMember
+    from tests.appartenance.prix_factories import make_campaign
+
+    campaign = make_campaign(year=2026)
+    juror = UserFactory()
+    JuryMember.objects.create(campaign=campaign, user=juror)
+    (link,) = ess_links(juror, [])
+    assert link.url == reverse("appartenance:prix-jury", args=[campaign.year])
+
+
 def test_each_part_links_to_its_own_pages():
     organisation = OrganisationFactory(name="Kaz Solidaire")
     user = member_of(organisation)
@@ -72,6 +83,7 @@ def test_each_part_links_to_its_own_pages():
     assert [link.url for link in ess_links(user, [organisation.pk])] == [
         reverse("appartenance:guide"),
         reverse("appartenance:badges-membre"),
+        reverse("appartenance:prix"),
     ]
     assert partnership_links(user, [organisation.pk]) == []  # no convention: nothing to show
 

@@ -30,6 +30,7 @@ from accueil import services as intake_services
 from accueil.models import IntakeRequest
 from annuaire import contributions
 from annuaire.models import Contribution, PartnerMembership
+from appartenance import prix
 from appartenance import report as guide_reports
 from communication import newsletter
 from communication.models import NewsletterIssue, Subscriber
@@ -56,6 +57,9 @@ from partenariats import services as partenariats_services
 from tests.accueil.factories import make_request
 from tests.annuaire.factories import OrganisationFactory, age_history
 from tests.appartenance.factories import make_assessment
+from tests.appartenance.prix_factories import make_applicant
+from tests.appartenance.prix_factories import make_application as make_prix_application
+from tests.appartenance.prix_factories import make_campaign as make_prix_campaign
 from tests.communication.factories import NewsFactory
 from tests.comptes.factories import StaffFactory, UserFactory
 from tests.emplois.factories import PDF as JOB_PDF
@@ -267,6 +271,11 @@ EMAIL_LINKS: dict[str, tuple[Link, ...] | Exempt] = {
     "emplois/competences_synthese": (SKILLS_RECORD,),
     # Appartenance: the good-practices report is ready (its page, for the members of the organisation).
     "appartenance/rapport_pret": (GUIDE_REPORT,),
+    # The Prix de l'ESS: the laureates' page, and the applicant's application (their account).
+    "appartenance/prix_resultats": (
+        Link(r"/ess/prix/\d{4}/laureats/", r"<h1[^>]*>Les lauréats"),
+        Link(r"/ess/prix/candidature/\d+/", r"<h1[^>]*>Votre candidature", member=True),
+    ),
     # Exemptions.
     "messagerie/essai": Exempt("a deliverability test sent by a command: it asks nothing of anyone"),
     "cress/fichiers_orphelins": Exempt(
@@ -489,6 +498,13 @@ def produce_every_email(client):
     assessment = make_assessment(employer, by=None)
     guide_reports.request_report(assessment=assessment, by=get_user_model().objects.get(email="rh@tikaz.re"))
     guide_reports.build_report(assessment_id=assessment.pk)  # appartenance/rapport_pret
+
+    # The Prix de l'ESS: the results, to each applicant.
+    campaign = make_prix_campaign(phase="jury")
+    prix_organisation, prix_member = make_applicant("Ressourcerie du Port", email="prix@ressourcerie.re")
+    prix_application = make_prix_application(campaign, prix_organisation, prix_member)
+    prix.record_deliberation(campaign=campaign, minutes="Vote.", prizes={prix_application.pk: "Lauréat"}, by=staff)
+    prix.publish_laureates(campaign=campaign, by=staff)  # appartenance/prix_resultats
 
 
 def outbox_table_text() -> str:
