@@ -1,6 +1,6 @@
 """The Prix de l'ESS (issue 20, point 7): a yearly campaign with its categories, its
 weighted grid and its timetable (Reunion time); the applications organisations of the
-directory make (a draft, then submitted and frozen: see the trigger of migration 0004);
+directory make (a draft, then submitted and frozen: see the trigger of migration 0006_prix);
 the jury (members staff appoint, their declared conflicts of interest, their scores).
 
 What a juror may read goes through one selector (appartenance.prix.applications_for_juror),
@@ -282,7 +282,7 @@ class ConflictOfInterest(models.Model):
 
 class PrixEvaluation(models.Model):
     """One juror's scores of one application (a row per criterion) and their comment. The
-    database refuses one for an organisation the juror declared (migration 0004)."""
+    database refuses one for an organisation the juror declared (migration 0006_prix)."""
 
     juror = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="evaluations", verbose_name="juré")
     application = models.ForeignKey(
