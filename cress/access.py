@@ -748,8 +748,9 @@ MODEL_RULES = (
     ModelRule(
         "appartenance.JuryMember",
         _PERSONAL,
-        rights={COMMUNICATION: ALL, DIRECTION: VIEW},
-        note="Jury appointments (a user account per juror): Communication appoints and removes jurors.",
+        rights={COMMUNICATION: VIEW_ADD_CHANGE, DIRECTION: VIEW},
+        note="Jury appointments (a user account per juror): Communication appoints jurors; a juror's row, "
+        "which their scores hang on, is deleted only by a superuser (personal data is never deleted by a role).",
     ),
     ModelRule(
         "appartenance.ConflictOfInterest",
