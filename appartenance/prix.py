@@ -296,15 +296,15 @@ def application_for_juror(juror: JuryMember, pk: int) -> PrixApplication | None:
     return applications_for_juror(juror).filter(pk=pk).first()
 
 
-def candidate_organisations(campaign: PrixCampaign):
-    """The organisations with a submitted application: those a juror may declare."""
-    return (
-        directory.Organisation.objects.filter(
-            pk__in=PrixApplication.objects.filter(campaign=campaign, status__in=DECIDED).values("organisation")
-        )
-        .only("pk", "name")
-        .order_by("name")
+def candidate_organisations(campaign: PrixCampaign, *, undeclared_by: JuryMember | None = None):
+    """The organisations with a submitted application: those a juror may declare (less those
+    `undeclared_by` already declared, for the form that offers them)."""
+    organisations = directory.Organisation.objects.filter(
+        pk__in=PrixApplication.objects.filter(campaign=campaign, status__in=DECIDED).values("organisation")
     )
+    if undeclared_by is not None:
+        organisations = organisations.exclude(pk__in=undeclared_by.conflicts.values("organisation"))
+    return organisations.only("pk", "name").order_by("name")
 
 
 @transaction.atomic

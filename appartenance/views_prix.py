@@ -291,7 +291,7 @@ def jury(request, year: int):
         "campaign": juror.campaign,
         "rows": [{"application": a, "evaluation": own.get(a.pk)} for a in applications],
         "conflicts": list(juror.conflicts.select_related("organisation")),
-        "conflict_form": ConflictForm(organisations=prix.candidate_organisations(juror.campaign)),
+        "conflict_form": ConflictForm(organisations=prix.candidate_organisations(juror.campaign, undeclared_by=juror)),
         "deliberated": bool(juror.campaign.deliberated_at),
     }
     return _private(render(request, "appartenance/prix/jury.html", context))

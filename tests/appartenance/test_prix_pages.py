@@ -91,6 +91,9 @@ def test_a_declared_organisation_is_absent_from_the_jurors_pages_export_and_json
 
     listing = client.get(base).content.decode()
     assert "Kaz Vue" in listing and "Projet caché" not in listing
+    # The conflict form offers only what is not declared yet.
+    assert f'<option value="{seen.organisation_id}">' in listing
+    assert f'<option value="{declared.organisation_id}">' not in listing
     assert client.get(f"{base}candidatures/{seen.pk}/").status_code == 200
     assert client.get(f"{base}candidatures/{declared.pk}/").status_code == 404
     criteria = list(campaign.criteria.all())
