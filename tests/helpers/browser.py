@@ -49,7 +49,14 @@ def look(page, name: str) -> None:
     no sideways scroll; saved for `make screenshots` (tests/helpers/screenshots.py)."""
     from tests.helpers import screenshots
 
+    screenshots.save(page, name)  # first: the picture of a page that fails is the one to look at
     problems = serious_accessibility_violations(page)
     assert problems == [], f"{name}: {problems}"
-    assert sideways_scroll(page) <= 0, f"{name} scrolls sideways at {page.viewport_size['width']} px"
-    screenshots.save(page, name)
+    if sideways_scroll(page) > 0:
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+                .slice(-5).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
+                + ' ' + Math.round(el.getBoundingClientRect().right) + 'px')"""
+        )
+        raise AssertionError(f"{name} scrolls sideways at {page.viewport_size['width']} px: {wide}")
