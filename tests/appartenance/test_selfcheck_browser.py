@@ -21,11 +21,12 @@ def test_self_check_then_result_with_reasons_then_a_prefilled_request(page, live
     page.get_by_role("link", name="Mon entreprise fait-elle partie de l'ESS ?").click()
     page.get_by_role("heading", name="Mon entreprise fait-elle partie de l'ESS ?").wait_for()
     company_questions = page.get_by_role("heading", name="2. Pour une société commerciale : vos statuts")
-    assert not company_questions.is_visible()  # asked of a commercial company only
+    # Asked of a commercial company only: the page's script hides them once it has run.
+    company_questions.wait_for(state="hidden", timeout=5000)
     look(page, "appartenance-autodiagnostic")
 
     page.get_by_label("Société commerciale (SAS, SARL, SA…)").check()
-    assert company_questions.is_visible()
+    company_questions.wait_for(state="visible", timeout=5000)
     questions = page.locator("#questions-societe fieldset")
     for index in range(questions.count()):
         questions.nth(index).get_by_label("Oui").check()
