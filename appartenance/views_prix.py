@@ -10,7 +10,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -27,6 +27,7 @@ from appartenance.forms_prix import (
     SubmitForm,
 )
 from appartenance.models_prix import SCORE_MAX, PrixApplication
+from lib.downloads import file_response
 from lib.forms import submitted
 from lib.ratelimit import TOO_MANY_MESSAGE, within_limit
 from lib.uploads import KINDS
@@ -262,9 +263,7 @@ def attachment(request, pk: int, attachment_pk: int):
     if found is None:
         raise Http404
     extension, content_type = KINDS.get(found.file_kind, (".bin", "application/octet-stream"))
-    response = FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=f"piece-{found.pk}{extension}", content_type=content_type
-    )
+    response = file_response(found.file.open("rb"), filename=f"piece-{found.pk}{extension}", content_type=content_type)
     return _private(response)
 
 

@@ -4,13 +4,14 @@ download it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appartenance import report as services
 from appartenance.views_guide import _assessment, _posts_allowed, _private
+from lib.downloads import file_response
 from lib.ratelimit import TOO_MANY_MESSAGE, within_limit
 
 
@@ -73,4 +74,4 @@ def report_file(request, organisation: int, year: int):
     except FileNotFoundError:  # lost from storage: the member asks for it again
         raise Http404 from None
     name = f"rapport-bonnes-pratiques-{assessment.year}.pdf"
-    return _private(FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf"))
+    return _private(file_response(handle, filename=name, content_type="application/pdf"))
