@@ -6,6 +6,7 @@ deployment is caught at start-up rather than behaving as the default.
 """
 
 import os
+from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -55,6 +56,17 @@ def envintlist(name: str, default: list[int]) -> list[int]:
         return [int(item) for item in items]
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={envstr(name)!r} is not a list of integers (e.g. 90,30).") from exc
+
+
+def envdate(name: str) -> date | None:
+    """An ISO date (« 2027-06-30 »), or None when the variable is empty."""
+    value = envstr(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a date (YYYY-MM-DD).") from exc
 
 
 def require(name: str, value: str, reason: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from cress.env import envbool, envint, envintlist, envlist, envstr, require
+from cress.env import envbool, envdate, envint, envintlist, envlist, envstr, require
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -577,6 +577,11 @@ EXPERIMENTATIONS_MATCH_LIMIT = envint("EXPERIMENTATIONS_MATCH_LIMIT", 50)
 # --- Legal pages -----------------------------------------------------------------------
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "contact@ess-reunion.re")
 DPO_EMAIL = envstr("DPO_EMAIL", CONTACT_EMAIL)
+# RGPD and FSE (lib/personal_data.py): records of operations co-financed by the European Social
+# Fund are kept FSE_RETENTION_YEARS from 31 December of the year of the managing authority's last
+# payment (regulation (EU) 2021/1060, art. 82), even at the person's request. Empty date: not paid yet.
+FSE_RETENTION_YEARS = envint("FSE_RETENTION_YEARS", 5)
+FSE_LAST_PAYMENT_DATE = envdate("FSE_LAST_PAYMENT_DATE")
 # Where to report a vulnerability: /.well-known/security.txt and the /securite/ page.
 SECURITY_CONTACT = envstr("SECURITY_CONTACT", CONTACT_EMAIL)
 HOSTING_PROVIDER = envstr("HOSTING_PROVIDER", "")
