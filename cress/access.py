@@ -771,6 +771,17 @@ MODEL_RULES = (
         rights={COMMUNICATION: VIEW, DIRECTION: VIEW},
         note="A score per criterion: shown (read-only) on its evaluation's page.",
     ),
+    # --- cress: personal-data requests (issue 14, point 2) ---------------------------------
+    ModelRule(
+        "cress.PersonalDataRequest",
+        rights={DIRECTION: VIEW},
+        admin_views={
+            "cress_personaldatarequest_person": "view",
+            "cress_personaldatarequest_erase": SUPERUSER_ONLY,
+        },
+        note="The journal of access and erasure requests (no address kept, only a keyed digest). Direction "
+        "searches a person and downloads their ZIP (RGPD art. 15); only a superuser erases (art. 17).",
+    ),
 )
 
 RULES_BY_MODEL = {rule.model: rule for rule in MODEL_RULES}

@@ -22,6 +22,7 @@ from cress.navigation import INTAKE, live_areas
 from experimentations import cache as tools_cache
 from experimentations import selectors_tools
 from lib import api, keyfigures, member_spaces
+from lib import personal_data as personal_data_registry
 from lib.keyfigures import KeyFigure, KeyFigureBlock
 
 # Typed from publications, shown only while no app offers computed figures (lib.keyfigures).
@@ -186,10 +187,8 @@ def personal_data(request):
         "cress/donnees_personnelles.html",
         {
             "dpo_email": settings.DPO_EMAIL,
-            "outbox_days": settings.OUTBOX_RETENTION_DAYS,
-            "login_days": settings.LOGIN_ATTEMPTS_RETENTION_DAYS,
-            "contribution_days": settings.CONTRIBUTION_RETENTION_DAYS,
-            "newsletter_pending_days": settings.NEWSLETTER_PENDING_DAYS,
+            "retentions": personal_data_registry.retentions(),  # filled by every app (lib/personal_data.py)
+            "fse_years": settings.FSE_RETENTION_YEARS,
         },
     )
 

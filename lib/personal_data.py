@@ -76,6 +76,8 @@ class Hold:
     what: str  # which record, without personal data: « Demande AC-2026-0001 (données FSE) »
     reason: str  # the duty, in French, with its text
     until: date  # the day after which it is erased by the retention jobs
+    model: str = ""  # the row kept ("app_label.ModelName" and its primary key), for the journal and tests
+    pk: object = None
 
 
 @dataclass
@@ -152,7 +154,7 @@ def fse_hold_until(today: date | None = None) -> date:
     return date(year + settings.FSE_RETENTION_YEARS, 12, 31)
 
 
-def fse_hold(what: str) -> Hold:
+def fse_hold(what: str, *, model: str = "", pk=None) -> Hold:
     payment = settings.FSE_LAST_PAYMENT_DATE
     detail = (
         f" ; dernier paiement le {payment.strftime('%d/%m/%Y')}"
@@ -163,6 +165,8 @@ def fse_hold(what: str) -> Hold:
         what=what,
         reason=FSE_HOLD_REASON.format(years=settings.FSE_RETENTION_YEARS, payment=detail),
         until=fse_hold_until(),
+        model=model,
+        pk=pk,
     )
 
 
