@@ -10,6 +10,9 @@ A backup is a folder `sauvegarde-<AAAAMMJJ-HHMMSS>/` holding:
 - `manifeste.json`: when, which database, the latest migration of each app, the rows per table,
   the number and total size of files;
 - `SHA256SUMS`: the checksum of each of the three, checked before anything is restored.
+With S3_BUCKET set, uploads are in the object storage, not on this machine: the archive of
+files is then empty and the manifest names the bucket, whose own versioning and replication
+keep the files (docs/deployment.md).
 
 Restoring refuses a backup whose checksums do not match and a database that is not empty; it
 then compares the restored rows with the manifest and says what differs.
@@ -162,6 +165,12 @@ def make_backup(*, destination: Path, media_root: Path | None = None) -> Path:
             "lignes": rows,
             "fichiers": {"nombre": file_count, "octets": file_bytes},
         }
+        if settings.S3_BUCKET:
+            # Uploads live in the object storage, which keeps them itself (versioning, replication):
+            # this backup holds the database only, and says where the files are.
+            manifest["fichiers"]["stockage_objet"] = (
+                f"s3://{settings.S3_BUCKET}/{settings.S3_STORAGE['OPTIONS']['location']}"
+            )
         (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (folder / SUMS).write_text(
             "".join(f"{sha256(folder / name)}  {name}\n" for name in (DUMP, FILES, MANIFEST)), encoding="utf-8"

@@ -264,8 +264,28 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Where `manage.py backup` writes its folders (database dump, files, manifest, checksums).
 BACKUP_DIR = Path(envstr("BACKUP_DIR", str(BASE_DIR / "sauvegardes")))
+# Uploads: the local disk (MEDIA_ROOT), or, when S3_BUCKET is set, an S3-compatible object
+# storage shared by every machine (django-storages). The bucket stays private: files leave only
+# through the portal's views (lib/downloads.py), which check who asks.
+S3_BUCKET = envstr("S3_BUCKET", "")
+S3_STORAGE = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": envstr("S3_ENDPOINT_URL", "") or None,  # empty: AWS itself
+        "region_name": envstr("S3_REGION", "") or None,
+        # Empty: boto3 finds credentials itself (the machine's role, ~/.aws).
+        "access_key": envstr("S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": envstr("S3_SECRET_ACCESS_KEY", "") or None,
+        "location": envstr("S3_PREFIX", "media"),
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_expire": 60,
+        "addressing_style": "path",
+    },
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": S3_STORAGE if S3_BUCKET else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

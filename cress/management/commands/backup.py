@@ -25,4 +25,11 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Sauvegarde écrite : {folder}"))
+        if settings.S3_BUCKET:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Les fichiers déposés sont dans le stockage objet (s3://{settings.S3_BUCKET}) : "
+                    "cette sauvegarde contient la base seule ; activez le versioning du bucket."
+                )
+            )
         self.stdout.write(str(folder))
