@@ -47,6 +47,7 @@ from comptes.models import User
 from comptes.roles import ROLE_NAMES, SUPERUSER_ONLY
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES, RULES_BY_MODEL, rights_of
+from cress.models import PersonalDataRequest
 from emplois.models import Application, Offer
 from experimentations.experiments import add_document
 from experimentations.models import AlertDelivery, FinancialTool
@@ -263,6 +264,9 @@ def world():
     confirmed_device(superuser)
     issue_recovery_codes(user=superuser)
     RequestErasure.objects.create(reference="ESS-2026-00000", erased_by=superuser, reason="Demande du porteur.")
+    PersonalDataRequest.objects.create(
+        kind="recherche", email_digest="0" * 64, reference="courriel du 3 décembre", requested_by=superuser
+    )
 
     # The observatory: a file imported (millésime, establishments, figures, a refused row).
     rows = establishment_file([Row(make_siret(1)), Row("123")])
