@@ -32,6 +32,7 @@ from comptes.models import User
 from comptes.services import issue_recovery_codes
 from cress.access import MODEL_RULES
 from cress.demo import DEMO_PASSWORD, DEMO_STAFF
+from cress.personal_data import export_person
 from emplois.models import JobAlertDelivery
 from experimentations import needs as need_services
 from experimentations.experiments import add_document
@@ -100,7 +101,10 @@ def demo_data(settings):
             attempt_time=timezone.now(),
         )
     erased = IntakeRequest.objects.order_by("-pk").first()
+    holder = erased.email
     erase_request(intake=erased, by=superuser, reason="Demande de la personne par courriel.")
+    # A person's access request, answered with the ZIP (the journal of personal-data requests).
+    export_person(email=holder, reference="Courriel du 2 décembre", by=superuser)
     # The observatory: the perimeter's exclusions (seeded by a migration, which a
     # transactional test empties) and a file imported for the next millésime, one row refused.
     PerimeterExclusion.objects.get_or_create(
