@@ -471,6 +471,9 @@ NEED_CHANGES_DAYS = envint("NEED_CHANGES_DAYS", 10)
 NEED_SURVEY_DAYS = envint("NEED_SURVEY_DAYS", 7)
 NEED_LINK_DAYS = envint("NEED_LINK_DAYS", 180)
 NEED_SUBMISSIONS_PER_HOUR = envint("NEED_SUBMISSIONS_PER_HOUR", 5)
+# RGPD: months after its answer deadline before a need loses its contact's details (and the
+# suppliers' answers their address and message); the need stays in the purchasing figures.
+NEED_ANONYMISE_MONTHS = envint("NEED_ANONYMISE_MONTHS", 24)
 # Emplois, applications through the portal: the size in MB of a CV or a letter; applications
 # sent per hour from one address; days the employer's private link to an application stays
 # valid; months after the offer's closing date before applications and files are deleted.

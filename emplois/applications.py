@@ -358,8 +358,6 @@ def withdraw_application(*, application: Application) -> str:
     locked = Application.objects.select_for_update().filter(pk=application.pk).first()
     if locked is None:
         return reference
-    for purpose in (EMPLOYER_LINK, CANDIDATE_LINK):
-        expire_tokens(purpose=purpose, object_id=locked.pk)
     offer = locked.offer
     # The employer is told, by the reference only: the person's data goes with the application.
     queue_email(
@@ -371,8 +369,18 @@ def withdraw_application(*, application: Application) -> str:
             "url": settings.SITE_URL + reverse("emplois:employer-offer", args=[offer.pk]),
         },
     )
-    locked.delete()
+    delete_application(application=locked)
     return reference
+
+
+@transaction.atomic
+def delete_application(*, application: Application) -> None:
+    """The application, its log and its files (once the deletion commits, lib.media) go, and
+    its links end; nobody is told (withdraw_application tells the employer; a personal-data
+    erasure tells nobody)."""
+    for purpose in (EMPLOYER_LINK, CANDIDATE_LINK):
+        expire_tokens(purpose=purpose, object_id=application.pk)
+    application.delete()
 
 
 def renew_links(*, email: str, reference: str) -> int:

@@ -55,6 +55,11 @@ class EmploisConfig(AppConfig):
         # The skills record: its private link, its PDF summary removed with the row.
         register_link_builder(skills.RECORD_LINK, skills.build_record_link)
         delete_files_with_rows(self.get_model("SkillsRecord"))
+        # What the job board holds about one person (RGPD articles 15 and 17).
+        from emplois.personal_data import PROVIDER as PERSONAL_DATA
+        from lib import personal_data
+
+        personal_data.register(PERSONAL_DATA)
 
 
 def _published_metier_families():

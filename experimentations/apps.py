@@ -62,3 +62,8 @@ class ExperimentationsConfig(AppConfig):
         register_link_builder(alerts.UNSUBSCRIBE_LINK, alerts.build_unsubscribe_link)
         register_link_builder(batches.SUPPLIER_LINK, batches.build_supplier_link)
         delete_files_with_rows(self.get_model("ExperimentDocument"))
+        # What Action 7 holds about one person (RGPD articles 15 and 17).
+        from experimentations.personal_data import PROVIDER as PERSONAL_DATA
+        from lib import personal_data
+
+        personal_data.register(PERSONAL_DATA)

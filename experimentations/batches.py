@@ -295,6 +295,8 @@ def _email_buyer(match: SupplierMatch) -> None:
     """A short notice to the buyer with the supplier's contact, its directory page, and the
     buyer's private page where every interested supplier is listed."""
     need, organisation = match.need, match.organisation
+    if not need.contact_email:
+        return  # erased at the buyer's request (experimentations.personal_data): nobody to tell
     queue_email(
         to=need.contact_email,
         template=EMAIL_INTERESTED,

@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.roles import PARTENARIATS
-from experimentations.models import Need, NeedTransition
+from experimentations.models import Need, NeedTransition, SupplierMatch
 from experimentations.workflows import NEED_EDITABLE, NEED_REASON_REQUIRED, NEED_WORKFLOW
 from lib.ess_benefits import EssBenefit
 from lib.richtext import clean_html
 from lib.workflow import WorkflowError
-from messagerie.links import LinkUnavailable, issue_token, private_link, resolve_token
+from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
 from messagerie.services import queue_email
 
 Status = Need.Status
@@ -98,6 +98,8 @@ def _email_view(need: Need) -> dict:
 
 
 def _email_buyer(need: Need, template: str, **context) -> None:
+    if not need.contact_email:
+        return  # erased at the buyer's request (experimentations.personal_data): nobody to tell
     queue_email(
         to=need.contact_email,
         template=template,
@@ -422,3 +424,85 @@ def purchasing_ess_benefit() -> EssBenefit:
         label="Voir les besoins des acheteurs",
         url=reverse("experimentations:needs-inspiring"),
     )
+
+
+# --- Retention (RGPD) -------------------------------------------------------------------------
+
+STRUCK_OUT = "[effacé]"
+# The texts of a need where the buyer (or staff, in the log) may have written the contact's details.
+NEED_TEXTS = (
+    "buyer_name",
+    "description",
+    "clauses_detail",
+    "how_to_answer",
+    "refusal_reason",
+    "changes_requested",
+    "deal_comment",
+    "inspiring_text",
+)
+ANONYMISE_BATCH = 200
+
+
+def struck_out(text: str, needles: list[str]) -> str:
+    """`text` with each of `needles` (whole words, any case) replaced by « [effacé] »."""
+    for needle in needles:
+        text = re.sub(rf"(?<!\w){re.escape(needle)}(?!\w)", STRUCK_OUT, text, flags=re.IGNORECASE)
+    return text
+
+
+def contact_identity(need: Need, *also: str) -> list[str]:
+    """What names the contact in a text: their address, full name and each part of it, phone,
+    their account's; longest first, so that « Marie Payet » goes whole before « Marie »."""
+    name = need.contact_name.strip()
+    needles = [need.contact_email, name, *re.split(r"[\s-]+", name), need.contact_phone.strip(), *also]
+    if need.user_id:
+        user = need.user
+        needles += [user.email, user.get_full_name(), *re.split(r"[\s-]+", f"{user.first_name} {user.last_name}")]
+    return sorted({needle for needle in needles if len(needle or "") >= 3}, key=len, reverse=True)
+
+
+@transaction.atomic
+def anonymise_need(*, need: Need, also: tuple[str, ...] = ()) -> int:
+    """The need stays for the purchasing figures without its contact: name, address, phone and
+    account blanked, struck out of its texts and of its log's comments (with `also`), its
+    private links ended; the suppliers' answers to it lose their address and message.
+    Returns how many rows were anonymised (the need and its log)."""
+    need = Need.objects.select_for_update(of=("self",)).select_related("user").get(pk=need.pk)
+    needles = contact_identity(need, *also)
+    for name in NEED_TEXTS:
+        setattr(need, name, struck_out(getattr(need, name), needles))
+    need.contact_name = need.contact_email = need.contact_phone = ""
+    need.user = None
+    need.save(update_fields=[*NEED_TEXTS, "contact_name", "contact_email", "contact_phone", "user", "updated_at"])
+    expire_tokens(purpose=NEED_LINK, object_id=need.pk)
+    steps = list(need.transitions.all())
+    for step in steps:
+        comment = struck_out(step.comment, needles)
+        if comment != step.comment:
+            NeedTransition.objects.filter(pk=step.pk).update(comment=comment)
+    return 1 + len(steps)
+
+
+def anonymise_supplier_answer(*, match: SupplierMatch) -> None:
+    """A supplier's answer keeps its funnel (emailed, opened, answered) without the address,
+    the message and the link."""
+    from experimentations.batches import SUPPLIER_LINK  # batches imports this module
+
+    SupplierMatch.objects.filter(pk=match.pk).update(email="", message="", token_hash="")
+    expire_tokens(purpose=SUPPLIER_LINK, object_id=match.pk)
+
+
+def anonymise_expired_needs(*, now=None) -> int:
+    """RGPD (beat, daily): the needs whose answer deadline is NEED_ANONYMISE_MONTHS past lose
+    their contact, and the suppliers' answers to them their address and message. Idempotent
+    (an anonymised need has no contact address left); returns how many needs."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=round(settings.NEED_ANONYMISE_MONTHS * 30.44))
+    count = 0
+    for need in Need.objects.filter(answer_deadline__lt=cutoff).exclude(contact_email="")[:ANONYMISE_BATCH]:
+        with transaction.atomic():
+            anonymise_need(need=need)
+            for match in need.matches.exclude(email="", message=""):
+                anonymise_supplier_answer(match=match)
+            count += 1
+    return count

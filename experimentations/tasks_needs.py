@@ -15,3 +15,8 @@ def refuse_stale_needs() -> int:
 @shared_task(acks_late=True)
 def send_due_surveys() -> int:
     return needs.send_due_surveys()
+
+
+@shared_task(acks_late=True)
+def anonymise_expired_needs() -> int:
+    return needs.anonymise_expired_needs()

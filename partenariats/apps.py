@@ -47,3 +47,8 @@ class PartenariatsConfig(AppConfig):
             delete_files_with_rows(self.get_model(model_name))
         register_link_builder(committees.MINUTES_LINK, committees.build_minutes_link)
         territory_blocks.register(BLOCK)
+        # What Action 1 holds about one person (RGPD articles 15 and 17).
+        from lib import personal_data
+        from partenariats.personal_data import PROVIDER as PERSONAL_DATA
+
+        personal_data.register(PERSONAL_DATA)
