@@ -464,9 +464,9 @@ def contact_identity(need: Need, *also: str) -> list[str]:
 @transaction.atomic
 def anonymise_need(*, need: Need, also: tuple[str, ...] = ()) -> int:
     """The need stays for the purchasing figures without its contact: name, address, phone and
-    account blanked, struck out of its texts and of its log's comments (with `also`), its
-    private links ended; the suppliers' answers to it lose their address and message.
-    Returns how many rows were anonymised (the need and its log)."""
+    account blanked, struck out (with `also`) of its texts, of its log's comments and of the
+    suppliers' messages to it; its private links ended. Returns how many rows were
+    anonymised (the need and its log)."""
     need = Need.objects.select_for_update(of=("self",)).select_related("user").get(pk=need.pk)
     needles = contact_identity(need, *also)
     for name in NEED_TEXTS:
@@ -480,6 +480,11 @@ def anonymise_need(*, need: Need, also: tuple[str, ...] = ()) -> int:
         comment = struck_out(step.comment, needles)
         if comment != step.comment:
             NeedTransition.objects.filter(pk=step.pk).update(comment=comment)
+    # The suppliers' messages to the buyer may greet them by name.
+    for match in need.matches.exclude(message=""):
+        message = struck_out(match.message, needles)
+        if message != match.message:
+            SupplierMatch.objects.filter(pk=match.pk).update(message=message)
     return 1 + len(steps)
 
 
