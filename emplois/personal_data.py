@@ -188,6 +188,8 @@ def _experience_record(experience: SkillsExperience) -> Record:
 def find_person(email: str) -> Found:
     email = normalise_email(email)
     found = Found()
+    if not email:
+        return found  # an empty address would match every row whose address was erased
     for offer in _offers(email):
         found.records.append(_offer_record(offer, email))
     for application in _applications(email).prefetch_related("transitions"):
@@ -215,6 +217,8 @@ def erase_person(email: str, *, by) -> Erased:
     """Nothing here is kept by a legal duty: every row found is deleted or anonymised."""
     email = normalise_email(email)
     erased = Erased()
+    if not email:
+        return erased
     with transaction.atomic():
         for offer in _offers(email):
             changed = []

@@ -180,6 +180,8 @@ def _supplier_record(match: SupplierMatch) -> Record:
 def find_person(email: str) -> Found:
     email = normalise_email(email)
     found = Found()
+    if not email:
+        return found  # an empty address would match every row whose address was erased
     for alert in _alerts(email):
         found.records.append(_alert_record(alert))
         deliveries = alert.deliveries.select_related("alert", "tool").order_by("pk")
@@ -202,6 +204,8 @@ def erase_person(email: str, *, by) -> Erased:
     needs.anonymise_supplier_answer, the alerts' unsubscription)."""
     email = normalise_email(email)
     erased = Erased()
+    if not email:
+        return erased
     with transaction.atomic():
         for alert in _alerts(email):
             erased.erased += 1

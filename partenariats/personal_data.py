@@ -148,6 +148,8 @@ def _deliverable_record(deliverable: Deliverable) -> Record:
 def find_person(email: str) -> Found:
     email = normalise_email(email)
     found = Found()
+    if not email:
+        return found  # an empty address would match every row whose address was erased
     found.records += [_contact_record(contact) for contact in _contacts(email)]
     found.records += [_participant_record(participant) for participant in _participations(email)]
     found.records += [_message_record(message) for message in _messages(email)]
@@ -192,6 +194,8 @@ def erase_person(email: str, *, by) -> Erased:
     cofinanced by the FSE (returned as holds, left untouched)."""
     email = normalise_email(email)
     erased = Erased()
+    if not email:
+        return erased
     with transaction.atomic():
         contacts = list(_contacts(email))
         participations = list(_participations(email))

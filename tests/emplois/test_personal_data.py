@@ -202,3 +202,11 @@ def test_retention_periods_are_settings(settings):
     texts = [retention.period_text() for retention in PROVIDER.retentions]
     assert "7 mois après la date limite de candidature de l'offre" in texts
     assert all(retention.basis for retention in PROVIDER.retentions)
+
+
+def test_an_empty_address_finds_and_erases_nothing_though_erased_rows_have_none(people):
+    PROVIDER.erase(YSALINE, by=None)
+    before = PROVIDER.find(MAELYS)
+    assert not PROVIDER.find("  ")
+    assert PROVIDER.erase("", by=None) == Erased(erased=0, kept=[])
+    assert PROVIDER.find(MAELYS).records == before.records

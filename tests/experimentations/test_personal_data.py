@@ -235,3 +235,11 @@ def test_needs_lose_their_contact_once_their_retention_has_run(people, settings)
     assert Need.objects.get(pk=theirs.pk).contact_name == "Maëlys Boyer-Kala"
     retention = next(r for r in PROVIDER.retentions if "NEED_ANONYMISE_MONTHS" in r.settings)
     assert "12 mois après la date limite de réponse" in retention.period_text()
+
+
+def test_an_empty_address_finds_and_erases_nothing_though_erased_rows_have_none(people):
+    PROVIDER.erase(YSALINE, by=None)
+    before = PROVIDER.find(MAELYS)
+    assert not PROVIDER.find("  ")
+    assert PROVIDER.erase("", by=None) == Erased(erased=0, kept=[])
+    assert PROVIDER.find(MAELYS).records == before.records

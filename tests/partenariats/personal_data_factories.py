@@ -51,7 +51,9 @@ def make_person(email: str, first_name: str, last_name: str) -> None:
         is_primary=True,
     )
     # A committee of a convention (the Région funds it) and one of a convention the FSE cofinances.
-    convention = make_convention(partner, status="en_vigueur", funder="Région Réunion", reference=f"CONV-RGPD-{number}a")
+    convention = make_convention(
+        partner, status="en_vigueur", funder="Région Réunion", reference=f"CONV-RGPD-{number}a"
+    )
     committee = make_committee(convention, held_at=timezone.now() - timedelta(days=3), place="Saint-Denis")
     CommitteeParticipant.objects.create(committee=committee, name=full_name, email=email.upper(), partner=partner)
     fse = make_convention(partner, status="en_vigueur", funder="FSE et Région", reference=f"CONV-RGPD-{number}b")

@@ -154,3 +154,11 @@ def test_retentions_name_their_settings(settings):
     settings.FSE_RETENTION_YEARS = 6
     texts = [retention.period_text() for retention in PROVIDER.retentions]
     assert any("6 ans à compter du 31 décembre" in text for text in texts)
+
+
+def test_an_empty_address_finds_and_erases_nothing_though_erased_rows_have_none(people):
+    PROVIDER.erase(YSALINE, by=None)
+    before = PROVIDER.find(MAELYS)
+    assert not PROVIDER.find("  ")
+    assert PROVIDER.erase("", by=None) == Erased(erased=0, kept=[])
+    assert PROVIDER.find(MAELYS).records == before.records
