@@ -5,8 +5,8 @@ alerts and what was sent to them, their skills record and its experiences.
 Erasing reuses what the app already does: an application goes as when it is purged
 (applications.delete_application), a skills record as when the person deletes it
 (skills.delete_record), an alert as when its person unsubscribes (its address erased, what
-it was sent still counted). An offer belongs to its organisation and stays published: only
-the person's address (and the link to their account) leaves it.
+it was sent still counted). An offer belongs to its organisation and stays published: the
+person's address gives way to the organisation's (and the link to their account goes).
 """
 
 from django.db import transaction
@@ -36,6 +36,16 @@ def _when(value) -> str:
 def erased_address(kind: str, pk: int) -> str:
     """What replaces an erased address in a field that must hold one."""
     return f"efface-{kind}-{pk}@invalid.invalid"
+
+
+def _offer_address(offer: Offer, email: str) -> str:
+    """What an offer's address becomes when its person's is erased: the organisation's own
+    address from the directory (the offer is the organisation's, it keeps receiving its
+    applications), else an address that says it is erased."""
+    organisation_email = (offer.organisation.email or "").strip()
+    if organisation_email and organisation_email.lower() != email:
+        return organisation_email
+    return erased_address("offre", offer.pk)
 
 
 # --- Finding -----------------------------------------------------------------------------------
@@ -223,11 +233,11 @@ def erase_person(email: str, *, by) -> Erased:
         for offer in _offers(email):
             changed = []
             if offer.contact_email.lower() == email:
-                offer.contact_email = erased_address("offre", offer.pk)
+                offer.contact_email = _offer_address(offer, email)
                 changed.append("contact_email")
             if offer.apply_email.lower() == email:
-                # An offer « par courriel » must name an address: the erased one says it is gone.
-                offer.apply_email = erased_address("offre", offer.pk) if offer.apply_mode == ApplyMode.EMAIL else ""
+                # An offer « par courriel » must name an address.
+                offer.apply_email = _offer_address(offer, email) if offer.apply_mode == ApplyMode.EMAIL else ""
                 changed.append("apply_email")
             if offer.created_by_id and offer.created_by.email.lower() == email:
                 offer.created_by = None

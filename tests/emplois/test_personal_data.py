@@ -5,6 +5,7 @@ the other person's rows untouched, the files gone); a second erasure finds nothi
 import pytest
 from django.core.files.storage import default_storage
 
+from annuaire.models import Organisation
 from emplois.models import Application, JobAlert, JobAlertDelivery, Offer
 from emplois.models_skills import SkillsRecord
 from emplois.personal_data import (
@@ -210,3 +211,13 @@ def test_an_empty_address_finds_and_erases_nothing_though_erased_rows_have_none(
     assert not PROVIDER.find("  ")
     assert PROVIDER.erase("", by=None) == Erased(erased=0, kept=[])
     assert PROVIDER.find(MAELYS).records == before.records
+
+
+def test_an_offer_takes_its_organisations_address_in_place_of_the_erased_one(people):
+    offer = Offer.objects.get(contact_email=YSALINE)
+    Organisation.objects.filter(pk=offer.organisation_id).update(email="recrutement@asso-lontan.re")
+
+    PROVIDER.erase(YSALINE, by=None)
+
+    offer.refresh_from_db()
+    assert offer.contact_email == offer.apply_email == "recrutement@asso-lontan.re"
