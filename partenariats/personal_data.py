@@ -185,7 +185,9 @@ def _participation_hold(participant: CommitteeParticipant):
     committee = participant.committee
     return fse_hold(
         f"Présence au comité du {french_date(timezone.localtime(committee.held_at))} de la convention "
-        f"{committee.convention.reference} (opération cofinancée par le FSE)"
+        f"{committee.convention.reference} (opération cofinancée par le FSE)",
+        model="partenariats.CommitteeParticipant",
+        pk=participant.pk,
     )
 
 

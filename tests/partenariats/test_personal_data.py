@@ -123,6 +123,7 @@ def test_erase_keeps_only_the_fse_attendance_and_touches_nobody_else(people, dja
     )
     assert "Fonds social européen" in hold.reason and "2021/1060" in hold.reason
     assert hold.until == fse_hold_until()
+    assert (hold.model, hold.pk) == ("partenariats.CommitteeParticipant", held.pk)
     assert "Ysaline" not in hold.what and YSALINE not in hold.what
 
     needles = [YSALINE, "Ysaline", "Grondin-Testa", phone_of(YSALINE)]
