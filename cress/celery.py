@@ -159,6 +159,11 @@ app.conf.beat_schedule = {
         "task": "experimentations.tasks_alerts.purge_unconfirmed_alerts",
         "schedule": crontab(hour=3, minute=50),
     },
+    # RGPD: a purchasing need's contact is anonymised NEED_ANONYMISE_MONTHS after its answer deadline.
+    "experimentations-anonymise-expired-needs": {
+        "task": "experimentations.tasks_needs.anonymise_expired_needs",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Emplois, job alerts: each morning (Réunion time), the daily and weekly digests due, the
     # alerts matched in batches against the new offers; each (alert, offer) sent once.
     "emplois-job-alert-digests": {

@@ -19,7 +19,8 @@ app's tests check for its own:
   caller's transaction, except what a legal duty keeps: each such record is returned as a
   `Hold` with its reason and the date it ends, and left untouched. Files are removed from
   the storage after commit (`transaction.on_commit`). `by` is the superuser who asked. A
-  second call finds nothing left to erase but the holds.
+  second call finds nothing left to erase but the holds. Providers erase in the reverse of
+  their order: the accounts (comptes, first in the list) are erased last.
 - `models`: every model of the portal this provider answers for ("app_label.ModelName").
   A test fails if a model holding personal data is in no provider's list.
 - `retentions`: how long each kind of record is kept, each period a setting, with its legal
@@ -230,7 +231,9 @@ def zip_bytes(email: str) -> tuple[bytes, dict[str, int]]:
 def erase_everywhere(email: str, *, by) -> dict[str, Erased]:
     """Erase what every provider holds about `email`, in the caller's transaction."""
     email = normalise_email(email)
-    return {provider.name: provider.erase(email, by=by) for provider in providers()}
+    # In reverse order: the parts listed first (accounts, emails) go last, so that the rows the
+    # other parts reach through the person's account are still found when those parts erase.
+    return {provider.name: provider.erase(email, by=by) for provider in reversed(providers())}
 
 
 def email_digest(email: str) -> str:
