@@ -43,7 +43,7 @@ from appartenance.models_resources import Resource
 from comptes.models import User
 from lib.personal_data import Document, Erased, Found, Hold, PersonalDataProvider, Record, Retention
 
-ERASED_OWNER = "(nom effacé)"
+ERASED_NAME = "(nom effacé)"
 ANONYMOUS_AUTHOR = "Anonyme"
 
 JURY_HOLD_REASON = (
@@ -100,6 +100,7 @@ def find(email: str) -> Found:
     _find_staff_acts(found, users)
     _find_prix(found, users)
     _find_jury(found, users)
+    _find_mentions(found, names)
     for resource in Resource.objects.filter(_naming("author", names)).order_by("pk"):
         found.records.append(
             Record(
@@ -113,6 +114,27 @@ def find(email: str) -> Found:
             )
         )
     return found
+
+
+# Free text others wrote that may name the person (« voir avec Ysaline Grondin-Testa »): their
+# name is replaced on erasure. A submitted application's text is frozen (migration 0006_prix)
+# and stays the organisation's; a juror's comment is held with the jury's rows.
+MENTIONS = (
+    (GuideAnswer, "text", Q()),
+    (GuideAction, "title", Q()),
+    (EssVerification, "note", Q()),
+    (MembershipTransition, "comment", Q()),
+    (PrixApplicationTransition, "comment", Q()),
+    (PrixApplication, "summary", Q(status=ApplicationStatus.DRAFT)),
+    (PrixApplication, "impact", Q(status=ApplicationStatus.DRAFT)),
+)
+
+
+def _find_mentions(found: Found, names) -> None:
+    for model, field, scope in MENTIONS:
+        where = f"{model._meta.verbose_name} — {model._meta.get_field(field).verbose_name}"
+        for row in model.objects.filter(scope & _naming(field, names)).order_by("pk"):
+            found.records.append(Record("Texte qui vous nomme", {"où": where, "texte": getattr(row, field)}))
 
 
 def _find_guide(found: Found, users, names) -> None:
@@ -364,13 +386,18 @@ def erase(email: str, *, by) -> Erased:
     names = _names(users)
     today = timezone.localdate()
 
-    # Actions naming them as porteur: the name goes, and the built reports that print it.
+    # Actions naming them as porteur: the name goes, and so do the built reports that print
+    # their name (the porteur, an action's title, an answer's precision).
     named = GuideAction.objects.filter(_naming("owner", names))
-    stale_reports = list(GuideReport.objects.filter(assessment__in=named.values("assessment")))
+    printed = (
+        GuideAction.objects.filter(_naming("owner", names) | _naming("title", names)).values("assessment"),
+        GuideAnswer.objects.filter(_naming("text", names)).values("assessment"),
+    )
+    stale_reports = list(GuideReport.objects.filter(Q(assessment__in=printed[0]) | Q(assessment__in=printed[1])))
     action_ids = set(named.values_list("pk", flat=True)) | set(
         GuideAction.objects.filter(created_by__in=users).values_list("pk", flat=True)
     )
-    _replace_names(named, "owner", names, ERASED_OWNER)
+    _replace_names(named, "owner", names, ERASED_NAME)
     result.erased += _delete_reports(stale_reports)
     GuideAction.objects.filter(created_by__in=users).update(created_by=None)
     result.erased += len(action_ids)
@@ -391,6 +418,8 @@ def erase(email: str, *, by) -> Erased:
     result.erased += _replace_names(
         Resource.objects.filter(_naming("author", names)), "author", names, ANONYMOUS_AUTHOR
     )
+    for model, field, scope in MENTIONS:
+        result.erased += _replace_names(model.objects.filter(scope & _naming(field, names)), field, names, ERASED_NAME)
 
     for juror in JuryMember.objects.filter(user__in=users).select_related("campaign").order_by("campaign__year"):
         if jury_hold_until(juror.campaign) < today:
@@ -402,6 +431,8 @@ def erase(email: str, *, by) -> Erased:
 
 def _replace_names(queryset, field: str, names: list[str], replacement: str) -> int:
     """Replace the person's name in a free-text field, leaving the rest (a co-author, « (trésorière) »)."""
+    if not names:
+        return 0
     pattern = re.compile("|".join(re.escape(name) for name in names), re.IGNORECASE)
     count = 0
     for row in queryset:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annuaire.models import PartnerMembership
-from appartenance import badges, personal_data, prix
+from appartenance import badges, guide, personal_data, prix
 from appartenance.memberships import change_membership_state
 from appartenance.models_badges import BadgeKey, EssVerification, Membership, MembershipState, MembershipTransition
 from appartenance.models_guide import GuideAction, GuideAnswer
@@ -383,3 +383,51 @@ def test_the_hold_follows_the_setting(settings, ysaline):
     results_day = timezone.localdate(ysaline.campaign.results_at)
     assert hold.until == date(results_day.year + 7, results_day.month, results_day.day)
     assert "7 ans" in hold.reason
+
+
+def test_text_others_wrote_naming_the_person_is_found_and_their_name_replaced(
+    ysaline, maelys, admin_user, django_capture_on_commit_callbacks
+):
+    """Maëlys's organisation wrote Ysaline's name in its answers, an action's title and a
+    draft application; staff in a membership's log. The name goes, the rest stays; the built
+    report that printed it goes too. A submitted application's text is frozen: not touched."""
+    guide.save_answers(
+        assessment=maelys.assessment,
+        theme=guide.guide().theme("strategie"),
+        values={"strategie.precisions": "Stratégie revue avec ysaline grondin-testa en mars."},
+        by=maelys.user,
+    )
+    GuideAction.objects.filter(pk=maelys.action.pk).update(title="Former Ysaline Grondin-Testa à la comptabilité")
+    draft = make_application(
+        maelys.campaign, maelys.organisation, maelys.user, category=1, submit=False, title="Un tiers-lieu"
+    )
+    type(draft).objects.filter(pk=draft.pk).update(summary="Un tiers-lieu animé par Grondin-Testa Ysaline.")
+    membership = Membership.objects.create(organisation=maelys.organisation, year=2026)
+    change_membership_state(
+        membership=membership, target=MembershipState.WAIVED, comment="Demande de Ysaline Grondin-Testa."
+    )
+    report_name = maelys.report.file.name
+
+    found = provider("appartenance").find(YSALINE)
+    mentions = records_of(found, "Texte qui vous nomme")
+    assert mentions == [
+        {"où": "réponse au guide — précision", "texte": "Stratégie revue avec ysaline grondin-testa en mars."},
+        {"où": "action d'amélioration — action", "texte": "Former Ysaline Grondin-Testa à la comptabilité"},
+        {"où": "changement d'état d'une adhésion — commentaire", "texte": "Demande de Ysaline Grondin-Testa."},
+        {"où": "candidature au Prix — le projet en bref", "texte": "Un tiers-lieu animé par Grondin-Testa Ysaline."},
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        provider("appartenance").erase(YSALINE, by=admin_user)
+
+    answer = GuideAnswer.objects.get(assessment=maelys.assessment, question="strategie.precisions")
+    assert (answer.text, answer.updated_by) == ("Stratégie revue avec (nom effacé) en mars.", maelys.user)
+    assert GuideAction.objects.get(pk=maelys.action.pk).title == "Former (nom effacé) à la comptabilité"
+    assert MembershipTransition.objects.get(subject=membership).comment == "Demande de (nom effacé)."
+    assert type(draft).objects.get(pk=draft.pk).summary == "Un tiers-lieu animé par (nom effacé)."
+    assert not GuideReport.objects.filter(pk=maelys.report.pk).exists()
+    assert not maelys.report.file.storage.exists(report_name)
+    assert not records_of(provider("appartenance").find(YSALINE), "Texte qui vous nomme")
+    # Maëlys's own links are untouched.
+    assert GuideAnswer.objects.filter(updated_by=maelys.user).count() == 3
+    assert type(draft).objects.get(pk=draft.pk).created_by == maelys.user
