@@ -13,9 +13,12 @@ declared conflicts, scores and comments). Erasing the person therefore:
   assessment's built report (the PDF prints the porteur; a member may ask for it again);
 - credits a resource they authored to « Anonyme » (the author's choice of anonymity,
   Code de la propriété intellectuelle, art. L113-6);
-- keeps a juror's rows, untouched, for PRIX_JURY_RETENTION_YEARS after the campaign's
-  results: they are the record of the Prix's fairness, should a decision be contested
-  (RGPD art. 17.3.e); `purge_expired_jury_records` deletes them afterwards.
+- replaces their name in free text others wrote about them (MENTIONS);
+- keeps a juror's rows for PRIX_JURY_RETENTION_YEARS after the campaign's results: they are
+  the record of the Prix's fairness, should a decision be contested (RGPD art. 17.3.e). Their
+  content is untouched; who the juror was is copied onto the appointment (`held_name`,
+  `held_email`), so that it outlives the account, which comptes' provider deletes after this
+  one. `purge_expired_jury_records` deletes them when the hold ends.
 """
 
 import re
@@ -93,13 +96,13 @@ def _file_name(fieldfile) -> str:
 def find(email: str) -> Found:
     users = list(_users(email))
     found = Found()
+    _find_jury(found, email, users)  # a held juror's rows outlive their account
     if not users:
         return found
     names = _names(users)
     _find_guide(found, users, names)
     _find_staff_acts(found, users)
     _find_prix(found, users)
-    _find_jury(found, users)
     _find_mentions(found, names)
     for resource in Resource.objects.filter(_naming("author", names)).order_by("pk"):
         found.records.append(
@@ -303,8 +306,14 @@ def _find_prix(found: Found, users) -> None:
         )
 
 
-def _find_jury(found: Found, users) -> None:
-    for juror in JuryMember.objects.filter(user__in=users).select_related("campaign").order_by("campaign__year"):
+def _jurors(email: str, users):
+    """The person's juror rows: through their account, or their identity a hold kept."""
+    jurors = JuryMember.objects.filter(Q(user__in=users) | Q(user__isnull=True, held_email__iexact=email))
+    return jurors.select_related("campaign").order_by("campaign__year", "pk")
+
+
+def _find_jury(found: Found, email: str, users) -> None:
+    for juror in _jurors(email, users):
         found.records.append(
             Record(
                 "Membre du jury du Prix",
@@ -381,10 +390,10 @@ def erase(email: str, *, by) -> Erased:
     caller's transaction."""
     users = list(_users(email))
     result = Erased()
+    _erase_jury(result, email, users)
     if not users:
         return result
     names = _names(users)
-    today = timezone.localdate()
 
     # Actions naming them as porteur: the name goes, and so do the built reports that print
     # their name (the porteur, an action's title, an answer's precision).
@@ -420,13 +429,21 @@ def erase(email: str, *, by) -> Erased:
     )
     for model, field, scope in MENTIONS:
         result.erased += _replace_names(model.objects.filter(scope & _naming(field, names)), field, names, ERASED_NAME)
+    return result
 
-    for juror in JuryMember.objects.filter(user__in=users).select_related("campaign").order_by("campaign__year"):
+
+def _erase_jury(result: Erased, email: str, users) -> None:
+    """A juror's rows past their hold are deleted; the others are kept, with who the juror
+    was copied onto the row so that it outlives the account (comptes deletes it later)."""
+    today = timezone.localdate()
+    for juror in _jurors(email, users):
         if jury_hold_until(juror.campaign) < today:
             result.erased += _delete_juror(juror)
-        else:
-            result.kept.append(_jury_hold(juror))
-    return result
+            continue
+        if juror.user_id and not juror.held_email:
+            name = juror.user.get_full_name()
+            JuryMember.objects.filter(pk=juror.pk).update(held_name=name, held_email=juror.user.email.lower())
+        result.kept.append(_jury_hold(juror))
 
 
 def _replace_names(queryset, field: str, names: list[str], replacement: str) -> int:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annuaire.models import PartnerMembership
-from appartenance import badges, guide, personal_data, prix
+from appartenance import badges, guide, personal_data, prix, tasks
 from appartenance.memberships import change_membership_state
 from appartenance.models_badges import BadgeKey, EssVerification, Membership, MembershipState, MembershipTransition
 from appartenance.models_guide import GuideAction, GuideAnswer
@@ -267,6 +267,25 @@ def test_erase_unlinks_the_account_replaces_the_name_and_holds_the_jury(
     assert again.erased == 0
     assert again.kept == [hold]
 
+    # Who the juror was is kept on the appointment: the held rows outlive the account, which
+    # comptes' provider deletes after this one, and are still found by her address.
+    juror = JuryMember.objects.get(pk=ysaline.juror.pk)
+    assert (juror.held_name, juror.held_email) == ("Ysaline Grondin-Testa", YSALINE)
+    ysaline.user.delete()
+    juror.refresh_from_db()
+    assert juror.user is None and juror.display_name == "Ysaline Grondin-Testa"
+    assert PrixEvaluation.objects.get(pk=evaluation.pk).comment == "Un projet ancré dans son quartier."
+    assert ConflictOfInterest.objects.filter(pk=conflict.pk).exists()
+    found = provider("appartenance").find(YSALINE.upper().lower())
+    assert [record.kind for record in found.records] == [
+        "Membre du jury du Prix",
+        "Conflit d'intérêts déclaré",
+        "Évaluation d'une candidature (jury)",
+    ]
+    with transaction.atomic():
+        last = provider("appartenance").erase(YSALINE, by=admin_user)
+    assert (last.erased, last.kept) == (0, [hold])
+
 
 def test_a_jurors_rows_past_their_hold_are_erased_and_purged(settings, admin_user):
     settings.PRIX_JURY_RETENTION_YEARS = 2
@@ -303,6 +322,7 @@ def test_a_jurors_rows_past_their_hold_are_erased_and_purged(settings, admin_use
     assert JuryMember.objects.filter(campaign=recent, user=other.user).exists()
     assert JuryMember.objects.filter(campaign=person.campaign).count() == 1
     assert personal_data.purge_expired_jury_records() == 0
+    assert tasks.purge_expired_jury_records.apply().get() == 0
 
 
 def test_a_former_staff_members_acts_are_found_and_unlinked(maelys, admin_user):
@@ -363,10 +383,13 @@ def test_an_uploader_may_leave_a_submitted_application_but_its_files_stay_frozen
     other = type(ysaline.user).objects.create_user("autre.membre@exemple.re")
     with transaction.atomic(), pytest.raises(IntegrityError, match="ses pièces ne changent plus"):
         PrixAttachment.objects.filter(pk=attachment.pk).update(uploaded_by=other)
-    JuryMember.objects.filter(user=ysaline.user).delete()  # its cascade is not what this test is about
     ysaline.user.delete()
     attachment.refresh_from_db()
     assert attachment.uploaded_by is None and attachment.title == "Rapport d'activité"
+    # An account deleted without a personal-data request leaves an anonymous juror whose
+    # scores still count.
+    juror = JuryMember.objects.get(pk=ysaline.juror.pk)
+    assert (juror.user, juror.display_name, juror.evaluations.count()) == (None, "", 1)
 
 
 def test_every_retention_names_its_setting_and_reads():
