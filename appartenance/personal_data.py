@@ -367,15 +367,26 @@ def jury_hold_until(campaign: PrixCampaign) -> date:
         return results.replace(year=year, day=28)
 
 
-def _jury_hold(juror: JuryMember) -> Hold:
-    evaluations = juror.evaluations.count()
-    conflicts = juror.conflicts.count()
-    return Hold(
-        what=f"Jury du {juror.campaign.title} : nomination, {evaluations} évaluation(s), "
-        f"{conflicts} conflit(s) d'intérêts déclaré(s)",
-        reason=JURY_HOLD_REASON.format(years=settings.PRIX_JURY_RETENTION_YEARS),
-        until=jury_hold_until(juror.campaign),
-    )
+def _jury_holds(juror: JuryMember) -> list[Hold]:
+    """One hold per row kept: the appointment, each declared conflict, each evaluation (its
+    scores go with it)."""
+    title = juror.campaign.title
+    rows = [(f"Nomination au jury du {title}", "appartenance.JuryMember", juror.pk)]
+    rows += [
+        (f"Conflit d'intérêts déclaré par un juré du {title}", "appartenance.ConflictOfInterest", pk)
+        for pk in juror.conflicts.order_by("pk").values_list("pk", flat=True)
+    ]
+    rows += [
+        (
+            f"Évaluation d'une candidature par un juré du {title} (notes et commentaire)",
+            "appartenance.PrixEvaluation",
+            pk,
+        )
+        for pk in juror.evaluations.order_by("pk").values_list("pk", flat=True)
+    ]
+    reason = JURY_HOLD_REASON.format(years=settings.PRIX_JURY_RETENTION_YEARS)
+    until = jury_hold_until(juror.campaign)
+    return [Hold(what=what, reason=reason, until=until, model=model, pk=pk) for what, model, pk in rows]
 
 
 def _delete_juror(juror: JuryMember) -> int:
@@ -443,7 +454,7 @@ def _erase_jury(result: Erased, email: str, users) -> None:
         if juror.user_id and not juror.held_email:
             name = juror.user.get_full_name()
             JuryMember.objects.filter(pk=juror.pk).update(held_name=name, held_email=juror.user.email.lower())
-        result.kept.append(_jury_hold(juror))
+        result.kept += _jury_holds(juror)
 
 
 def _replace_names(queryset, field: str, names: list[str], replacement: str) -> int:
