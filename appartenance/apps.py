@@ -17,6 +17,7 @@ class AppartenanceConfig(AppConfig):
         self.ready_report()
         self.ready_aggregates()
         self.ready_prix()
+        self.ready_personal_data()
 
     def ready_report(self):
         from appartenance.models_report import GuideReport
@@ -47,3 +48,9 @@ class AppartenanceConfig(AppConfig):
         from lib import media
 
         media.delete_files_with_rows(PrixAttachment)
+
+    def ready_personal_data(self):
+        from appartenance.personal_data import PROVIDER
+        from lib import personal_data
+
+        personal_data.register(PROVIDER)

@@ -243,12 +243,24 @@ class PrixAttachment(models.Model):
 
 
 class JuryMember(models.Model):
+    """A juror of a campaign. Their rows are the record of the Prix's fairness, kept
+    PRIX_JURY_RETENTION_YEARS after the results even when the juror asks for their data to be
+    erased: the erasure then copies who they were onto the row (`held_name`, `held_email`),
+    so that the row outlives their account (appartenance.personal_data). An account deleted
+    otherwise leaves an anonymous juror whose scores still count."""
+
     campaign = models.ForeignKey(PrixCampaign, on_delete=models.CASCADE, related_name="jury", verbose_name="campagne")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prix_juries", verbose_name="membre du jury"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="prix_juries",
+        verbose_name="membre du jury",
     )
     quality = models.CharField("qualité", max_length=200, blank=True, help_text="« Présidente de la CRESS ».")
     created_at = models.DateTimeField("nommé le", auto_now_add=True)
+    held_name = models.CharField("nom du juré (conservé)", max_length=300, blank=True, editable=False)
+    held_email = models.EmailField("adresse du juré (conservée)", blank=True, editable=False)
 
     class Meta:
         verbose_name = "membre du jury"
@@ -257,7 +269,15 @@ class JuryMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["campaign", "user"], name="appartenance_prix_juror_once")]
 
     def __str__(self):
-        return f"{self.user} — jury {self.campaign.year}"
+        return f"{self.display_name} — jury {self.campaign.year}"
+
+    @property
+    def display_name(self) -> str:
+        return str(self.user) if self.user_id else (self.held_name or self.held_email)
+
+    @property
+    def email(self) -> str:
+        return self.user.email if self.user_id else self.held_email
 
 
 class ConflictOfInterest(models.Model):
@@ -277,7 +297,7 @@ class ConflictOfInterest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.juror.user} — {self.organisation}"
+        return f"{self.juror.display_name} — {self.organisation}"
 
 
 class PrixEvaluation(models.Model):
@@ -300,7 +320,7 @@ class PrixEvaluation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.application} — {self.juror.user}"
+        return f"{self.application} — {self.juror.display_name}"
 
 
 class PrixScore(models.Model):

@@ -652,3 +652,8 @@ BADGE_FONT = envstr("BADGE_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.t
 # The good-practices report (issue 20, point 4): its page polls every 2 s while the PDF is built;
 # past this many polls an hour from one member it stops polling (the email brings the link).
 GUIDE_REPORT_POLLS_PER_HOUR = envint("GUIDE_REPORT_POLLS_PER_HOUR", 600)
+# The Prix de l'ESS (issue 20, point 7): a juror's appointment, declared conflicts, scores and
+# comments are the record of the Prix's fairness; they are kept this many years after the
+# campaign's results (the civil limitation period, Code civil art. 2224), even at the juror's
+# request, then deleted by the beat's purge (appartenance/personal_data.py).
+PRIX_JURY_RETENTION_YEARS = envint("PRIX_JURY_RETENTION_YEARS", 5)
