@@ -159,6 +159,12 @@ app.conf.beat_schedule = {
         "task": "experimentations.tasks_alerts.purge_unconfirmed_alerts",
         "schedule": crontab(hour=3, minute=50),
     },
+    # RGPD: a Prix juror's appointment, conflicts and scores are deleted PRIX_JURY_RETENTION_YEARS
+    # after the campaign's results (kept until then as the record of a fair deliberation).
+    "appartenance-purge-expired-jury-records": {
+        "task": "appartenance.tasks.purge_expired_jury_records",
+        "schedule": crontab(hour=4, minute=5),
+    },
     # RGPD: a purchasing need's contact is anonymised NEED_ANONYMISE_MONTHS after its answer deadline.
     "experimentations-anonymise-expired-needs": {
         "task": "experimentations.tasks_needs.anonymise_expired_needs",
