@@ -598,190 +598,6 @@ def client_for(audience: Audience, world: World) -> Client:
 OPENS = {"suivi": "accueil:suivi", "besoin": "experimentations:need-buyer", "inscription": "formation:mon-inscription"}
 
 
-# --- Admin ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AdminPage:
-    url: str
-    name: str
-    model: str
-    required: str | None  # an action of cress/access.py, or SUPERUSER_ONLY
-    kind: str  # changelist, add, change, delete, history or custom
-
-
-def _arguments(pattern, obj) -> tuple[list, dict]:
-    """The URL's arguments: named groups by name, unnamed ones by the view's parameter names."""
-    named = list(pattern.pattern.regex.groupindex)
-    if not named and pattern.pattern.regex.groups:
-        parameters = list(inspect.signature(pattern.callback).parameters)[1:]  # after request
-        positional = parameters[: pattern.pattern.regex.groups]
-    else:
-        positional = []
-    values = {}
-    for name in named + positional:
-        if name in {"object_id", "pk", "id"}:
-            values[name] = obj.pk
-        elif name == "session_id":
-            values[name] = obj.session_id  # a registration's pages of its session
-        elif name == "convention_id":
-            values[name] = obj.convention_id  # a message's page of its convention
-        elif name == "need_id":
-            values[name] = obj.need_id  # a supplier match's page of its need
-        elif name == "target":
-            values[name] = "etat-inexistant"  # reaches the permission check, changes nothing
-        elif name in {"amendment_id", "deliverable_id"}:  # a convention's amendment, a commitment's deliverable
-            values[name] = getattr(obj, name.replace("_id", "s")).order_by("pk").first().pk
-        elif name == "version_id":
-            values[name] = obj.history.order_by("history_id").first().history_id
-        else:
-            raise AssertionError(f"admin URL {pattern.name}: say which value to give <{name}>")
-    return [values[name] for name in positional], {name: values[name] for name in named}
-
-
-def admin_pages(world: World) -> list[AdminPage]:
-    pages = []
-    for model, model_admin in registered_admins():
-        label, info = model._meta.label, f"{model._meta.app_label}_{model._meta.model_name}"
-        for pattern in model_admin.urls:
-            if not pattern.name:
-                continue
-            kind = next((s for s in STANDARD_VIEWS if pattern.name == f"{info}_{s}"), "custom")
-            required = STANDARD_VIEWS[kind] if kind != "custom" else RULES_BY_MODEL[label].admin_views[pattern.name]
-            args, kwargs = _arguments(pattern, world.objects[model])
-            url = reverse(f"admin:{pattern.name}", args=args or None, kwargs=kwargs or None)
-            pages.append(AdminPage(url, pattern.name, label, required, kind))
-    return pages
-
-
-_METHOD = {}  # custom admin URL name -> "get" or "post", or None when nobody reaches it
-
-
-def method_for(page: AdminPage, world: World) -> str | None:
-    """The list, add, change, delete and history pages answer a GET. A custom page that
-    acts takes a POST (a GET is refused to everyone): a superuser finds which, once."""
-    if page.kind != "custom":
-        return "get"
-    if page.name not in _METHOD:
-        _METHOD[page.name] = None
-        for method in ("get", "post"):
-            response = getattr(world.superuser_client, method)(page.url, POST_DATA if method == "post" else {})
-            if reached(response):
-                _METHOD[page.name] = method
-                break
-    return _METHOD[page.name]
-
-
-def admin_root():
-    return f"/{settings.ADMIN_URL}"
-
-
-def reached(response) -> bool:
-    if response.status_code == 200:
-        return True
-    location = response.headers.get("Location", "")
-    return response.status_code == 302 and location.startswith(admin_root()) and "/login/" not in location
-
-
-def refused(response, audience: Audience, *, not_found_ok=False) -> bool:
-    if not audience.staff:
-        location = response.headers.get("Location", "")
-        return response.status_code == 302 and location.startswith(reverse("admin:login"))
-    return response.status_code == 403 or (not_found_ok and response.status_code == 404)
-
-
-def rights(audience: Audience, model: str) -> tuple[str, ...]:
-    if audience.superuser:
-        return ("view", "add", "change", "delete")
-    return rights_of(audience.role, model) if audience.role else ()
-
-
-def allowed(audience: Audience, page: AdminPage) -> bool:
-    return audience.staff and page.required is not SUPERUSER_ONLY and page.required in rights(audience, page.model)
-
-
-def _action_ran(response) -> bool:
-    """An action ran if it answered with its own page, or redirected without the admin's
-    « no action selected » warning."""
-    if response.status_code == 200:
-        return "admin/change_list.html" not in {template.name for template in response.templates}
-    with translation.override(settings.LANGUAGE_CODE):
-        warning = translation.gettext("No action selected.")
-        return response.status_code == 302 and warning not in {str(m) for m in get_messages(response.wsgi_request)}
-
-
-def actions_of(model_admin):
-    if model_admin.actions is None:
-        return []
-    names = [name for name, _func in admin.site.actions] + [
-        action if isinstance(action, str) else action.__name__ for action in model_admin.actions
-    ]
-    return [model_admin.get_action(name) for name in dict.fromkeys(names)]
-
-
-def check_admin(client, audience: Audience, world: World) -> list[str]:
-    problems = []
-    root = admin_root()
-    for url in (root, reverse("admin:password_change")):
-        response = client.get(url)
-        if not (reached(response) if audience.staff else refused(response, audience)):
-            problems.append(f"{url}: {response.status_code}")
-    for app_label in sorted({model._meta.app_label for model, _model_admin in registered_admins()}):
-        visible = audience.staff and any(
-            rights(audience, model._meta.label)
-            for model, _ in registered_admins()
-            if model._meta.app_label == app_label
-        )
-        response = client.get(reverse("admin:app_list", args=[app_label]))
-        if not (reached(response) if visible else refused(response, audience, not_found_ok=True)):
-            problems.append(f"{app_label} (index de l'application): {response.status_code}, attendu {visible}")
-
-    if audience.superuser:
-        return problems  # reaches every page Django's admin gives a superuser: nothing declared to compare
-    if audience.name in LINK_HOLDERS:
-        # Who holds a private link has no account: each model's list is enough to see the door shut.
-        for model, _model_admin in registered_admins():
-            response = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
-            if not refused(response, audience):
-                problems.append(f"{model._meta.label} (liste): {response.status_code}")
-        return problems
-
-    for page in admin_pages(world):
-        method = method_for(page, world)
-        if method is None:
-            problems.append(f"{page.url}: même un superutilisateur n'y accède pas")
-            continue
-        response = getattr(client, method)(page.url, POST_DATA if method == "post" else {})
-        expected = allowed(audience, page)
-        if not (reached(response) if expected else refused(response, audience)):
-            problems.append(f"{method.upper()} {page.url} [{page.model} {page.kind}]: {response.status_code}")
-        elif expected and page.kind == "change" and "change" not in rights(audience, page.model):
-            html = response.content.decode()
-            if 'name="_save"' in html:
-                problems.append(f"{page.url}: lecture seule, mais le bouton Enregistrer est là")
-
-    # Actions last: an allowed one may change the objects the pages above were tried on.
-    for model, model_admin in registered_admins():
-        label, obj = model._meta.label, world.objects[model]
-        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        for action in actions_of(model_admin):
-            func, name = action.func, action.name
-            needed = set(getattr(func, "allowed_permissions", ())) | {"view"}
-            assert needed <= {"view", "add", "change", "delete"}, f"{label}.{name}: map its permission here"
-            expected = audience.staff and needed <= set(rights(audience, label))
-            client.cookies.pop("messages", None)  # only this request's messages tell whether it ran
-            response = client.post(changelist, {"action": name, "_selected_action": [obj.pk], "index": 0})
-            if not audience.staff:
-                ok = refused(response, audience)
-            elif "view" not in rights(audience, label):
-                ok = response.status_code == 403
-            else:
-                ok = _action_ran(response) == expected
-            if not ok:
-                problems.append(f"action {label}.{name}: {response.status_code}, attendu {expected}")
-    return problems
-
-
 # --- Private pages of the public side -------------------------------------------------------
 
 # Every named URL outside the admin is here: open to all, or private and checked below.
@@ -889,6 +705,10 @@ def test_every_public_url_is_declared_open_or_private():
 
 
 # --- Private pages of the public side: the table ---------------------------------------------
+
+
+def admin_root():
+    return f"/{settings.ADMIN_URL}"
 
 
 @dataclass(frozen=True)
@@ -1202,6 +1022,8 @@ def test_every_private_url_has_a_row_and_every_row_a_private_url():
 
 def check_private_pages(client, audience: Audience, world: World) -> list[str]:
     """Each row of the table, in order: the mismatches, one line each."""
+    for key, link in world.links.items():
+        assert set(link.held) == set(HELD.get(key, ())), f"World.links[{key!r}].held and HELD differ"
     problems = []
     for row in PRIVATE_PAGES:
         expected = row.outcome(audience)
@@ -1213,6 +1035,186 @@ def check_private_pages(client, audience: Audience, world: World) -> list[str]:
         if not expected.holds(response, world):
             got = f"{response.status_code} {response.headers.get('Location', '')}".strip()
             problems.append(f"{row.label():<58} attendu {expected!s:<32} obtenu {got}")
+    return problems
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    url: str
+    name: str
+    model: str
+    required: str | None  # an action of cress/access.py, or SUPERUSER_ONLY
+    kind: str  # changelist, add, change, delete, history or custom
+
+
+def _arguments(pattern, obj) -> tuple[list, dict]:
+    """The URL's arguments: named groups by name, unnamed ones by the view's parameter names."""
+    named = list(pattern.pattern.regex.groupindex)
+    if not named and pattern.pattern.regex.groups:
+        parameters = list(inspect.signature(pattern.callback).parameters)[1:]  # after request
+        positional = parameters[: pattern.pattern.regex.groups]
+    else:
+        positional = []
+    values = {}
+    for name in named + positional:
+        if name in {"object_id", "pk", "id"}:
+            values[name] = obj.pk
+        elif name == "session_id":
+            values[name] = obj.session_id  # a registration's pages of its session
+        elif name == "convention_id":
+            values[name] = obj.convention_id  # a message's page of its convention
+        elif name == "need_id":
+            values[name] = obj.need_id  # a supplier match's page of its need
+        elif name == "target":
+            values[name] = "etat-inexistant"  # reaches the permission check, changes nothing
+        elif name in {"amendment_id", "deliverable_id"}:  # a convention's amendment, a commitment's deliverable
+            values[name] = getattr(obj, name.replace("_id", "s")).order_by("pk").first().pk
+        elif name == "version_id":
+            values[name] = obj.history.order_by("history_id").first().history_id
+        else:
+            raise AssertionError(f"admin URL {pattern.name}: say which value to give <{name}>")
+    return [values[name] for name in positional], {name: values[name] for name in named}
+
+
+def admin_pages(world: World) -> list[AdminPage]:
+    pages = []
+    for model, model_admin in registered_admins():
+        label, info = model._meta.label, f"{model._meta.app_label}_{model._meta.model_name}"
+        for pattern in model_admin.urls:
+            if not pattern.name:
+                continue
+            kind = next((s for s in STANDARD_VIEWS if pattern.name == f"{info}_{s}"), "custom")
+            required = STANDARD_VIEWS[kind] if kind != "custom" else RULES_BY_MODEL[label].admin_views[pattern.name]
+            args, kwargs = _arguments(pattern, world.objects[model])
+            url = reverse(f"admin:{pattern.name}", args=args or None, kwargs=kwargs or None)
+            pages.append(AdminPage(url, pattern.name, label, required, kind))
+    return pages
+
+
+_METHOD = {}  # custom admin URL name -> "get" or "post", or None when nobody reaches it
+
+
+def method_for(page: AdminPage, world: World) -> str | None:
+    """The list, add, change, delete and history pages answer a GET. A custom page that
+    acts takes a POST (a GET is refused to everyone): a superuser finds which, once."""
+    if page.kind != "custom":
+        return "get"
+    if page.name not in _METHOD:
+        _METHOD[page.name] = None
+        for method in ("get", "post"):
+            response = getattr(world.superuser_client, method)(page.url, POST_DATA if method == "post" else {})
+            if reached(response):
+                _METHOD[page.name] = method
+                break
+    return _METHOD[page.name]
+
+
+def reached(response) -> bool:
+    if response.status_code == 200:
+        return True
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and location.startswith(admin_root()) and "/login/" not in location
+
+
+def refused(response, audience: Audience, *, not_found_ok=False) -> bool:
+    if not audience.staff:
+        location = response.headers.get("Location", "")
+        return response.status_code == 302 and location.startswith(reverse("admin:login"))
+    return response.status_code == 403 or (not_found_ok and response.status_code == 404)
+
+
+def rights(audience: Audience, model: str) -> tuple[str, ...]:
+    if audience.superuser:
+        return ("view", "add", "change", "delete")
+    return rights_of(audience.role, model) if audience.role else ()
+
+
+def allowed(audience: Audience, page: AdminPage) -> bool:
+    return audience.staff and page.required is not SUPERUSER_ONLY and page.required in rights(audience, page.model)
+
+
+def _action_ran(response) -> bool:
+    """An action ran if it answered with its own page, or redirected without the admin's
+    « no action selected » warning."""
+    if response.status_code == 200:
+        return "admin/change_list.html" not in {template.name for template in response.templates}
+    with translation.override(settings.LANGUAGE_CODE):
+        warning = translation.gettext("No action selected.")
+        return response.status_code == 302 and warning not in {str(m) for m in get_messages(response.wsgi_request)}
+
+
+def actions_of(model_admin):
+    if model_admin.actions is None:
+        return []
+    names = [name for name, _func in admin.site.actions] + [
+        action if isinstance(action, str) else action.__name__ for action in model_admin.actions
+    ]
+    return [model_admin.get_action(name) for name in dict.fromkeys(names)]
+
+
+def check_admin(client, audience: Audience, world: World) -> list[str]:
+    problems = []
+    root = admin_root()
+    for url in (root, reverse("admin:password_change")):
+        response = client.get(url)
+        if not (reached(response) if audience.staff else refused(response, audience)):
+            problems.append(f"{url}: {response.status_code}")
+    for app_label in sorted({model._meta.app_label for model, _model_admin in registered_admins()}):
+        visible = audience.staff and any(
+            rights(audience, model._meta.label)
+            for model, _ in registered_admins()
+            if model._meta.app_label == app_label
+        )
+        response = client.get(reverse("admin:app_list", args=[app_label]))
+        if not (reached(response) if visible else refused(response, audience, not_found_ok=True)):
+            problems.append(f"{app_label} (index de l'application): {response.status_code}, attendu {visible}")
+
+    if audience.superuser:
+        return problems  # reaches every page Django's admin gives a superuser: nothing declared to compare
+    if audience.name in LINK_HOLDERS:
+        # Who holds a private link has no account: each model's list is enough to see the door shut.
+        for model, _model_admin in registered_admins():
+            response = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+            if not refused(response, audience):
+                problems.append(f"{model._meta.label} (liste): {response.status_code}")
+        return problems
+
+    for page in admin_pages(world):
+        method = method_for(page, world)
+        if method is None:
+            problems.append(f"{page.url}: même un superutilisateur n'y accède pas")
+            continue
+        response = getattr(client, method)(page.url, POST_DATA if method == "post" else {})
+        expected = allowed(audience, page)
+        if not (reached(response) if expected else refused(response, audience)):
+            problems.append(f"{method.upper()} {page.url} [{page.model} {page.kind}]: {response.status_code}")
+        elif expected and page.kind == "change" and "change" not in rights(audience, page.model):
+            html = response.content.decode()
+            if 'name="_save"' in html:
+                problems.append(f"{page.url}: lecture seule, mais le bouton Enregistrer est là")
+
+    # Actions last: an allowed one may change the objects the pages above were tried on.
+    for model, model_admin in registered_admins():
+        label, obj = model._meta.label, world.objects[model]
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for action in actions_of(model_admin):
+            func, name = action.func, action.name
+            needed = set(getattr(func, "allowed_permissions", ())) | {"view"}
+            assert needed <= {"view", "add", "change", "delete"}, f"{label}.{name}: map its permission here"
+            expected = audience.staff and needed <= set(rights(audience, label))
+            client.cookies.pop("messages", None)  # only this request's messages tell whether it ran
+            response = client.post(changelist, {"action": name, "_selected_action": [obj.pk], "index": 0})
+            if not audience.staff:
+                ok = refused(response, audience)
+            elif "view" not in rights(audience, label):
+                ok = response.status_code == 403
+            else:
+                ok = _action_ran(response) == expected
+            if not ok:
+                problems.append(f"action {label}.{name}: {response.status_code}, attendu {expected}")
     return problems
 
 
