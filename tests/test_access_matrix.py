@@ -19,7 +19,7 @@ Two halves, one test per audience (`test_each_audience_reaches_exactly_what_is_d
      account is sent to the login page and everyone else gets 404;
    - who holds which link: « porteur » the right token of the row's link, « porteur-mauvais-
      jeton » a forged one, « porteur-jeton-expire » a real one past its expiry; the buyers
-     and the trainee hold their own links (`World.links[...].held`); every other audience
+     and the trainee hold their own links (`HELD`, `World.links[...].held`); every other audience
      holds none and tries a forged token (a session, staff or partner, opens no link). A
      row with `shared=True` gives everyone the right token: the link is the key.
    To extend it: a new private URL name goes in PRIVATE_URLS and gets at least one row (a
@@ -879,6 +879,8 @@ RESET = {"porteur": TO_PASSWORD_FORM, "*": NO_PASSWORD_FORM}
 SURVEY = {"satisfaction": "5", "objectives_met": "5", "applied_at_work": "oui"}
 WITHDRAW = {"action": "retirer", "confirmation": "oui"}
 
+# The table (how to read it: the module's docstring). Each audience runs the rows in this order,
+# in one world: a POST that would change the record is NOT_TRIED for whoever would be let in.
 # fmt: off
 PRIVATE_PAGES = [
     # Accompagnement: the holder's tracking link (the link is the key), the structure's link and pages.
