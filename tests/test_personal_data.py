@@ -51,9 +51,10 @@ class FakeStore:
         erased = User.objects.filter(email__iexact=email).exclude(first_name="").update(first_name="")
         if self.fail:
             raise RuntimeError("panne d'une partie du portail")
-        return Erased(
-            erased=erased, kept=[Hold(what="Pièce d'essai", reason="Obligation d'essai", until=date(2031, 12, 31))]
+        hold = Hold(
+            what="Pièce d'essai", reason="Obligation d'essai", until=date(2031, 12, 31), model="comptes.User", pk=1
         )
+        return Erased(erased=erased, kept=[hold])
 
     def provider(self, order=1):
         return PersonalDataProvider(
