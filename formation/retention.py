@@ -33,21 +33,31 @@ def anonymise_past_registrations(*, now=None) -> int:
         with transaction.atomic():
             if registration.certificate_file:
                 registration.certificate_file.delete(save=False)
-            Registration.objects.filter(pk=registration.pk).update(
-                first_name="Anonyme",
-                last_name="",
-                email=f"anonyme-{registration.pk}@anonyme.invalid",
-                phone="",
-                job_title="",
-                needs_adaptation="",
-                certificate_file="",
-                anonymised_at=now,
-            )
-            SurveyResponse.objects.filter(registration_id=registration.pk).update(comment="")
-            for purpose in LINKS:
-                expire_tokens(purpose=purpose, object_id=registration.pk, at=now)
+            anonymise_registration(registration_id=registration.pk, now=now)
         count += 1
-    RegistrationGroup.objects.filter(session__ends_at__lt=cutoff).exclude(contact_email__endswith=".invalid").update(
-        contact_email="anonyme@anonyme.invalid"
-    )
+    anonymise_groups(RegistrationGroup.objects.filter(session__ends_at__lt=cutoff))
     return count
+
+
+def anonymise_registration(*, registration_id: int, now) -> None:
+    """Blank the person of one registration and end its links; its state, attendance,
+    certificate number and survey marks stay for the figures. The caller removes the
+    certificate's file (the retention job at once, an erasure after commit)."""
+    Registration.objects.filter(pk=registration_id).update(
+        first_name="Anonyme",
+        last_name="",
+        email=f"anonyme-{registration_id}@anonyme.invalid",
+        phone="",
+        job_title="",
+        needs_adaptation="",
+        certificate_file="",
+        anonymised_at=now,
+    )
+    SurveyResponse.objects.filter(registration_id=registration_id).update(comment="")
+    for purpose in LINKS:
+        expire_tokens(purpose=purpose, object_id=registration_id, at=now)
+
+
+def anonymise_groups(groups) -> int:
+    """Blank the address of whoever registered these groups. Returns how many changed."""
+    return groups.exclude(contact_email__endswith=".invalid").update(contact_email="anonyme@anonyme.invalid")
