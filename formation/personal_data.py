@@ -86,6 +86,18 @@ def _names(email: str) -> set[str]:
     return {name for name in names if name}
 
 
+def _name_parts(email: str) -> set[str]:
+    """The first and last names of this address, each alone, for scrubbing free text."""
+    parts = set()
+    for model in (Registration, Trainer):
+        rows = model.objects.filter(email__iexact=email)
+        if model is Registration:
+            rows = rows.filter(anonymised_at__isnull=True)
+        for first, last in rows.values_list("first_name", "last_name"):
+            parts |= {first.strip(), last.strip()}
+    return {part for part in parts if part}
+
+
 def _complaints(email: str, names: set[str]):
     match = Q(author__icontains=email)
     for name in names:
@@ -241,8 +253,9 @@ def find_person(email: str) -> Found:
 
 
 def _scrub(text: str, needles: set[str]) -> str:
+    """`text` with each needle (a name, an address), as a whole word, replaced by « [effacé] »."""
     for needle in sorted(needles, key=len, reverse=True):
-        text = re.sub(re.escape(needle), ERASED_TEXT, text, flags=re.IGNORECASE)
+        text = re.sub(rf"(?<!\w){re.escape(needle)}(?!\w)", ERASED_TEXT, text, flags=re.IGNORECASE)
     return text
 
 
@@ -251,13 +264,13 @@ def erase_person(email: str, *, by) -> Erased:
     erased = Erased()
     now = timezone.now()
     names = _names(email)
+    needles = names | _name_parts(email) | {email}
     # Complaints first: they are found by the names that the registrations still carry.
     for complaint in _complaints(email, names):
-        needles = names | {email, complaint.author}
         Complaint.objects.filter(pk=complaint.pk).update(
             author="",
-            description=_scrub(complaint.description, needles),
-            handling=_scrub(complaint.handling, needles),
+            description=_scrub(complaint.description, needles | {complaint.author}),
+            handling=_scrub(complaint.handling, needles | {complaint.author}),
         )
         erased.erased += 1
     for registration in _registrations(email):
