@@ -16,7 +16,6 @@ no registration is kept for that duty.
 """
 
 import os
-import re
 
 from django.db import transaction
 from django.db.models import Q
@@ -36,8 +35,6 @@ from formation.models import (
 )
 from lib.dates import french_date, french_datetime
 from lib.personal_data import Document, Erased, Found, PersonalDataProvider, Record, Retention
-
-ERASED_TEXT = "[effacé]"
 
 MODELS = (
     "formation.Trainer",
@@ -252,13 +249,6 @@ def find_person(email: str) -> Found:
     return found
 
 
-def _scrub(text: str, needles: set[str]) -> str:
-    """`text` with each needle (a name, an address), as a whole word, replaced by « [effacé] »."""
-    for needle in sorted(needles, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(needle)}(?!\w)", ERASED_TEXT, text, flags=re.IGNORECASE)
-    return text
-
-
 def erase_person(email: str, *, by) -> Erased:
     """Erase what the trainings hold about this address (in the caller's transaction)."""
     erased = Erased()
@@ -267,11 +257,7 @@ def erase_person(email: str, *, by) -> Erased:
     needles = names | _name_parts(email) | {email}
     # Complaints first: they are found by the names that the registrations still carry.
     for complaint in _complaints(email, names):
-        Complaint.objects.filter(pk=complaint.pk).update(
-            author="",
-            description=_scrub(complaint.description, needles | {complaint.author}),
-            handling=_scrub(complaint.handling, needles | {complaint.author}),
-        )
+        retention.anonymise_complaint(complaint, names=needles)
         erased.erased += 1
     for registration in _registrations(email):
         if registration.status in registrations.ACTIVE and registration.session.ends_at > now:
@@ -329,10 +315,12 @@ PROVIDER = PersonalDataProvider(
             period="tant que la personne anime des formations de la CRESS ; sur demande ensuite",
         ),
         Retention(
-            treatment="Réclamations sur les formations (nom de leur auteur·rice)",
+            treatment="Réclamations sur les formations : nom de leur auteur·rice",
             basis="Obligation légale de l'organisme de formation certifié (Code du travail, R6316-1, "
             "référentiel national qualité, indicateur 31)",
-            period="tant que la réclamation sert au suivi de la qualité ; le nom est effacé sur demande",
+            period="{FORMATION_COMPLAINT_ANONYMISE_MONTHS} mois après le traitement de la réclamation, puis "
+            "effacé (la réclamation et la réponse apportée restent pour les audits qualité)",
+            settings=("FORMATION_COMPLAINT_ANONYMISE_MONTHS",),
         ),
     ),
 )

@@ -66,9 +66,17 @@ def test_the_provider_is_registered_with_every_personal_model_and_its_retentions
         )
     }
     settings.FORMATION_REGISTRATION_ANONYMISE_MONTHS, settings.HR_REQUEST_ANONYMISE_MONTHS = 30, 12
+    settings.FORMATION_COMPLAINT_ANONYMISE_MONTHS = 24
     periods = [retention.period_text() for retention in formation.retentions]
     assert periods[0].startswith("30 mois après la fin de la session")
     assert periods[1].startswith("12 mois après la clôture")
+    assert periods[3].startswith("24 mois après le traitement de la réclamation")
+    named = {name for retention in formation.retentions for name in retention.settings}
+    assert named == {
+        "FORMATION_REGISTRATION_ANONYMISE_MONTHS",
+        "HR_REQUEST_ANONYMISE_MONTHS",
+        "FORMATION_COMPLAINT_ANONYMISE_MONTHS",
+    }
 
 
 def test_find_returns_each_record_of_the_person_field_by_field_and_their_certificate(people):
