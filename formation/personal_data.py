@@ -27,6 +27,7 @@ from formation.models import (
     Complaint,
     HrMessage,
     HrRequest,
+    HrRequestTransition,
     Registration,
     RegistrationGroup,
     Session,
@@ -44,6 +45,7 @@ MODELS = (
     "formation.SurveyResponse",
     "formation.Complaint",
     "formation.HrRequest",
+    "formation.HrRequestTransition",  # its comments are blanked with the request
     "formation.HrMessage",
 )
 
@@ -219,6 +221,20 @@ def find_person(email: str) -> Found:
                 },
             )
         )
+        states = dict(HrRequest.Status.choices)
+        for log in HrRequestTransition.objects.filter(subject=hr_request):
+            found.records.append(
+                Record(
+                    "Changement d'état d'une demande d'appui RH",
+                    {
+                        "demande": hr_request.reference,
+                        "état de départ": states.get(log.from_state, log.from_state),
+                        "nouvel état": states.get(log.to_state, log.to_state),
+                        "le": _when(log.created_at),
+                        "commentaire": log.comment,
+                    },
+                )
+            )
         for message in HrMessage.objects.filter(request=hr_request):
             found.records.append(
                 Record(

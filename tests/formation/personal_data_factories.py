@@ -92,6 +92,7 @@ def make_trainee_person(email: str, first_name: str, last_name: str, phone: str 
         email=email, contact_name=full_name, phone=phone, description=f"{first_name} embauche sa première salariée."
     )
     hr.send_staff_message(hr_request=hr_request, by=staff, body=f"Bonjour {first_name}, voici le modèle de contrat.")
+    hr.transition_hr_request(hr_request=hr_request, target="en_cours", by=staff, comment=f"Appelé {full_name}.")
     hr.answer_as_employer(hr_request=hr_request, body=f"Merci ! {full_name}")
     # Their complaints: one signed with their name, one with their address.
     complaints = [

@@ -62,6 +62,7 @@ def test_the_provider_is_registered_with_every_personal_model_and_its_retentions
             "SurveyResponse",
             "Complaint",
             "HrRequest",
+            "HrRequestTransition",
             "HrMessage",
         )
     }
@@ -157,7 +158,14 @@ def test_find_returns_each_record_of_the_person_field_by_field_and_their_certifi
     assert (hr_request["besoin"], hr_request["description du besoin"], hr_request["état"]) == (
         "Contrats de travail",
         f"{FIRST} embauche sa première salariée.",
+        "En cours",
+    )
+    (log,) = records_of(found, "Changement d'état d'une demande d'appui RH")
+    assert (log["demande"], log["état de départ"], log["nouvel état"], log["commentaire"]) == (
+        ysaline.hr_request.reference,
         "Nouvelle",
+        "En cours",
+        f"Appelé {FIRST} {LAST}.",
     )
     messages = records_of(found, "Message d'appui RH")
     assert [(m["auteur"], m["message"]) for m in messages] == [
