@@ -192,13 +192,16 @@ def test_erase_leaves_no_trace_frees_the_place_and_spares_the_other_person(peopl
     other_before = snapshot(maelys)
     other_certificate = maelys.past.certificate_file.name
     emails_before = OutgoingEmail.objects.count()
+    # A second trainer record of theirs, that leads no session: it goes entirely.
+    unused = Trainer.objects.create(first_name=FIRST, last_name=LAST, email=EMAIL.upper(), phone=PHONE)
 
     with django_capture_on_commit_callbacks(execute=True):
         result = provider("formation").erase(EMAIL, by=superuser)
 
     assert result.kept == []  # no session of this app is marked as co-financed by the FSE
-    # 2 complaints, 2 registrations, 1 group, 1 trainer, 1 HR request.
-    assert result.erased == 7
+    # 2 complaints, 2 registrations, 1 group, 2 trainers, 1 HR request.
+    assert result.erased == 8
+    assert not Trainer.objects.filter(pk=unused.pk).exists()
     past = Registration.objects.get(pk=ysaline.past.pk)
     assert (past.first_name, past.last_name, past.phone, past.job_title, past.needs_adaptation) == (
         "Anonyme",
