@@ -116,7 +116,7 @@ def test_find_returns_each_record_of_the_person_field_by_field_and_their_documen
     ]
     assert documents[0]["type détecté"] == "application/pdf"
     assert documents[0]["taille (octets)"] == len(f"%PDF-1.4 {FIRST} {LAST}".encode())
-    files = {document.name: personal_data._read(document) for document in found.documents}
+    files = {document.name: read(document.file) for document in found.documents}
     cv, budget, kbis = (
         Attachment.objects.get(request__in=[intake, fse], original_name=n) for n in ("cv.pdf", "budget.pdf", "kbis.pdf")
     )

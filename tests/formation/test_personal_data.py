@@ -36,6 +36,11 @@ def people():
     return ysaline, maelys
 
 
+def read(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
+
 def snapshot(person) -> dict:
     """Every row the factories made about one person, as plain values."""
     return {
@@ -116,7 +121,7 @@ def test_find_returns_each_record_of_the_person_field_by_field_and_their_certifi
     assert "attestation dans l'archive" not in second
     (certificate,) = found.documents
     assert certificate.name == first["attestation dans l'archive"]
-    assert personal_data._read(certificate) == f"%PDF-1.4 {FIRST} {LAST}".encode()
+    assert read(certificate.file) == f"%PDF-1.4 {FIRST} {LAST}".encode()
 
     attendance = records_of(found, "Présence à une demi-journée")
     half_days = list(past.session.half_days.order_by("date", "-period"))
