@@ -16,7 +16,10 @@ and only what surrounds them (documents, conversation, notes, free text of the l
 erased (`services.clear_request_exchanges`).
 """
 
+import re
+
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.text import get_valid_filename
 
 from accueil import services
@@ -35,7 +38,8 @@ from accueil.models import (
 )
 from lib import personal_data
 from lib.dates import french_datetime
-from lib.personal_data import Document, Erased, Found, PersonalDataProvider, Record, Retention
+from lib.personal_data import Document, Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
+from messagerie.models import OutgoingEmail
 
 ERASURE_REASON = "Demande d'effacement de la personne (RGPD, article 17), via la page des données personnelles."
 
@@ -82,7 +86,20 @@ def is_fse_record(intake: IntakeRequest) -> bool:
 
 
 def _fse_hold(intake: IntakeRequest) -> personal_data.Hold:
-    return personal_data.fse_hold(f"Demande d'accompagnement {intake.reference} (données de participant FSE)")
+    return personal_data.fse_hold(
+        f"Demande d'accompagnement {intake.reference} (données de participant FSE)",
+        model=IntakeRequest._meta.label,
+        pk=intake.pk,
+    )
+
+
+def emails_about(reference: str):
+    """The outbox's emails about one request, to anyone (the staff, the structures): they
+    carry its messages and its holder's name, and leave with what they report on."""
+    pattern = rf"{re.escape(reference)}(?![0-9])"
+    return OutgoingEmail.objects.filter(
+        Q(subject__regex=pattern) | Q(body_text__regex=pattern) | Q(body_html__regex=pattern)
+    )
 
 
 def _request_record(intake: IntakeRequest) -> Record:
@@ -268,7 +285,10 @@ def _records_of_request(intake: IntakeRequest, found: Found) -> None:
 
 
 def find_person(email: str) -> Found:
+    email = normalise_email(email)
     found = Found()
+    if not email:
+        return found  # an empty address would match every row whose address was erased
     requests = list(_requests(email))
     for intake in requests:
         _records_of_request(intake, found)
@@ -311,10 +331,15 @@ def find_person(email: str) -> Found:
 def erase_person(email: str, *, by) -> Erased:
     """Erase what the intake holds about this address (in the caller's transaction): each
     request anonymised by `services.erase_request`, or, when it is an FSE record, kept with
-    its participant answers while what surrounds it is erased; the partner member's
-    authorship of messages and downloads is unlinked (the rows stay in the holder's request)."""
+    its participant answers while what surrounds it is erased; the outbox's emails about each
+    request are deleted; the partner member's authorship of messages and downloads is
+    unlinked (the rows stay in the holder's request)."""
+    email = normalise_email(email)
     erased = Erased()
+    if not email:
+        return erased
     for intake in _requests(email):
+        erased.erased += emails_about(intake.reference).delete()[1].get(OutgoingEmail._meta.label, 0)
         if is_fse_record(intake):
             erased.erased += sum(services.clear_request_exchanges(intake=intake).values())
             erased.kept.append(_fse_hold(intake))

@@ -16,6 +16,7 @@ no registration is kept for that duty.
 """
 
 import os
+import re
 
 from django.db import transaction
 from django.db.models import Q
@@ -35,7 +36,8 @@ from formation.models import (
     Trainer,
 )
 from lib.dates import french_date, french_datetime
-from lib.personal_data import Document, Erased, Found, PersonalDataProvider, Record, Retention
+from lib.personal_data import Document, Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
+from messagerie.models import OutgoingEmail
 
 MODELS = (
     "formation.Trainer",
@@ -167,7 +169,10 @@ def _registration_records(registration: Registration, found: Found) -> None:
 
 
 def find_person(email: str) -> Found:
+    email = normalise_email(email)
     found = Found()
+    if not email:
+        return found  # an empty address would match every row whose address was erased (a trainer's is optional)
     for registration in _registrations(email):
         _registration_records(registration, found)
     groups = RegistrationGroup.objects.filter(contact_email__iexact=email).select_related("session__training")
@@ -267,7 +272,10 @@ def find_person(email: str) -> Found:
 
 def erase_person(email: str, *, by) -> Erased:
     """Erase what the trainings hold about this address (in the caller's transaction)."""
+    email = normalise_email(email)
     erased = Erased()
+    if not email:
+        return erased
     now = timezone.now()
     names = _names(email)
     needles = names | _name_parts(email) | {email}
@@ -296,7 +304,13 @@ def erase_person(email: str, *, by) -> Erased:
         else:
             trainer.delete()
         erased.erased += 1
-    for request_id in _hr_requests(email).values_list("pk", flat=True):
+    for request_id, reference in _hr_requests(email).values_list("pk", "reference"):
+        # The staff's emails about the request carry the employer's messages and name.
+        pattern = rf"{re.escape(reference)}(?![0-9])"
+        about = OutgoingEmail.objects.filter(
+            Q(subject__regex=pattern) | Q(body_text__regex=pattern) | Q(body_html__regex=pattern)
+        )
+        erased.erased += about.delete()[1].get(OutgoingEmail._meta.label, 0)
         hr.anonymise_hr_request(request_id=request_id)
         erased.erased += 1
     return erased

@@ -4,6 +4,7 @@ holds about an email address, then its erasure, checked field by field."""
 import os
 
 import pytest
+from django.db.models import Q
 from django.forms.models import model_to_dict
 
 from accueil.models import (
@@ -16,8 +17,10 @@ from accueil.models import (
     ParticipantProfile,
     RequestErasure,
 )
+from accueil.personal_data import emails_about
 from lib import personal_data
 from lib.dates import french_datetime
+from messagerie.models import OutgoingEmail
 from tests.accueil.personal_data_factories import make_intake_person
 from tests.comptes.factories import UserFactory
 from tests.helpers.personal_data import provider, records_of, traces
@@ -202,6 +205,10 @@ def test_erase_leaves_no_trace_but_the_fse_record_and_spares_the_other_person(
     other_files = [a.file.path for a in Attachment.objects.filter(request__in=[other, maelys.fse_request])]
     other_orientation = model_to_dict(Orientation.objects.get(request=other))
 
+    emails = emails_about(intake.reference).count() + emails_about(fse.reference).count()
+    other_emails = sorted(emails_about(other.reference).values_list("pk", flat=True))
+    assert emails > 0 and other_emails
+
     with django_capture_on_commit_callbacks(execute=True):
         result = provider("accueil").erase(EMAIL, by=superuser)
 
@@ -210,6 +217,7 @@ def test_erase_leaves_no_trace_but_the_fse_record_and_spares_the_other_person(
     assert hold.what == f"Demande d'accompagnement {fse.reference} (données de participant FSE)"
     assert "Fonds social européen" in hold.reason and "2021/1060" in hold.reason
     assert hold.until == personal_data.fse_hold_until()
+    assert (hold.model, hold.pk) == ("accueil.IntakeRequest", fse.pk)
     assert FIRST not in hold.what and EMAIL not in hold.what
     assert model_to_dict(IntakeRequest.objects.get(pk=fse.pk)) == fse_before
     assert model_to_dict(ParticipantProfile.objects.get(request=fse)) == profile_before
@@ -228,8 +236,12 @@ def test_erase_leaves_no_trace_but_the_fse_record_and_spares_the_other_person(
     assert Message.objects.filter(request=ysaline.partner_request, author__isnull=True).count() == 1
     assert DocumentDownload.objects.filter(orientation__request=ysaline.partner_request, user=None).count() == 1
     # Own request: 1 + 2 documents + 3 messages + 1 note; FSE request: 1 document + 1 message;
-    # as a member: 1 message and 1 download unlinked.
-    assert result.erased == 7 + 2 + 2
+    # as a member: 1 message and 1 download unlinked; the outbox's emails about both requests.
+    assert result.erased == 7 + 2 + 2 + emails
+    assert not emails_about(intake.reference).exists() and not emails_about(fse.reference).exists()
+    # Left in the outbox: only the emails sent to the person, which messagerie's part erases.
+    naming = OutgoingEmail.objects.filter(Q(subject__icontains=LAST) | Q(body_text__icontains=LAST))
+    assert not naming.exclude(to__iexact=EMAIL).exists()
 
     left = traces(
         [EMAIL, FIRST, LAST, PHONE, "Grondin"],
@@ -243,6 +255,7 @@ def test_erase_leaves_no_trace_but_the_fse_record_and_spares_the_other_person(
     assert model_to_dict(IntakeRequest.objects.get(pk=other.pk)) == other_before
     assert list(Message.objects.filter(request=other).values_list("body", flat=True)) == other_messages
     assert model_to_dict(Orientation.objects.get(request=other)) == other_orientation
+    assert sorted(emails_about(other.reference).values_list("pk", flat=True)) == other_emails
     assert all(os.path.exists(path) for path in other_files)
     assert provider("accueil").find(OTHER_EMAIL).records
 
