@@ -37,6 +37,10 @@ class AccueilConfig(AppConfig):
         # Pages that prefill a request (lib.intake_prefill) send people to its first step.
         register_intake_start("accueil:etape", "personne")
         register_resource_topics()
+        from accueil.personal_data import PROVIDER as PERSONAL_DATA
+        from lib import personal_data
+
+        personal_data.register(PERSONAL_DATA)  # what it holds about a person (RGPD)
         for model_name in ("IntakeRequest", "Orientation"):
             model = self.get_model(model_name)
             post_save.connect(_intake_changed, sender=model, dispatch_uid=f"accueil_save_{model_name}")

@@ -26,6 +26,7 @@ from accueil.models import (
     ParticipantProfile,
     RequestAssignment,
     RequestErasure,
+    RequestReferenceTransition,
     RequestTransition,
 )
 from annuaire.selectors import structure_recipients
@@ -520,6 +521,31 @@ def _months_ago(months: int):
 
 
 @transaction.atomic
+def clear_request_exchanges(*, intake: IntakeRequest) -> dict[str, int]:
+    """Delete a request's documents (their files leave the storage after commit, see
+    lib/media.py), messages and internal notes, and blank the free text of its logs, of its
+    suggestions' logs and of the partners' answers; the request itself is not touched.
+    Part of `anonymise_request`; alone, it erases what surrounds a request kept for a legal
+    duty (accueil/personal_data.py). Returns how many rows of each kind it changed."""
+    documents = Attachment.objects.filter(request=intake).delete()[1].get(Attachment._meta.label, 0)
+    messages = Message.objects.filter(request=intake).delete()[1].get(Message._meta.label, 0)
+    notes = InternalNote.objects.filter(request=intake).delete()[1].get(InternalNote._meta.label, 0)
+    texts = (
+        RequestTransition.objects.filter(subject=intake)
+        .exclude(comment="", public_note="")
+        .update(comment="", public_note="")
+    )
+    texts += (
+        Orientation.objects.filter(request=intake)
+        .exclude(partner_message="", outcome_report="")
+        .update(partner_message="", outcome_report="")
+    )
+    texts += OrientationTransition.objects.filter(subject__request=intake).exclude(comment="").update(comment="")
+    texts += RequestReferenceTransition.objects.filter(subject__request=intake).exclude(comment="").update(comment="")
+    return {"documents": documents, "messages": messages, "notes": notes, "texts": texts}
+
+
+@transaction.atomic
 def anonymise_request(*, intake: IntakeRequest) -> int:
     """Remove from a request what identifies the holder, and keep what the figures count.
 
@@ -532,12 +558,7 @@ def anonymise_request(*, intake: IntakeRequest) -> int:
     answers (sex, age band, situation, education, disadvantage): once the request is
     anonymised they identify no one, and the funder's report counts them.
     Returns how many documents were deleted."""
-    documents = Attachment.objects.filter(request=intake).delete()[1].get(Attachment._meta.label, 0)
-    Message.objects.filter(request=intake).delete()
-    InternalNote.objects.filter(request=intake).delete()
-    RequestTransition.objects.filter(subject=intake).update(comment="", public_note="")
-    Orientation.objects.filter(request=intake).update(partner_message="", outcome_report="")
-    OrientationTransition.objects.filter(subject__request=intake).update(comment="")
+    documents = clear_request_exchanges(intake=intake)["documents"]
     intake.first_name, intake.last_name, intake.phone, intake.siret = "Anonyme", "", "", ""
     intake.email = f"anonyme-{intake.pk}@anonyme.invalid"
     intake.title, intake.description = f"Demande anonymisée {intake.reference}", ""

@@ -552,6 +552,9 @@ FORMATION_REGISTRATIONS_PER_HOUR = envint("FORMATION_REGISTRATIONS_PER_HOUR", 10
 FORMATION_LINK_DAYS_AFTER = envint("FORMATION_LINK_DAYS_AFTER", 365)
 # RGPD: months after its session before a registration is anonymised (the form's consent says three years).
 FORMATION_REGISTRATION_ANONYMISE_MONTHS = envint("FORMATION_REGISTRATION_ANONYMISE_MONTHS", 36)
+# RGPD: months after its handling before the name of a complaint's author is blanked (the complaint
+# and its answer stay for the quality audits).
+FORMATION_COMPLAINT_ANONYMISE_MONTHS = envint("FORMATION_COMPLAINT_ANONYMISE_MONTHS", 36)
 
 # Formation (documents): how long the emailed link to a certificate works; the training
 # organisation's declaration number (numéro de déclaration d'activité), printed on the

@@ -61,6 +61,10 @@ class FormationConfig(AppConfig):
         # The resource centre's resources about a training theme (lib.resources), on the training's page.
         register_topic_kind(TopicKind("formation", "Formation : thème", lambda: Theme.choices))
         metrics.register_metrics()
+        from formation.personal_data import PROVIDER as PERSONAL_DATA
+        from lib import personal_data
+
+        personal_data.register(PERSONAL_DATA)  # what it holds about a person (RGPD)
 
         for model_name in PUBLIC_MODELS:
             model = self.get_model(model_name)

@@ -213,16 +213,22 @@ def anonymise_closed_hr_requests() -> int:
     expired = HrRequest.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff, anonymised_at__isnull=True)
     count = 0
     for request_id in expired.values_list("pk", flat=True).iterator():
-        with transaction.atomic():
-            HrMessage.objects.filter(request_id=request_id).delete()
-            HrRequestTransition.objects.filter(subject_id=request_id).update(comment="")
-            HrRequest.objects.filter(pk=request_id).update(
-                contact_name="Anonyme",
-                email=f"anonyme-{request_id}@anonyme.invalid",
-                phone="",
-                description="",
-                anonymised_at=timezone.now(),
-            )
-            expire_tokens(purpose=HR_LINK, object_id=request_id)
+        anonymise_hr_request(request_id=request_id)
         count += 1
     return count
+
+
+@transaction.atomic
+def anonymise_hr_request(*, request_id: int) -> None:
+    """Blank the person of one HR request and its conversation, and end its links (the
+    retention job above, and the erasure of a person's data: formation/personal_data.py)."""
+    HrMessage.objects.filter(request_id=request_id).delete()
+    HrRequestTransition.objects.filter(subject_id=request_id).update(comment="")
+    HrRequest.objects.filter(pk=request_id).update(
+        contact_name="Anonyme",
+        email=f"anonyme-{request_id}@anonyme.invalid",
+        phone="",
+        description="",
+        anonymised_at=timezone.now(),
+    )
+    expire_tokens(purpose=HR_LINK, object_id=request_id)

@@ -371,10 +371,10 @@ def _lock_registration(registration: Registration) -> tuple[Session, Registratio
 
 
 @transaction.atomic
-def cancel_registration(registration: Registration, *, by=None, comment: str = "") -> Registration:
+def cancel_registration(registration: Registration, *, by=None, comment: str = "", notify: bool = True) -> Registration:
     """Cancel a registration (a place, an offer, or a place on the waiting list), by the
     person from their private link or by staff. A place it held goes to the next person
-    waiting. Emails the person."""
+    waiting. Emails the person, unless `notify` is false (their data is being erased)."""
     session, current = _lock_registration(registration)
     if current.status not in ACTIVE:
         raise RegistrationError("Cette inscription ne peut plus être annulée.")
@@ -382,7 +382,8 @@ def cancel_registration(registration: Registration, *, by=None, comment: str = "
     was_waiting = current.status == Status.WAITING
     _transition(registration, Status.CANCELLED, by=by, comment=comment or "Annulée par la personne.")
     registration.offer_expires_at = current.offer_expires_at
-    _email(registration, "cancelled", session=session, was_waiting=was_waiting, cancelled_ics=held)
+    if notify:
+        _email(registration, "cancelled", session=session, was_waiting=was_waiting, cancelled_ics=held)
     if held:
         _fill_free_places(session)
     return registration

@@ -11,3 +11,8 @@ def expire_offers() -> dict:
 @shared_task
 def anonymise_past_registrations() -> int:
     return retention.anonymise_past_registrations()
+
+
+@shared_task(acks_late=True)
+def anonymise_handled_complaints() -> int:
+    return retention.anonymise_handled_complaints()

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from formation import registrations, retention
-from formation.models import Registration, RegistrationGroup, Session, SurveyResponse
+from formation.models import Complaint, Registration, RegistrationGroup, Session, SurveyResponse
 from messagerie.links import resolve_token
 from tests.formation.factories_registration import make_session, person
 
@@ -49,3 +49,36 @@ def test_registrations_are_anonymised_three_years_after_their_session(settings):
     assert resolve_token(purpose=registrations.REGISTRATION_LINK, token=token) is None
     assert kept.first_name != "Anonyme" and kept.anonymised_at is None
     assert retention.anonymise_past_registrations() == 0  # once
+
+
+def test_the_author_of_a_complaint_is_blanked_three_years_after_its_handling(settings):
+    settings.FORMATION_COMPLAINT_ANONYMISE_MONTHS = 36
+    training = make_session().training
+    long_ago = timezone.now() - timedelta(days=3 * 365 + 30)
+
+    def complaint(author, handled_at, status=Complaint.Status.HANDLED):
+        return Complaint.objects.create(
+            training=training,
+            author=author,
+            description=f"{author} n'a pas reçu le support.",
+            handling=f"Support renvoyé à {author}." if handled_at else "",
+            status=status,
+            handled_at=handled_at,
+        )
+
+    old = complaint("Ysaline Grondin-Testa", long_ago)
+    recent = complaint("Maëlys Boyer-Kala", timezone.now() - timedelta(days=30))
+    still_open = complaint("Noé Técher", None, status=Complaint.Status.OPEN)
+    Complaint.objects.filter(pk=still_open.pk).update(received_at=long_ago)
+
+    assert retention.anonymise_handled_complaints() == 1
+    old.refresh_from_db()
+    assert (old.author, old.description, old.handling) == (
+        "",
+        "[effacé] n'a pas reçu le support.",
+        "Support renvoyé à [effacé].",
+    )
+    assert old.status == Complaint.Status.HANDLED and old.handled_at is not None
+    assert Complaint.objects.get(pk=recent.pk).author == "Maëlys Boyer-Kala"
+    assert Complaint.objects.get(pk=still_open.pk).author == "Noé Técher"
+    assert retention.anonymise_handled_complaints() == 0  # once
