@@ -159,6 +159,12 @@ app.conf.beat_schedule = {
         "task": "experimentations.tasks_alerts.purge_unconfirmed_alerts",
         "schedule": crontab(hour=3, minute=50),
     },
+    # RGPD: a handled complaint loses its author and the names in its text after
+    # FORMATION_COMPLAINT_ANONYMISE_MONTHS.
+    "formation-anonymise-handled-complaints": {
+        "task": "formation.tasks.anonymise_handled_complaints",
+        "schedule": crontab(hour=3, minute=5),
+    },
     # RGPD: a Prix juror's appointment, conflicts and scores are deleted PRIX_JURY_RETENTION_YEARS
     # after the campaign's results (kept until then as the record of a fair deliberation).
     "appartenance-purge-expired-jury-records": {

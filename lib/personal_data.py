@@ -149,9 +149,10 @@ def fse_hold_until(today: date | None = None) -> date:
     """The end of the FSE hold: FSE_RETENTION_YEARS from 31 December of the year of the last
     payment (FSE_LAST_PAYMENT_DATE). Until that payment is made (setting empty), the year of
     the last payment is at the earliest this year, so the hold runs at least that long."""
+    # Once the payment is known, the end is fixed; before, it moves with today.
     today = today or timezone.localdate()
     payment = settings.FSE_LAST_PAYMENT_DATE
-    year = max(payment.year, today.year) if payment else today.year
+    year = payment.year if payment else today.year
     return date(year + settings.FSE_RETENTION_YEARS, 12, 31)
 
 

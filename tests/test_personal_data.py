@@ -156,6 +156,7 @@ def test_the_fse_hold_runs_five_years_from_the_31_december_of_the_last_payment(s
     assert personal_data.fse_hold_until(date(2026, 12, 5)) == date(2031, 12, 31)
     settings.FSE_LAST_PAYMENT_DATE = date(2028, 3, 14)
     assert personal_data.fse_hold_until(date(2026, 12, 5)) == date(2033, 12, 31)
+    assert personal_data.fse_hold_until(date(2035, 1, 2)) == date(2033, 12, 31)  # fixed once paid
     hold = personal_data.fse_hold("Inscription 12 (FSE)")
     assert "14/03/2028" in hold.reason and "2021/1060" in hold.reason and hold.until == date(2033, 12, 31)
 
