@@ -30,6 +30,10 @@ class AnnuaireConfig(AppConfig):
         from lib import member_spaces
 
         member_spaces.register(MEMBER_SPACE)  # its part of « Mon espace »
+        from annuaire import personal_data as annuaire_personal_data
+        from lib import personal_data
+
+        personal_data.register(annuaire_personal_data.PROVIDER)
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from annuaire import contributions, metrics

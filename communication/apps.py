@@ -19,10 +19,11 @@ class CommunicationConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from communication import newsletter
+        from communication import personal_data as communication_personal_data
         from communication.selectors import territory_agenda_link
         from communication.services import publish_news_item
         from communication.territory_block import BLOCK
-        from lib import news, territory_blocks
+        from lib import news, personal_data, territory_blocks
         from lib.media import delete_files_with_rows
         from lib.territory_links import register_territory_link
         from messagerie.links import register_link_builder
@@ -31,6 +32,7 @@ class CommunicationConfig(AppConfig):
         register_territory_link("agenda", territory_agenda_link)
         territory_blocks.register(BLOCK)
         news.register_publisher("actualites", publish_news_item)
+        personal_data.register(communication_personal_data.PROVIDER)
 
         for model_name in ("NewsArticle", "Event", "NewsCategory", "Tag"):
             model = self.get_model(model_name)
