@@ -1,0 +1,155 @@
+"""comptes' personal-data provider: a person's account, sessions, login records and admin
+log lines, found by their address and erased; a staff account is held, not erased."""
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from comptes import personal_data
+from comptes.models import RecoveryCode, RecoveryCodeSet
+from lib.dates import french_datetime
+from lib.personal_data import fse_hold_until
+from tests.comptes.factories import StaffFactory
+from tests.comptes.personal_data_factories import STAFF_EMAIL, USER_AGENT, make_person
+from tests.helpers.personal_data import provider, records_of, traces
+
+pytestmark = pytest.mark.django_db
+EMAIL = "ysaline.grondin@exemple.re"
+OTHER = "maelys.boyer-kala@exemple.re"
+
+
+@pytest.fixture
+def people():
+    make_person(EMAIL, "Ysaline", "Grondin-Testa")
+    make_person(OTHER, "Maëlys", "Boyer-Kala")
+    # Failures are logged one by one only where AXES_ENABLE_ACCESS_FAILURE_LOG is on.
+    for email in (EMAIL, OTHER):
+        AccessFailureLog.objects.create(
+            username=email, ip_address="127.0.0.1", user_agent=USER_AGENT, attempt_time=timezone.now()
+        )
+    User = get_user_model()
+    return User.objects.get(email=EMAIL), User.objects.get(email=OTHER)
+
+
+def test_the_provider_is_registered_with_every_model_of_an_account():
+    registered = provider("comptes")
+    assert registered is personal_data.PROVIDER
+    assert {"comptes.User", "sessions.Session", "axes.AccessAttempt", "axes.AccessLog", "admin.LogEntry"} <= set(
+        registered.models
+    )
+
+
+def test_find_gives_the_account_its_sessions_logins_and_log_lines(people):
+    ysaline, _ = people
+    found = personal_data.find("  Ysaline.GRONDIN@exemple.re ")
+    [account] = records_of(found, "Compte")
+    assert account == {
+        "numéro": ysaline.pk,
+        "adresse électronique": EMAIL,
+        "prénom": "Ysaline",
+        "nom": "Grondin-Testa",
+        "équipe CRESS": "non",
+        "actif": "oui",
+        "inscrit le": french_datetime(ysaline.date_joined),
+        "dernière connexion": french_datetime(ysaline.last_login),
+        "rôles": [],
+        "application d'authentification": "enregistrée",
+        "codes de secours restants": 10,
+    }
+    [session] = records_of(found, "Session de connexion")
+    stored = Session.objects.get(session_key=_session_keys(ysaline)[0])
+    assert session == {"expire le": french_datetime(stored.expire_date)}
+    [login] = records_of(found, "Connexion")
+    access = AccessLog.objects.get(username=EMAIL)
+    assert login == {
+        "adresse saisie": EMAIL,
+        "date": french_datetime(access.attempt_time),
+        "adresse IP": "127.0.0.1",
+        "navigateur": USER_AGENT,
+        "déconnexion": "",
+    }
+    [failure] = records_of(found, "Échec de connexion")
+    assert failure["adresse saisie"] == EMAIL and failure["adresse IP"] == "127.0.0.1"
+    assert failure["navigateur"] == USER_AGENT
+    [attempt] = records_of(found, "Tentatives de connexion refusées")
+    assert attempt["échecs"] == 1 and attempt["navigateur"] == USER_AGENT
+    [change] = records_of(found, "Action de l'équipe sur le compte")
+    assert change["action"] == "Modification" and change["enregistrement"] == "Ysaline Grondin-Testa"
+    assert change["type d'enregistrement"] == "utilisateur" and change["détail"] == "Modification de Prénom."
+    [mention] = records_of(found, "Mention dans le journal de l'espace de gestion")
+    assert mention["enregistrement"] == EMAIL and mention["type d'enregistrement"] == "groupe"
+    assert not found.documents
+    # Nothing of the other person, and no secret: no password hash, key or recovery code.
+    text = repr(found.records)
+    assert OTHER not in text and "Boyer" not in text
+    assert ysaline.password not in text
+    assert not any(digest in text for digest in RecoveryCode.objects.values_list("digest", flat=True))
+    assert TOTPDevice.objects.get(user=ysaline).key not in text
+
+
+def test_erase_deletes_the_account_and_keeps_the_log_without_the_person(people, django_capture_on_commit_callbacks):
+    ysaline, maelys = people
+    ysaline_sessions = _session_keys(ysaline)
+    other_sessions = _session_keys(maelys)
+    staff = StaffFactory(is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        erased = personal_data.erase(EMAIL, by=staff)
+    # The account, its session, its second factor and recovery codes, 3 login records, 2 log lines.
+    assert erased.erased == 1 + 1 + 3 + 2
+    assert erased.kept == []
+    assert (
+        traces(
+            [EMAIL, "Ysaline", "Grondin-Testa", "ysaline.grondin"],
+            model_labels=personal_data.PROVIDER.models,
+        )
+        == []
+    )
+    assert not get_user_model().objects.filter(pk=ysaline.pk).exists()
+    assert not Session.objects.filter(session_key__in=ysaline_sessions).exists()
+    assert not TOTPDevice.objects.filter(user_id=ysaline.pk).exists()
+    assert not RecoveryCodeSet.objects.filter(user_id=ysaline.pk).exists()
+    # The admin log keeps who changed what, and when, without the person.
+    line = LogEntry.objects.get(object_id=str(ysaline.pk), content_type__model="user")
+    assert line.object_repr == f"Compte n° {ysaline.pk} (effacé)" and line.user.email == STAFF_EMAIL
+    assert LogEntry.objects.filter(object_repr="groupe n° 0 (effacé)").count() == 1
+    # The other person is untouched.
+    maelys.refresh_from_db()
+    assert maelys.first_name == "Maëlys" and maelys.has_usable_password()
+    assert Session.objects.filter(session_key__in=other_sessions).count() == 1
+    assert AccessLog.objects.filter(username=OTHER).count() == 1
+    assert AccessFailureLog.objects.filter(username=OTHER).count() == 1
+    assert AccessAttempt.objects.filter(username=OTHER).count() == 1
+    assert LogEntry.objects.filter(object_repr="Maëlys Boyer-Kala").count() == 1
+    assert LogEntry.objects.filter(object_repr=OTHER).count() == 1
+    assert personal_data.find(OTHER).records
+    # A second request finds nothing left.
+    again = personal_data.erase(EMAIL, by=staff)
+    assert again.erased == 0 and again.kept == []
+    assert not personal_data.find(EMAIL)
+
+
+def test_a_staff_account_is_held_not_erased():
+    member = StaffFactory(email=EMAIL, first_name="Ysaline", last_name="Grondin-Testa", role="Accueil")
+    AccessLog.objects.create(username=EMAIL, ip_address="127.0.0.1", user_agent="x", attempt_time=timezone.now())
+    superuser = StaffFactory(is_superuser=True)
+    erased = personal_data.erase(EMAIL, by=superuser)
+    assert erased.erased == 0
+    [hold] = erased.kept
+    assert hold.what == f"Compte de l'équipe n° {member.pk}"
+    assert "désactive" in hold.reason and "2021/1060" in hold.reason and EMAIL not in hold.what
+    assert hold.until == fse_hold_until()
+    member.refresh_from_db()
+    assert member.email == EMAIL and member.is_active
+    assert AccessLog.objects.filter(username=EMAIL).count() == 1
+    # Asked again: the same hold, nothing erased.
+    assert personal_data.erase(EMAIL, by=superuser).kept == [hold]
+    [account] = records_of(personal_data.find(EMAIL), "Compte")
+    assert account["équipe CRESS"] == "oui" and account["rôles"] == ["Accueil"]
+
+
+def _session_keys(user) -> list[str]:
+    return [s.session_key for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
