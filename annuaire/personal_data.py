@@ -7,7 +7,7 @@ Erasing deletes contributions, claims (their logs go with them, a proposed logo 
 unless an organisation now shows it) and memberships, as the retention job does after
 CONTRIBUTION_RETENTION_DAYS. An organisation stays in the directory: the person's contact
 details (address and phone, taken together as theirs) are blanked on the page and in its past
-versions. Nothing here is kept for a legal duty.
+versions, and the versions a partner saved no longer name their account. Nothing here is kept for a legal duty.
 """
 
 from annuaire.contributions import CLAIM_LINK, CONTRIBUTION_FIELDS, display_value
@@ -175,6 +175,11 @@ def erase(email: str, *, by) -> Erased:
         save_organisation(organisation=organisation, by=by)
         erased.erased += 1
     erased.erased += HistoricalOrganisation.objects.filter(email__iexact=email).update(email="", phone="")
+    # The versions a partner saved from their account no longer say who (a staff member's
+    # edits stay theirs: their account is held by comptes, with the trail of what it did).
+    erased.erased += HistoricalOrganisation.objects.filter(
+        history_user__email__iexact=email, history_user__is_staff=False, history_user__is_superuser=False
+    ).update(history_user=None)
     contributions = Contribution.objects.filter(contributor_email__iexact=email)
     erased.erased += contributions.delete()[1].get(Contribution._meta.label, 0)
     # Someone else's proposal that gave the person's address as a page's: that address and
