@@ -153,3 +153,43 @@ def test_a_staff_account_is_held_not_erased():
 
 def _session_keys(user) -> list[str]:
     return [s.session_key for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
+
+
+def test_the_five_providers_together_export_and_erase_a_person_who_used_them_all(django_capture_on_commit_callbacks):
+    """Together, in the registry's order: the directory finds the memberships through the
+    account before the account goes, and the outbox the emails that the other apps wrote."""
+    import io
+    import json
+    import zipfile
+
+    from lib import personal_data as registry
+    from tests.annuaire.personal_data_factories import make_person as directory_person
+    from tests.annuaire.personal_data_factories import phone_of
+    from tests.communication.personal_data_factories import make_person as newsletter_person
+    from tests.messagerie.personal_data_factories import make_person as outbox_person
+    from tests.observatoire.personal_data_factories import make_person as observatory_person
+
+    mine = ("comptes", "messagerie", "annuaire", "communication", "observatoire")
+    for email, first, last in ((EMAIL, "Ysaline", "Grondin-Testa"), (OTHER, "Maëlys", "Boyer-Kala")):
+        for make in (make_person, outbox_person, directory_person, newsletter_person, observatory_person):
+            make(email, first, last)
+    content, counts = registry.zip_bytes(EMAIL)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    for name in mine:
+        assert counts[name] > 0, name
+        records = json.loads(archive.read(f"{name}/donnees.json"))
+        assert records and all(record["type"] for record in records)
+        assert "Maëlys" not in json.dumps(records, ensure_ascii=False)
+    assert any(name.startswith("annuaire/documents/proposition-") for name in archive.namelist())
+    models = [label for name in mine for label in provider(name).models]
+    needles = [EMAIL, "Ysaline", "Grondin-Testa", phone_of(EMAIL)]
+    assert traces(needles, model_labels=models), "the person is everywhere before"
+    superuser = StaffFactory(is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = registry.erase_everywhere(EMAIL, by=superuser)
+    assert all(result[name].erased > 0 and result[name].kept == [] for name in mine)
+    assert traces(needles, model_labels=models) == []
+    assert traces([OTHER, "Maëlys", "Boyer-Kala", phone_of(OTHER)], model_labels=models)
+    again = registry.erase_everywhere(EMAIL, by=superuser)
+    assert all(again[name].erased == 0 for name in mine)
+    assert all(count == 0 for name, count in registry.zip_bytes(EMAIL)[1].items() if name in mine)
