@@ -141,8 +141,13 @@ def find(email: str) -> Found:
             mentioned.add(entry.pk)
             found.records.append(Record("Action de l'équipe sur le compte", _log_line(entry)))
         for entry in LogEntry.objects.filter(user=user).select_related("content_type").order_by("action_time", "pk"):
+            # What a staff member did: which record, by its number only. The record's name
+            # and the detail may be other people's data (RGPD article 15.4).
             mentioned.add(entry.pk)
-            found.records.append(Record("Action dans l'espace de gestion", _log_line(entry)))
+            line = _log_line(entry)
+            line["enregistrement"] = f"n° {entry.object_id}" if entry.object_id else ""
+            del line["détail"]
+            found.records.append(Record("Action dans l'espace de gestion", line))
     users = list(_accounts(email))
     for entry in (
         _mentions(email, users[0] if users else None)

@@ -3,8 +3,9 @@ log lines, found by their address and erased; a staff account is held, not erase
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -147,8 +148,25 @@ def test_a_staff_account_is_held_not_erased():
     assert AccessLog.objects.filter(username=EMAIL).count() == 1
     # Asked again: the same hold, nothing erased.
     assert personal_data.erase(EMAIL, by=superuser).kept == [hold]
-    [account] = records_of(personal_data.find(EMAIL), "Compte")
+    found = personal_data.find(EMAIL)
+    [account] = records_of(found, "Compte")
     assert account["équipe CRESS"] == "oui" and account["rôles"] == ["Accueil"]
+
+
+def test_a_staff_member_sees_what_they_did_without_the_names_of_others():
+    member = StaffFactory(email=EMAIL, first_name="Ysaline", last_name="Grondin-Testa", role="Accueil")
+    LogEntry.objects.create(
+        user=member,
+        content_type=ContentType.objects.get_for_model(get_user_model()),
+        object_id="4242",
+        object_repr="Maëlys Boyer-Kala",
+        action_flag=CHANGE,
+        change_message='[{"changed": {"fields": ["Nom"]}}]',
+    )
+    [action] = records_of(personal_data.find(EMAIL), "Action dans l'espace de gestion")
+    assert action["enregistrement"] == "n° 4242" and action["action"] == "Modification"
+    assert action["type d'enregistrement"] == "utilisateur" and "détail" not in action
+    assert "Maëlys" not in repr(personal_data.find(EMAIL).records)
 
 
 def _session_keys(user) -> list[str]:
