@@ -150,3 +150,11 @@ def test_erase_leaves_no_trace_and_the_other_person_untouched(people, django_cap
     again = personal_data.erase(EMAIL, by=superuser)
     assert again.erased == 0 and again.kept == []
     assert not personal_data.find(EMAIL)
+
+
+def test_a_structure_the_checks_would_refuse_today_is_erased_all_the_same():
+    make_person(EMAIL, "Ysaline", "Grondin-Testa")
+    Organisation.objects.filter(email=EMAIL).update(postcode="1234")  # imported before the check existed
+    assert personal_data.erase(EMAIL, by=StaffFactory(is_superuser=True)).erased == 8
+    assert traces(NEEDLES, model_labels=personal_data.PROVIDER.models) == []
+    assert Organisation.objects.get(postcode="1234").email == ""

@@ -25,10 +25,10 @@ def staff_member():
 
 def person_account(email, first_name, last_name):
     """The person's partner account (created once, whichever app's factory asks first)."""
-    user, created = get_user_model().objects.get_or_create(
+    user, _ = get_user_model().objects.get_or_create(
         email=email.lower(), defaults={"first_name": first_name, "last_name": last_name}
     )
-    if created:
+    if not user.check_password(PASSWORD):  # made without one by another app's factory
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
     return user
@@ -43,8 +43,9 @@ def make_person(email, first_name, last_name) -> None:
         reverse("comptes:connexion"), {"username": email, "password": "pas-le-bon-mot-de-passe"}
     )
     assert refused.status_code == 200, "a wrong password is recorded"
-    TOTPDevice.objects.create(user=user, name="Application d'authentification", confirmed=True)
-    issue_recovery_codes(user=user)
+    if not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(user=user, name="Application d'authentification", confirmed=True)
+        issue_recovery_codes(user=user)
     user_type = ContentType.objects.get_for_model(get_user_model())
     LogEntry.objects.create(
         user=staff_member(),
