@@ -54,6 +54,8 @@ def _state_label(subject, state: str) -> str:
 
 def find(email: str) -> Found:
     email = normalise_email(email)
+    if not email:
+        return Found()  # an empty address would match every row whose address was erased
     found = Found()
     for organisation in Organisation.objects.filter(email__iexact=email).select_related("commune").order_by("pk"):
         found.records.append(
@@ -170,6 +172,8 @@ def find(email: str) -> Found:
 
 def erase(email: str, *, by) -> Erased:
     email = normalise_email(email)
+    if not email:
+        return Erased()
     erased = Erased()
     for organisation in Organisation.objects.filter(email__iexact=email):
         organisation.email = ""

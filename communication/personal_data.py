@@ -23,6 +23,9 @@ def _subscriptions(email: str):
 
 
 def find(email: str) -> Found:
+    email = normalise_email(email)
+    if not email:
+        return Found()  # an empty address would match every row whose address was erased
     found = Found()
     themes = dict(Theme.choices)
     for subscriber in _subscriptions(email).prefetch_related("territories").order_by("pk"):
@@ -56,6 +59,9 @@ def find(email: str) -> Found:
 
 
 def erase(email: str, *, by) -> Erased:
+    email = normalise_email(email)
+    if not email:
+        return Erased()
     erased = Erased()
     for subscriber in _subscriptions(email):
         if subscriber.status == Subscriber.Status.PENDING:
@@ -71,7 +77,7 @@ def erase(email: str, *, by) -> Erased:
 PROVIDER = PersonalDataProvider(
     name="communication",
     label="Lettre d'information",
-    order=60,
+    order=45,
     models=("communication.Subscriber", "communication.Delivery"),
     find=find,
     erase=erase,

@@ -12,8 +12,11 @@ deactivates it when the person leaves the team; the account and the log of its a
 admin are the audit trail of who handled the FSE records and the personal data (RGPD article
 5.2, regulation (EU) 2021/1060 article 82), so the hold ends with the FSE one.
 
-The provider comes last (order 900): the other apps find the rows linked to the account
-through its address before it goes.
+The provider comes first in the list (order 10), so it erases last (lib.personal_data
+erases in reverse order): the other apps find the rows linked to the account through its
+address before it goes. Its names then let it erase what the address alone does not find:
+emails to others that name the person (the outbox's own provider finds them by address), and
+the admin log's lines about any record shown by the person's name.
 """
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -36,7 +39,8 @@ from lib.personal_data import (
     fse_hold_until,
     normalise_email,
 )
-from messagerie.models import PrivateLink
+from messagerie.models import OutgoingEmail, PrivateLink
+from messagerie.personal_data import email_data, emails_about, emails_naming
 
 STAFF_HOLD_REASON = (
     "Compte d'un membre de l'équipe de la CRESS : une demande de données personnelles ne l'efface pas. "
@@ -81,13 +85,28 @@ def _account_log(user):
     )
 
 
+def _full_names(user) -> list[str]:
+    """How records and emails name the person: « Prénom Nom » and « Nom Prénom ». A first or
+    a last name alone is not enough to tell them from someone else."""
+    if user is None or not (user.first_name.strip() and user.last_name.strip()):
+        return []
+    first, last = user.first_name.strip(), user.last_name.strip()
+    return [f"{first} {last}", f"{last} {first}"]
+
+
 def _mentions(email: str, user=None):
     """Other lines of the admin log that name the person: their address (a subscriber or an
     email is shown by its address), or their account's full name."""
     match = Q(object_repr__icontains=email) | Q(change_message__icontains=email)
-    if user is not None and user.first_name and user.last_name:
-        match |= Q(object_repr__icontains=user.get_full_name())
+    for name in _full_names(user):
+        match |= Q(object_repr__icontains=name)
     return LogEntry.objects.filter(match)
+
+
+def _emails_naming(email: str, user):
+    """Emails to others that name the person without giving their address (those that give it,
+    or were sent to it, are the outbox's own provider's)."""
+    return emails_naming(_full_names(user)).exclude(pk__in=emails_about(email).values("pk"))
 
 
 def _login_records(email: str):
@@ -112,6 +131,8 @@ def _log_line(entry: LogEntry) -> dict:
 
 def find(email: str) -> Found:
     email = normalise_email(email)
+    if not email:
+        return Found()  # an empty address would match every row whose address was erased
     found = Found()
     mentioned = set()
     for user in _accounts(email):
@@ -137,6 +158,8 @@ def find(email: str) -> Found:
         )
         for session in _sessions_of(user):
             found.records.append(Record("Session de connexion", {"expire le": _when(session.expire_date)}))
+        for row in _emails_naming(email, user).order_by("created_at", "pk"):
+            found.records.append(Record("Courriel à un tiers vous nommant", email_data(row)))
         for entry in _account_log(user).select_related("content_type").order_by("action_time", "pk"):
             mentioned.add(entry.pk)
             found.records.append(Record("Action de l'équipe sur le compte", _log_line(entry)))
@@ -176,12 +199,20 @@ def erase(email: str, *, by) -> Erased:
     """Delete the account of a non-staff person and what hangs on it; the admin log's lines
     stay, without the person's name or address. A staff account is held (see the module)."""
     email = normalise_email(email)
+    if not email:
+        return Erased()
     erased = Erased()
     users = list(_accounts(email))
     staff = [user for user in users if _is_staff(user)]
     for user in staff:
         erased.kept.append(
-            Hold(what=f"Compte de l'équipe n° {user.pk}", reason=STAFF_HOLD_REASON, until=fse_hold_until())
+            Hold(
+                what=f"Compte de l'équipe n° {user.pk}",
+                reason=STAFF_HOLD_REASON,
+                until=fse_hold_until(),
+                model="comptes.User",
+                pk=user.pk,
+            )
         )
     if staff:
         return erased
@@ -195,6 +226,9 @@ def erase(email: str, *, by) -> Erased:
         Session.objects.filter(session_key__in=[session.session_key for session in sessions]).delete()
         erased.erased += len(sessions)
         PrivateLink.objects.filter(purpose__in=[RESET_LINK, ACTIVATION_LINK], object_id=user.pk).delete()
+        erased.erased += OutgoingEmail.objects.filter(
+            pk__in=list(_emails_naming(email, user).values_list("pk", flat=True))
+        ).delete()[0]
         user.delete()  # second factor, recovery codes, memberships: cascade
         erased.erased += 1
     if not users:
@@ -220,7 +254,8 @@ def _mention_lines_blanked(email: str, user) -> int:
 PROVIDER = PersonalDataProvider(
     name="comptes",
     label="Compte et connexions",
-    order=900,
+    order=10,
+    # The outbox's rows that name the person are messagerie's (declared there).
     models=(
         "comptes.User",
         "comptes.AuthenticatorApp",

@@ -4,9 +4,9 @@ claims its page, with the person's name and address).
 
 Erasing deletes those rows, queued or sent: a message still waiting leaves nothing behind.
 The outbox knows people by their address only: an email to someone else that names the person
-without their address is found and erased with the record it reports on only if that record's
-app removes it (see the report: the contract gives providers the address, not the names).
-The provider runs after the apps' own (order 890), before the account's.
+without their address is found by comptes' provider, through the names of the person's account.
+Listed second (order 15), it erases after every app but comptes: emails queued by an app's
+erasure are gone too.
 """
 
 from django.db.models import Q
@@ -36,7 +36,21 @@ def _mentioning(email: str):
     )
 
 
-def _email_data(email: OutgoingEmail) -> dict:
+def emails_about(email: str):
+    """Every email this provider answers for: sent to the address, or giving it."""
+    return OutgoingEmail.objects.filter(pk__in=_sent_to(email).values("pk").union(_mentioning(email).values("pk")))
+
+
+def emails_naming(names: list[str]):
+    """Emails whose subject or text give one of these names (comptes' provider passes the names
+    of the person's account: the outbox itself knows people by their address only)."""
+    match = Q()
+    for name in names:
+        match |= Q(subject__icontains=name) | Q(body_text__icontains=name) | Q(body_html__icontains=name)
+    return OutgoingEmail.objects.filter(match) if names else OutgoingEmail.objects.none()
+
+
+def email_data(email: OutgoingEmail) -> dict:
     # `links` is left out: how to mint a private link is no business of the reader, and the
     # text keeps placeholders where the links were.
     return {
@@ -53,25 +67,28 @@ def _email_data(email: OutgoingEmail) -> dict:
 
 def find(email: str) -> Found:
     email = normalise_email(email)
+    if not email:
+        return Found()  # an empty address would match every row whose address was erased
     found = Found()
     for row in _sent_to(email).order_by("created_at", "pk"):
-        found.records.append(Record("Courriel reçu", _email_data(row)))
+        found.records.append(Record("Courriel reçu", email_data(row)))
     for row in _mentioning(email).order_by("created_at", "pk"):
-        found.records.append(Record("Courriel à un tiers vous mentionnant", _email_data(row)))
+        found.records.append(Record("Courriel à un tiers vous mentionnant", email_data(row)))
     return found
 
 
 def erase(email: str, *, by) -> Erased:
     email = normalise_email(email)
-    ids = list(_sent_to(email).values_list("pk", flat=True)) + list(_mentioning(email).values_list("pk", flat=True))
-    deleted, _ = OutgoingEmail.objects.filter(pk__in=ids).delete()
+    if not email:
+        return Erased()
+    deleted, _ = OutgoingEmail.objects.filter(pk__in=list(emails_about(email).values_list("pk", flat=True))).delete()
     return Erased(erased=deleted)
 
 
 PROVIDER = PersonalDataProvider(
     name="messagerie",
     label="Courriels envoyés",
-    order=890,
+    order=15,
     models=("messagerie.OutgoingEmail",),
     find=find,
     erase=erase,

@@ -20,6 +20,9 @@ def _requests(email: str):
 
 
 def find(email: str) -> Found:
+    email = normalise_email(email)
+    if not email:
+        return Found()  # an empty address would match every row whose address was erased
     found = Found()
     for request in _requests(email).select_related("panorama").order_by("created_at", "pk"):
         found.records.append(
@@ -38,6 +41,9 @@ def find(email: str) -> Found:
 
 
 def erase(email: str, *, by) -> Erased:
+    email = normalise_email(email)
+    if not email:
+        return Erased()
     deleted, _ = _requests(email).delete()
     return Erased(erased=deleted)
 
@@ -45,7 +51,7 @@ def erase(email: str, *, by) -> Erased:
 PROVIDER = PersonalDataProvider(
     name="observatoire",
     label="Observatoire",
-    order=70,
+    order=55,
     models=("observatoire.PanoramaRequest",),
     find=find,
     erase=erase,

@@ -1,5 +1,6 @@
 """Everything comptes can hold about one person: an account with a second factor, an open
-session, login records (a success, then a failure) and the admin log's lines about them."""
+session, login records (a success, then a failure), the admin log's lines about them, and an
+email to a structure that names them without their address (found through the account)."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.services import issue_recovery_codes
+from messagerie.models import OutgoingEmail
 from tests.comptes.factories import PASSWORD
 
 USER_AGENT = "Navigateur de test RGPD"
@@ -62,4 +64,10 @@ def make_person(email, first_name, last_name) -> None:
         object_repr=email,  # a row shown by its address (a subscriber, an email)
         action_flag=CHANGE,
         change_message="",
+    )
+    OutgoingEmail.objects.create(
+        to="accueil-partenaire@structure.exemple",
+        subject="Une demande vous est orientée",
+        body_text=f"La demande de {first_name} {last_name} vous est orientée par la CRESS.",
+        kind="accueil/orientation",
     )

@@ -14,6 +14,7 @@ from comptes import personal_data
 from comptes.models import RecoveryCode, RecoveryCodeSet
 from lib.dates import french_datetime
 from lib.personal_data import fse_hold_until
+from messagerie.models import OutgoingEmail
 from tests.comptes.factories import StaffFactory
 from tests.comptes.personal_data_factories import STAFF_EMAIL, USER_AGENT, make_person
 from tests.helpers.personal_data import provider, records_of, traces
@@ -81,6 +82,9 @@ def test_find_gives_the_account_its_sessions_logins_and_log_lines(people):
     [change] = records_of(found, "Action de l'équipe sur le compte")
     assert change["action"] == "Modification" and change["enregistrement"] == "Ysaline Grondin-Testa"
     assert change["type d'enregistrement"] == "utilisateur" and change["détail"] == "Modification de Prénom."
+    [naming] = records_of(found, "Courriel à un tiers vous nommant")
+    assert naming["destinataire"] == "accueil-partenaire@structure.exemple" and naming["état"] == "À envoyer"
+    assert naming["texte"] == "La demande de Ysaline Grondin-Testa vous est orientée par la CRESS."
     [mention] = records_of(found, "Mention dans le journal de l'espace de gestion")
     assert mention["enregistrement"] == EMAIL and mention["type d'enregistrement"] == "groupe"
     assert not found.documents
@@ -99,16 +103,12 @@ def test_erase_deletes_the_account_and_keeps_the_log_without_the_person(people, 
     staff = StaffFactory(is_superuser=True)
     with django_capture_on_commit_callbacks(execute=True):
         erased = personal_data.erase(EMAIL, by=staff)
-    # The account, its session, its second factor and recovery codes, 3 login records, 2 log lines.
-    assert erased.erased == 1 + 1 + 3 + 2
+    # The account, its session, 3 login records, 2 log lines, the email that names her.
+    assert erased.erased == 1 + 1 + 3 + 2 + 1
     assert erased.kept == []
-    assert (
-        traces(
-            [EMAIL, "Ysaline", "Grondin-Testa", "ysaline.grondin"],
-            model_labels=personal_data.PROVIDER.models,
-        )
-        == []
-    )
+    needles = [EMAIL, "Ysaline", "Grondin-Testa", "ysaline.grondin"]
+    assert traces(needles, model_labels=(*personal_data.PROVIDER.models, "messagerie.OutgoingEmail")) == []
+    assert OutgoingEmail.objects.filter(body_text__contains="Maëlys Boyer-Kala").count() == 1
     assert not get_user_model().objects.filter(pk=ysaline.pk).exists()
     assert not Session.objects.filter(session_key__in=ysaline_sessions).exists()
     assert not TOTPDevice.objects.filter(user_id=ysaline.pk).exists()
@@ -142,7 +142,7 @@ def test_a_staff_account_is_held_not_erased():
     [hold] = erased.kept
     assert hold.what == f"Compte de l'équipe n° {member.pk}"
     assert "désactive" in hold.reason and "2021/1060" in hold.reason and EMAIL not in hold.what
-    assert hold.until == fse_hold_until()
+    assert hold.until == fse_hold_until() and (hold.model, hold.pk) == ("comptes.User", member.pk)
     member.refresh_from_db()
     assert member.email == EMAIL and member.is_active
     assert AccessLog.objects.filter(username=EMAIL).count() == 1
@@ -211,3 +211,33 @@ def test_the_five_providers_together_export_and_erase_a_person_who_used_them_all
     again = registry.erase_everywhere(EMAIL, by=superuser)
     assert all(again[name].erased == 0 for name in mine)
     assert all(count == 0 for name, count in registry.zip_bytes(EMAIL)[1].items() if name in mine)
+
+
+def test_an_empty_address_finds_and_erases_nothing_in_any_of_the_five_parts(django_capture_on_commit_callbacks):
+    """Erased rows have an empty address (or one of their own): an empty request must not
+    match them, nor rows that never had one."""
+    from annuaire.models import Organisation
+    from lib import personal_data as registry
+    from tests.annuaire.factories import OrganisationFactory
+    from tests.annuaire.personal_data_factories import make_person as directory_person
+    from tests.communication.personal_data_factories import make_person as newsletter_person
+    from tests.messagerie.personal_data_factories import make_person as outbox_person
+    from tests.observatoire.personal_data_factories import make_person as observatory_person
+
+    for make in (make_person, outbox_person, directory_person, newsletter_person, observatory_person):
+        make(EMAIL, "Ysaline", "Grondin-Testa")
+    OrganisationFactory(email="", phone="0262 00 00 00")
+    mine = ("comptes", "messagerie", "annuaire", "communication", "observatoire")
+    counts = {part.name: len(found.records) for part, found in registry.find_everywhere(EMAIL)}
+    emails = OutgoingEmail.objects.count()
+    superuser = StaffFactory(is_superuser=True)
+    for name in mine:
+        part = provider(name)
+        assert not part.find(""), name
+        assert not part.find("   "), name
+        with django_capture_on_commit_callbacks(execute=True):
+            assert part.erase("", by=superuser).erased == 0, name
+    assert OutgoingEmail.objects.count() == emails
+    assert Organisation.objects.filter(email="", phone="0262 00 00 00").exists()
+    assert {part.name: len(found.records) for part, found in registry.find_everywhere(EMAIL)} == counts
+    assert all(provider(name).find(EMAIL) for name in mine)
