@@ -60,8 +60,8 @@ MIX = [
                    "commune), drawn at random so that many are never seen before"),
     ("form", 10, "newsletter subscription 4, job alert 3, funding-tools alert 2, intake request 1: "
                  "each sends one email to an address used once"),
-    ("admin", 15, "staff (superuser, Accueil, Communication) on the admin index, intake changelists "
-                  "(filters, search), dashboard, an intake's page, directory and outbox changelists"),
+    ("admin", 15, "staff (superuser, Accueil, Communication), each on their role's pages: admin index, "
+                  "intake changelists (filters, search), dashboard, intakes' pages, directory, news, events, outbox"),
     ("partner", 10, "a partner structure's member: orientations list, an orientation's page, member space"),
 ]  # fmt: skip
 FORMS = [("newsletter", 4), ("job-alert", 3), ("tools-alert", 2), ("intake", 1)]
@@ -270,23 +270,28 @@ PUBLIC_LISTS = {
     "/financer-et-acheter/outils/": r'href="(/financer-et-acheter/outils/[\w-]+/)"',
     "/ess/ressources/": None,
 }
-ADMIN_PAGES = [
-    "/gestion/",
+INTAKE_ADMIN = [
     "/gestion/accueil/intakerequest/",
     "/gestion/accueil/intakerequest/?status__exact=qualification",
     "/gestion/accueil/intakerequest/?q=epicerie",
     "/gestion/accueil/intakerequest/?sans_action=oui",
     "/gestion/accueil/intakerequest/tableau-de-bord/",
-    "/gestion/annuaire/organisation/",
-    "/gestion/annuaire/organisation/?q=insertion",
-    "/gestion/messagerie/outgoingemail/",
 ]
+DIRECTORY_ADMIN = ["/gestion/annuaire/organisation/", "/gestion/annuaire/organisation/?q=insertion"]
+NEWS_ADMIN = ["/gestion/communication/newsarticle/", "/gestion/communication/event/"]
+# Each staff account's admin pages (the intakes' change pages are added to the intake pages).
+ADMIN_PAGES = {
+    "soak-admin@example.re": ["/gestion/", *INTAKE_ADMIN, *DIRECTORY_ADMIN, *NEWS_ADMIN,
+                              "/gestion/messagerie/outgoingemail/"],
+    "soak-accueil@example.re": ["/gestion/", *INTAKE_ADMIN, *DIRECTORY_ADMIN],
+    "soak-communication@example.re": ["/gestion/", *DIRECTORY_ADMIN, *NEWS_ADMIN],
+}  # fmt: skip
 PARTNER_PAGES = ["/accompagnement/partenaire/", "/mon-espace/"]
 
 
 def discover(port: int, commune: int) -> Targets:
-    """Log the staff and the partner in, and collect the pages of the mix: every public and
-    partner page must answer 200; each staff member keeps the admin pages their role opens."""
+    """Log the staff and the partner in, and collect the pages of the mix: each must answer 200
+    to its visitor (a page that fails here is a mistake of the mix, not a finding)."""
     anonymous = Browser(port)
     public = []
     for path, pattern in PUBLIC_LISTS.items():
@@ -299,19 +304,20 @@ def discover(port: int, commune: int) -> Targets:
     for path in public:
         status, _ = anonymous.request("GET", path)
         assert status == 200, f"{path} : {status}"
-    staff = []
+    admin = []
+    changes = []
     for email, _group in STAFF:
         browser = Browser(port)
         browser.login("/gestion/login/", email)
-        staff.append(browser)
-    _status, content = staff[0].request("GET", "/gestion/accueil/intakerequest/")
-    changes = list(dict.fromkeys(re.findall(r'href="(/gestion/accueil/intakerequest/\d+/change/)"', content)))[:5]
-    admin = []
-    for browser in staff:
-        opened = [path for path in ADMIN_PAGES + changes if browser.request("GET", path)[0] == 200]
-        assert len(opened) >= 2, f"le compte {browser} n'ouvre que {opened}"
-        admin.append((browser, opened))
-    assert len(admin[0][1]) == len(ADMIN_PAGES + changes), "le superutilisateur n'ouvre pas toutes les pages"
+        if not changes:
+            _status, content = browser.request("GET", INTAKE_ADMIN[0])
+            found = re.findall(r'href="(/gestion/accueil/intakerequest/\d+/change/)"', content)
+            changes = list(dict.fromkeys(found))[:5]
+        pages = ADMIN_PAGES[email] + (changes if INTAKE_ADMIN[0] in ADMIN_PAGES[email] else [])
+        for path in pages:
+            status, _ = browser.request("GET", path)
+            assert status == 200, f"{email} {path} : {status}"
+        admin.append((browser, pages))
     partner = Browser(port)
     partner.login("/compte/connexion/", PARTNER)
     _status, content = partner.request("GET", "/accompagnement/partenaire/")
@@ -561,9 +567,6 @@ def main() -> int:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(sink.port),
             "EMAIL_TIMEOUT": "10",
-            # gunicorn logs errors only: the admin pages a role may not open answer 403 on purpose
-            # while the mix is discovered; every 4xx of the run is counted by the clients.
-            "LOG_LEVEL": "ERROR",
         }
         prepared = {}
 
