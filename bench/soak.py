@@ -179,12 +179,15 @@ class Record:
     kinds: collections.Counter = field(default_factory=collections.Counter)
     expected_emails: set[str] = field(default_factory=set)
     submissions: collections.Counter = field(default_factory=collections.Counter)
+    by_kind: dict[str, list[float]] = field(default_factory=lambda: collections.defaultdict(list))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    current: threading.local = field(default_factory=threading.local)  # the kind of action a client is doing
 
     def ok(self, elapsed_ms: float) -> None:
         with self.lock:
             self.latencies.append(elapsed_ms)
             self.minute.append(elapsed_ms)
+            self.by_kind[self.current.kind].append(elapsed_ms)
 
     def error(self, label: str) -> None:
         with self.lock:
@@ -483,6 +486,9 @@ def logged_errors(folder: Path) -> int:
         lines = (folder / f"{name}.log").read_text(errors="replace").splitlines()
         errors = [line for line in lines if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line]
         print(f"journal du {name} : {len(lines)} lignes, {len(errors)} erreurs")
+        sent = collections.Counter(re.findall(r"Sending due task [\w-]+ \(([\w.]+)\)", "\n".join(lines)))
+        if sent:
+            print("  tâches périodiques envoyées : " + ", ".join(f"{task} × {n}" for task, n in sorted(sent.items())))
         for line in errors[:5]:
             print("   ", line[:400])
         found += len(errors)
@@ -511,6 +517,7 @@ def run_clients(*, port: int, targets: Targets, record: Record, forms: Forms, cl
         visitor = Visitor(port, record)
         while time.monotonic() < deadline:
             kind = rng.choices(kinds, weights=weights)[0]
+            record.current.kind = kind
             with record.lock:
                 record.kinds[kind] += 1
             if kind == "form":
@@ -659,6 +666,11 @@ def soak(args, run, port, prepared, sink, worker, beat) -> int:
         f"p95 {percentile(record.latencies, 0.95):.1f} ms, p99 {percentile(record.latencies, 0.99):.1f} ms"
     )
     print("actions : " + ", ".join(f"{kind} {count}" for kind, count in record.kinds.most_common()))
+    for kind, latencies in sorted(record.by_kind.items(), key=lambda item: -len(item[1])):
+        print(
+            f"  {kind:8} {len(latencies):>7} requêtes   p50 {percentile(latencies, 0.5):7.1f} ms   "
+            f"p95 {percentile(latencies, 0.95):7.1f} ms"
+        )
     print("formulaires envoyés : " + ", ".join(f"{name} {n}" for name, n in record.submissions.most_common()))
     print(f"boîte d'envoi (toute la base) : {outbox_counts(args.database_url)}, stabilisée en {waited:.0f} s")
     print(
