@@ -87,13 +87,12 @@ PARTNER = "soak-partenaire@example.re"
 
 PREPARE = f"""
 import json
-import math
 from collections import Counter
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from accueil.demo import seed_bulk_requests
 from accueil.models import Orientation
-from annuaire.models import Organisation, PartnerMembership
+from annuaire.models import PartnerMembership
 from comptes.models import User
 from cress.demo import seed_all
 from referentiels.models import Territory
@@ -213,8 +212,8 @@ def label_of(path: str) -> str:
 
 
 class Visitor:
-    """One client's browser with timing: `get` and `post` record the request and say whether
-    it answered as expected (a form that is refused, a 4xx or 5xx, a lost connection: an error)."""
+    """One client's browser with timing: `fetch` records the request and gives the page if it
+    answered as expected, else None (a refused form, a 4xx or 5xx, a lost connection: an error)."""
 
     def __init__(self, port: int, record: Record, browser: Browser | None = None):
         self.browser = browser or Browser(port)
