@@ -142,6 +142,12 @@ bench-rapport: install-dev
 	@scripts/services.sh
 	$(PY) -m bench.appartenance_report
 
+# The whole portal for 10 minutes under 50 clients, with its worker and beat (MINUTES=, CLIENTS=).
+.PHONY: bench-soak
+bench-soak: install-dev
+	@scripts/services.sh
+	$(PY) -m bench.soak --minutes $(or $(MINUTES),10) --clients $(or $(CLIENTS),50)
+
 # requirements*.in (direct dependencies) -> requirements*.txt (everything, pinned with the
 # hashes of its files). Resolved against the public index alone: no local index, wheel
 # folder or constraint of this machine's pip configuration may slip in its own files.

@@ -103,7 +103,13 @@ STEPS = [
     ("personne", {"first_name": "Céline", "last_name": "Dijoux", "email": "banc@example.re", "commune": None}),
     (
         "projet",
-        {"title": "Épicerie solidaire", "description": "Mesure.", "stage": "creation", "activity_commune": None},
+        {
+            "title": "Épicerie solidaire",
+            "description": "Mesure.",
+            "stage": "creation",
+            "activity_commune": None,
+            "legal_form_kind": "association",
+        },
     ),
     ("besoin", {"needs": ["financement"]}),
     ("participant", {}),
