@@ -73,11 +73,12 @@ class FakeStore:
 
 
 @pytest.fixture
-def fake():
+def fake(monkeypatch):
+    """The registry holding only a fake part (the apps' own parts are tested on their own)."""
+    monkeypatch.setattr(personal_data, "_PROVIDERS", {})
     store = FakeStore()
     personal_data.register(store.provider())
-    yield store
-    personal_data.unregister(store.name)
+    return store
 
 
 def test_the_zip_holds_each_parts_records_and_documents_and_an_index(fake):
@@ -206,13 +207,13 @@ def test_every_retention_setting_is_declared_with_its_legal_basis():
         assert "{" not in retention.period_text()
 
 
-def test_the_public_page_lists_every_retention_period(client, fake, settings):
+def test_the_public_page_lists_every_retention_period(client, settings):
     settings.OUTBOX_RETENTION_DAYS = 47
     page = client.get(reverse("donnees-personnelles")).content.decode()
     for provider, retention in personal_data.retentions():
         assert provider.label.replace("'", "&#x27;") in page
         assert retention.period_text().replace("'", "&#x27;") in page
-    assert "Données d&#x27;essai" in page and "47 jours" in page
+    assert "47 jours" in page  # OUTBOX_RETENTION_DAYS, read when the page is drawn
 
 
 # --- The staff pages ------------------------------------------------------------------------------
