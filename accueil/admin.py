@@ -40,6 +40,7 @@ from lib.admin import CappedPaginator, QuickCheckboxMixin, ReadOnlyAdminMixin, T
 from lib.dates import french_date, french_datetime, french_short_date
 from lib.forms import submitted
 from lib.periods import read_period
+from lib.personal_data import fse_hold_until
 from lib.spreadsheet import csv_response, safe_cell, streaming_writer
 from lib.workflow import WorkflowError
 from messagerie.services import render_email
@@ -600,10 +601,17 @@ class IntakeRequestAdmin(SuggestionsAdminMixin, QuickCheckboxMixin, WorkflowAdmi
             except services.IntakeError as error:
                 form.add_error(None, str(error))
             else:
+                intake.refresh_from_db()
+                identity = (
+                    "l'identité de la personne anonymisée"
+                    if intake.anonymised_at
+                    else f"l'identité et les données FSE conservées jusqu'au {french_date(fse_hold_until())} "
+                    "(obligation de conservation du FSE)"
+                )
                 self.message_user(
                     request,
                     f"La demande {intake.reference} est effacée : ses documents, messages et notes sont "
-                    "supprimés et l'identité de la personne anonymisée. L'effacement est journalisé.",
+                    f"supprimés et {identity}. L'effacement est journalisé.",
                     messages.SUCCESS,
                 )
                 return redirect(reverse("admin:accueil_intakerequest_change", args=[intake.pk]))
@@ -615,6 +623,9 @@ class IntakeRequestAdmin(SuggestionsAdminMixin, QuickCheckboxMixin, WorkflowAdmi
             form=form,
             documents=intake.attachments.count(),
             will_withdraw=intake.status in services.OPEN_STATES,
+            fse_hold_until=(
+                fse_hold_until() if services.is_fse_record(intake) and not services.fse_hold_is_over() else None
+            ),
         )
 
     def perform(self, intake, target, *, by, comment, request):

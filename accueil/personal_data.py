@@ -80,9 +80,7 @@ def _member_accounts(email: str):
     return get_user_model().objects.filter(email__iexact=email, is_staff=False)
 
 
-def is_fse_record(intake: IntakeRequest) -> bool:
-    """A request with FSE participant answers documents an operation co-financed by the FSE."""
-    return ParticipantProfile.objects.filter(request=intake).exists()
+is_fse_record = services.is_fse_record
 
 
 def _fse_hold(intake: IntakeRequest) -> personal_data.Hold:

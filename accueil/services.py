@@ -32,6 +32,7 @@ from accueil.models import (
 from annuaire.selectors import structure_recipients
 from comptes.roles import ACCUEIL
 from lib.dates import french_date
+from lib.personal_data import fse_hold_until
 from lib.uploads import KINDS
 from lib.workflow import Transition, Workflow, WorkflowError
 from messagerie.links import LinkUnavailable, expire_tokens, issue_token, private_link, resolve_token
@@ -569,10 +570,22 @@ def anonymise_request(*, intake: IntakeRequest) -> int:
     return documents
 
 
+def is_fse_record(intake: IntakeRequest) -> bool:
+    """A request with FSE participant answers documents an operation co-financed by the FSE."""
+    return ParticipantProfile.objects.filter(request=intake).exists()
+
+
+def fse_hold_is_over() -> bool:
+    """Whether FSE records may now lose their identity (lib.personal_data.fse_hold_until)."""
+    return timezone.localdate() > fse_hold_until()
+
+
 def apply_retention() -> dict:
     """RGPD: delete documents of requests closed for INTAKE_ATTACHMENTS_MONTHS, and anonymise
-    requests closed for INTAKE_ANONYMISE_MONTHS (`anonymise_request`). FSE participant
-    answers, which identify no one, stay for the funder's statistics. Returns what was done."""
+    requests closed for INTAKE_ANONYMISE_MONTHS (`anonymise_request`). A request with FSE
+    participant answers is a record of an FSE operation: it keeps its identity until the FSE
+    hold ends (FSE_RETENTION_YEARS from the year of FSE_LAST_PAYMENT_DATE), then goes the same
+    way; its answers stay for the funder's statistics. Returns what was done."""
     closed = IntakeRequest.objects.filter(status__in=CLOSED_STATES, closed_at__isnull=False)
     attachments = Attachment.objects.filter(
         request__in=closed.filter(closed_at__lt=_months_ago(settings.INTAKE_ATTACHMENTS_MONTHS))
@@ -580,9 +593,10 @@ def apply_retention() -> dict:
     # The files leave the storage once the deletion is committed (lib/media.py).
     deleted_files = attachments.delete()[1].get(Attachment._meta.label, 0)
     anonymised = 0
-    for intake in closed.filter(
-        anonymised_at__isnull=True, closed_at__lt=_months_ago(settings.INTAKE_ANONYMISE_MONTHS)
-    ):
+    expired = closed.filter(anonymised_at__isnull=True, closed_at__lt=_months_ago(settings.INTAKE_ANONYMISE_MONTHS))
+    if not fse_hold_is_over():
+        expired = expired.filter(participant__isnull=True)
+    for intake in expired:
         deleted_files += anonymise_request(intake=intake)
         anonymised += 1
     return {"documents_supprimes": deleted_files, "demandes_anonymisees": anonymised}
@@ -597,6 +611,9 @@ def erase_request(*, intake: IntakeRequest, by, reason: str) -> RequestErasure:
     is blanked), and an open request is marked withdrawn so that it leaves the staff's
     queue. The row stays, so that the dashboard and the FSE report count it as before;
     a `RequestErasure` row records who erased it, when and why (no personal data).
+    A request with FSE participant answers keeps its identity and answers while the FSE hold
+    runs (a legal duty, regulation (EU) 2021/1060 art. 82): only what surrounds it goes
+    (documents, messages, notes, comments); the retention job anonymises it when the hold ends.
     """
     if not getattr(by, "is_superuser", False):
         raise IntakeError("Seul un superutilisateur peut effacer une demande.")
@@ -609,7 +626,12 @@ def erase_request(*, intake: IntakeRequest, by, reason: str) -> RequestErasure:
             f"Cette demande est déjà anonymisée (le {french_date(intake.anonymised_at)}) : "
             "elle ne contient plus de donnée personnelle."
         )
-    documents = anonymise_request(intake=intake)
+    if is_fse_record(intake) and not fse_hold_is_over():
+        documents = clear_request_exchanges(intake=intake)["documents"]
+        expire_tokens(purpose=TRACKING_LINK, object_id=intake.pk)
+        expire_partner_links(intake=intake)
+    else:
+        documents = anonymise_request(intake=intake)
     if intake.status in OPEN_STATES:
         transition_request(
             intake=intake, target=S.WITHDRAWN, by=by, comment="Données effacées à la demande de la personne (RGPD)."

@@ -2,6 +2,7 @@
 which removes the files and the personal data, keeps an audit row and the figures."""
 
 import os
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -112,8 +113,9 @@ def test_a_superusers_delete_leads_to_the_erasure_page_and_the_list_has_no_bulk_
 
 
 def test_a_superuser_erases_a_request_the_files_go_the_audit_row_and_the_figures_stay(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, settings
 ):
+    settings.FSE_LAST_PAYMENT_DATE = date(2019, 6, 30)  # the FSE hold ended on 31/12/2024
     intake, token = full_request()
     other, _ = full_request(email="autre@exemple.re")
     stored = Attachment.objects.get(request=intake).file
@@ -159,6 +161,27 @@ def test_a_superuser_erases_a_request_the_files_go_the_audit_row_and_the_figures
     # The other request is untouched.
     other.refresh_from_db()
     assert other.first_name == "Céline" and Attachment.objects.filter(request=other).exists()
+
+
+def test_an_fse_record_keeps_its_identity_while_the_fse_hold_runs(client, django_capture_on_commit_callbacks, settings):
+    settings.FSE_LAST_PAYMENT_DATE = None  # the last payment is still to come: the hold runs
+    intake, token = full_request()
+    login_as(client, superuser())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(erase_url(intake), {"reason": "Demande reçue par courriel le 3 mars."})
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    # What the FSE duty keeps: the participant's identity and answers.
+    assert intake.anonymised_at is None and (intake.first_name, intake.email) == ("Céline", "celine@exemple.re")
+    assert ParticipantProfile.objects.filter(request=intake, sex="femme").exists()
+    # What surrounds it goes, and the private links end.
+    assert not Attachment.objects.filter(request=intake).exists()
+    assert not Message.objects.filter(request=intake).exists()
+    assert not InternalNote.objects.filter(request=intake).exists()
+    assert not RequestTransition.objects.filter(subject=intake, comment__contains="Dijoux").exists()
+    assert client.get(reverse("accueil:suivi", args=[token])).status_code == 404
+    assert RequestErasure.objects.get().request == intake
+    assert intake.status == "retiree"
 
 
 def test_an_erased_request_cannot_be_erased_again(client):

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,7 +26,10 @@ def closed_request(days_ago, **values):
     return intake, token
 
 
-def test_documents_go_after_six_months_and_identity_after_thirty_six(client, django_capture_on_commit_callbacks):
+def test_documents_go_after_six_months_and_identity_after_thirty_six(
+    client, django_capture_on_commit_callbacks, settings
+):
+    settings.FSE_LAST_PAYMENT_DATE = date(2019, 6, 30)  # the FSE hold of these records ended on 31/12/2024
     recent, _ = closed_request(30, email="recent@exemple.re")
     documents_only, _ = closed_request(200, email="mid@exemple.re")
     old, old_token = closed_request(1200, email="old@exemple.re")
@@ -45,6 +48,19 @@ def test_documents_go_after_six_months_and_identity_after_thirty_six(client, dja
     documents_only.refresh_from_db()
     assert documents_only.first_name == "Céline"
     assert apply_retention() == {"documents_supprimes": 0, "demandes_anonymisees": 0}
+
+
+def test_an_fse_record_keeps_its_identity_until_the_fse_hold_ends(settings):
+    old, _ = closed_request(1200, email="old@exemple.re")  # with FSE participant answers
+    settings.FSE_LAST_PAYMENT_DATE = None  # not paid yet: the hold runs
+    assert apply_retention()["demandes_anonymisees"] == 0
+    old.refresh_from_db()
+    assert old.first_name == "Céline" and old.anonymised_at is None
+    assert not Attachment.objects.filter(request=old).exists(), "its documents go as for any request"
+    settings.FSE_LAST_PAYMENT_DATE = date(2019, 6, 30)  # paid in 2019: the hold ended on 31/12/2024
+    assert apply_retention()["demandes_anonymisees"] == 1
+    old.refresh_from_db()
+    assert old.first_name == "Anonyme"
 
 
 def test_open_requests_are_never_touched():
