@@ -1,16 +1,19 @@
 import io
+from collections import Counter
+from datetime import date
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from cress import personal_data as requests
 from cress.models import PersonalDataRequest
 from lib import personal_data
 from lib.admin import ReadOnlyAdminMixin
+from lib.dates import french_date
 from lib.downloads import file_response
 from lib.forms import submitted
 
@@ -34,19 +37,37 @@ class PersonalDataRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="résumé par partie du portail")
     def summary_table(self, obj):
-        rows = [
-            (part.get("partie", name), part.get("trouves", "—"), part.get("effaces", "—"), part.get("conserves", "—"))
-            for name, part in obj.summary.items()
-        ]
-        return format_html_join("\n", "<div>{} : trouvés {}, effacés {}, conservés {}</div>", rows) or "—"
+        erasure = obj.kind == PersonalDataRequest.Kind.ERASURE
+        heads = ("Effacés", "Conservés") if erasure else ("Trouvés",)
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th>" + "<td>{}</td>" * len(heads) + "</tr>",
+            (
+                (
+                    part.get("partie", name),
+                    *((part.get("effaces"), part.get("conserves")) if erasure else (part.get("trouves"),)),
+                )
+                for name, part in obj.summary.items()
+            ),
+        )
+        head = format_html_join("", "<th scope='col'>{}</th>", ((h,) for h in heads))
+        return format_html(
+            "<table class='wide-table'><thead><tr><th scope='col'>Partie du portail</th>{}</tr></thead>"
+            "<tbody>{}</tbody></table>",
+            head,
+            rows,
+        )
 
     @admin.display(description="conservé au titre d'une obligation légale")
     def holds_table(self, obj):
         return (
             format_html_join(
                 "\n",
-                "<div><strong>{}</strong> — {} (jusqu'au {})</div>",
-                ((hold["quoi"], hold["motif"], hold["jusqu_au"]) for hold in obj.holds),
+                "<p><strong>{}</strong> — conservé jusqu'au {}. {}</p>",
+                (
+                    (hold["quoi"], french_date(date.fromisoformat(hold["jusqu_au"])), hold["motif"])
+                    for hold in obj.holds
+                ),
             )
             or "—"
         )
@@ -94,7 +115,7 @@ class PersonalDataRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "admin/cress/personaldatarequest/person.html",
             title="Demande d'accès ou d'effacement (RGPD)",
             form=form,
-            parts=parts,
+            parts=_rows(parts) if parts is not None else None,
             found_anything=bool(parts) and any(found for _provider, found in parts),
             can_erase=request.user.is_superuser,
         )
@@ -131,5 +152,18 @@ class PersonalDataRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "admin/cress/personaldatarequest/erase.html",
             title="Effacer les données d'une personne (RGPD)",
             form=form,
-            parts=personal_data.find_everywhere(email) if email else [],
+            parts=_rows(personal_data.find_everywhere(email) if email else []),
         )
+
+
+def _rows(parts) -> list[dict]:
+    """Each part of the portal as a row: counts, and its kinds of record with how many of each."""
+    return [
+        {
+            "label": provider.label,
+            "records": len(found.records),
+            "documents": len(found.documents),
+            "kinds": list(Counter(record.kind for record in found.records).items()),
+        }
+        for provider, found in parts
+    ]

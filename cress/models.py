@@ -27,7 +27,7 @@ class PersonalDataRequest(models.Model):
         related_name="+",
         verbose_name="traitée par",
     )
-    created_at = models.DateTimeField("le", default=timezone.now)
+    created_at = models.DateTimeField("date", default=timezone.now)
     # {provider name: {"partie": label, "trouves": n, "effaces": n}}
     summary = models.JSONField("résumé", default=dict, blank=True)
     # [{"quoi": …, "motif": …, "jusqu_au": "YYYY-MM-DD"}]

@@ -301,7 +301,7 @@ def test_a_superuser_erases_after_typing_the_address_twice(client, fake):
         {"quoi": "Pièce d'essai", "motif": "Obligation d'essai", "jusqu_au": "2031-12-31", "ligne": "comptes.User#1"}
     ]
     page = client.get(done["Location"]).content.decode()
-    assert "Pièce d&#x27;essai" in page and "Obligation d&#x27;essai" in page and "2031-12-31" in page
+    assert "Pièce d&#x27;essai" in page and "Obligation d&#x27;essai" in page and "31 décembre 2031" in page
     # The journal finds the requests about one person by their address, which it does not keep.
     listing = client.get(reverse("admin:cress_personaldatarequest_changelist"), {"q": EMAIL}).content.decode()
     assert "courrier du 2 décembre" in listing
