@@ -37,8 +37,17 @@ from accueil.models import (
     RequestTransition,
 )
 from lib import personal_data
-from lib.dates import french_datetime
-from lib.personal_data import Document, Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
+from lib.personal_data import (
+    Document,
+    Erased,
+    Found,
+    PersonalDataProvider,
+    Record,
+    Retention,
+    normalise_email,
+    when,
+    yes_no,
+)
 from messagerie.models import OutgoingEmail
 
 ERASURE_REASON = "Demande d'effacement de la personne (RGPD, article 17), via la page des données personnelles."
@@ -57,14 +66,6 @@ MODELS = (
     "accueil.RequestReference",
     "accueil.RequestReferenceTransition",
 )
-
-
-def _when(value) -> str:
-    return french_datetime(value) if value else ""
-
-
-def _yes_no(value) -> str:
-    return {True: "oui", False: "non", None: ""}[value]
 
 
 def _requests(email: str):
@@ -121,11 +122,11 @@ def _request_record(intake: IntakeRequest) -> Record:
             "besoins": intake.get_needs_display(),
             "résultat du guide des statuts": intake.guide_summary,
             "texte du consentement accepté": intake.consent_text,
-            "consentement donné le": _when(intake.consent_at),
+            "consentement donné le": when(intake.consent_at),
             "état": intake.get_status_display(),
             "issue": intake.get_outcome_display() if intake.outcome else "",
-            "déposée le": _when(intake.created_at),
-            "clôturée le": _when(intake.closed_at),
+            "déposée le": when(intake.created_at),
+            "clôturée le": when(intake.closed_at),
             "conservation": "données de participant FSE : conservée au titre du FSE" if is_fse_record(intake) else "",
         },
     )
@@ -140,7 +141,7 @@ def _participant_record(profile: ParticipantProfile, reference: str) -> Record:
             "tranche d'âge": profile.get_age_band_display(),
             "situation professionnelle": profile.get_employment_display(),
             "niveau d'études": profile.get_education_display(),
-            "situation de désavantage déclarée": _yes_no(profile.disadvantaged),
+            "situation de désavantage déclarée": yes_no(profile.disadvantaged),
         },
     )
 
@@ -156,7 +157,7 @@ def _transition_record(kind: str, log, reference: str, labels: dict, **extra) ->
             "demande": reference,
             "état de départ": labels.get(log.from_state, log.from_state),
             "nouvel état": labels.get(log.to_state, log.to_state),
-            "le": _when(log.created_at),
+            "le": when(log.created_at),
             "commentaire": log.comment,
             **extra,
         },
@@ -179,8 +180,8 @@ def _records_of_request(intake: IntakeRequest, found: Found) -> None:
                     "nom d'origine": attachment.original_name,
                     "type détecté": attachment.content_type,
                     "taille (octets)": attachment.size,
-                    "ajouté par le porteur": _yes_no(attachment.added_by_holder),
-                    "ajouté le": _when(attachment.created_at),
+                    "ajouté par le porteur": yes_no(attachment.added_by_holder),
+                    "ajouté le": when(attachment.created_at),
                     "fichier dans l'archive": name,
                 },
             )
@@ -195,7 +196,7 @@ def _records_of_request(intake: IntakeRequest, found: Found) -> None:
                     "auteur": message.author_label,
                     "lu par": message.readers_label,
                     "message": message.body,
-                    "envoyé le": _when(message.created_at),
+                    "envoyé le": when(message.created_at),
                 },
             )
         )
@@ -203,7 +204,7 @@ def _records_of_request(intake: IntakeRequest, found: Found) -> None:
         found.records.append(
             Record(
                 "Note interne de l'équipe",
-                {"demande": reference, "note": note.body, "écrite le": _when(note.created_at)},
+                {"demande": reference, "note": note.body, "écrite le": when(note.created_at)},
             )
         )
     states = dict(IntakeRequest.Status.choices)
@@ -226,9 +227,9 @@ def _records_of_request(intake: IntakeRequest, found: Found) -> None:
                     "motif du refus": orientation.get_refusal_reason_display() if orientation.refusal_reason else "",
                     "message de la structure": orientation.partner_message,
                     "suite donnée (compte rendu)": orientation.outcome_report,
-                    "créée le": _when(orientation.created_at),
-                    "envoyée le": _when(orientation.sent_at),
-                    "réponse le": _when(orientation.answered_at),
+                    "créée le": when(orientation.created_at),
+                    "envoyée le": when(orientation.sent_at),
+                    "réponse le": when(orientation.answered_at),
                 },
             )
         )
@@ -251,7 +252,7 @@ def _records_of_request(intake: IntakeRequest, found: Found) -> None:
                     "demande": reference,
                     "intitulé": suggestion.title,
                     "suite": suggestion.get_outcome_display(),
-                    "ajoutée le": _when(suggestion.created_at),
+                    "ajoutée le": when(suggestion.created_at),
                 },
             )
         )
@@ -262,7 +263,7 @@ def _records_of_request(intake: IntakeRequest, found: Found) -> None:
                     log,
                     reference,
                     outcomes,
-                    **{"intitulé": suggestion.title, "par le porteur": _yes_no(log.by_holder)},
+                    **{"intitulé": suggestion.title, "par le porteur": yes_no(log.by_holder)},
                 )
             )
     downloads = DocumentDownload.objects.filter(orientation__request=intake).select_related(
@@ -276,7 +277,7 @@ def _records_of_request(intake: IntakeRequest, found: Found) -> None:
                     "demande": reference,
                     "structure": download.orientation.organisation.name,
                     "document": download.attachment.original_name if download.attachment_id else "(supprimé)",
-                    "téléchargé le": _when(download.downloaded_at),
+                    "téléchargé le": when(download.downloaded_at),
                 },
             )
         )
@@ -304,7 +305,7 @@ def find_person(email: str) -> Found:
                     "demande": message.request.reference,
                     "structure": message.structure_name,
                     "message": message.body,
-                    "envoyé le": _when(message.created_at),
+                    "envoyé le": when(message.created_at),
                 },
             )
         )
@@ -319,7 +320,7 @@ def find_person(email: str) -> Found:
                 {
                     "demande": download.orientation.request.reference,
                     "structure": download.orientation.organisation.name,
-                    "téléchargé le": _when(download.downloaded_at),
+                    "téléchargé le": when(download.downloaded_at),
                 },
             )
         )

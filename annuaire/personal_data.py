@@ -22,26 +22,27 @@ from annuaire.models import (
     PartnerMembership,
 )
 from annuaire.services import save_organisation
-from lib.dates import french_datetime
-from lib.personal_data import Document, Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
+from lib.personal_data import (
+    Document,
+    Erased,
+    Found,
+    PersonalDataProvider,
+    Record,
+    Retention,
+    normalise_email,
+    when,
+    yes_no,
+)
 from messagerie.models import PrivateLink
 
 HistoricalOrganisation = Organisation.history.model
 HISTORY_TYPES = {"+": "Création", "~": "Modification", "-": "Suppression"}
 
 
-def _when(value) -> str:
-    return french_datetime(value) if value else ""
-
-
-def _yes_no(value: bool) -> str:
-    return "oui" if value else "non"
-
-
 def _transition(kind_of_subject: str, row) -> dict:
     return {
         kind_of_subject: row.subject_id,
-        "date": _when(row.created_at),
+        "date": when(row.created_at),
         "état de départ": _state_label(row.subject, row.from_state),
         "nouvel état": _state_label(row.subject, row.to_state),
         "commentaire": row.comment,
@@ -68,7 +69,7 @@ def find(email: str) -> Found:
                     "adresse": organisation.address,
                     "code postal": organisation.postcode,
                     "commune": organisation.commune.name if organisation.commune else "",
-                    "publiée dans l'annuaire": _yes_no(organisation.is_published),
+                    "publiée dans l'annuaire": yes_no(organisation.is_published),
                 },
             )
         )
@@ -78,7 +79,7 @@ def find(email: str) -> Found:
                 "Version passée d'une fiche de structure",
                 {
                     "structure": version.name,
-                    "date": _when(version.history_date),
+                    "date": when(version.history_date),
                     "changement": HISTORY_TYPES.get(version.history_type, ""),
                     "adresse électronique": version.email,
                     "téléphone": version.phone,
@@ -93,7 +94,7 @@ def find(email: str) -> Found:
                 "Modification d'une fiche faite depuis votre compte",
                 {
                     "structure": version.name,
-                    "date": _when(version.history_date),
+                    "date": when(version.history_date),
                     "changement": HISTORY_TYPES.get(version.history_type, ""),
                 },
             )
@@ -118,9 +119,9 @@ def find(email: str) -> Found:
                     "nom du contributeur": contribution.contributor_name,
                     "adresse du contributeur": contribution.contributor_email,
                     "consentement accepté": contribution.consent_text,
-                    "consentement donné le": _when(contribution.consent_at),
+                    "consentement donné le": when(contribution.consent_at),
                     "état": contribution.get_status_display(),
-                    "reçue le": _when(contribution.created_at),
+                    "reçue le": when(contribution.created_at),
                 },
             )
         )
@@ -146,10 +147,10 @@ def find(email: str) -> Found:
                     "fonction dans la structure": claim.position,
                     "message": claim.message,
                     "consentement accepté": claim.consent_text,
-                    "consentement donné le": _when(claim.consent_at),
+                    "consentement donné le": when(claim.consent_at),
                     "état": claim.get_status_display(),
-                    "demandée le": _when(claim.created_at),
-                    "lien valable jusqu'au": _when(claim.expires_at),
+                    "demandée le": when(claim.created_at),
+                    "lien valable jusqu'au": when(claim.expires_at),
                 },
             )
         )
@@ -163,7 +164,7 @@ def find(email: str) -> Found:
                 {
                     "structure": membership.organisation.name,
                     "rôle": membership.get_role_display(),
-                    "depuis le": _when(membership.created_at),
+                    "depuis le": when(membership.created_at),
                 },
             )
         )

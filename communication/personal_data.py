@@ -8,12 +8,7 @@ confirmed is deleted, as the retention job does after NEWSLETTER_PENDING_DAYS.
 
 from communication import newsletter
 from communication.models import Delivery, Subscriber, Theme
-from lib.dates import french_datetime
-from lib.personal_data import Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
-
-
-def _when(value) -> str:
-    return french_datetime(value) if value else ""
+from lib.personal_data import Erased, Found, PersonalDataProvider, Record, Retention, normalise_email, when
 
 
 def _subscriptions(email: str):
@@ -38,9 +33,9 @@ def find(email: str) -> Found:
                     "thèmes": [themes.get(theme, theme) for theme in subscriber.themes],
                     "territoires": sorted(territory.name for territory in subscriber.territories.all()),
                     "consentement accepté": subscriber.consent_text,
-                    "consentement donné le": _when(subscriber.consent_at),
-                    "inscrit·e le": _when(subscriber.created_at),
-                    "confirmé le": _when(subscriber.confirmed_at),
+                    "consentement donné le": when(subscriber.consent_at),
+                    "inscrit·e le": when(subscriber.created_at),
+                    "confirmé le": when(subscriber.confirmed_at),
                 },
             )
         )
@@ -51,7 +46,7 @@ def find(email: str) -> Found:
                     {
                         "lettre": delivery.issue.subject,
                         "état": delivery.get_status_display(),
-                        "envoyée le": _when(delivery.sent_at),
+                        "envoyée le": when(delivery.sent_at),
                     },
                 )
             )

@@ -28,7 +28,6 @@ from django.db.models import Q
 
 from comptes.models import RecoveryCode
 from comptes.services import ACTIVATION_LINK, RESET_LINK, has_second_factor
-from lib.dates import french_datetime
 from lib.personal_data import (
     Erased,
     Found,
@@ -38,6 +37,8 @@ from lib.personal_data import (
     Retention,
     fse_hold_until,
     normalise_email,
+    when,
+    yes_no,
 )
 from messagerie.models import OutgoingEmail, PrivateLink
 from messagerie.personal_data import email_data, emails_about, emails_naming
@@ -50,14 +51,6 @@ STAFF_HOLD_REASON = (
     "article 5.2), jusqu'à la fin de la conservation des pièces FSE."
 )
 LOG_ACTIONS = {ADDITION: "Création", CHANGE: "Modification", DELETION: "Suppression"}
-
-
-def _when(value) -> str:
-    return french_datetime(value) if value else ""
-
-
-def _yes_no(value: bool) -> str:
-    return "oui" if value else "non"
 
 
 def _accounts(email: str):
@@ -119,7 +112,7 @@ def _login_records(email: str):
 
 def _log_line(entry: LogEntry) -> dict:
     return {
-        "date": _when(entry.action_time),
+        "date": when(entry.action_time),
         "action": LOG_ACTIONS.get(entry.action_flag, ""),
         "type d'enregistrement": str(entry.content_type.model_class()._meta.verbose_name)
         if entry.content_type and entry.content_type.model_class()
@@ -144,10 +137,10 @@ def find(email: str) -> Found:
                     "adresse électronique": user.email,
                     "prénom": user.first_name,
                     "nom": user.last_name,
-                    "équipe CRESS": _yes_no(user.is_staff),
-                    "actif": _yes_no(user.is_active),
-                    "inscrit le": _when(user.date_joined),
-                    "dernière connexion": _when(user.last_login),
+                    "équipe CRESS": yes_no(user.is_staff),
+                    "actif": yes_no(user.is_active),
+                    "inscrit le": when(user.date_joined),
+                    "dernière connexion": when(user.last_login),
                     "rôles": sorted(user.groups.values_list("name", flat=True)),
                     "application d'authentification": "enregistrée" if has_second_factor(user) else "aucune",
                     "codes de secours restants": RecoveryCode.objects.filter(
@@ -157,7 +150,7 @@ def find(email: str) -> Found:
             )
         )
         for session in _sessions_of(user):
-            found.records.append(Record("Session de connexion", {"expire le": _when(session.expire_date)}))
+            found.records.append(Record("Session de connexion", {"expire le": when(session.expire_date)}))
         for row in _emails_naming(email, user).order_by("created_at", "pk"):
             found.records.append(Record("Courriel à un tiers vous nommant", email_data(row)))
         for entry in _account_log(user).select_related("content_type").order_by("action_time", "pk"):
@@ -183,14 +176,14 @@ def find(email: str) -> Found:
         for row in rows.order_by("attempt_time", "pk"):
             data = {
                 "adresse saisie": row.username,
-                "date": _when(row.attempt_time),
+                "date": when(row.attempt_time),
                 "adresse IP": row.ip_address,
                 "navigateur": row.user_agent,
             }
             if model is AccessAttempt:
                 data["échecs"] = row.failures_since_start
             if model is AccessLog:
-                data["déconnexion"] = _when(row.logout_time)
+                data["déconnexion"] = when(row.logout_time)
             found.records.append(Record(kind, data))
     return found
 

@@ -26,7 +26,6 @@ class PersonalDataRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["requested_by"]
     search_fields = ["reference"]
-    search_help_text = "Une référence, ou l'adresse exacte de la personne (comparée à l'empreinte enregistrée)."
     fields = ["kind", "created_at", "reference", "requested_by", "digest", "summary_table", "holds_table"]
     readonly_fields = fields
     change_list_template = "admin/cress/personaldatarequest/change_list.html"

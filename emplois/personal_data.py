@@ -15,8 +15,16 @@ from django.db.models import Q
 from emplois import alerts, applications, skills
 from emplois.models import Application, ApplicationTransition, ApplyMode, JobAlert, JobAlertDelivery, Offer
 from emplois.models_skills import SkillsExperience, SkillsRecord
-from lib.dates import french_date, french_datetime
-from lib.personal_data import Document, Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
+from lib.personal_data import (
+    Document,
+    Erased,
+    Found,
+    PersonalDataProvider,
+    Record,
+    Retention,
+    normalise_email,
+    when,
+)
 
 OFFER = "Offre d'emploi ou de bénévolat (contact de l'employeur)"
 APPLICATION = "Candidature"
@@ -25,12 +33,6 @@ ALERT = "Alerte sur les offres"
 ALERT_DELIVERY = "Offre envoyée par une alerte"
 SKILLS_RECORD = "Dossier de compétences"
 SKILLS_EXPERIENCE = "Expérience d'un dossier de compétences"
-
-
-def _when(value) -> str:
-    if value is None:
-        return ""
-    return french_datetime(value) if hasattr(value, "hour") else french_date(value)
 
 
 def erased_address(kind: str, pk: int) -> str:
@@ -82,8 +84,8 @@ def _offer_record(offer: Offer, email: str) -> Record:
             "candidature": offer.get_apply_mode_display(),
             "adresse pour candidater": offer.apply_email,
             "déposée par vous": bool(offer.created_by_id and offer.created_by.email.lower() == email),
-            "date limite de candidature": _when(offer.closes_on),
-            "créée le": _when(offer.created_at),
+            "date limite de candidature": when(offer.closes_on),
+            "créée le": when(offer.created_at),
         },
     )
 
@@ -102,10 +104,10 @@ def _application_record(application: Application) -> Record:
             "CV": application.cv_name,
             "lettre de motivation": application.letter_name,
             "état": application.get_status_display(),
-            "état changé le": _when(application.status_changed_at),
+            "état changé le": when(application.status_changed_at),
             "consentement": application.consent_text,
-            "consentement donné le": _when(application.consent_at),
-            "déposée le": _when(application.created_at),
+            "consentement donné le": when(application.consent_at),
+            "déposée le": when(application.created_at),
         },
     )
 
@@ -124,7 +126,7 @@ def _step_record(step: ApplicationTransition, reference: str) -> Record:
         APPLICATION_STEP,
         {
             "candidature": reference,
-            "date": _when(step.created_at),
+            "date": when(step.created_at),
             "état de départ": Application.Status(step.from_state).label if step.from_state else "",
             "nouvel état": Application.Status(step.to_state).label,
             "message": step.comment,
@@ -142,10 +144,10 @@ def _alert_record(alert: JobAlert) -> Record:
             "fréquence": alert.get_frequency_display(),
             "état": alerts.SUBSCRIPTIONS.state_label(alert),
             "consentement": alert.consent_text,
-            "consentement donné le": _when(alert.consent_at),
-            "confirmée le": _when(alert.confirmed_at),
-            "dernier envoi": _when(alert.last_sent_at),
-            "créée le": _when(alert.created_at),
+            "consentement donné le": when(alert.consent_at),
+            "confirmée le": when(alert.confirmed_at),
+            "dernier envoi": when(alert.last_sent_at),
+            "créée le": when(alert.created_at),
         },
     )
 
@@ -153,7 +155,7 @@ def _alert_record(alert: JobAlert) -> Record:
 def _delivery_record(delivery: JobAlertDelivery) -> Record:
     return Record(
         ALERT_DELIVERY,
-        {"alerte": delivery.alert.label, "offre": delivery.offer.title, "envoyée le": _when(delivery.created_at)},
+        {"alerte": delivery.alert.label, "offre": delivery.offer.title, "envoyée le": when(delivery.created_at)},
     )
 
 
@@ -165,11 +167,11 @@ def _skills_record(record: SkillsRecord) -> Record:
             "adresse électronique": record.email,
             "nom sur la synthèse": record.name_on_summary,
             "consentement": record.consent_text,
-            "consentement donné le": _when(record.consent_at),
-            "créé le": _when(record.created_at),
-            "dernière activité": _when(record.last_activity_at),
-            "synthèse demandée le": _when(record.pdf_requested_at),
-            "synthèse construite le": _when(record.pdf_built_at),
+            "consentement donné le": when(record.consent_at),
+            "créé le": when(record.created_at),
+            "dernière activité": when(record.last_activity_at),
+            "synthèse demandée le": when(record.pdf_requested_at),
+            "synthèse construite le": when(record.pdf_built_at),
         },
     )
 
@@ -182,8 +184,8 @@ def _experience_record(experience: SkillsExperience) -> Record:
             "fonction ou mission": experience.role,
             "structure": experience.organisation_name,
             "statut": experience.get_kind_display(),
-            "début": _when(experience.starts_on),
-            "fin": _when(experience.ends_on),
+            "début": when(experience.starts_on),
+            "fin": when(experience.ends_on),
             "heures au total": experience.hours_total,
             "heures par semaine": experience.hours_per_week,
             "ce que j'ai fait": experience.description,

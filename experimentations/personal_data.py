@@ -15,8 +15,7 @@ from django.db.models import Q
 
 from experimentations import alerts, needs
 from experimentations.models import AlertDelivery, Clause, Need, NeedTransition, SupplierMatch, ToolAlert
-from lib.dates import french_date, french_datetime
-from lib.personal_data import Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
+from lib.personal_data import Erased, Found, PersonalDataProvider, Record, Retention, normalise_email, when, yes_no
 
 ALERT = "Alerte sur les financements"
 ALERT_DELIVERY = "Envoi d'une alerte sur les financements"
@@ -24,16 +23,6 @@ NEED = "Besoin d'achat"
 NEED_STEP = "Suivi d'un besoin d'achat"
 ANSWER_RECEIVED = "Réponse d'un fournisseur à votre besoin"
 SUPPLIER_ANSWER = "Réponse à un besoin d'achat (fournisseur)"
-
-
-def _when(value) -> str:
-    if value is None:
-        return ""
-    return french_datetime(value) if hasattr(value, "hour") else french_date(value)
-
-
-def _yes_no(value) -> str:
-    return {True: "Oui", False: "Non", None: ""}[value]
 
 
 # --- Finding -----------------------------------------------------------------------------------
@@ -66,10 +55,10 @@ def _alert_record(alert: ToolAlert) -> Record:
             "fréquence": alert.get_frequency_display(),
             "état": alerts.SUBSCRIPTIONS.state_label(alert),
             "consentement": alert.consent_text,
-            "consentement donné le": _when(alert.consent_at),
-            "confirmée le": _when(alert.confirmed_at),
-            "dernier envoi": _when(alert.last_sent_at),
-            "créée le": _when(alert.created_at),
+            "consentement donné le": when(alert.consent_at),
+            "confirmée le": when(alert.confirmed_at),
+            "dernier envoi": when(alert.last_sent_at),
+            "créée le": when(alert.created_at),
         },
     )
 
@@ -81,7 +70,7 @@ def _delivery_record(delivery: AlertDelivery) -> Record:
             "alerte": delivery.alert.label,
             "outil": delivery.tool.name,
             "motif": delivery.get_kind_display(),
-            "envoyé le": _when(delivery.created_at),
+            "envoyé le": when(delivery.created_at),
         },
     )
 
@@ -102,9 +91,9 @@ def _need_record(need: Need) -> Record:
             "lieu d'exécution": need.commune.name if need.commune_id else "",
             "budget minimum (€ HT)": need.budget_min,
             "budget maximum (€ HT)": need.budget_max,
-            "début de la prestation": _when(need.starts_on),
-            "fin de la prestation": _when(need.ends_on),
-            "date limite de réponse": _when(need.answer_deadline),
+            "début de la prestation": when(need.starts_on),
+            "fin de la prestation": when(need.ends_on),
+            "date limite de réponse": when(need.answer_deadline),
             "clauses": [Clause(value).label for value in need.clauses],
             "précisions sur les clauses": need.clauses_detail,
             "comment répondre": need.how_to_answer,
@@ -113,17 +102,17 @@ def _need_record(need: Need) -> Record:
             "motif du refus": need.refusal_reason,
             "modifications demandées": need.changes_requested,
             "consentement": need.consent_text,
-            "consentement donné le": _when(need.consent_at),
-            "soumis le": _when(need.submitted_at),
-            "premier envoi aux fournisseurs le": _when(need.sent_at),
-            "enquête envoyée le": _when(need.survey_sent_at),
-            "enquête répondue le": _when(need.survey_answered_at),
-            "marché conclu avec l'ESS": _yes_no(need.deal_made),
+            "consentement donné le": when(need.consent_at),
+            "soumis le": when(need.submitted_at),
+            "premier envoi aux fournisseurs le": when(need.sent_at),
+            "enquête envoyée le": when(need.survey_sent_at),
+            "enquête répondue le": when(need.survey_answered_at),
+            "marché conclu avec l'ESS": yes_no(need.deal_made),
             "montant acheté à l'ESS (€ HT)": need.deal_amount,
             "commentaire": need.deal_comment,
-            "publié parmi les besoins inspirants": _yes_no(need.is_inspiring),
+            "publié parmi les besoins inspirants": yes_no(need.is_inspiring),
             "texte publié": need.inspiring_text,
-            "créé le": _when(need.created_at),
+            "créé le": when(need.created_at),
         },
     )
 
@@ -133,7 +122,7 @@ def _step_record(step: NeedTransition, reference: str) -> Record:
         NEED_STEP,
         {
             "besoin": reference,
-            "date": _when(step.created_at),
+            "date": when(step.created_at),
             "état de départ": Need.Status(step.from_state).label if step.from_state else "",
             "nouvel état": Need.Status(step.to_state).label,
             "commentaire": step.comment,
@@ -149,8 +138,8 @@ def _received_record(match: SupplierMatch, reference: str) -> Record:
             "fournisseur": match.organisation.name,
             "réponse": match.get_answer_display(),
             "message": match.message,
-            "répondu le": _when(match.answered_at),
-            "contact transmis le": _when(match.contact_shared_at),
+            "répondu le": when(match.answered_at),
+            "contact transmis le": when(match.contact_shared_at),
         },
     )
 
@@ -164,15 +153,15 @@ def _supplier_record(match: SupplierMatch) -> Record:
             "acheteur": match.need.buyer_name,
             "fournisseur": match.organisation.name,
             "adresse du fournisseur": match.email,
-            "envoyé le": _when(match.emailed_at),
-            "lien ouvert le": _when(match.opened_at),
-            "besoin consulté le": _when(match.viewed_at),
+            "envoyé le": when(match.emailed_at),
+            "lien ouvert le": when(match.opened_at),
+            "besoin consulté le": when(match.viewed_at),
             "réponse": match.get_answer_display(),
             "motif": match.get_not_interested_reason_display(),
             "message à l'acheteur": match.message,
-            "répondu le": _when(match.answered_at),
-            "contact transmis à l'acheteur le": _when(match.contact_shared_at),
-            "relancé le": _when(match.reminded_at),
+            "répondu le": when(match.answered_at),
+            "contact transmis à l'acheteur le": when(match.contact_shared_at),
+            "relancé le": when(match.reminded_at),
         },
     )
 

@@ -35,8 +35,18 @@ from formation.models import (
     SurveyResponse,
     Trainer,
 )
-from lib.dates import french_date, french_datetime
-from lib.personal_data import Document, Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
+from lib.dates import french_date
+from lib.personal_data import (
+    Document,
+    Erased,
+    Found,
+    PersonalDataProvider,
+    Record,
+    Retention,
+    normalise_email,
+    when,
+    yes_no,
+)
 from messagerie.models import OutgoingEmail
 
 MODELS = (
@@ -50,14 +60,6 @@ MODELS = (
     "formation.HrRequestTransition",  # its comments are blanked with the request
     "formation.HrMessage",
 )
-
-
-def _when(value) -> str:
-    return french_datetime(value) if value else ""
-
-
-def _yes_no(value) -> str:
-    return {True: "oui", False: "non", None: ""}[value]
 
 
 def _session_label(session: Session) -> str:
@@ -123,16 +125,16 @@ def _registration_records(registration: Registration, found: Found) -> None:
         "structure": registration.organisation_name,
         "besoin d'adaptation (handicap)": registration.needs_adaptation,
         "texte du consentement accepté": registration.consent_text,
-        "consentement donné le": _when(registration.consent_at),
+        "consentement donné le": when(registration.consent_at),
         "état": registration.get_status_display(),
-        "en liste d'attente depuis": _when(registration.waiting_since),
-        "place proposée jusqu'au": _when(registration.offer_expires_at),
+        "en liste d'attente depuis": when(registration.waiting_since),
+        "place proposée jusqu'au": when(registration.offer_expires_at),
         "résultat de l'évaluation des acquis": registration.get_assessment_result_display()
         if registration.assessment_result
         else "",
         "numéro d'attestation": registration.certificate_number or "",
-        "attestation établie le": _when(registration.certificate_issued_at),
-        "inscrite le": _when(registration.created_at),
+        "attestation établie le": when(registration.certificate_issued_at),
+        "inscrite le": when(registration.created_at),
     }
     if registration.certificate_file:
         name = _certificate_name(registration)
@@ -146,8 +148,8 @@ def _registration_records(registration: Registration, found: Found) -> None:
                 {
                     "session": session,
                     "demi-journée": str(attendance.half_day),
-                    "présent·e": _yes_no(attendance.present),
-                    "relevé le": _when(attendance.recorded_at),
+                    "présent·e": yes_no(attendance.present),
+                    "relevé le": when(attendance.recorded_at),
                 },
             )
         )
@@ -160,9 +162,9 @@ def _registration_records(registration: Registration, found: Found) -> None:
                     "questionnaire": answer.get_kind_display(),
                     "satisfaction (1 à 5)": answer.satisfaction,
                     "objectifs atteints (1 à 5)": answer.objectives_met,
-                    "mis en pratique au travail": _yes_no(answer.applied_at_work),
+                    "mis en pratique au travail": yes_no(answer.applied_at_work),
                     "commentaire": answer.comment,
-                    "répondu le": _when(answer.answered_at),
+                    "répondu le": when(answer.answered_at),
                 },
             )
         )
@@ -185,7 +187,7 @@ def find_person(email: str) -> Found:
                     "structure": group.organisation_name,
                     "adresse de la personne qui inscrit": group.contact_email,
                     "personnes inscrites": group.registrations.count(),
-                    "créée le": _when(group.created_at),
+                    "créée le": when(group.created_at),
                 },
             )
         )
@@ -200,7 +202,7 @@ def find_person(email: str) -> Found:
                     "téléphone": trainer.phone,
                     "structure": trainer.organisation_name,
                     "présentation publique": trainer.bio,
-                    "actif": _yes_no(trainer.is_active),
+                    "actif": yes_no(trainer.is_active),
                     "sessions animées": trainer.sessions.count(),
                 },
             )
@@ -219,10 +221,10 @@ def find_person(email: str) -> Found:
                     "besoin": hr_request.get_need_display(),
                     "description du besoin": hr_request.description,
                     "texte du consentement accepté": hr_request.consent_text,
-                    "consentement donné le": _when(hr_request.consent_at),
+                    "consentement donné le": when(hr_request.consent_at),
                     "état": hr_request.get_status_display(),
-                    "déposée le": _when(hr_request.created_at),
-                    "close le": _when(hr_request.closed_at),
+                    "déposée le": when(hr_request.created_at),
+                    "close le": when(hr_request.closed_at),
                 },
             )
         )
@@ -235,7 +237,7 @@ def find_person(email: str) -> Found:
                         "demande": hr_request.reference,
                         "état de départ": states.get(log.from_state, log.from_state),
                         "nouvel état": states.get(log.to_state, log.to_state),
-                        "le": _when(log.created_at),
+                        "le": when(log.created_at),
                         "commentaire": log.comment,
                     },
                 )
@@ -248,7 +250,7 @@ def find_person(email: str) -> Found:
                         "demande": hr_request.reference,
                         "auteur": message.get_author_kind_display(),
                         "message": message.body,
-                        "envoyé le": _when(message.created_at),
+                        "envoyé le": when(message.created_at),
                     },
                 )
             )
@@ -258,12 +260,12 @@ def find_person(email: str) -> Found:
                 "Réclamation",
                 {
                     "formation": complaint.training.title,
-                    "reçue le": _when(complaint.received_at),
+                    "reçue le": when(complaint.received_at),
                     "auteur·rice": complaint.author,
                     "objet de la réclamation": complaint.description,
                     "traitement et réponse apportée": complaint.handling,
                     "état": complaint.get_status_display(),
-                    "traitée le": _when(complaint.handled_at),
+                    "traitée le": when(complaint.handled_at),
                 },
             )
         )

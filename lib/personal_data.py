@@ -44,6 +44,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from lib.dates import french_date, french_datetime
+
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
@@ -134,6 +136,21 @@ def declared_models() -> dict[str, str]:
 
 def retentions() -> list[tuple[PersonalDataProvider, Retention]]:
     return [(provider, retention) for provider in providers() for retention in provider.retentions]
+
+
+# --- Values of the records, in French ---------------------------------------------------------
+
+
+def when(value) -> str:
+    """A date or a moment as the ZIP shows it (« 3 mars 2026 », « 3 mars 2026 à 14:05 »); empty if none."""
+    if not value:
+        return ""
+    return french_datetime(value) if hasattr(value, "hour") else french_date(value)
+
+
+def yes_no(value) -> str:
+    """« oui », « non », or empty when the answer was not given."""
+    return {True: "oui", False: "non"}.get(value, "")
 
 
 # --- The legal hold of the European Social Fund ---------------------------------------------

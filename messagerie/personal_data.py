@@ -11,13 +11,8 @@ erasure are gone too.
 
 from django.db.models import Q
 
-from lib.dates import french_datetime
-from lib.personal_data import Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
+from lib.personal_data import Erased, Found, PersonalDataProvider, Record, Retention, normalise_email, when
 from messagerie.models import OutgoingEmail
-
-
-def _when(value) -> str:
-    return french_datetime(value) if value else ""
 
 
 def _sent_to(email: str):
@@ -58,8 +53,8 @@ def email_data(email: OutgoingEmail) -> dict:
         "objet": email.subject,
         "type de message": email.kind,
         "état": email.get_status_display(),
-        "créé le": _when(email.created_at),
-        "envoyé le": _when(email.sent_at),
+        "créé le": when(email.created_at),
+        "envoyé le": when(email.sent_at),
         "texte": email.body_text,
         "pièces jointes": [attachment.get("filename", "") for attachment in email.attachments],
     }

@@ -6,13 +6,8 @@ Establishment files uploaded for an import hold no one's name (individual entrep
 names are not kept) but fall under statistical secrecy: their retention is listed here too.
 """
 
-from lib.dates import french_datetime
-from lib.personal_data import Erased, Found, PersonalDataProvider, Record, Retention, normalise_email
+from lib.personal_data import Erased, Found, PersonalDataProvider, Record, Retention, normalise_email, when
 from observatoire.models import PanoramaRequest
-
-
-def _when(value) -> str:
-    return french_datetime(value) if value else ""
 
 
 def _requests(email: str):
@@ -32,8 +27,8 @@ def find(email: str) -> Found:
                     "panorama": str(request.panorama),
                     "adresse électronique": request.email,
                     "consentement accepté": request.consent_text,
-                    "demandé le": _when(request.created_at),
-                    "lien envoyé le": _when(request.notified_at),
+                    "demandé le": when(request.created_at),
+                    "lien envoyé le": when(request.notified_at),
                 },
             )
         )

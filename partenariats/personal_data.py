@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lib.dates import french_date, french_datetime
+from lib.dates import french_date
 from lib.personal_data import (
     Document,
     Erased,
@@ -27,6 +27,8 @@ from lib.personal_data import (
     Retention,
     fse_hold,
     normalise_email,
+    when,
+    yes_no,
 )
 from partenariats.models import CommitteeParticipant, ConventionMessage, Deliverable, PartnerContact
 
@@ -40,16 +42,6 @@ ERASED_MESSAGE = "Message effacé à la demande de la personne qui l'a écrit."
 STRUCK_OUT = "[effacé]"
 # How a convention says the European Social Fund cofinances it (its free-text « financeur »).
 FSE_FUNDER = re.compile(r"\bFSE\+?\b|fonds social europ[ée]en", re.IGNORECASE)
-
-
-def _when(value) -> str:
-    if value is None:
-        return ""
-    return french_datetime(value) if hasattr(value, "hour") else french_date(value)
-
-
-def _yes_no(value: bool) -> str:
-    return "Oui" if value else "Non"
 
 
 def is_fse_cofinanced(convention) -> bool:
@@ -96,7 +88,7 @@ def _contact_record(contact: PartnerContact) -> Record:
             "fonction": contact.job_title,
             "adresse électronique": contact.email,
             "téléphone": contact.phone,
-            "contact principal": _yes_no(contact.is_primary),
+            "contact principal": yes_no(contact.is_primary),
         },
     )
 
@@ -108,13 +100,13 @@ def _participant_record(participant: CommitteeParticipant) -> Record:
         {
             "convention": str(committee.convention),
             "comité": committee.get_kind_display(),
-            "date et heure": _when(committee.held_at),
+            "date et heure": when(committee.held_at),
             "lieu": committee.place,
             "nom": participant.name,
             "adresse électronique": participant.email,
             "au titre du partenaire": participant.partner.organisation.name if participant.partner_id else "",
-            "présent·e": _yes_no(participant.attended),
-            "compte rendu envoyé le": _when(committee.minutes_sent_at),
+            "présent·e": yes_no(participant.attended),
+            "compte rendu envoyé le": when(committee.minutes_sent_at),
         },
     )
 
@@ -125,8 +117,8 @@ def _message_record(message: ConventionMessage) -> Record:
         {
             "convention": str(message.convention),
             "au nom du partenaire": message.partner.organisation.name if message.partner_id else "",
-            "de l'équipe de la CRESS": _yes_no(message.from_staff),
-            "envoyé le": _when(message.created_at),
+            "de l'équipe de la CRESS": yes_no(message.from_staff),
+            "envoyé le": when(message.created_at),
             "message": message.body,
         },
     )
@@ -140,7 +132,7 @@ def _deliverable_record(deliverable: Deliverable) -> Record:
             "engagement": deliverable.commitment.title,
             "intitulé": deliverable.title,
             "fichier": deliverable.original_name,
-            "déposé le": _when(deliverable.uploaded_at),
+            "déposé le": when(deliverable.uploaded_at),
         },
     )
 

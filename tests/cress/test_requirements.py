@@ -32,7 +32,7 @@ def direct(filename: str) -> dict[str, str]:
         line = line.split("#", 1)[0].strip()
         if line and not line.startswith("-"):
             name, version = line.split("==")
-            pins[canonical(name)] = version
+            pins[canonical(name.split("[", 1)[0])] = version  # « django-storages[s3] »: the package
     return pins
 
 

@@ -105,10 +105,10 @@ def test_find_returns_each_record_field_by_field(people):
         "premier envoi aux fournisseurs le": french_datetime(need.sent_at),
         "enquête envoyée le": french_datetime(need.survey_sent_at),
         "enquête répondue le": french_datetime(need.survey_answered_at),
-        "marché conclu avec l'ESS": "Oui",
+        "marché conclu avec l'ESS": "oui",
         "montant acheté à l'ESS (€ HT)": 12000,
         "commentaire": "Marché conclu.",
-        "publié parmi les besoins inspirants": "Non",
+        "publié parmi les besoins inspirants": "non",
         "texte publié": "",
         "créé le": french_datetime(need.created_at),
     }

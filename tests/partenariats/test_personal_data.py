@@ -58,7 +58,7 @@ def test_find_returns_each_record_field_by_field_and_the_files(people):
             "fonction": "Chargée de mission ESS",
             "adresse électronique": YSALINE,
             "téléphone": phone_of(YSALINE),
-            "contact principal": "Oui",
+            "contact principal": "oui",
         }
     ]
     fse, regional = CommitteeParticipant.objects.filter(email__iexact=YSALINE).order_by("committee__held_at")
@@ -71,7 +71,7 @@ def test_find_returns_each_record_field_by_field_and_the_files(people):
             "nom": "Ysaline Grondin-Testa",
             "adresse électronique": address,
             "au titre du partenaire": contact.partner.organisation.name,
-            "présent·e": "Oui",
+            "présent·e": "oui",
             "compte rendu envoyé le": "",
         }
         for participant, place, address in ((fse, "Saint-Pierre", YSALINE), (regional, "Saint-Denis", YSALINE.upper()))
@@ -81,7 +81,7 @@ def test_find_returns_each_record_field_by_field_and_the_files(people):
         {
             "convention": str(regional.committee.convention),
             "au nom du partenaire": contact.partner.organisation.name,
-            "de l'équipe de la CRESS": "Non",
+            "de l'équipe de la CRESS": "non",
             "envoyé le": french_datetime(message.created_at),
             "message": f"Le bilan est prêt. Ysaline Grondin-Testa, {phone_of(YSALINE)}",
         }
